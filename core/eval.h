@@ -62,6 +62,10 @@ typedef struct ev_exception {
     uint32_t arity;
     term *args;          /* list of arguments for "called as", or NULL */
     bool is_operator;    /* "in operator  !/2" rather than "in function" */
+    /* OTP 24+ extended error info: "*** argument N: detail" (0: none);
+     * detail is a static string. */
+    int arg_index;
+    const char *arg_detail;
 } ev_exception;
 
 void ev_exception_fini(ev_exception *x);

@@ -1,0 +1,339 @@
+/* net: directed links with latency, TCP-like loss and FIFO, cuts that
+ * hold traffic, and resets that drop it (see net.h for the model).
+ *
+ * Each link with traffic keeps its payloads in a FIFO queue; because
+ * delivery is FIFO, only the head needs a pending engine event, so a
+ * busy link costs one event at a time however many payloads it carries.
+ * Invariants:
+ * - q entries are in send order and their `due` times never decrease;
+ * - a link has a pending event iff it is not cut and its queue is not
+ *   empty, and that event is for the head's due time;
+ * - links are found through an open-addressing table keyed by
+ *   (from, to); it is only ever probed, never iterated (DETERMINISM). */
+#include "net_model/net.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RTO_MIN 200000       /* 200 ms, Linux's TCP_RTO_MIN */
+#define RTO_MAX 60000000     /* 60 s: retransmissions back off to this */
+
+typedef struct pkt {
+    struct pkt *next;
+    void *payload;
+    int64_t sent, due;
+} pkt;
+
+typedef struct link {
+    int from, to;
+    bool has_lat, cut;
+    lat_dist lat;
+    pkt *head, *tail;
+    uint64_t nq;
+    sim_timer ev;
+} link;
+
+typedef struct nodecfg {
+    lat_dist lat;
+    double loss;
+} nodecfg;
+
+struct net {
+    sim *s;
+    int nnodes;
+    net_handlers h;
+    rng r;
+    nodecfg *nodes;
+    link *links;
+    uint32_t nlinks, caplinks;
+    uint32_t *table;     /* link index + 1, 0 = empty */
+    uint32_t tcap;       /* power of two */
+    pkt *free_pkts;
+};
+
+static void *xre(void *p, size_t n)
+{
+    p = realloc(p, n);
+    if (!p && n)
+        abort();
+    return p;
+}
+
+net *net_new(sim *s, int nnodes, uint64_t seed, net_handlers h)
+{
+    net *n = calloc(1, sizeof *n);
+    if (!n)
+        abort();
+    n->s = s;
+    n->nnodes = nnodes;
+    n->h = h;
+    n->r = rng_stream(seed, "net", 0);
+    n->nodes = xre(NULL, (size_t)(nnodes > 0 ? nnodes : 1) * sizeof *n->nodes);
+    for (int i = 0; i < nnodes; i++) {
+        n->nodes[i].lat = lat_constant(1000);
+        n->nodes[i].loss = 0.0;
+    }
+    n->tcap = 64;
+    n->table = calloc(n->tcap, sizeof *n->table);
+    if (!n->table)
+        abort();
+    return n;
+}
+
+static void drop_queue(net *n, link *l)
+{
+    sim_cancel(n->s, l->ev);
+    l->ev = (sim_timer){0, 0};
+    while (l->head) {
+        pkt *p = l->head;
+        l->head = p->next;
+        n->h.drop(n->h.ctx, l->from, l->to, p->payload);
+        p->next = n->free_pkts;
+        n->free_pkts = p;
+    }
+    l->tail = NULL;
+    l->nq = 0;
+}
+
+void net_free(net *n)
+{
+    if (!n)
+        return;
+    for (uint32_t i = 0; i < n->nlinks; i++)
+        drop_queue(n, &n->links[i]);
+    while (n->free_pkts) {
+        pkt *p = n->free_pkts;
+        n->free_pkts = p->next;
+        free(p);
+    }
+    free(n->links);
+    free(n->table);
+    free(n->nodes);
+    free(n);
+}
+
+static uint32_t hash_pair(int from, int to)
+{
+    uint64_t k = ((uint64_t)(uint32_t)from << 32) | (uint32_t)to;
+    return (uint32_t)(rng_mix64(k) >> 32);
+}
+
+static link *find(const net *n, int from, int to)
+{
+    uint32_t mask = n->tcap - 1;
+    for (uint32_t i = hash_pair(from, to) & mask;; i = (i + 1) & mask) {
+        uint32_t v = n->table[i];
+        if (!v)
+            return NULL;
+        link *l = &n->links[v - 1];
+        if (l->from == from && l->to == to)
+            return l;
+    }
+}
+
+static void table_put(net *n, uint32_t idx)
+{
+    uint32_t mask = n->tcap - 1;
+    uint32_t i = hash_pair(n->links[idx].from, n->links[idx].to) & mask;
+    while (n->table[i])
+        i = (i + 1) & mask;
+    n->table[i] = idx + 1;
+}
+
+/* Returns the link from -> to, creating it. Pointers into links move
+ * when it grows: callers re-fetch after any call that may create. */
+static link *get(net *n, int from, int to)
+{
+    assert(from >= 0 && from < n->nnodes && to >= 0 && to < n->nnodes);
+    link *l = find(n, from, to);
+    if (l)
+        return l;
+    if (n->nlinks == n->caplinks) {
+        n->caplinks = n->caplinks ? 2 * n->caplinks : 16;
+        n->links = xre(n->links, n->caplinks * sizeof *n->links);
+    }
+    if (2 * (n->nlinks + 1) > n->tcap) {
+        n->tcap *= 2;
+        free(n->table);
+        n->table = calloc(n->tcap, sizeof *n->table);
+        if (!n->table)
+            abort();
+        for (uint32_t i = 0; i < n->nlinks; i++)
+            table_put(n, i);
+    }
+    l = &n->links[n->nlinks];
+    memset(l, 0, sizeof *l);
+    l->from = from;
+    l->to = to;
+    table_put(n, n->nlinks++);
+    return l;
+}
+
+void net_set_node(net *n, int node, lat_dist latency, double loss)
+{
+    assert(node >= 0 && node < n->nnodes);
+    n->nodes[node].lat = latency;
+    n->nodes[node].loss = loss;
+}
+
+void net_set_latency(net *n, int from, int to, lat_dist latency)
+{
+    link *l = get(n, from, to);
+    l->has_lat = true;
+    l->lat = latency;
+}
+
+static int64_t sample(net *n, const link *l)
+{
+    const lat_dist *d = l->has_lat ? &l->lat : &n->nodes[l->from].lat;
+    return lat_sample(d, &n->r);
+}
+
+static void on_due(sim *s, void *ctx, uint64_t arg);
+
+static void arm(net *n, link *l)
+{
+    if (!l->cut && l->head && !sim_pending(n->s, l->ev))
+        l->ev = sim_at(n->s, l->head->due, on_due, n, (uint64_t)(l - n->links));
+}
+
+static void on_due(sim *s, void *ctx, uint64_t arg)
+{
+    net *n = ctx;
+    (void)s;
+    link *l = &n->links[arg];
+    pkt *p = l->head;
+    l->head = p->next;
+    if (!l->head)
+        l->tail = NULL;
+    l->nq--;
+    l->ev = (sim_timer){0, 0};
+    int from = l->from, to = l->to;
+    void *payload = p->payload;
+    p->next = n->free_pkts;
+    n->free_pkts = p;
+    /* Arm the next one before delivering: the handler may send on this
+     * very link, and must find the invariant intact. */
+    arm(n, l);
+    n->h.deliver(n->h.ctx, from, to, payload);
+}
+
+void net_send(net *n, int from, int to, void *payload)
+{
+    assert(from != to);
+    link *l = get(n, from, to);
+    int64_t now = sim_now(n->s);
+    pkt *p = n->free_pkts;
+    if (p)
+        n->free_pkts = p->next;
+    else if (!(p = malloc(sizeof *p)))
+        abort();
+    p->next = NULL;
+    p->payload = payload;
+    p->sent = now;
+    p->due = now;
+    if (!l->cut) {
+        /* TCP loss: each lost transmission costs one RTO, doubling. */
+        int64_t extra = 0, rto = RTO_MIN;
+        double loss = n->nodes[from].loss;
+        while (loss > 0.0 && rng_unit(&n->r) < loss) {
+            extra += rto;
+            if (rto < RTO_MAX)
+                rto *= 2;
+        }
+        p->due = now + extra + sample(n, l);
+        if (l->tail && p->due < l->tail->due)
+            p->due = l->tail->due;  /* FIFO */
+    }
+    if (l->tail)
+        l->tail->next = p;
+    else
+        l->head = p;
+    l->tail = p;
+    l->nq++;
+    arm(n, l);
+}
+
+void net_cut(net *n, int from, int to)
+{
+    link *l = get(n, from, to);
+    if (l->cut)
+        return;
+    l->cut = true;
+    sim_cancel(n->s, l->ev);
+    l->ev = (sim_timer){0, 0};
+}
+
+/* First retransmission of a packet sent at `sent` at or after `now`:
+ * retransmits happen at sent + RTO_MIN * (2^k - 1), RTO capped. */
+static int64_t next_retransmit(int64_t sent, int64_t now)
+{
+    int64_t t = sent, rto = RTO_MIN;
+    while (t < now) {
+        t += rto;
+        if (rto < RTO_MAX)
+            rto *= 2;
+    }
+    return t;
+}
+
+void net_heal(net *n, int from, int to)
+{
+    link *l = find(n, from, to);
+    if (!l || !l->cut)
+        return;
+    l->cut = false;
+    int64_t now = sim_now(n->s), prev = now;
+    for (pkt *p = l->head; p; p = p->next) {
+        p->due = next_retransmit(p->sent, now) + sample(n, l);
+        if (p->due < prev)
+            p->due = prev;
+        prev = p->due;
+    }
+    arm(n, l);
+}
+
+static int cmp_link(const void *a, const void *b)
+{
+    const link *x = *(link *const *)a, *y = *(link *const *)b;
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    return x->to < y->to ? -1 : x->to > y->to;
+}
+
+void net_heal_all(net *n)
+{
+    /* DETERMINISM: heal in (from, to) order, so rng draws are stable. */
+    link **cut = xre(NULL, (n->nlinks + 1) * sizeof *cut);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n->nlinks; i++)
+        if (n->links[i].cut)
+            cut[k++] = &n->links[i];
+    qsort(cut, k, sizeof *cut, cmp_link);
+    for (uint32_t i = 0; i < k; i++)
+        net_heal(n, cut[i]->from, cut[i]->to);
+    free(cut);
+}
+
+bool net_is_cut(const net *n, int from, int to)
+{
+    const link *l = find(n, from, to);
+    return l && l->cut;
+}
+
+void net_reset(net *n, int a, int b)
+{
+    link *l = find(n, a, b);
+    if (l)
+        drop_queue(n, l);
+    l = find(n, b, a);
+    if (l)
+        drop_queue(n, l);
+}
+
+uint64_t net_inflight(const net *n, int from, int to)
+{
+    const link *l = find(n, from, to);
+    return l ? l->nq : 0;
+}

@@ -1,0 +1,70 @@
+/* net: the simulated network between virtual nodes (DESIGN.md, "The
+ * network"). Nodes are small integers; payloads are opaque.
+ *
+ * Model, per directed link from -> to:
+ * - a latency distribution (a link override, else the sending node's
+ *   default) and a loss probability (the sender's);
+ * - FIFO: a payload is never delivered before one sent earlier on the
+ *   same link, whatever the sampled delays (TCP);
+ * - loss is TCP's: a lost packet is retransmitted after an RTO of 200 ms,
+ *   doubling while the retransmission is lost too, and everything behind
+ *   it waits (SCENARIO_FORMAT.md, config.loss);
+ * - a cut link eats packets silently: payloads sent while it is cut, or
+ *   in flight when it is cut, are held as TCP would keep retransmitting
+ *   them, and arrive after a heal at the sender's next retransmission
+ *   (RTO doubling from 200 ms up to 60 s), unless the connection was
+ *   reset meanwhile (net_reset: the node's net_kernel gave up), in which
+ *   case they are dropped. A message is never lost on a live connection.
+ *
+ * Storage is sparse: only links that differ from the default, are cut,
+ * or carry traffic cost memory. Randomness comes from one "net" stream. */
+#ifndef CS_NET_H
+#define CS_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "net_model/latency.h"
+#include "sim/sim.h"
+
+typedef struct net net;
+
+/* Called when a payload arrives (at the delivery time) or is discarded
+ * by net_reset. The payload is handed back to its owner either way. */
+typedef struct net_handlers {
+    void (*deliver)(void *ctx, int from, int to, void *payload);
+    void (*drop)(void *ctx, int from, int to, void *payload);
+    void *ctx;
+} net_handlers;
+
+/* A network of `nnodes` nodes on simulation `s`, randomness from
+ * rng_stream(seed, "net", 0). Every link starts up with latency 1 ms and
+ * no loss. Caller frees; net_free drops undelivered payloads through
+ * the drop handler. */
+net *net_new(sim *s, int nnodes, uint64_t seed, net_handlers h);
+void net_free(net *n);
+
+/* A node's defaults for its outgoing links. */
+void net_set_node(net *n, int node, lat_dist latency, double loss);
+/* Overrides the latency of the directed link from -> to. */
+void net_set_latency(net *n, int from, int to, lat_dist latency);
+
+/* Cuts / heals the directed link from -> to. Healing an uncut link is
+ * a no-op. Held payloads are rescheduled on heal. */
+void net_cut(net *n, int from, int to);
+void net_heal(net *n, int from, int to);
+/* Heals every cut link, in (from, to) order. */
+void net_heal_all(net *n);
+bool net_is_cut(const net *n, int from, int to);
+
+/* Sends `payload` on the link from -> to (from != to). It will reach
+ * the deliver handler later, or the drop handler after a net_reset. */
+void net_send(net *n, int from, int to, void *payload);
+
+/* The connection between a and b was torn down: every payload in
+ * flight or held between them, both ways, is dropped (in send order). */
+void net_reset(net *n, int a, int b);
+
+/* Payloads in flight or held on from -> to (for tests and ticks). */
+uint64_t net_inflight(const net *n, int from, int to);
+
+#endif

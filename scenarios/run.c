@@ -1,0 +1,153 @@
+/* run: the timeline driver. Converts the plan's nodes into the world's
+ * configuration, schedules one engine event per boot and per step (boots
+ * first, then steps in plan order, so that at equal times boots come
+ * first and steps keep file order: the engine breaks ties by insertion
+ * order), runs to `until`, then judges expectations and checks. */
+#include "scenarios/run.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/world.h"
+#include "scenarios/checks.h"
+#include "sim/sim.h"
+#include "traces/trace.h"
+
+typedef struct driver {
+    const scn_plan *p;
+    world *w;
+} driver;
+
+static void on_boot(sim *s, void *ctx, uint64_t arg)
+{
+    (void)s;
+    driver *d = ctx;
+    world_boot(d->w, (int)arg);
+}
+
+static void on_step(sim *s, void *ctx, uint64_t arg)
+{
+    (void)s;
+    driver *d = ctx;
+    const scn_step *st = &d->p->steps[arg];
+    world *w = d->w;
+    char where[32];
+    switch (st->kind) {
+    case STEP_EVAL:
+        snprintf(where, sizeof where, "timeline[%d]", st->index);
+        world_eval(w, st->node, st->eval, st->expect, where);
+        break;
+    case STEP_NOTE:
+        world_note(w, st->note);
+        break;
+    case STEP_PARTITION:
+        world_partition(w, st->group);
+        break;
+    case STEP_CUT:
+    case STEP_CUT_ONEWAY:
+        for (int i = 0; i < st->npairs; i++)
+            world_cut(w, st->pairs[i][0], st->pairs[i][1],
+                      st->kind == STEP_CUT);
+        break;
+    case STEP_HEAL:
+        if (st->heal_all)
+            world_heal_all(w);
+        for (int i = 0; i < st->npairs; i++)
+            world_heal(w, st->pairs[i][0], st->pairs[i][1]);
+        break;
+    case STEP_LATENCY:
+        world_set_latency(w, st->pairs[0][0], st->pairs[0][1], st->both_ways,
+                          st->latency);
+        break;
+    case STEP_HALT: world_halt(w, st->node); break;
+    case STEP_FREEZE: world_freeze(w, st->node); break;
+    case STEP_RESUME: world_resume(w, st->node); break;
+    case STEP_RESTART: world_restart(w, st->node); break;
+    }
+}
+
+static world_node_cfg node_cfg(const scn_node *n)
+{
+    const scn_config *c = &n->cfg;
+    world_node_cfg w = {0};
+    w.name = n->name;
+    w.cookie = c->cookie;
+    w.hidden = c->hidden;
+    w.net_ticktime = c->net_ticktime;
+    w.net_setuptime = c->net_setuptime;
+    w.connect_all = c->connect_all;
+    w.autoconnect = c->dist_auto_connect == AUTOCONNECT_ONCE ? WORLD_AUTOCONNECT_ONCE
+                  : c->dist_auto_connect == AUTOCONNECT_NEVER ? WORLD_AUTOCONNECT_NEVER
+                  : WORLD_AUTOCONNECT_ALWAYS;
+    w.prevent_overlapping_partitions = c->prevent_overlapping_partitions;
+    w.latency = c->latency;
+    w.loss = c->loss;
+    w.apps = (const char *const *)c->apps;
+    w.napps = c->napps;
+    w.tls = c->tls.on;
+    w.tls_ca = c->tls.ca;
+    w.tls_cert_ca = c->tls.cert_ca ? c->tls.cert_ca : c->tls.ca;
+    w.tls_verify_peer = c->tls.verify_peer;
+    return w;
+}
+
+void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->seed = o->has_seed ? o->seed : p->seed;
+    uint64_t max_events = o->max_events ? o->max_events : SCN_DEFAULT_MAX_EVENTS;
+
+    sim *s = sim_new();
+    trace_tee *tee = trace_tee_new();
+    trace_text *hash = trace_text_new(NULL);
+    scn_checks *checks = scn_checks_new(p);
+    trace_transcript *tr = o->transcript ? trace_transcript_new(o->transcript) : NULL;
+    trace_tee_add(tee, trace_text_observer(hash));
+    trace_tee_add(tee, scn_checks_observer(checks));
+    if (tr)
+        trace_tee_add(tee, trace_transcript_observer(tr));
+    if (o->extra)
+        trace_tee_add(tee, *o->extra);
+    sim_observer obs = trace_tee_observer(tee);
+    sim_set_observer(s, &obs);
+
+    world_node_cfg *cfg = calloc((size_t)p->nnodes, sizeof *cfg);
+    if (!cfg)
+        abort();
+    for (int i = 0; i < p->nnodes; i++)
+        cfg[i] = node_cfg(&p->nodes[i]);
+    world *w = world_new(s, r->seed, p->nnodes, cfg);
+    free(cfg);
+    for (int i = 0; i < p->nlinks; i++) {
+        const scn_link *l = &p->links[i];
+        world_set_latency(w, l->from, l->to, false, l->latency);
+    }
+
+    driver d = {p, w};
+    for (int i = 0; i < p->nnodes; i++)
+        sim_at(s, p->nodes[i].cfg.start, on_boot, &d, (uint64_t)i);
+    for (int i = 0; i < p->nsteps; i++)
+        sim_at(s, p->steps[i].at, on_step, &d, (uint64_t)i);
+
+    sim_stop stop = sim_run(s, p->until, max_events);
+    if (stop == SIM_BUDGET) {
+        r->outcome = SCN_LIMIT;
+        snprintf(r->limit, sizeof r->limit, "max_events=%" PRIu64, max_events);
+    } else {
+        world_finish(w);
+        r->failed_expects = world_failures(w);
+        r->failed_checks = scn_checks_finish(checks, s, o->report);
+        r->outcome = r->failed_expects || r->failed_checks ? SCN_FAILED : SCN_PASSED;
+    }
+    r->hash = trace_text_hash(hash);
+    r->events = trace_text_count(hash);
+    r->sim_events = sim_events_run(s);
+
+    world_free(w);
+    sim_set_observer(s, NULL);
+    sim_free(s);
+    trace_transcript_free(tr);
+    scn_checks_free(checks);
+    trace_text_free(hash);
+    trace_tee_free(tee);
+}

@@ -1,0 +1,43 @@
+/* run: executes a plan. Builds the engine, the world and the trace sinks,
+ * schedules the timeline, runs to `until`, evaluates the checks, and
+ * reports the outcome (SCENARIO_FORMAT.md, exit codes). */
+#ifndef CS_RUN_H
+#define CS_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "scenarios/plan.h"
+#include "sim/observe.h"
+
+typedef struct scn_run_opts {
+    uint64_t seed;             /* used when has_seed, else plan->seed */
+    bool has_seed;
+    FILE *transcript;          /* shell transcript, or NULL */
+    FILE *report;              /* failed expectations and checks (stderr), or NULL */
+    sim_observer *extra;       /* another sink (text file, database), or NULL */
+    uint64_t max_events;       /* internal limit; 0: the default */
+} scn_run_opts;
+
+typedef enum scn_outcome {
+    SCN_PASSED = 0,            /* every expectation and check held */
+    SCN_FAILED = 1,            /* some did not */
+    SCN_LIMIT = 3              /* an internal limit stopped the run */
+} scn_outcome;
+
+typedef struct scn_run_result {
+    scn_outcome outcome;
+    uint64_t hash;             /* FNV-1a 64 of the canonical trace */
+    uint64_t events;           /* trace events */
+    uint64_t sim_events;       /* engine events run */
+    uint64_t seed;
+    int failed_expects, failed_checks;
+    char limit[128];           /* SCN_LIMIT: "max_events=..." */
+} scn_run_result;
+
+#define SCN_DEFAULT_MAX_EVENTS 1000000000ULL
+
+/* Runs `p`. Never fails for a valid plan: problems are outcomes. */
+void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r);
+
+#endif
