@@ -45,6 +45,17 @@ ev_status bif_badarg(bif_call_ctx *c, int argi, const char *detail)
     return EV_RAISED;
 }
 
+ev_status bif_block(bif_call_ctx *c, shell_wait wt)
+{
+    if (!shell_is_evaluator(c->self)) {
+        if (wt.free)
+            wt.free(wt.data);
+        return bif_raise(c, "error", term_atom_s("notsup"));
+    }
+    shell_block(c->w, c->self, wt);
+    return EV_BLOCKED;
+}
+
 ev_status bif_return(bif_call_ctx *c, term *v)
 {
     *c->result = v;
@@ -495,8 +506,7 @@ static ev_status b_sleep(bif_call_ctx *c)
         return bif_raise(c, "error", term_atom_s("function_clause"));
     shell_wait wt = {0};
     wt.timeout_us = t->u.i * 1000;
-    shell_block(c->w, c->self, wt);
-    return EV_BLOCKED;
+    return bif_block(c, wt);
 }
 
 static ev_status b_length(bif_call_ctx *c)
@@ -704,6 +714,10 @@ ev_status bif_call(world *w, proc *self, ev_vm *vm, atom_t mod, atom_t fun,
         }
     }
     bif_fn fn = unqualified ? NULL : dist_bif(mod, fun, argc);
+    if (!fn && !unqualified && !strcmp(m, "global"))
+        fn = glob_bif(fun, argc);
+    if (!fn && !unqualified)
+        fn = app_bif(mod, fun, argc);
     if (fn)
         return fn(&c);
     /* erl: "** exception error: undefined function foo:bar/0", or for a

@@ -545,6 +545,7 @@ void rt_exit(world *w, proc *p, term *reason)
     if (p->reg)
         rt_unregister(w, p->node, p->reg);
     nd->procs[p->pid.number] = NULL;
+    glob_proc_exit(w, p);
 
     /* Links: a process dying with `kill` signals `killed` (erts). */
     term *link_reason = is(why, "kill") ? term_atom_s("killed") : term_ref(why);
@@ -654,4 +655,31 @@ void rt_crash(world *w, proc *p, term *reason)
     free(ps);
     free(rs);
     rt_exit(w, p, reason);
+}
+
+typedef struct later_sig {
+    term_pid from, to;
+    term *reason;
+    bool linked;
+} later_sig;
+
+static void later_fire(sim *s, void *ctx, uint64_t arg)
+{
+    (void)s;
+    world *w = ctx;
+    later_sig *l = (later_sig *)(uintptr_t)arg;
+    rt_signal_exit(w, l->from, l->to, l->reason, l->linked);
+    term_unref(l->reason);
+    free(l);
+}
+
+void rt_signal_exit_later(world *w, term_pid from, term_pid to, term *reason,
+                          bool linked)
+{
+    later_sig *l = xmalloc(sizeof *l);
+    l->from = from;
+    l->to = to;
+    l->reason = term_ref(reason);
+    l->linked = linked;
+    sim_after(w->s, 0, later_fire, w, (uint64_t)(uintptr_t)l);
 }

@@ -110,6 +110,7 @@ struct world {
     int failures;
     int *atom2node;       /* node index by name atom, -1: not a node */
     uint32_t natoms;
+    uint64_t next_conn;   /* connection ids, shared by both ends */
 };
 
 /* ---- trace events ---- */
@@ -215,6 +216,10 @@ extern const behaviour rt_undef_behaviour;
 /* Behaviours of the built-in applications (apps.c), or NULL. */
 const behaviour *app_behaviour(atom_t mod, atom_t fun, uint32_t arity);
 
+/* An exit signal delivered from an engine event at the current time,
+ * for code that must not kill a process in the middle of its own step. */
+void rt_signal_exit_later(world *w, term_pid from, term_pid to, term *reason,
+                          bool linked);
 /* Runs p's mailbox soon (after a freeze, or when a behaviour changed
  * what it accepts). */
 void rt_wake(world *w, proc *p);
@@ -237,6 +242,8 @@ typedef struct shell_wait {
 
 /* Called by a BIF that returns EV_BLOCKED: the evaluation waits. */
 void shell_block(world *w, proc *self, shell_wait wt);
+/* True if p is a shell evaluator, the only process that can block. */
+bool shell_is_evaluator(const proc *p);
 /* f(): the shell forgets every variable binding. */
 void shell_forget(world *w, proc *self);
 shell *shell_new(world *w, int node);
@@ -289,6 +296,71 @@ void dist_down(world *w, term_pid dead, term_pid watcher, term *ref,
 /* True if `node` is connected to `peer` (connection up). */
 bool dist_connected(const world *w, int node, int peer);
 
+/* A protocol message of global or an application between nodes x and y
+ * over their connection, handled on arrival by fn(w, y, x, msg). Sent
+ * only if the connection is up at x (else dropped); msg borrowed. */
+typedef void (*dist_app_fn)(world *w, int to, int from, term *msg);
+void dist_send_app(world *w, int x, int y, dist_app_fn fn, term *msg);
+/* Starts connecting x to y if not connected (global's connect_all). */
+void dist_connect(world *w, int x, int y);
+/* Tears down x's connection to y with `reason` (global's
+ * prevent_overlapping_partitions; erlang:disconnect_node). */
+void dist_disconnect(world *w, int x, int y, const char *reason);
+/* Visible, up connections of x in connection order: fills out (size
+ * w->n), returns the count. */
+int dist_visible(const world *w, int x, int *out);
+bool dist_is_hidden(const world *w, int x, int y);
+
+/* ---- applications (apps.c) ---- */
+/* Starts a booting node's system processes (rex) and its config apps. */
+void apps_boot(world *w, int node);
+/* The node's rex process (rpc's server), or NULL. */
+proc *apps_rex(world *w, int node);
+
+/* ---- global (global.c) ---- */
+void glob_init(world *w, int node);
+void glob_fini(world *w, int node);
+void glob_node_halted(world *w, int node);
+void glob_nodeup(world *w, int x, int y, bool hidden);
+void glob_nodedown(world *w, int x, int y, bool hidden);
+/* A process died: its global names go (called by rt_exit). */
+void glob_proc_exit(world *w, proc *p);
+/* The pid registered globally as name, as x sees it, or NULL. */
+const term_pid *glob_whereis(const world *w, int x, atom_t name);
+
+/* Network glue (world.c -> dist.c). */
+void dist_deliver(world *w, int from, int to, void *payload);
+void dist_drop(world *w, int from, int to, void *payload);
+void dist_node_booted(world *w, int node);
+/* The link from -> to was just cut / healed (cut since `cut_at`). */
+void dist_link_cut(world *w, int from, int to);
+void dist_link_healed(world *w, int from, int to, int64_t cut_at);
+
+/* Requests that want an answer from another node. The caller gets
+ * {'$spawn_reply'|'$pong'|'$rpc_reply', Ref, Result}, or
+ * {'$dist_failed', Ref, Node} when no connection could be made (or it
+ * went down: {'$rpc_reply', Ref, {badrpc, nodedown}}). */
+typedef enum dist_req { DIST_REQ_SPAWN, DIST_REQ_PING, DIST_REQ_RPC } dist_req;
+void dist_request(world *w, int x, int y, dist_req kind, term_pid from,
+                  term *ref, term *msg, atom_t name, bool explicit_connect);
+/* Waits for a connection from x to y: {'$connect', Ref, true|false}. */
+void dist_wait_connect(world *w, int x, int y, term_pid pid, term *ref,
+                       bool explicit_connect);
+/* On y (the spawning node): a spawn request from node x arrived;
+ * msg is {M, F, Args, Opt}. Replies with dist_spawn_reply. */
+void dist_spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
+                        term *msg, atom_t unused);
+void dist_spawn_reply(world *w, int x, int y, term_pid to, term *ref,
+                      term *result);
+/* On y: rpc:call's {M, F, Args} arrived; returns the result. */
+term *dist_rpc_arrived(world *w, int y, term *mfa);
+void dist_set_allow(world *w, int x, const int *nodes, int n);
+void dist_set_cookie(world *w, int x, int y, const char *cookie);
+/* net_kernel:monitor_nodes; type 0 visible, 1 hidden, 2 all. Returns
+ * -1 when turning off a subscription that does not exist. */
+int dist_monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
+                       int type, bool type_given);
+
 /* nodes(Which) as seen from `node`: which is "visible", "hidden",
  * "connected", "this" or "known". A new list. */
 term *dist_nodes(world *w, int node, const char *which);
@@ -311,10 +383,17 @@ typedef ev_status (*bif_fn)(bif_call_ctx *c);
 /* Looks up a distribution BIF (net_adm, net_kernel, rpc, global,
  * gen_server, erlang:disconnect_node, ...), or NULL. */
 bif_fn dist_bif(atom_t mod, atom_t fun, uint32_t arity);
+/* global's BIFs (global.c), or NULL. */
+bif_fn glob_bif(atom_t fun, uint32_t arity);
+/* Application BIFs (dist_kv:...; apps.c), or NULL. */
+bif_fn app_bif(atom_t mod, atom_t fun, uint32_t arity);
 
 /* Raises error:badarg for the call in c, with extended info for
  * argument `argi` (1-based; 0: none). */
 ev_status bif_badarg(bif_call_ctx *c, int argi, const char *detail);
+/* Blocks the calling shell on wt, or raises error:notsup when the
+ * caller cannot block (rpc's server running a BIF). */
+ev_status bif_block(bif_call_ctx *c, shell_wait wt);
 /* Raises Class:Reason for the call in c (reason ownership taken). */
 ev_status bif_raise(bif_call_ctx *c, const char *cls, term *reason);
 /* Returns v (ownership taken) as the call's value. */

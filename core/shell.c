@@ -331,6 +331,11 @@ void shell_block(world *w, proc *self, shell_wait wt)
     sh->call = wt;
 }
 
+bool shell_is_evaluator(const proc *p)
+{
+    return p && p->beh == &shell_behaviour;
+}
+
 void shell_forget(world *w, proc *self)
 {
     (void)w;

@@ -70,6 +70,7 @@ world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg)
     for (int i = 0; i < n; i++) {
         w->nodes[i].sh = shell_new(w, i);
         dist_init(w, i);
+        glob_init(w, i);
     }
     return w;
 }
@@ -87,6 +88,7 @@ void world_free(world *w)
     for (int i = 0; i < w->n; i++) {
         vnode *nd = &w->nodes[i];
         dist_fini(w, i);
+        glob_fini(w, i);
         shell_free(nd->sh);
         free(nd->procs);
         free(nd->regs);
@@ -151,9 +153,6 @@ void rt_emit(world *w, int node_id, const char *kind, const char *peer,
 
 /* ---- network glue: payloads belong to dist.c ---- */
 
-void dist_deliver(world *w, int from, int to, void *payload);
-void dist_drop(world *w, int from, int to, void *payload);
-
 static void on_deliver(void *ctx, int from, int to, void *payload)
 {
     dist_deliver(ctx, from, to, payload);
@@ -176,6 +175,8 @@ static void start_node(world *w, int node_id, const char *kind)
     char text[64];
     snprintf(text, sizeof text, "creation %u", nd->creation);
     rt_emit(w, node_id, kind, NULL, NULL, NULL, NULL, NULL, NULL, text);
+    dist_node_booted(w, node_id);
+    apps_boot(w, node_id);
     shell_boot(w, node_id);
 }
 
@@ -197,6 +198,23 @@ void world_eval(world *w, int node_id, const char *src, const char *expect,
 void world_note(world *w, const char *text)
 {
     rt_emit(w, -1, "note", NULL, NULL, NULL, NULL, NULL, NULL, text);
+}
+
+static void cut_link(world *w, int from, int to)
+{
+    if (net_is_cut(w->net, from, to))
+        return;
+    net_cut(w->net, from, to);
+    dist_link_cut(w, from, to);
+}
+
+static void heal_link(world *w, int from, int to)
+{
+    int64_t since = net_cut_since(w->net, from, to);
+    if (since < 0)
+        return;
+    net_heal(w->net, from, to);
+    dist_link_healed(w, from, to, since);
 }
 
 void world_partition(world *w, const int *group)
@@ -222,7 +240,7 @@ void world_partition(world *w, const int *group)
     for (int a = 0; a < w->n; a++)
         for (int c = 0; c < w->n; c++)
             if (a != c && group[a] >= 0 && group[c] >= 0 && group[a] != group[c])
-                net_cut(w->net, a, c);
+                cut_link(w, a, c);
     rt_emit(w, -1, "partition", NULL, NULL, NULL, NULL, NULL, NULL, b.s);
     sb_fini(&b);
 }
@@ -232,9 +250,9 @@ void world_cut(world *w, int from, int to, bool both_ways)
     char text[512];
     snprintf(text, sizeof text, "%s %s %s", w->nodes[from].name,
              both_ways ? "<->" : "->", w->nodes[to].name);
-    net_cut(w->net, from, to);
+    cut_link(w, from, to);
     if (both_ways)
-        net_cut(w->net, to, from);
+        cut_link(w, to, from);
     rt_emit(w, from, "cut", w->nodes[to].name, NULL, NULL, NULL, NULL, NULL,
             text);
 }
@@ -244,14 +262,18 @@ void world_heal(world *w, int a, int b)
     char text[512];
     snprintf(text, sizeof text, "%s <-> %s", w->nodes[a].name,
              w->nodes[b].name);
-    net_heal(w->net, a, b);
-    net_heal(w->net, b, a);
+    heal_link(w, a, b);
+    heal_link(w, b, a);
     rt_emit(w, a, "heal", w->nodes[b].name, NULL, NULL, NULL, NULL, NULL, text);
 }
 
 void world_heal_all(world *w)
 {
-    net_heal_all(w->net);
+    /* DETERMINISM: in (from, to) order. */
+    for (int a = 0; a < w->n; a++)
+        for (int b = 0; b < w->n; b++)
+            if (a != b)
+                heal_link(w, a, b);
     rt_emit(w, -1, "heal", NULL, NULL, NULL, NULL, NULL, NULL, "all links");
 }
 

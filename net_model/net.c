@@ -28,6 +28,7 @@ typedef struct pkt {
 typedef struct link {
     int from, to;
     bool has_lat, cut;
+    int64_t cut_at;
     lat_dist lat;
     pkt *head, *tail;
     uint64_t nq;
@@ -261,6 +262,7 @@ void net_cut(net *n, int from, int to)
     if (l->cut)
         return;
     l->cut = true;
+    l->cut_at = sim_now(n->s);
     sim_cancel(n->s, l->ev);
     l->ev = (sim_timer){0, 0};
 }
@@ -316,6 +318,12 @@ void net_heal_all(net *n)
     free(cut);
 }
 
+int64_t net_cut_since(const net *n, int from, int to)
+{
+    const link *l = find(n, from, to);
+    return l && l->cut ? l->cut_at : -1;
+}
+
 bool net_is_cut(const net *n, int from, int to)
 {
     const link *l = find(n, from, to);
@@ -336,4 +344,22 @@ uint64_t net_inflight(const net *n, int from, int to)
 {
     const link *l = find(n, from, to);
     return l ? l->nq : 0;
+}
+
+int64_t net_last_due(const net *n, int from, int to)
+{
+    const link *l = find(n, from, to);
+    return l && l->tail && !l->cut ? l->tail->due : -1;
+}
+
+int64_t net_sample(net *n, int from, int to)
+{
+    const link *l = find(n, from, to);
+    const lat_dist *d = l && l->has_lat ? &l->lat : &n->nodes[from].lat;
+    return lat_sample(d, &n->r);
+}
+
+int64_t net_arrival_after_heal(net *n, int from, int to, int64_t sent)
+{
+    return next_retransmit(sent, sim_now(n->s)) + net_sample(n, from, to);
 }

@@ -55,6 +55,8 @@ void net_heal(net *n, int from, int to);
 /* Heals every cut link, in (from, to) order. */
 void net_heal_all(net *n);
 bool net_is_cut(const net *n, int from, int to);
+/* When the link was cut, or -1 if it is not. */
+int64_t net_cut_since(const net *n, int from, int to);
 
 /* Sends `payload` on the link from -> to (from != to). It will reach
  * the deliver handler later, or the drop handler after a net_reset. */
@@ -66,5 +68,18 @@ void net_reset(net *n, int a, int b);
 
 /* Payloads in flight or held on from -> to (for tests and ticks). */
 uint64_t net_inflight(const net *n, int from, int to);
+
+/* When the last payload queued on from -> to is due to arrive (-1 if
+ * none is queued, or if the link is cut and it is held). */
+int64_t net_last_due(const net *n, int from, int to);
+
+/* A fresh latency sample for from -> to, for traffic the model does not
+ * carry as payloads (net_kernel's ticks). */
+int64_t net_sample(net *n, int from, int to);
+
+/* When a payload written at `sent` on a link cut since then would
+ * arrive if the link healed now: TCP's next retransmission plus
+ * latency (the model used for held payloads). */
+int64_t net_arrival_after_heal(net *n, int from, int to, int64_t sent);
 
 #endif

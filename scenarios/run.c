@@ -143,8 +143,9 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
     r->events = trace_text_count(hash);
     r->sim_events = sim_events_run(s);
 
-    world_free(w);
+    /* Tearing the world down is not part of the run: nothing observes it. */
     sim_set_observer(s, NULL);
+    world_free(w);
     sim_free(s);
     trace_transcript_free(tr);
     scn_checks_free(checks);

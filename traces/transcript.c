@@ -2,9 +2,12 @@
  *
  * Shell events print their text as is (`eval` carries the prompt and the
  * source, `result` what the shell prints back, `output` a process's
- * io:format output, `log` a logger report). Notes and network faults
- * print as Erlang comments with their virtual time, so a transcript stays
- * readable as an Erlang session: `%% [10s] partition: ...`. */
+ * io:format output, `log` a logger report). As in erl, output without a
+ * final newline runs into what follows (`io:format("abc")` shows
+ * `abcok`), and reports below the default logger level (notice) are not
+ * shown. Notes and network faults print as Erlang comments with their
+ * virtual time, so a transcript stays readable as an Erlang session:
+ * `%% [10s] partition: ...`. */
 #include "traces/trace.h"
 
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 
 struct trace_transcript {
     FILE *out;
+    bool mid_line;   /* output without a final newline was printed */
 };
 
 trace_transcript *trace_transcript_new(FILE *out)
@@ -28,10 +32,16 @@ void trace_transcript_free(trace_transcript *t)
     free(t);
 }
 
-static bool is_shell(const char *k)
+static void line_start(trace_transcript *t)
 {
-    return !strcmp(k, "eval") || !strcmp(k, "result") ||
-           !strcmp(k, "output") || !strcmp(k, "log");
+    if (t->mid_line)
+        fputc('\n', t->out);
+    t->mid_line = false;
+}
+
+static bool shown_level(const char *level)
+{
+    return !level || (strcmp(level, "info") && strcmp(level, "debug"));
 }
 
 static bool is_comment(const char *k)
@@ -64,13 +74,26 @@ static void transcript_emit(void *ctx, const sim_obs_event *ev)
     trace_transcript *t = ctx;
     if (!ev->text)
         return;
-    if (is_shell(ev->kind)) {
+    if (!strcmp(ev->kind, "output")) {
         fputs(ev->text, t->out);
-        fputc('\n', t->out);
+        size_t n = strlen(ev->text);
+        t->mid_line = n > 0 && ev->text[n - 1] != '\n';
+    } else if (!strcmp(ev->kind, "result")) {
+        fprintf(t->out, "%s\n", ev->text);
+        t->mid_line = false;
+    } else if (!strcmp(ev->kind, "eval")) {
+        line_start(t);
+        fprintf(t->out, "%s\n", ev->text);
+    } else if (!strcmp(ev->kind, "log")) {
+        if (shown_level(ev->reason)) {
+            line_start(t);
+            fprintf(t->out, "%s\n\n", ev->text);
+        }
     } else if (is_comment(ev->kind) ||
                (!strcmp(ev->kind, "expect") && ev->reason &&
                 !strcmp(ev->reason, "fail"))) {
         char ts[40];
+        line_start(t);
         short_time(ts, ev->t);
         if (!strcmp(ev->kind, "note"))
             fprintf(t->out, "%%%% [%s] %s\n", ts, ev->text);
