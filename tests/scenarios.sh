@@ -1,0 +1,30 @@
+#!/bin/sh
+# Runs every scenario under scenarios/ with the real binary: each must
+# pass its expectations and checks (exit 0), and a second run must give
+# the same trace hash (determinism). Prints "N passed, M failed".
+# usage: tests/scenarios.sh BIN
+bin=${1:-./bin/clustersim}
+export LC_ALL=C
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for f in $(find scenarios -name '*.json' | sort); do
+    if ! "$bin" run "$f" --quiet >"$tmp/a" 2>"$tmp/err"; then
+        echo "FAIL $f (exit $?)"
+        sed 's/^/    /' "$tmp/err" | head -20
+        fail=$((fail + 1))
+        continue
+    fi
+    "$bin" run "$f" --quiet >"$tmp/b" 2>/dev/null
+    ha=$(grep '^trace hash:' "$tmp/a")
+    hb=$(grep '^trace hash:' "$tmp/b")
+    if [ -z "$ha" ] || [ "$ha" != "$hb" ]; then
+        echo "FAIL $f: not deterministic ($ha vs $hb)"
+        fail=$((fail + 1))
+        continue
+    fi
+    pass=$((pass + 1))
+done
+echo "scenarios: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
