@@ -1068,16 +1068,9 @@ static void deliver_conn_packet(world *w, int x, int y, packet *pk)
         xmit(w, x, y, r);
         break;
     }
-    case PK_RPC_REQ: {
-        term *result = dist_rpc_arrived(w, x, pk->msg);
-        packet *r = pk_new(PK_RPC_REPLY, x);
-        r->conn = pk->conn;
-        r->to = pk->from;
-        r->ref = term_ref(pk->ref);
-        r->msg = result;
-        xmit(w, x, y, r);
+    case PK_RPC_REQ:
+        dist_rpc_arrived(w, x, y, pk->from, pk->ref, pk->msg);
         break;
-    }
     case PK_APP:
         pk->app(w, x, y, pk->msg);
         break;
@@ -1306,6 +1299,20 @@ void dist_spawn_reply(world *w, int x, int y, term_pid to, term *ref,
     pk->msg = term_ref(result);
     pk->conn = p->id;
     xmit(w, x, y, pk);
+}
+
+void dist_rpc_reply(world *w, int y, int x, term_pid to, term *ref,
+                    term *result)
+{
+    peer *p = pr(w, y, x);
+    if (p->st != C_UP)
+        return;  /* the caller learns nodedown from the connection */
+    packet *pk = pk_new(PK_RPC_REPLY, y);
+    pk->to = to;
+    pk->ref = term_ref(ref);
+    pk->msg = term_ref(result);
+    pk->conn = p->id;
+    xmit(w, y, x, pk);
 }
 
 void dist_wait_connect(world *w, int x, int y, term_pid pid, term *ref,

@@ -262,36 +262,79 @@ static void rpc_timeout(world *w, void *d, term **res, ev_exception *x,
     *res = term_tuplev(2, term_atom_s("badrpc"), term_atom_s("timeout"));
 }
 
-/* Runs M:F(Args) as node y's rex would, and returns what rpc:call
- * returns: the value, or {badrpc, {'EXIT', ...}}. */
-term *dist_rpc_arrived(world *w, int y, term *mfa)
+typedef struct rpc_ctx {
+    int y, x;
+    term_pid caller;
+    term *ref;
+} rpc_ctx;
+
+/* The answer of an rpc evaluation: the value, or what rpc:call makes
+ * of an exception: {badrpc, {'EXIT', Reason}} (with {Reason, Stack} for
+ * errors, rpc.erl). */
+static void rpc_done(world *w, void *ctx, term *value, const ev_exception *x)
 {
-    proc *rex = apps_rex(w, y);
+    rpc_ctx *r = ctx;
+    term *result;
+    if (value) {
+        result = term_ref(value);
+    } else {
+        term *why = x->cls == A("error")
+            ? term_tuplev(2, term_ref(x->reason), term_nil())
+            : term_ref(x->reason);
+        result = x->cls == A("throw") ? why
+            : term_tuplev(2, term_atom_s("badrpc"),
+                          term_tuplev(2, term_atom_s("EXIT"), why));
+    }
+    if (r->x == r->y) {
+        proc *p = rt_find(w, r->caller);
+        if (p) {
+            term *m = term_tuplev(3, term_atom_s("$rpc_reply"), term_ref(r->ref),
+                                  term_ref(result));
+            rt_deliver(w, p, m);
+            term_unref(m);
+        }
+    } else {
+        dist_rpc_reply(w, r->y, r->x, r->caller, r->ref, result);
+    }
+    term_unref(result);
+    term_unref(r->ref);
+    free(r);
+}
+
+void dist_rpc_arrived(world *w, int y, int x, term_pid caller, term *ref,
+                      term *mfa)
+{
     term *m = mfa->u.tuple.el[0], *f = mfa->u.tuple.el[1], *a = mfa->u.tuple.el[2];
-    if (!rex || m->tag != T_ATOM || f->tag != T_ATOM || !term_is_proper_list(a))
-        return term_tuplev(2, term_atom_s("badrpc"), term_atom_s("badarg"));
-    size_t n = term_list_length(a);
-    term **args = xcalloc(n + 1, sizeof *args);
-    size_t i = 0;
-    for (term *l = a; l->tag == T_CONS; l = l->u.cons.tail)
-        args[i++] = l->u.cons.head;
-    term *result = NULL;
-    ev_exception x;
-    memset(&x, 0, sizeof x);
-    ev_status st = bif_call(w, rex, NULL, m->u.atom, f->u.atom, (uint32_t)n,
-                            args, &result, &x);
-    free(args);
-    if (st == EV_DONE)
-        return result;
-    /* rpc:call reports exceptions as {badrpc, {'EXIT', Reason}} */
-    term *why;
-    if (x.cls == A("error"))
-        why = term_tuplev(2, term_ref(x.reason), term_nil());
-    else
-        why = term_ref(x.reason);
-    ev_exception_fini(&x);
-    return term_tuplev(2, term_atom_s("badrpc"),
-                       term_tuplev(2, term_atom_s("EXIT"), why));
+    rpc_ctx *r = xcalloc(1, sizeof *r);
+    r->y = y;
+    r->x = x;
+    r->caller = caller;
+    r->ref = term_ref(ref);
+    if (m->tag != T_ATOM || f->tag != T_ATOM || !term_is_proper_list(a)) {
+        ev_exception bad = {A("error"), term_atom_s("badarg"), 0, 0, 0, NULL, false, 0, NULL};
+        rpc_done(w, r, NULL, &bad);
+        ev_exception_fini(&bad);
+        return;
+    }
+    /* M:F(A1, ..., An) with the arguments bound as variables: rex's
+     * apply, run by an evaluator that may block like any process. */
+    strbuf src;
+    sb_init(&src);
+    term_print_atom(&src, m->u.atom);
+    sb_putc(&src, ':');
+    term_print_atom(&src, f->u.atom);
+    sb_putc(&src, '(');
+    ev_env *env = ev_env_new();
+    int i = 0;
+    for (term *l = a; l->tag == T_CONS; l = l->u.cons.tail, i++) {
+        char var[32];
+        snprintf(var, sizeof var, "RpcArg%d", i + 1);
+        ev_env_set(env, var, term_ref(l->u.cons.head));
+        sb_printf(&src, "%s%s", i ? ", " : "", var);
+    }
+    sb_puts(&src, ").");
+    shell_eval_detached(w, y, x, src.s, env, rpc_done, r);
+    sb_fini(&src);
 }
 
 static ev_status b_rpc_call(bif_call_ctx *c)
@@ -308,20 +351,16 @@ static ev_status b_rpc_call(bif_call_ctx *c)
             return bif_raise(c, "error", term_atom_s("function_clause"));
     }
     int x = me(c), y = rt_node_index(c->w, n->u.atom);
-    if (y == x) {
-        term *mfa = term_tuplev(3, term_ref(c->args[1]), term_ref(c->args[2]),
-                                term_ref(c->args[3]));
-        term *r = dist_rpc_arrived(c->w, x, mfa);
-        term_unref(mfa);
-        return bif_return(c, r);
-    }
     if (y < 0)
         return bif_return(c, term_tuplev(2, term_atom_s("badrpc"),
                                          term_atom_s("nodedown")));
     term *ref = rt_make_ref(c->w, x);
     term *mfa = term_tuplev(3, term_ref(c->args[1]), term_ref(c->args[2]),
                             term_ref(c->args[3]));
-    dist_request(c->w, x, y, DIST_REQ_RPC, c->self->pid, ref, mfa, 0, false);
+    if (y == x)
+        dist_rpc_arrived(c->w, x, x, c->self->pid, ref, mfa);
+    else
+        dist_request(c->w, x, y, DIST_REQ_RPC, c->self->pid, ref, mfa, 0, false);
     term_unref(mfa);
     return wait_for(c, rwait_new(c, W_RPC, ref), rpc_match, timeout, rpc_timeout);
 }

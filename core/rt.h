@@ -242,6 +242,14 @@ typedef struct shell_wait {
 
 /* Called by a BIF that returns EV_BLOCKED: the evaluation waits. */
 void shell_block(world *w, proc *self, shell_wait wt);
+/* Evaluates src with bindings env (ownership taken) in a new evaluator
+ * process on `node` whose group leader is `leader`, as rpc's server
+ * does: done(w, ctx, value, NULL) or done(w, ctx, NULL, exception) is
+ * called once, then the evaluator exits. */
+typedef void (*shell_done_fn)(world *w, void *ctx, term *value,
+                              const ev_exception *x);
+void shell_eval_detached(world *w, int node, int leader, const char *src,
+                         ev_env *env, shell_done_fn done, void *ctx);
 /* True if p is a shell evaluator, the only process that can block. */
 bool shell_is_evaluator(const proc *p);
 /* f(): the shell forgets every variable binding. */
@@ -352,8 +360,13 @@ void dist_spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
                         term *msg, atom_t unused);
 void dist_spawn_reply(world *w, int x, int y, term_pid to, term *ref,
                       term *result);
-/* On y: rpc:call's {M, F, Args} arrived; returns the result. */
-term *dist_rpc_arrived(world *w, int y, term *mfa);
+/* On y: rpc:call's {M, F, Args} from `caller` on node x arrived: it is
+ * evaluated as rex would, and the answer goes back with dist_rpc_reply
+ * (or straight to the caller when x == y). */
+void dist_rpc_arrived(world *w, int y, int x, term_pid caller, term *ref,
+                      term *mfa);
+void dist_rpc_reply(world *w, int y, int x, term_pid to, term *ref,
+                    term *result);
 void dist_set_allow(world *w, int x, const int *nodes, int n);
 void dist_set_cookie(world *w, int x, int y, const char *cookie);
 /* net_kernel:monitor_nodes; type 0 visible, 1 hidden, 2 all. Returns

@@ -30,6 +30,13 @@ typedef enum waiting { W_NONE, W_RECEIVE, W_CALL } waiting;
 struct shell {
     world *w;
     int node;
+    int leader;          /* group leader's node for the evaluator */
+    /* A detached evaluation (rpc's): no prompt, no events; `done` gets
+     * the value or the exception, then the evaluator exits. */
+    bool detached;
+    shell_done_fn done;
+    void *done_ctx;
+    shell *next;         /* the node shell's list of detached ones */
     ev_host host;
     bool in_run;         /* inside run(): the evaluator's death is deferred */
     term *killed;        /* exit reason of an evaluator killed during run() */
@@ -60,6 +67,7 @@ shell *shell_new(world *w, int node_id)
     shell *sh = xcalloc(1, sizeof *sh);
     sh->w = w;
     sh->node = node_id;
+    sh->leader = node_id;
     sh->host.ctx = sh;
     sh->host.call = host_call;
     sh->host.send = host_send;
@@ -178,7 +186,7 @@ static void spawn_evaluator(world *w, shell *sh)
 {
     term *args = term_nil();
     sh->has_pid = false;
-    proc *p = rt_spawn(w, sh->node, &shell_behaviour, args, sh->node, &sh->pid);
+    proc *p = rt_spawn(w, sh->node, &shell_behaviour, args, sh->leader, &sh->pid);
     term_unref(args);
     if (p) {
         p->state = sh;
@@ -188,6 +196,11 @@ static void spawn_evaluator(world *w, shell *sh)
 
 static void finish_value(world *w, shell *sh, term *v)
 {
+    if (sh->detached) {
+        sh->done(w, sh->done_ctx, v, NULL);
+        end_eval(sh);
+        return;
+    }
     term_view view = rt_view(w, sh->node);
     char *printed = term_to_string(v, &view);
     rt_emit(w, sh->node, "result", NULL, NULL, NULL, NULL, printed, NULL,
@@ -201,6 +214,11 @@ static void finish_value(world *w, shell *sh, term *v)
  * exit reason (shell.erl: error -> {Reason, Stack}; throw -> nocatch). */
 static void finish_exception(world *w, shell *sh, const ev_exception *x)
 {
+    if (sh->detached) {
+        sh->done(w, sh->done_ctx, NULL, x);
+        end_eval(sh);
+        return;
+    }
     term_view view = rt_view(w, sh->node);
     strbuf b;
     sb_init(&b);
@@ -266,6 +284,26 @@ static bool scan_mailbox(world *w, shell *sh, proc *p)
     return false;
 }
 
+/* A detached evaluation is over: its evaluator exits and it is freed. */
+static void retire(world *w, shell *sh)
+{
+    shell *owner = w->nodes[sh->node].sh;
+    for (shell **pp = &owner->next; *pp; pp = &(*pp)->next)
+        if (*pp == sh) {
+            *pp = sh->next;
+            break;
+        }
+    proc *p = evaluator(w, sh);
+    sh->has_pid = false;
+    if (p) {
+        p->state = NULL;
+        term *normal = term_atom_s("normal");
+        rt_exit(w, p, normal);
+        term_unref(normal);
+    }
+    shell_free(sh);
+}
+
 /* Runs the evaluation until it finishes or waits. */
 static void run(world *w, shell *sh)
 {
@@ -320,7 +358,10 @@ static void run(world *w, shell *sh)
         rt_set_timeout(w, p, sh->call.timeout_us);
         return;
     }
-    start_next(w, sh);
+    if (sh->detached)
+        retire(w, sh);
+    else
+        start_next(w, sh);
 }
 
 void shell_block(world *w, proc *self, shell_wait wt)
@@ -472,6 +513,19 @@ static void sh_timeout(world *w, proc *p)
     run(w, sh);
 }
 
+static void free_later(sim *s, void *ctx, uint64_t arg)
+{
+    (void)s, (void)arg;
+    shell *sh = ctx;
+    shell *owner = sh->w->nodes[sh->node].sh;
+    for (shell **pp = &owner->next; *pp; pp = &(*pp)->next)
+        if (*pp == sh) {
+            *pp = sh->next;
+            break;
+        }
+    shell_free(sh);
+}
+
 static void respawn(sim *s, void *ctx, uint64_t node_id)
 {
     (void)s;
@@ -488,6 +542,20 @@ static void sh_terminate(world *w, proc *p, term *reason)
     shell *sh = p->state;
     if (!sh || !sh->has_pid || w->nodes[sh->node].state != NODE_UP)
         return;  /* expected: an exception, a halt or a restart */
+    if (sh->detached) {
+        /* killed while evaluating for rpc: report it as an exit */
+        if (sh->in_run) {
+            sh->killed = term_ref(reason);
+            return;
+        }
+        sh->has_pid = false;
+        ev_exception x = {A("exit"), term_ref(reason), 0, 0, 0, NULL, false, 0, NULL};
+        sh->done(w, sh->done_ctx, NULL, &x);
+        ev_exception_fini(&x);
+        p->state = NULL;
+        sim_after(w->s, 0, free_later, sh, 0);
+        return;
+    }
     if (sh->in_run) {
         /* The evaluation in progress did it; run() reports it. */
         sh->killed = term_ref(reason);
@@ -533,6 +601,34 @@ static const behaviour shell_behaviour = {
     "shell", "evaluator", 0, NULL, sh_message, sh_timeout, sh_terminate,
 };
 
+void shell_eval_detached(world *w, int node_id, int leader, const char *src,
+                         ev_env *env, shell_done_fn done, void *ctx)
+{
+    shell *owner = w->nodes[node_id].sh;
+    shell *sh = shell_new(w, node_id);
+    ev_env_free(sh->env);
+    sh->env = env;
+    sh->leader = leader;
+    sh->detached = true;
+    sh->done = done;
+    sh->done_ctx = ctx;
+    sh->next = owner->next;
+    owner->next = sh;
+    spawn_evaluator(w, sh);
+    ev_error err;
+    sh->code = ev_compile(src, &err);
+    sh->busy = true;
+    if (!sh->code) {
+        ev_exception x = {A("error"), term_atom_s("badarg"), 0, 0, 0, NULL, false, 0, NULL};
+        finish_exception(w, sh, &x);
+        ev_exception_fini(&x);
+        retire(w, sh);
+        return;
+    }
+    sh->vm = ev_vm_new(sh->code, sh->env, &sh->host);
+    run(w, sh);
+}
+
 void shell_boot(world *w, int node_id)
 {
     shell *sh = w->nodes[node_id].sh;
@@ -562,6 +658,14 @@ static void abandon(world *w, shell *sh, const char *why_cur,
 void shell_node_down(world *w, int node_id)
 {
     shell *sh = w->nodes[node_id].sh;
+    while (sh->next) {
+        shell *d = sh->next;
+        sh->next = d->next;
+        proc *p = evaluator(w, d);
+        if (p)
+            p->state = NULL;
+        shell_free(d);
+    }
     sh->has_pid = false;
     abandon(w, sh, "no result (the node went down)",
             "never evaluated (the node went down)");

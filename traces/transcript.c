@@ -13,9 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The prompt line of an evaluation still waiting for its result. */
+typedef struct pending {
+    char *node, *line;
+} pending;
+
 struct trace_transcript {
     FILE *out;
     bool mid_line;   /* output without a final newline was printed */
+    char *last_eval_node;  /* node of the last prompt line printed */
+    pending *p;
+    size_t np, cap;
 };
 
 trace_transcript *trace_transcript_new(FILE *out)
@@ -29,7 +37,54 @@ trace_transcript *trace_transcript_new(FILE *out)
 
 void trace_transcript_free(trace_transcript *t)
 {
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->np; i++) {
+        free(t->p[i].node);
+        free(t->p[i].line);
+    }
+    free(t->p);
+    free(t->last_eval_node);
     free(t);
+}
+
+static char *dup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (!d)
+        abort();
+    memcpy(d, s, n);
+    return d;
+}
+
+static pending *find_pending(trace_transcript *t, const char *node)
+{
+    for (size_t i = 0; i < t->np; i++)
+        if (!strcmp(t->p[i].node, node))
+            return &t->p[i];
+    return NULL;
+}
+
+/* Remembers node's prompt line until its result comes. */
+static void set_pending(trace_transcript *t, const char *node, const char *line)
+{
+    pending *p = find_pending(t, node);
+    if (!p) {
+        if (t->np == t->cap) {
+            t->cap = t->cap ? 2 * t->cap : 8;
+            t->p = realloc(t->p, t->cap * sizeof *t->p);
+            if (!t->p)
+                abort();
+        }
+        p = &t->p[t->np++];
+        p->node = dup(node);
+        p->line = NULL;
+    }
+    free(p->line);
+    p->line = dup(line);
+    free(t->last_eval_node);
+    t->last_eval_node = dup(node);
 }
 
 static void line_start(trace_transcript *t)
@@ -79,11 +134,24 @@ static void transcript_emit(void *ctx, const sim_obs_event *ev)
         size_t n = strlen(ev->text);
         t->mid_line = n > 0 && ev->text[n - 1] != '\n';
     } else if (!strcmp(ev->kind, "result")) {
+        /* Another shell printed a prompt meanwhile: show whose answer
+         * this is by repeating its prompt line, as if switching back to
+         * that terminal. */
+        pending *p = ev->node ? find_pending(t, ev->node) : NULL;
+        if (p && p->line && t->last_eval_node &&
+            strcmp(t->last_eval_node, ev->node)) {
+            line_start(t);
+            fprintf(t->out, "%s\n", p->line);
+            free(t->last_eval_node);
+            t->last_eval_node = dup(ev->node);
+        }
         fprintf(t->out, "%s\n", ev->text);
         t->mid_line = false;
     } else if (!strcmp(ev->kind, "eval")) {
         line_start(t);
         fprintf(t->out, "%s\n", ev->text);
+        if (ev->node)
+            set_pending(t, ev->node, ev->text);
     } else if (!strcmp(ev->kind, "log")) {
         if (shown_level(ev->reason)) {
             line_start(t);
