@@ -17,7 +17,7 @@ LIBSRC  := $(sort $(wildcard sim/*.c core/*.c net_model/*.c scenarios/*.c traces
 TESTSRC := $(sort $(wildcard tests/*.c))
 LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o)
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
-BIN     := bin/clustersim
+BIN     ?= bin/clustersim
 
 .PHONY: all deps demo test unit regress golden bench asan clean check-engine
 
@@ -44,7 +44,7 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(BIN): $(LIBOBJ) $(BUILD)/main.o
-	@mkdir -p bin
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(EXTRA_LDFLAGS)
 
 $(BUILD)/unit: $(LIBOBJ) $(TESTOBJ)
@@ -67,13 +67,15 @@ unit: deps
 # A sanitizer build in its own tree; LeakSanitizer reports make it fail
 # (Criterion counts a leaking test as passed, STYLE.md 15).
 asan: deps
-	$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/clustersim \
+	  OPT="-O1 -g -fno-omit-frame-pointer" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
-	  EXTRA_LDFLAGS="-fsanitize=address,undefined" build/asan/unit
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" build/asan/unit build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 build/asan/unit --jobs 2 2>&1 | tee build/asan/unit.log; \
 	  status=$${PIPESTATUS[0]}; \
 	  if grep -q LeakSanitizer build/asan/unit.log; then echo "asan: leaks reported"; exit 1; fi; \
 	  exit $$status
+	ASAN_OPTIONS=detect_leaks=1 sh tests/scenarios.sh build/asan/clustersim
 
 bench: deps
 	$(MAKE) --no-print-directory $(BUILD)/bench_engine
