@@ -6,7 +6,39 @@
  * mailboxes, time) belongs to the host, reached through ev_host. A
  * running evaluation (ev_vm) can stop in the middle of any expression,
  * when a call blocks or at a `receive`, and continue later, so a shell
- * parks in virtual time without threads or coroutines (DESIGN.md). */
+ * parks in virtual time without threads or coroutines (DESIGN.md).
+ *
+ * Semantics, as erl 25's shell unless said otherwise (the files are
+ * core/eval_*.c; tests/test_eval.c holds erl's texts):
+ * - Bindings: an evaluation binds into its own copy of `env` and writes
+ *   it back only when it ends with EV_DONE, so `X = 1, 1 = 2.` leaves X
+ *   unbound, as in erl. Inside, erl_eval's rules: what `catch` bound is
+ *   dropped when it catches; what the right side of andalso/orelse binds
+ *   is dropped.
+ * - Unbound variables: checked as shell:exprs/7 does, per top-level
+ *   expression just before evaluating it (erl_lint's rules: unbound,
+ *   unsafe in case/if/receive/catch/andalso/orelse, siblings in a tuple or
+ *   call do not see each other's bindings). A failure ends the evaluation
+ *   with EV_RAISED and ev_vm_command_error() true: erl prints it as
+ *   `* 1:13: variable 'A' is unbound`, not as an exception.
+ * - `catch`: throw:V gives V, exit:R {'EXIT',R}, error:R
+ *   {'EXIT',{R,Stack}} with Stack = [{M,F,ArgsOrArity,[]}] for the frame
+ *   the exception names, else [] (erl adds erl_eval/shell frames and
+ *   error_info; patterns like {'EXIT',{badarith,_}} match both).
+ * - Integers are int64: where erl would make a bignum (9223372036854775807
+ *   + 1, 1 bsl 64, trunc(1.0e30)), error:system_limit is raised instead;
+ *   a literal beyond int64 is a syntax error. `/` always gives a float;
+ *   div/rem/band/... take integers only (badarith otherwise and on /0).
+ * - The VM runs these itself and never asks the host: f() and f(X) (the
+ *   shell commands, on the VM's copy of the bindings), apply/2,3,
+ *   error/1,2, exit/1, throw/1, and the guard BIFs (is_atom ... is_tuple,
+ *   abs, element, hd, tl, length, size, tuple_size, byte_size, map_size,
+ *   map_get, is_map_key, float, round, trunc, ceil, floor), with erl's
+ *   "*** argument N:" details. Guards may also call self() and node():
+ *   the host must answer those with EV_DONE.
+ * - Not in the subset (a clear compile error): fun bodies and local
+ *   funs (only fun M:F/A), try, list comprehensions, records, macros, bit
+ *   syntax beyond /binary, non-constant binary patterns. */
 #ifndef CS_EVAL_H
 #define CS_EVAL_H
 
@@ -45,6 +77,12 @@ term *ev_env_get(const ev_env *e, const char *name);
 void ev_env_set(ev_env *e, const char *name, term *v);
 /* Forgets every binding, as the shell's f(). */
 void ev_env_clear(ev_env *e);
+/* The bindings in order of variable name (as the shell's b() lists
+ * them): how many, and the i-th one's name (valid for the program's
+ * life) and borrowed value, for i < ev_env_size(e). */
+uint32_t ev_env_size(const ev_env *e);
+const char *ev_env_name(const ev_env *e, uint32_t i);
+term *ev_env_value(const ev_env *e, uint32_t i);
 
 typedef enum ev_status {
     EV_DONE,      /* finished: ev_vm_value is the value */
@@ -79,7 +117,10 @@ typedef struct ev_host {
      * flush()). Returns EV_DONE with *result set, EV_RAISED with *exc
      * filled (its reason owned by the evaluator from then on), or
      * EV_BLOCKED: the evaluation stops and continues when the host calls
-     * ev_vm_resume / ev_vm_resume_raise. */
+     * ev_vm_resume / ev_vm_resume_raise. `args` are borrowed for the
+     * duration of the call only; *exc arrives zeroed; fill the frame
+     * (mod, fun, args or arity, arg_index/arg_detail) where erl prints
+     * "in function", leave fun 0 where it prints none (exit/1). */
     ev_status (*call)(void *ctx, ev_vm *vm, atom_t mod, atom_t fun,
                       uint32_t argc, term **args, term **result,
                       ev_exception *exc);
@@ -99,6 +140,16 @@ ev_status ev_vm_run(ev_vm *vm);
 term *ev_vm_value(const ev_vm *vm);
 /* After EV_RAISED: the exception (borrowed from the vm). */
 const ev_exception *ev_vm_exception(const ev_vm *vm);
+/* After EV_RAISED: true when the evaluation stopped before one of its
+ * top-level expressions because that expression's variables failed the
+ * shell's check (erl_lint's rules, which shell:exprs/7 applies to each
+ * expression just before evaluating it, with the bindings of that
+ * moment). erl reports this as a command error, not an exception, and
+ * its evaluator survives: `* 1:13: variable 'A' is unbound` (with
+ * "* <line>:<col>: <msg>" from `err`, which may be NULL). The exception
+ * is then error:{unbound,'A'} (or {unsafe_var,'A',{'case',{L,C}}}), which
+ * ev_format_exception prints as erl_eval's run-time error. */
+bool ev_vm_command_error(const ev_vm *vm, ev_error *err);
 
 /* After EV_BLOCKED: the blocked call's result (ownership taken), or an
  * exception (ownership of exc->reason and exc->args taken). Then call

@@ -72,6 +72,7 @@ struct glob_node {
     int lock_node;
     greq *req;
     sim_timer *sync;      /* per peer: the locker's exchange timer */
+    bool *sync_sent;      /* per peer: our exchange is under way */
     bool *expect_down;    /* per peer: a disconnect global asked for */
     uint64_t next_id;
 };
@@ -82,6 +83,7 @@ void glob_init(world *w, int k)
 {
     glob_node *g = xcalloc(1, sizeof *g);
     g->sync = xcalloc((size_t)w->n, sizeof *g->sync);
+    g->sync_sent = xcalloc((size_t)w->n, sizeof *g->sync_sent);
     g->expect_down = xcalloc((size_t)w->n, sizeof *g->expect_down);
     w->nodes[k].gn = g;
 }
@@ -104,6 +106,7 @@ void glob_fini(world *w, int k)
     req_free(g->req);
     free(g->names);
     free(g->sync);
+    free(g->sync_sent);
     free(g->expect_down);
     free(g);
     w->nodes[k].gn = NULL;
@@ -254,6 +257,7 @@ void glob_nodeup(world *w, int x, int y, bool hidden)
                   : (1000 + 100 * known < 3000 ? 1000 + 100 * known : 3000) * 1000LL;
     glob_node *g = gn(w, x);
     sim_cancel(w->s, g->sync[y]);
+    g->sync_sent[y] = false;
     g->sync[y] = sim_after(w->s, delay, on_sync_timer, w,
                            ((uint64_t)(uint32_t)x << 32) | (uint32_t)y);
 }
@@ -277,6 +281,7 @@ static void on_sync_timer(sim *s, void *ctx, uint64_t arg)
     gn(w, x)->sync[y] = (sim_timer){0, 0};
     if (!dist_connected(w, x, y) || w->nodes[x].state != NODE_UP)
         return;
+    gn(w, x)->sync_sent[y] = true;
     term *m = tag3("sync", nodes_term(w, x), names_term(w, x));
     send_to(w, x, y, m);
     term_unref(m);
@@ -371,6 +376,13 @@ static void on_sync(world *w, int y, int x, term *msg)
     glob_node *g = gn(w, y);
     sim_cancel(w->s, g->sync[x]);
     g->sync[x] = (sim_timer){0, 0};
+    /* Both timers fired and the exchanges crossed: one is enough; the
+     * node whose name sorts lower answers (as the lockers agree on one). */
+    if (g->sync_sent[x] && strcmp(w->nodes[y].name, w->nodes[x].name) > 0) {
+        connect_missing(w, y, msg->u.tuple.el[1]);
+        return;
+    }
+    g->sync_sent[x] = true;
     term *gone = term_nil();
     merge(w, y, msg->u.tuple.el[2], true, &gone);
     term *reply = term_tuplev(4, term_atom_s("sync_reply"), nodes_term(w, y),
@@ -680,6 +692,7 @@ void glob_nodedown(world *w, int x, int y, bool hidden)
     glob_node *g = gn(w, x);
     sim_cancel(w->s, g->sync[y]);
     g->sync[y] = (sim_timer){0, 0};
+    g->sync_sent[y] = false;
     if (hidden)
         return;
     /* names of the lost node's processes go (otp_facts.md 18) */
