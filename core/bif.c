@@ -270,21 +270,6 @@ static ev_status b_registered(bif_call_ctx *c)
     return bif_return(c, l);
 }
 
-static ev_status b_exit1(bif_call_ctx *c)
-{
-    return bif_raise(c, "exit", term_ref(c->args[0]));
-}
-
-static ev_status b_error1(bif_call_ctx *c)
-{
-    return bif_raise(c, "error", term_ref(c->args[0]));
-}
-
-static ev_status b_throw1(bif_call_ctx *c)
-{
-    return bif_raise(c, "throw", term_ref(c->args[0]));
-}
-
 static ev_status b_exit2(bif_call_ctx *c)
 {
     if (!is_pid(c->args[0]))
@@ -474,11 +459,6 @@ static ev_status b_flush(bif_call_ctx *c)
     return bif_return(c, term_atom_s("ok"));
 }
 
-/* f(): forget every binding. The bindings live in the evaluator's env,
- * which the VM owns; it exposes no handle here, so f() is implemented by
- * the shell's env through ev_vm (see shell.c). */
-static ev_status b_f0(bif_call_ctx *c);
-
 /* ---- io, timer, lists, misc ---- */
 
 static ev_status b_format(bif_call_ctx *c)
@@ -502,51 +482,16 @@ static ev_status b_format(bif_call_ctx *c)
 static ev_status b_sleep(bif_call_ctx *c)
 {
     const term *t = c->args[0];
-    if (t->tag != T_INT || t->u.i < 0)
-        return bif_raise(c, "error", term_atom_s("function_clause"));
+    if (t->tag != T_INT || t->u.i < 0) {
+        /* erl: "bad receive timeout value", frame timer:sleep/1 */
+        bif_raise(c, "error", term_atom_s("timeout_value"));
+        term_unref(c->exc->args);
+        c->exc->args = NULL;
+        return EV_RAISED;
+    }
     shell_wait wt = {0};
     wt.timeout_us = t->u.i * 1000;
     return bif_block(c, wt);
-}
-
-static ev_status b_length(bif_call_ctx *c)
-{
-    if (!term_is_proper_list(c->args[0]))
-        return bif_badarg(c, 1, "not a list");
-    return bif_return(c, term_int((int64_t)term_list_length(c->args[0])));
-}
-
-static ev_status b_hd(bif_call_ctx *c)
-{
-    if (c->args[0]->tag != T_CONS)
-        return bif_badarg(c, 1, "not a nonempty list");
-    return bif_return(c, term_ref(c->args[0]->u.cons.head));
-}
-
-static ev_status b_tl(bif_call_ctx *c)
-{
-    if (c->args[0]->tag != T_CONS)
-        return bif_badarg(c, 1, "not a nonempty list");
-    return bif_return(c, term_ref(c->args[0]->u.cons.tail));
-}
-
-static ev_status b_element(bif_call_ctx *c)
-{
-    const term *i = c->args[0], *t = c->args[1];
-    if (i->tag != T_INT)
-        return bif_badarg(c, 1, "not an integer");
-    if (t->tag != T_TUPLE)
-        return bif_badarg(c, 2, "not a tuple");
-    if (i->u.i < 1 || (uint64_t)i->u.i > t->u.tuple.n)
-        return bif_badarg(c, 1, "out of range");
-    return bif_return(c, term_ref(t->u.tuple.el[i->u.i - 1]));
-}
-
-static ev_status b_tuple_size(bif_call_ctx *c)
-{
-    if (c->args[0]->tag != T_TUPLE)
-        return bif_badarg(c, 1, "not a tuple");
-    return bif_return(c, term_int(c->args[0]->u.tuple.n));
 }
 
 static ev_status b_atom_to_list(bif_call_ctx *c)
@@ -658,10 +603,7 @@ static const entry table[] = {
     {"erlang", "unregister", 1, b_unregister, true},
     {"erlang", "whereis", 1, b_whereis, true},
     {"erlang", "registered", 0, b_registered, true},
-    {"erlang", "exit", 1, b_exit1, true},
     {"erlang", "exit", 2, b_exit2, true},
-    {"erlang", "error", 1, b_error1, true},
-    {"erlang", "throw", 1, b_throw1, true},
     {"erlang", "link", 1, b_link, true},
     {"erlang", "unlink", 1, b_unlink, true},
     {"erlang", "process_flag", 2, b_process_flag, true},
@@ -671,16 +613,10 @@ static const entry table[] = {
     {"erlang", "demonitor", 2, b_demonitor, true},
     {"erlang", "is_process_alive", 1, b_is_process_alive, true},
     {"erlang", "process_info", 2, b_process_info, true},
-    {"erlang", "length", 1, b_length, true},
-    {"erlang", "hd", 1, b_hd, true},
-    {"erlang", "tl", 1, b_tl, true},
-    {"erlang", "element", 2, b_element, true},
-    {"erlang", "tuple_size", 1, b_tuple_size, true},
     {"erlang", "atom_to_list", 1, b_atom_to_list, true},
     {"erlang", "integer_to_list", 1, b_integer_to_list, true},
     {"erlang", "send", 2, b_send, false},
     {"shell_default", "flush", 0, b_flush, true},
-    {"shell_default", "f", 0, b_f0, true},
     {"io", "format", 1, b_format, false},
     {"io", "format", 2, b_format, false},
     {"timer", "sleep", 1, b_sleep, false},
@@ -689,12 +625,6 @@ static const entry table[] = {
     {"lists", "member", 2, b_member, false},
     {"lists", "seq", 2, b_seq, false},
 };
-
-static ev_status b_f0(bif_call_ctx *c)
-{
-    shell_forget(c->w, c->self);
-    return bif_return(c, term_atom_s("ok"));
-}
 
 ev_status bif_call(world *w, proc *self, ev_vm *vm, atom_t mod, atom_t fun,
                    uint32_t argc, term **args, term **result,
@@ -723,8 +653,11 @@ ev_status bif_call(world *w, proc *self, ev_vm *vm, atom_t mod, atom_t fun,
     /* erl: "** exception error: undefined function foo:bar/0", or for a
      * local call in the shell "undefined shell command foo/0". */
     if (unqualified) {
-        bif_raise(&c, "error", term_atom_s("undef"));
-        c.exc->mod = A("shell_default");
+        /* shell.erl: {shell_undef, F, Arity, []}, printed as "undefined
+         * shell command foo/1", with no frame */
+        rt_raise(exc, "error", term_tuplev(4, term_atom_s("shell_undef"),
+                                           term_atom(fun), term_int(argc),
+                                           term_nil()));
         return EV_RAISED;
     }
     return bif_raise(&c, "error", term_atom_s("undef"));

@@ -559,6 +559,15 @@ static term *call_exit(const rwait *r, term *why)
                                            term_ref(r->args)));
 }
 
+/* erl shows gen_server:call's exits "in function  gen_server:call/2
+ * (gen_server.erl, line 370)": a frame with the arity, no arguments. */
+static void call_frame(ev_exception *x, const rwait *r)
+{
+    x->mod = A("gen_server");
+    x->fun = A("call");
+    x->arity = (uint32_t)term_list_length(r->args);
+}
+
 static bool call_match(world *w, void *d, const term *m, term **res,
                        ev_exception *x, bool *raised)
 {
@@ -581,6 +590,7 @@ static bool call_match(world *w, void *d, const term *m, term **res,
         else
             reason = term_ref(why);
         rt_raise(x, "exit", call_exit(r, reason));
+        call_frame(x, r);
         *raised = true;
         return true;
     }
@@ -596,6 +606,7 @@ static void call_timeout(world *w, void *d, term **res, ev_exception *x,
     if (self)
         rt_demonitor(w, self, r->ref);
     rt_raise(x, "exit", call_exit(r, term_atom_s("timeout")));
+    call_frame(x, r);
     *raised = true;
 }
 
@@ -630,6 +641,8 @@ static ev_status b_call(bif_call_ctx *c)
         rwait tmp = {0};
         tmp.args = args_term(c);
         ev_status st = bif_raise(c, "exit", call_exit(&tmp, term_atom_s("noproc")));
+        term_unref(c->exc->args);
+        c->exc->args = NULL;
         term_unref(tmp.args);
         return st;
     }

@@ -25,9 +25,10 @@
  * - names go when their process dies (every node learns it through its
  *   connection) and when the owner's node goes down (otp_facts.md 18).
  * - prevent_overlapping_partitions: a node that loses a connection tells
- *   its other visible nodes; each of them still connected to the lost
- *   node asks it to disconnect them (otp_facts.md 20). Disconnects made
- *   on such a request are expected on both ends and tell no one.
+ *   its other visible nodes, which pass it on; each of them still
+ *   connected to the lost node asks it to disconnect them (otp_facts.md
+ *   20; global.erl's lost_connection / remove_connection). Disconnects
+ *   made on such a request are expected on both ends and tell no one.
  * Hidden connections are invisible to global. */
 #include "core/rt.h"
 
@@ -75,6 +76,11 @@ struct glob_node {
     bool *sync_sent;      /* per peer: our exchange is under way */
     bool *expect_down;    /* per peer: a disconnect global asked for */
     uint64_t next_id;
+    uint64_t lost_op;     /* our lost_connection reports, counted */
+    /* lost_connection reports handled: "a lost b" up to op (few: one
+     * per lost connection, so a list) */
+    struct { int a, b; uint64_t op; } *lost_seen;
+    uint32_t nlost, caplost;
 };
 
 static glob_node *gn(world *w, int k) { return w->nodes[k].gn; }
@@ -108,6 +114,7 @@ void glob_fini(world *w, int k)
     free(g->sync);
     free(g->sync_sent);
     free(g->expect_down);
+    free(g->lost_seen);
     free(g);
     w->nodes[k].gn = NULL;
 }
@@ -614,6 +621,55 @@ static void answered(world *w, int x, int y, bool ok)
     r->retry = sim_after(w->s, d, on_retry, w, (uint64_t)x);
 }
 
+/* {lost, A, B, OpId}: node A lost its connection to B (global.erl's
+ * lost_connection). As OTP does, pass it on to every other node we see
+ * (so all learn it even if A drops meanwhile), then ask the node we
+ * should no longer see (B, or A when we are B) to disconnect us. */
+static void on_lost(world *w, int z, term *msg)
+{
+    glob_node *g = gn(w, z);
+    int a = rt_node_index(w, msg->u.tuple.el[1]->u.atom);
+    int b = rt_node_index(w, msg->u.tuple.el[2]->u.atom);
+    uint64_t op = (uint64_t)msg->u.tuple.el[3]->u.i;
+    if (a < 0 || b < 0 || !w->nodes[z].cfg.prevent_overlapping_partitions)
+        return;
+    uint32_t i;
+    for (i = 0; i < g->nlost; i++)
+        if (g->lost_seen[i].a == a && g->lost_seen[i].b == b)
+            break;
+    if (i == g->nlost) {
+        if (g->nlost == g->caplost) {
+            g->caplost = g->caplost ? 2 * g->caplost : 8;
+            g->lost_seen = xrealloc(g->lost_seen, g->caplost * sizeof *g->lost_seen);
+        }
+        g->lost_seen[g->nlost].a = a;
+        g->lost_seen[g->nlost].b = b;
+        g->lost_seen[g->nlost++].op = 0;
+    }
+    if (op <= g->lost_seen[i].op)
+        return;
+    g->lost_seen[i].op = op;
+    int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
+    int n = visible(w, z, ks);
+    for (int k = 0; k < n; k++)
+        if (ks[k] != a)
+            send_to(w, z, ks[k], msg);
+    free(ks);
+    int rm = z == b ? a : b;
+    if (rm == z || !dist_connected(w, z, rm) || dist_is_hidden(w, z, rm))
+        return;
+    char text[512];
+    snprintf(text, sizeof text,
+             "'global' at node %s requested disconnect from node %s in "
+             "order to prevent overlapping partitions",
+             w->nodes[z].name, w->nodes[rm].name);
+    rt_log(w, z, "warning", text);
+    g->expect_down[rm] = true;
+    term *m = term_tuplev(1, term_atom_s("disconnect_me"));
+    send_to(w, z, rm, m);
+    term_unref(m);
+}
+
 static void glob_recv(world *w, int to, int from, term *msg)
 {
     atom_t tag = msg->u.tuple.el[0]->u.atom;
@@ -658,23 +714,7 @@ static void glob_recv(world *w, int to, int from, term *msg)
         if (e && same_pid(e->pid, msg->u.tuple.el[2]->u.pid))
             del_name(w, to, name, "exit");
     } else if (!strcmp(t, "lost")) {
-        /* `from` lost its connection to node `lost`: if we still see
-         * it, ask it to drop us (otp_facts.md 20). */
-        int lost = rt_node_index(w, msg->u.tuple.el[1]->u.atom);
-        if (lost >= 0 && lost != to && dist_connected(w, to, lost) &&
-            !dist_is_hidden(w, to, lost) &&
-            w->nodes[to].cfg.prevent_overlapping_partitions) {
-            char text[512];
-            snprintf(text, sizeof text,
-                     "'global' at node %s requested disconnect from node %s in "
-                     "order to prevent overlapping partitions",
-                     w->nodes[to].name, w->nodes[lost].name);
-            rt_log(w, to, "warning", text);
-            g->expect_down[lost] = true;
-            term *m = term_tuplev(1, term_atom_s("disconnect_me"));
-            send_to(w, to, lost, m);
-            term_unref(m);
-        }
+        on_lost(w, to, msg);
     } else if (!strcmp(t, "disconnect_me")) {
         char text[512];
         snprintf(text, sizeof text,
@@ -710,7 +750,9 @@ void glob_nodedown(world *w, int x, int y, bool hidden)
         return;
     int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
     int n = visible(w, x, ks);
-    term *m = term_tuplev(2, term_atom_s("lost"), term_atom(w->nodes[y].atom));
+    term *m = term_tuplev(4, term_atom_s("lost"), term_atom(w->nodes[x].atom),
+                          term_atom(w->nodes[y].atom),
+                          term_int((int64_t)++g->lost_op));
     for (int i = 0; i < n; i++)
         send_to(w, x, ks[i], m);
     term_unref(m);
@@ -865,9 +907,13 @@ static ev_status b_send(bif_call_ctx *c)
     const term_pid *p = c->args[0]->tag == T_ATOM
         ? glob_whereis(c->w, c->self->node, c->args[0]->u.atom) : NULL;
     if (!p) {
-        /* exit({badarg, {Name, Msg}}) (otp_facts.md 17) */
-        return bif_raise(c, "exit", term_tuplev(2, term_atom_s("badarg"),
-                         term_tuplev(2, term_ref(c->args[0]), term_ref(c->args[1]))));
+        /* exit({badarg, {Name, Msg}}) (otp_facts.md 17), shown "in
+         * function  global:send/2 (global.erl, line 252)" */
+        bif_raise(c, "exit", term_tuplev(2, term_atom_s("badarg"),
+                  term_tuplev(2, term_ref(c->args[0]), term_ref(c->args[1]))));
+        term_unref(c->exc->args);
+        c->exc->args = NULL;
+        return EV_RAISED;
     }
     term_pid pid = *p;
     rt_send(c->w, c->self->node, &c->self->pid, pid, c->args[1]);

@@ -252,8 +252,7 @@ void shell_eval_detached(world *w, int node, int leader, const char *src,
                          ev_env *env, shell_done_fn done, void *ctx);
 /* True if p is a shell evaluator, the only process that can block. */
 bool shell_is_evaluator(const proc *p);
-/* f(): the shell forgets every variable binding. */
-void shell_forget(world *w, proc *self);
+
 shell *shell_new(world *w, int node);
 void shell_free(shell *sh);
 /* Starts the node's shell evaluator process (boot, restart). */

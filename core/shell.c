@@ -326,6 +326,27 @@ static void run(world *w, shell *sh)
             finish_value(w, sh, ev_vm_value(sh->vm));
             break;
         }
+        ev_error cerr;
+        if (st == EV_RAISED && !sh->detached && ev_vm_command_error(sh->vm, &cerr)) {
+            /* erl_lint's complaint (`* 1:13: variable 'A' is unbound`):
+             * printed, not raised; the evaluator lives on. */
+            char msg[320];
+            snprintf(msg, sizeof msg, "* %d:%d: %s", cerr.line, cerr.col, cerr.msg);
+            const ev_exception *x = ev_vm_exception(sh->vm);
+            char *rs = rt_str(w, sh->node, x->reason);
+            rt_emit(w, sh->node, "result", NULL, NULL, NULL, NULL, NULL, rs, msg);
+            free(rs);
+            if (sh->cur.expect) {
+                term *v = term_tuplev(3, term_atom_s("exception"), term_atom(x->cls),
+                                      term_ref(x->reason));
+                char *printed = rt_str(w, sh->node, v);
+                check_expect(w, sh, v, printed);
+                free(printed);
+                term_unref(v);
+            }
+            end_eval(sh);
+            break;
+        }
         if (st == EV_RAISED) {
             ev_exception x = *ev_vm_exception(sh->vm);
             x.reason = term_ref(x.reason);
@@ -375,13 +396,6 @@ void shell_block(world *w, proc *self, shell_wait wt)
 bool shell_is_evaluator(const proc *p)
 {
     return p && p->beh == &shell_behaviour;
-}
-
-void shell_forget(world *w, proc *self)
-{
-    (void)w;
-    shell *sh = self->state;
-    ev_env_clear(sh->env);
 }
 
 static void begin(world *w, shell *sh)

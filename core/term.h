@@ -77,6 +77,7 @@ struct term {
 atom_t atom_intern(const char *text);          /* never fails */
 atom_t atom_intern_n(const char *text, size_t n);
 const char *atom_text(atom_t a);               /* valid for the program's life */
+size_t atom_len(atom_t a);                     /* bytes of atom_text (may hold NUL) */
 
 /* ---- construction (new references) ---- */
 term *term_int(int64_t v);
@@ -139,12 +140,33 @@ void sb_putn(strbuf *b, const char *s, size_t n);
 void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *sb_take(strbuf *b);  /* returns the malloc'd string (caller frees), resets b */
 
-/* Appends what the Erlang shell prints for `t` (~p without line breaks,
- * as a one-line result). `view` may be NULL: every pid then prints with 0. */
+/* Appends `t` as ~p prints it but on one line and with no depth limit
+ * (strings detected, #{k => v,...}, no spaces after commas); a short
+ * shell result prints the same (term_print_pretty is the exact shell
+ * form). `view` may be NULL: every pid and ref then prints with 0. */
 void term_print(strbuf *b, const term *t, const term_view *view);
 /* Returns a malloc'd string with the same text. */
 char *term_to_string(const term *t, const term_view *view);
 /* Appends an atom as Erlang writes it: quoted only where needed. */
 void term_print_atom(strbuf *b, atom_t a);
+
+/* What the shell prints for a result (shell:pp/4): io_lib_pretty with
+ * depth 30 (deeper parts and list elements past the 29th become "..."),
+ * lines of 80 columns holding at most 60 characters of the term, broken
+ * and indented as io_lib_pretty does; the term starts at column col0
+ * (1 for a result on its own line). No trailing newline. */
+void term_print_pretty(strbuf *b, const term *t, const term_view *view,
+                       int col0);
+
+/* io_lib_pretty:print/2 with explicit options, for io:format's ~p
+ * (column = current column, line_length 80, depth -1, max chars -1). */
+typedef struct term_pp_opts {
+    int column;          /* 1-based column where the term starts */
+    int line_length;     /* 0: never break lines */
+    int depth;           /* -1: unlimited */
+    int line_max_chars;  /* -1: unlimited */
+} term_pp_opts;
+void term_print_pp(strbuf *b, const term *t, const term_view *view,
+                   const term_pp_opts *o);
 
 #endif
