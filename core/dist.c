@@ -323,7 +323,7 @@ static void silence_begins(world *w, int x, int y, bool cut)
         if (t > a)
             a = t;
     } else {
-        int64_t due = net_last_due(w->net, y, x);
+        int64_t due = net_last_due(w->net, y, x, p->id);
         if (due > a)
             a = due;
         int64_t t = last_tick_arrival(w, x, y, now, lat);
@@ -387,7 +387,7 @@ static void xmit(world *w, int x, int y, packet *pk)
 {
     pk->from_node = x;
     note_write(w, x, y);
-    net_send(w->net, x, y, pk);
+    net_send(w->net, x, y, pk->conn, pk);
 }
 
 /* ---- node down ---- */
@@ -643,7 +643,7 @@ static void start_connect(world *w, int x, int y)
     }
     packet *pk = pk_new(PK_EPMD_REQ, x);
     pk->conn = p->id;
-    net_send(w->net, x, y, pk);  /* to y's host: not the connection */
+    net_send(w->net, x, y, pk->conn, pk);  /* to y's host: not the connection */
 }
 
 static void on_setup_timeout(sim *s, void *ctx, uint64_t arg)
@@ -726,7 +726,7 @@ static void hs_fail(world *w, int b, int a, uint64_t id, int code)
     packet *f = pk_new(PK_HS_FAIL, b);
     f->conn = id;
     f->code = code;
-    net_send(w->net, b, a, f);
+    net_send(w->net, b, a, f->conn, f);
 }
 
 static void on_hs_name(world *w, int b, int a, packet *pk)
@@ -775,7 +775,7 @@ static void on_hs_name(world *w, int b, int a, packet *pk)
     p->id = pk->conn;
     packet *c = pk_new(PK_HS_CHALLENGE, b);
     c->conn = pk->conn;
-    net_send(w->net, b, a, c);
+    net_send(w->net, b, a, c->conn, c);
 }
 
 static void on_hs_reply(world *w, int b, int a, packet *pk)
@@ -798,7 +798,7 @@ static void on_hs_reply(world *w, int b, int a, packet *pk)
     bool hidden = is_hidden(w, a) || is_hidden(w, b);
     packet *ack = pk_new(PK_HS_ACK, b);
     ack->conn = pk->conn;
-    net_send(w->net, b, a, ack);
+    net_send(w->net, b, a, ack->conn, ack);
     node_up(w, b, a, pk->conn, hidden);
 }
 
@@ -847,7 +847,7 @@ void dist_deliver(world *w, int from, int to, void *payload)
     if (pk->kind == PK_EPMD_REQ) {
         packet *r = pk_new(nd->state == NODE_DOWN ? PK_EPMD_NO : PK_EPMD_PORT, to);
         r->conn = pk->conn;
-        net_send(w->net, to, from, r);
+        net_send(w->net, to, from, r->conn, r);
         pk_free(pk);
         return;
     }
@@ -891,7 +891,7 @@ static void deliver_now(world *w, int x, int y, packet *pk)
             p->epmd_done = true;
             packet *n = pk_new(PK_HS_NAME, x);
             n->conn = p->id;
-            net_send(w->net, x, y, n);
+            net_send(w->net, x, y, n->conn, n);
         }
         break;
     case PK_EPMD_NO:
@@ -906,7 +906,7 @@ static void deliver_now(world *w, int x, int y, packet *pk)
             packet *r = pk_new(PK_HS_REPLY, x);
             r->conn = p->id;
             r->text = xstrdup(cookie_for(w, x, y));
-            net_send(w->net, x, y, r);
+            net_send(w->net, x, y, r->conn, r);
         }
         break;
     case PK_HS_REPLY:
@@ -1521,7 +1521,7 @@ void dist_node_halted(world *w, int x)
         if (p->st == C_UP) {
             packet *pk = pk_new(PK_CLOSE, x);
             pk->conn = p->id;
-            net_send(w->net, x, y, pk);
+            net_send(w->net, x, y, pk->conn, pk);
         }
         sim_cancel(w->s, p->setup_timer);
         disarm(w, p);

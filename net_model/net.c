@@ -1,13 +1,18 @@
 /* net: directed links with latency, TCP-like loss and FIFO, cuts that
  * hold traffic, and resets that drop it (see net.h for the model).
  *
- * Each link with traffic keeps its payloads in a FIFO queue; because
- * delivery is FIFO, only the head needs a pending engine event, so a
- * busy link costs one event at a time however many payloads it carries.
+ * A link carries flows (one per TCP connection, named by the caller);
+ * each flow keeps its payloads in a FIFO queue. Because delivery is FIFO
+ * within a flow, only a flow's head needs a pending engine event, so a
+ * busy connection costs one event at a time however many payloads it
+ * carries, and a new connection never waits behind an old one's
+ * retransmissions.
  * Invariants:
- * - q entries are in send order and their `due` times never decrease;
- * - a link has a pending event iff it is not cut and its queue is not
- *   empty, and that event is for the head's due time;
+ * - a flow's entries are in send order and their `due` times never
+ *   decrease;
+ * - a flow has a pending event iff its link is not cut and its queue is
+ *   not empty, and that event is for the head's due time;
+ * - flows are kept in creation order and removed when empty;
  * - links are found through an open-addressing table keyed by
  *   (from, to); it is only ever probed, never iterated (DETERMINISM). */
 #include "net_model/net.h"
@@ -25,14 +30,20 @@ typedef struct pkt {
     int64_t sent, due;
 } pkt;
 
+typedef struct flow {
+    uint64_t id;
+    pkt *head, *tail;
+    uint64_t nq;
+    sim_timer ev;
+} flow;
+
 typedef struct link {
     int from, to;
     bool has_lat, cut;
     int64_t cut_at;
     lat_dist lat;
-    pkt *head, *tail;
-    uint64_t nq;
-    sim_timer ev;
+    flow *flows;
+    uint32_t nflows, capflows;
 } link;
 
 typedef struct nodecfg {
@@ -82,27 +93,31 @@ net *net_new(sim *s, int nnodes, uint64_t seed, net_handlers h)
     return n;
 }
 
-static void drop_queue(net *n, link *l)
+static void drop_flow(net *n, link *l, flow *f)
 {
-    sim_cancel(n->s, l->ev);
-    l->ev = (sim_timer){0, 0};
-    while (l->head) {
-        pkt *p = l->head;
-        l->head = p->next;
+    sim_cancel(n->s, f->ev);
+    f->ev = (sim_timer){0, 0};
+    while (f->head) {
+        pkt *p = f->head;
+        f->head = p->next;
         n->h.drop(n->h.ctx, l->from, l->to, p->payload);
         p->next = n->free_pkts;
         n->free_pkts = p;
     }
-    l->tail = NULL;
-    l->nq = 0;
+    f->tail = NULL;
+    f->nq = 0;
 }
 
 void net_free(net *n)
 {
     if (!n)
         return;
-    for (uint32_t i = 0; i < n->nlinks; i++)
-        drop_queue(n, &n->links[i]);
+    for (uint32_t i = 0; i < n->nlinks; i++) {
+        link *l = &n->links[i];
+        for (uint32_t k = 0; k < l->nflows; k++)
+            drop_flow(n, l, &l->flows[k]);
+        free(l->flows);
+    }
     while (n->free_pkts) {
         pkt *p = n->free_pkts;
         n->free_pkts = p->next;
@@ -193,34 +208,79 @@ static int64_t sample(net *n, const link *l)
 
 static void on_due(sim *s, void *ctx, uint64_t arg);
 
-static void arm(net *n, link *l)
+static void arm(net *n, link *l, uint32_t k)
 {
-    if (!l->cut && l->head && !sim_pending(n->s, l->ev))
-        l->ev = sim_at(n->s, l->head->due, on_due, n, (uint64_t)(l - n->links));
+    flow *f = &l->flows[k];
+    if (!l->cut && f->head && !sim_pending(n->s, f->ev))
+        f->ev = sim_at(n->s, f->head->due, on_due, n,
+                       ((uint64_t)(l - n->links) << 32) | k);
+}
+
+static flow *get_flow(link *l, uint64_t id, uint32_t *k)
+{
+    for (uint32_t i = 0; i < l->nflows; i++)
+        if (l->flows[i].id == id) {
+            *k = i;
+            return &l->flows[i];
+        }
+    if (l->nflows == l->capflows) {
+        l->capflows = l->capflows ? 2 * l->capflows : 2;
+        l->flows = xre(l->flows, l->capflows * sizeof *l->flows);
+    }
+    flow *f = &l->flows[l->nflows];
+    memset(f, 0, sizeof *f);
+    f->id = id;
+    *k = l->nflows++;
+    return f;
+}
+
+/* Removes empty flows, keeping the others' order; re-arms the moved
+ * ones, since their events name their slot. */
+static void compact(net *n, link *l)
+{
+    uint32_t j = 0;
+    for (uint32_t i = 0; i < l->nflows; i++) {
+        if (!l->flows[i].head)
+            continue;
+        if (i != j) {
+            bool armed = sim_cancel(n->s, l->flows[i].ev);
+            l->flows[j] = l->flows[i];
+            l->flows[j].ev = (sim_timer){0, 0};
+            if (armed)
+                arm(n, l, j);
+        }
+        j++;
+    }
+    l->nflows = j;
 }
 
 static void on_due(sim *s, void *ctx, uint64_t arg)
 {
     net *n = ctx;
     (void)s;
-    link *l = &n->links[arg];
-    pkt *p = l->head;
-    l->head = p->next;
-    if (!l->head)
-        l->tail = NULL;
-    l->nq--;
-    l->ev = (sim_timer){0, 0};
+    link *l = &n->links[arg >> 32];
+    uint32_t k = (uint32_t)arg;
+    flow *f = &l->flows[k];
+    pkt *p = f->head;
+    f->head = p->next;
+    if (!f->head)
+        f->tail = NULL;
+    f->nq--;
+    f->ev = (sim_timer){0, 0};
     int from = l->from, to = l->to;
     void *payload = p->payload;
     p->next = n->free_pkts;
     n->free_pkts = p;
     /* Arm the next one before delivering: the handler may send on this
-     * very link, and must find the invariant intact. */
-    arm(n, l);
+     * very flow, and must find the invariant intact. */
+    if (f->head)
+        arm(n, l, k);
+    else
+        compact(n, l);
     n->h.deliver(n->h.ctx, from, to, payload);
 }
 
-void net_send(net *n, int from, int to, void *payload)
+void net_send(net *n, int from, int to, uint64_t flow_id, void *payload)
 {
     assert(from != to);
     link *l = get(n, from, to);
@@ -234,6 +294,8 @@ void net_send(net *n, int from, int to, void *payload)
     p->payload = payload;
     p->sent = now;
     p->due = now;
+    uint32_t k;
+    flow *f = get_flow(l, flow_id, &k);
     if (!l->cut) {
         /* TCP loss: each lost transmission costs one RTO, doubling. */
         int64_t extra = 0, rto = RTO_MIN;
@@ -244,16 +306,16 @@ void net_send(net *n, int from, int to, void *payload)
                 rto *= 2;
         }
         p->due = now + extra + sample(n, l);
-        if (l->tail && p->due < l->tail->due)
-            p->due = l->tail->due;  /* FIFO */
+        if (f->tail && p->due < f->tail->due)
+            p->due = f->tail->due;  /* FIFO */
     }
-    if (l->tail)
-        l->tail->next = p;
+    if (f->tail)
+        f->tail->next = p;
     else
-        l->head = p;
-    l->tail = p;
-    l->nq++;
-    arm(n, l);
+        f->head = p;
+    f->tail = p;
+    f->nq++;
+    arm(n, l, k);
 }
 
 void net_cut(net *n, int from, int to)
@@ -263,8 +325,10 @@ void net_cut(net *n, int from, int to)
         return;
     l->cut = true;
     l->cut_at = sim_now(n->s);
-    sim_cancel(n->s, l->ev);
-    l->ev = (sim_timer){0, 0};
+    for (uint32_t k = 0; k < l->nflows; k++) {
+        sim_cancel(n->s, l->flows[k].ev);
+        l->flows[k].ev = (sim_timer){0, 0};
+    }
 }
 
 /* First retransmission of a packet sent at `sent` at or after `now`:
@@ -286,14 +350,17 @@ void net_heal(net *n, int from, int to)
     if (!l || !l->cut)
         return;
     l->cut = false;
-    int64_t now = sim_now(n->s), prev = now;
-    for (pkt *p = l->head; p; p = p->next) {
-        p->due = next_retransmit(p->sent, now) + sample(n, l);
-        if (p->due < prev)
-            p->due = prev;
-        prev = p->due;
+    int64_t now = sim_now(n->s);
+    for (uint32_t k = 0; k < l->nflows; k++) {
+        int64_t prev = now;
+        for (pkt *p = l->flows[k].head; p; p = p->next) {
+            p->due = next_retransmit(p->sent, now) + sample(n, l);
+            if (p->due < prev)
+                p->due = prev;
+            prev = p->due;
+        }
+        arm(n, l, k);
     }
-    arm(n, l);
 }
 
 static int cmp_link(const void *a, const void *b)
@@ -330,26 +397,24 @@ bool net_is_cut(const net *n, int from, int to)
     return l && l->cut;
 }
 
-void net_reset(net *n, int a, int b)
-{
-    link *l = find(n, a, b);
-    if (l)
-        drop_queue(n, l);
-    l = find(n, b, a);
-    if (l)
-        drop_queue(n, l);
-}
-
 uint64_t net_inflight(const net *n, int from, int to)
 {
     const link *l = find(n, from, to);
-    return l ? l->nq : 0;
+    uint64_t q = 0;
+    for (uint32_t k = 0; l && k < l->nflows; k++)
+        q += l->flows[k].nq;
+    return q;
 }
 
-int64_t net_last_due(const net *n, int from, int to)
+int64_t net_last_due(const net *n, int from, int to, uint64_t flow_id)
 {
     const link *l = find(n, from, to);
-    return l && l->tail && !l->cut ? l->tail->due : -1;
+    if (!l || l->cut)
+        return -1;
+    for (uint32_t k = 0; k < l->nflows; k++)
+        if (l->flows[k].id == flow_id && l->flows[k].tail)
+            return l->flows[k].tail->due;
+    return -1;
 }
 
 int64_t net_sample(net *n, int from, int to)

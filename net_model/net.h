@@ -4,17 +4,18 @@
  * Model, per directed link from -> to:
  * - a latency distribution (a link override, else the sending node's
  *   default) and a loss probability (the sender's);
- * - FIFO: a payload is never delivered before one sent earlier on the
- *   same link, whatever the sampled delays (TCP);
+ * - FIFO per flow (a TCP connection, named by the caller): a payload is
+ *   never delivered before one sent earlier in the same flow, whatever
+ *   the sampled delays; different flows are independent;
  * - loss is TCP's: a lost packet is retransmitted after an RTO of 200 ms,
  *   doubling while the retransmission is lost too, and everything behind
  *   it waits (SCENARIO_FORMAT.md, config.loss);
  * - a cut link eats packets silently: payloads sent while it is cut, or
  *   in flight when it is cut, are held as TCP would keep retransmitting
  *   them, and arrive after a heal at the sender's next retransmission
- *   (RTO doubling from 200 ms up to 60 s), unless the connection was
- *   reset meanwhile (net_reset: the node's net_kernel gave up), in which
- *   case they are dropped. A message is never lost on a live connection.
+ *   (RTO doubling from 200 ms up to 60 s). The network never loses a
+ *   payload by itself; the receiver decides what a payload of a dead
+ *   connection is worth.
  *
  * Storage is sparse: only links that differ from the default, are cut,
  * or carry traffic cost memory. Randomness comes from one "net" stream. */
@@ -28,8 +29,8 @@
 
 typedef struct net net;
 
-/* Called when a payload arrives (at the delivery time) or is discarded
- * by net_reset. The payload is handed back to its owner either way. */
+/* Called when a payload arrives (at the delivery time), or is discarded
+ * by net_free. The payload is handed back to its owner either way. */
 typedef struct net_handlers {
     void (*deliver)(void *ctx, int from, int to, void *payload);
     void (*drop)(void *ctx, int from, int to, void *payload);
@@ -58,20 +59,17 @@ bool net_is_cut(const net *n, int from, int to);
 /* When the link was cut, or -1 if it is not. */
 int64_t net_cut_since(const net *n, int from, int to);
 
-/* Sends `payload` on the link from -> to (from != to). It will reach
- * the deliver handler later, or the drop handler after a net_reset. */
-void net_send(net *n, int from, int to, void *payload);
-
-/* The connection between a and b was torn down: every payload in
- * flight or held between them, both ways, is dropped (in send order). */
-void net_reset(net *n, int a, int b);
+/* Sends `payload` on the link from -> to (from != to) in flow `flow`.
+ * It will reach the deliver handler later (the drop handler only if the
+ * network is freed first). */
+void net_send(net *n, int from, int to, uint64_t flow, void *payload);
 
 /* Payloads in flight or held on from -> to (for tests and ticks). */
 uint64_t net_inflight(const net *n, int from, int to);
 
-/* When the last payload queued on from -> to is due to arrive (-1 if
- * none is queued, or if the link is cut and it is held). */
-int64_t net_last_due(const net *n, int from, int to);
+/* When the last payload queued in `flow` on from -> to is due to arrive
+ * (-1 if none is queued, or if the link is cut and it is held). */
+int64_t net_last_due(const net *n, int from, int to, uint64_t flow);
 
 /* A fresh latency sample for from -> to, for traffic the model does not
  * carry as payloads (net_kernel's ticks). */

@@ -45,7 +45,7 @@ static void send_ev(sim *s, void *ctx, uint64_t arg)
 {
     (void)s;
     sender *x = ctx;
-    net_send(x->n, x->from, x->to, (void *)(uintptr_t)arg);
+    net_send(x->n, x->from, x->to, 1, (void *)(uintptr_t)arg);
 }
 
 Test(net, fifo_under_random_latencies)
@@ -91,8 +91,8 @@ Test(net, cut_holds_traffic_until_heal)
     net_cut(n, 0, 1);
     cr_assert(net_is_cut(n, 0, 1));
     cr_assert_not(net_is_cut(n, 1, 0), "a one-way cut leaves the other way up");
-    net_send(n, 0, 1, (void *)1);
-    net_send(n, 1, 0, (void *)2);
+    net_send(n, 0, 1, 1, (void *)1);
+    net_send(n, 1, 0, 1, (void *)2);
     sim_run(s, 1000000, 0);
     cr_assert_eq(r->n, 1);
     cr_assert_eq(r->id[0], 2);
@@ -115,7 +115,7 @@ Test(net, in_flight_traffic_is_held_by_a_cut)
     rec *r = calloc(1, sizeof *r);
     net *n = mk(s, r, 2, 1);
     net_set_latency(n, 0, 1, lat_constant(50000));
-    net_send(n, 0, 1, (void *)1);
+    net_send(n, 0, 1, 1, (void *)1);
     sim_run(s, 10000, 0);
     net_cut(n, 0, 1);
     sim_run(s, 100000, 0);
@@ -129,22 +129,23 @@ Test(net, in_flight_traffic_is_held_by_a_cut)
     free(r);
 }
 
-Test(net, reset_drops_held_and_in_flight_both_ways)
+Test(net, a_new_flow_does_not_wait_behind_an_old_one)
 {
     sim *s = sim_new();
     rec *r = calloc(1, sizeof *r);
-    net *n = mk(s, r, 3, 1);
+    net *n = mk(s, r, 2, 1);
     net_cut(n, 0, 1);
-    net_send(n, 0, 1, (void *)1);
-    net_send(n, 0, 1, (void *)2);
-    net_send(n, 1, 0, (void *)3);
-    net_send(n, 0, 2, (void *)4);
-    net_reset(n, 1, 0);
-    cr_assert_eq(r->dropped, 3);
-    net_heal_all(n);
+    net_send(n, 0, 1, 1, (void *)1);   /* held: an old connection's data */
+    sim_run(s, 5000000, 0);
+    net_heal(n, 0, 1);                 /* retransmitted at 6.2 s */
+    net_send(n, 0, 1, 2, (void *)2);   /* a new connection */
     sim_run(s, INT64_MAX, 0);
-    cr_assert_eq(r->n, 1);
-    cr_assert_eq(r->id[0], 4, "other connections are untouched");
+    cr_assert_eq(r->n, 2);
+    cr_assert_eq(r->id[0], 2, "the new flow goes first");
+    cr_assert_eq(r->t[0], 5000000 + 1000);
+    cr_assert_eq(r->id[1], 1);
+    cr_assert_eq(r->t[1], 6200000 + 1000);
+    cr_assert_eq(r->dropped, 0);
     net_free(n);
     sim_free(s);
     free(r);

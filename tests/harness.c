@@ -1,0 +1,109 @@
+/* harness: see harness.h. The transcript is captured with open_memstream. */
+#include "tests/harness.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "scenarios/loader.h"
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static void collect(void *ctx, const sim_obs_event *e)
+{
+    hrun *h = ctx;
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 256;
+        h->ev = realloc(h->ev, h->cap * sizeof *h->ev);
+    }
+    hev *v = &h->ev[h->n++];
+    v->t = e->t;
+    v->node = dup_or_null(e->node);
+    v->kind = dup_or_null(e->kind);
+    v->peer = dup_or_null(e->peer);
+    v->pid = dup_or_null(e->pid);
+    v->to = dup_or_null(e->to);
+    v->name = dup_or_null(e->name);
+    v->term = dup_or_null(e->term);
+    v->reason = dup_or_null(e->reason);
+    v->text = dup_or_null(e->text);
+}
+
+hrun *h_run(const char *path, uint64_t seed)
+{
+    scn_plan *p = NULL;
+    scn_error err;
+    scn_status st = scn_load_file(path, &p, &err);
+    cr_assert_eq(st, SCN_OK, "%s", err.msg);
+    hrun *h = calloc(1, sizeof *h);
+    size_t len = 0;
+    FILE *tr = open_memstream(&h->transcript, &len);
+    sim_observer obs = {collect, h};
+    scn_run_opts o = {0};
+    o.seed = seed;
+    o.has_seed = seed != 0;
+    o.transcript = tr;
+    o.extra = &obs;
+    scn_run(p, &o, &h->r);
+    fclose(tr);
+    scn_plan_free(p);
+    return h;
+}
+
+void h_free(hrun *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->n; i++) {
+        hev *v = &h->ev[i];
+        free(v->node);
+        free(v->kind);
+        free(v->peer);
+        free(v->pid);
+        free(v->to);
+        free(v->name);
+        free(v->term);
+        free(v->reason);
+        free(v->text);
+    }
+    free(h->ev);
+    free(h->transcript);
+    free(h);
+}
+
+static int eq(const char *want, const char *got)
+{
+    if (!want)
+        return 1;
+    if (!got)
+        return 0;
+    /* node names may be given short: "bob" matches "bob@sim" */
+    if (!strchr(want, '@') && strchr(got, '@'))
+        return strlen(want) == (size_t)(strchr(got, '@') - got) &&
+               !strncmp(want, got, strlen(want));
+    return !strcmp(want, got);
+}
+
+const hev *h_find(const hrun *h, const char *kind, const char *node,
+                  const char *peer, const char *reason, size_t n)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        const hev *v = &h->ev[i];
+        if (eq(kind, v->kind) && eq(node, v->node) && eq(peer, v->peer) &&
+            eq(reason, v->reason) && n-- == 0)
+            return v;
+    }
+    return NULL;
+}
+
+size_t h_count(const hrun *h, const char *kind, const char *node,
+               const char *peer, const char *reason)
+{
+    size_t c = 0;
+    while (h_find(h, kind, node, peer, reason, c))
+        c++;
+    return c;
+}

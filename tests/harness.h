@@ -1,0 +1,34 @@
+/* harness: runs a scenario inside a test and keeps what it produced (every
+ * trace event, the transcript, the outcome) for assertions. */
+#ifndef CS_HARNESS_H
+#define CS_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "scenarios/run.h"
+
+typedef struct hev {
+    int64_t t;
+    char *node, *kind, *peer, *pid, *to, *name, *term, *reason, *text;
+} hev;
+
+typedef struct hrun {
+    hev *ev;
+    size_t n, cap;
+    char *transcript;      /* what `run` prints as the shell session */
+    scn_run_result r;
+} hrun;
+
+/* Loads `path` (asserting it is valid) and runs it with `seed` (0: the
+ * scenario's own). Caller frees with h_free. */
+hrun *h_run(const char *path, uint64_t seed);
+void h_free(hrun *h);
+
+/* Events of `kind` whose given fields equal the arguments (NULL: any). */
+size_t h_count(const hrun *h, const char *kind, const char *node,
+               const char *peer, const char *reason);
+/* The n-th (0-based) such event, or NULL. */
+const hev *h_find(const hrun *h, const char *kind, const char *node,
+                  const char *peer, const char *reason, size_t n);
+
+#endif
