@@ -1,0 +1,107 @@
+/* Runtime tests (issue 3): mailboxes and selective receive, exit signals,
+ * links and monitors, and the shell transcript of the demos compared
+ * with what erl prints. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include "tests/harness.h"
+
+Test(runtime, selective_receive_keeps_arrival_order)
+{
+    hrun *h = h_run("tests/cases/mailbox.json", 0);
+    cr_assert_eq(h->r.outcome, SCN_PASSED, "expectations: %d, checks: %d",
+                 h->r.failed_expects, h->r.failed_checks);
+    h_free(h);
+}
+
+Test(runtime, exit_signal_semantics)
+{
+    hrun *h = h_run("tests/cases/signals.json", 0);
+    cr_assert_eq(h->r.outcome, SCN_PASSED, "expectations: %d", h->r.failed_expects);
+    /* P and Q were killed, then exit(self(), kill) the evaluator */
+    cr_assert_eq(h_count(h, "exit", "alice", NULL, "killed"), 3);
+    h_free(h);
+}
+
+Test(runtime, links_and_trap_exit)
+{
+    hrun *h = h_run("scenarios/book/links.json", 0);
+    cr_assert_eq(h->r.outcome, SCN_PASSED);
+    /* P, the evaluator linked to it, and Q (whose exit was trapped) */
+    cr_assert_eq(h_count(h, "exit", "alice", NULL, "boom"), 3);
+    /* spawning an unknown function logs erts' error report */
+    const hev *l = h_find(h, "log", "alice", NULL, "error", 0);
+    cr_assert(l && strstr(l->text, "with exit value:\n{undef,[{nomod,nofun,[],[]}]}"));
+    h_free(h);
+}
+
+Test(runtime, monitors)
+{
+    hrun *h = h_run("scenarios/book/monitors.json", 0);
+    cr_assert_eq(h->r.outcome, SCN_PASSED);
+    cr_assert_eq(h_count(h, "down", "alice", NULL, "noproc"), 2);
+    cr_assert_eq(h_count(h, "down", "alice", NULL, "killed"), 1);
+    h_free(h);
+}
+
+/* What erl 25 prints for the same session (pids aside: erl's evaluator
+ * spawns helpers between prompts, so its numbers run ahead). */
+static const char echo_transcript[] =
+    "(alice@sim)1> Pid = spawn(echo, loop, []).\n"
+    "<0.88.0>\n"
+    "(alice@sim)2> Pid ! {self(), \"hello from alice!\"}.\n"
+    "{<0.87.0>,\"hello from alice!\"}\n"
+    "(alice@sim)3> receive {echo, Msg} -> Msg after 1000 -> timeout end.\n"
+    "\"hello from alice!\"\n"
+    "(alice@sim)4> register(echo, Pid).\n"
+    "true\n"
+    "(alice@sim)5> echo ! {self(), hi}, echo ! {self(), there}.\n"
+    "{<0.87.0>,there}\n"
+    "(alice@sim)6> flush().\n"
+    "Shell got {echo,hi}\n"
+    "Shell got {echo,there}\n"
+    "ok\n"
+    "(alice@sim)7> nosuch ! hi.\n"
+    "** exception error: bad argument\n"
+    "     in operator  !/2\n"
+    "        called as nosuch ! hi\n"
+    "(alice@sim)8> whereis(echo) =:= Pid.\n"
+    "true\n";
+
+Test(runtime, echo_demo_transcript)
+{
+    hrun *h = h_run("scenarios/book/echo.json", 0);
+    cr_assert_str_eq(h->transcript, echo_transcript);
+    h_free(h);
+}
+
+static const char remote_spawn_transcript[] =
+    "(alice@sim)1> Pid = spawn('bob@sim', echo, loop, []).\n"
+    "<2.88.0>\n"
+    "(alice@sim)2> node(Pid).\n"
+    "bob@sim\n"
+    "(alice@sim)3> Pid ! {self(), ping}, receive {echo, X} -> X after 1000 -> timeout end.\n"
+    "ping\n"
+    "(alice@sim)4> spawn('bob@sim', hello, run, []).\n"
+    "I'm running on bob@sim!\n"
+    "<2.89.0>\n"
+    "(alice@sim)5> spawn('nobody@sim', echo, loop, []).\n"
+    "=WARNING REPORT==== 4.000000s ===\n"
+    "** Can not start echo:loop,[] on nobody@sim **\n"
+    "\n"
+    "<0.88.0>\n";
+
+Test(runtime, remote_spawn_transcript)
+{
+    hrun *h = h_run("scenarios/book/remote_spawn.json", 0);
+    cr_assert_str_eq(h->transcript, remote_spawn_transcript);
+    h_free(h);
+}
+
+Test(runtime, exceptions_advance_the_prompt_and_renew_the_evaluator)
+{
+    hrun *h = h_run("scenarios/book/links.json", 0);
+    /* prompts 1..10: exceptions count, as in erl */
+    cr_assert(strstr(h->transcript, "(alice@sim)10> spawn(nomod, nofun, []).\n"));
+    cr_assert(strstr(h->transcript, "(alice@sim)3> exit(P, boom).\n** exception exit: boom\n"));
+    h_free(h);
+}
