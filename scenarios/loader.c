@@ -18,6 +18,7 @@
  * - No hash tables and no pointer comparisons: the plan keeps file order,
  *   except steps, sorted by (at, index). */
 #include "scenarios/loader.h"
+#include "core/eval.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -389,6 +390,20 @@ static const char *join(const char *const *list, int n, char *buf, size_t sz)
 
 /* Reports `word` as not one of list[0..n): "unknown WHAT "x" (did you
  * mean "y"?)" or, with no likely typo, the list. */
+/* The text of an eval (or an expect pattern) must be Erlang the shell
+ * understands: a syntax error is the scenario's error, with its place in
+ * the text, e.g. `timeline[3].eval: 1:12: syntax error before: ')'`. */
+static int want_erlang(ctx *c, const char *text, bool pattern)
+{
+    ev_error e;
+    ev_code *code = pattern ? ev_compile_pattern(text, &e) : ev_compile(text, &e);
+    if (code) {
+        ev_code_free(code);
+        return 0;
+    }
+    return fail(c, "%d:%d: %s", e.line, e.col, e.msg);
+}
+
 static int fail_unknown(ctx *c, bool at_key, const char *what,
                         const char *word, const char *const *list, int n)
 {
@@ -1485,7 +1500,8 @@ static int load_step(ctx *c, const cJSON *v, scn_step *st, size_t off)
     switch (act) {
     case S_EVAL:
         st->kind = STEP_EVAL;
-        if (want_text(c, a, "expression", &st->eval) < 0)
+        if (want_text(c, a, "expression", &st->eval) < 0 ||
+            want_erlang(c, st->eval, false) < 0)
             return -1;
         pop(c);
         enter(c, step_keys, m, S_ON);
@@ -1494,7 +1510,8 @@ static int load_step(ctx *c, const cJSON *v, scn_step *st, size_t off)
         if (m[S_EXPECT].v != NULL) {
             pop(c);
             enter(c, step_keys, m, S_EXPECT);
-            if (want_text(c, m[S_EXPECT].v, "pattern", &st->expect) < 0)
+            if (want_text(c, m[S_EXPECT].v, "pattern", &st->expect) < 0 ||
+                want_erlang(c, st->expect, true) < 0)
                 return -1;
             linecol(c, here(c), &st->expect_line, &st->expect_col);
         }
