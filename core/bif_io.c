@@ -1,58 +1,13 @@
 /* bif_io: io:format's control sequences (io_lib:format/2), the subset
  * the shell demos use: ~p ~w ~s ~n ~c ~B ~f ~e ~~ and the `t` modifier
- * (~tp, ~ts). ~w differs from ~p in never printing lists as strings. An
+ * (~tp, ~ts). ~p lays terms out as io_lib_pretty does (from the column
+ * where it starts, 80 wide); ~w never prints lists as strings. An
  * unknown control, or arguments that do not match, is badarg, as in
  * OTP ("format string invalid"). */
 #include "core/rt.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* ~w: like the printer, but a list is always a list of terms. */
-static void print_w(strbuf *b, const term *t, const term_view *v)
-{
-    switch (t->tag) {
-    case T_CONS:
-        sb_putc(b, '[');
-        for (;;) {
-            print_w(b, t->u.cons.head, v);
-            t = t->u.cons.tail;
-            if (t->tag == T_CONS) {
-                sb_putc(b, ',');
-                continue;
-            }
-            if (t->tag != T_NIL) {
-                sb_putc(b, '|');
-                print_w(b, t, v);
-            }
-            break;
-        }
-        sb_putc(b, ']');
-        return;
-    case T_TUPLE:
-        sb_putc(b, '{');
-        for (uint32_t i = 0; i < t->u.tuple.n; i++) {
-            if (i)
-                sb_putc(b, ',');
-            print_w(b, t->u.tuple.el[i], v);
-        }
-        sb_putc(b, '}');
-        return;
-    case T_MAP:
-        sb_puts(b, "#{");
-        for (uint32_t i = 0; i < t->u.map.n; i++) {
-            if (i)
-                sb_putc(b, ',');
-            print_w(b, t->u.map.keys[i], v);
-            sb_puts(b, " => ");
-            print_w(b, t->u.map.vals[i], v);
-        }
-        sb_putc(b, '}');
-        return;
-    default:
-        term_print(b, t, v);
-    }
-}
 
 /* Appends an iolist / string / binary / atom for ~s; -1 if it is none. */
 static int put_chars(strbuf *b, const term *t, int depth)
@@ -126,8 +81,16 @@ int bif_format(world *w, int node, strbuf *b, const term *fmt, const term *args)
         const term *x = a->u.cons.head;
         a = a->u.cons.tail;
         switch (ch) {
-        case 'p': term_print(b, x, &v); break;
-        case 'w': print_w(b, x, &v); break;
+        case 'p': {
+            /* io_lib_pretty from the current column (io_lib:format) */
+            size_t col = 0;
+            while (col < b->len && b->s[b->len - 1 - col] != '\n')
+                col++;
+            term_pp_opts o = {1 + (int)col, 80, -1, -1};
+            term_print_pp(b, x, &v, &o);
+            break;
+        }
+        case 'w': term_write(b, x, &v); break;
         case 's': rc = put_chars(b, x, 0); break;
         case 'c':
             if (x->tag != T_INT || x->u.i < 0 || x->u.i > 255)

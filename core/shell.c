@@ -203,8 +203,14 @@ static void finish_value(world *w, shell *sh, term *v)
     }
     term_view view = rt_view(w, sh->node);
     char *printed = term_to_string(v, &view);
+    /* the shell's own layout (shell:pp/4: depth 30, 80 columns) for the
+     * transcript; the trace keeps the whole term on one line */
+    strbuf pretty;
+    sb_init(&pretty);
+    term_print_pretty(&pretty, v, &view, 1);
     rt_emit(w, sh->node, "result", NULL, NULL, NULL, NULL, printed, NULL,
-            printed);
+            pretty.s);
+    sb_fini(&pretty);
     check_expect(w, sh, v, printed);
     free(printed);
     end_eval(sh);

@@ -112,7 +112,11 @@ term *term_map_get(const term *map, const term *key);
 
 /* Erlang's exact equality (=:=) and standard order: <0, 0, >0.
  * term_compare treats 1 and 1.0 as equal only when `arith` is true
- * (== and <); for =:= pass false. */
+ * (== and <); for =:= pass false. Without arith, numbers follow OTP's map
+ * key order: every integer sorts before every float (2 < 0.5), which is
+ * the order map keys are kept and printed in. Pids order by serial, then
+ * number, then node name, then creation (as erl 25 does). Details in
+ * term.c. */
 bool term_equal(const term *a, const term *b);
 int term_compare(const term *a, const term *b, bool arith);
 
@@ -147,6 +151,9 @@ char *sb_take(strbuf *b);  /* returns the malloc'd string (caller frees), resets
 void term_print(strbuf *b, const term *t, const term_view *view);
 /* Returns a malloc'd string with the same text. */
 char *term_to_string(const term *t, const term_view *view);
+/* Appends `t` as io_lib:write/1 (~w) does: no string detection, binaries
+ * as bytes: [104,105], <<97,98,99>>, #{a => [120]}. */
+void term_write(strbuf *b, const term *t, const term_view *view);
 /* Appends an atom as Erlang writes it: quoted only where needed. */
 void term_print_atom(strbuf *b, atom_t a);
 

@@ -9,6 +9,7 @@
  * it over lines that fit the line length. term_print is the one-line form
  * without a depth limit; term_print_pretty is what the shell prints for a
  * result (depth 30, 80 columns, at most 60 characters of term per line).
+ * term_write is io_lib:write/1 (~w), which needs no tree.
  *
  * Choices, each as the shell with a UTF-8 terminal does them:
  * - Encoding unicode (io:getopts() says {encoding,unicode}) with the
@@ -1226,6 +1227,63 @@ void term_print(strbuf *b, const term *t, const term_view *view)
     term_pp_opts o = { .column = 1, .line_length = 0, .depth = -1,
                        .line_max_chars = -1 };
     term_print_pp(b, t, view, &o);
+}
+
+/* Appends t as io_lib:write/1 (io:format's ~w) writes it: like
+ * term_print but no list is shown as a string and every binary as bytes
+ * (<<97,98,99>>, [104,105]). */
+void term_write(strbuf *b, const term *t, const term_view *view)
+{
+    switch ((term_tag)t->tag) {
+    case T_NIL:
+        sb_puts(b, "[]");
+        return;
+    case T_CONS:
+        sb_putc(b, '[');
+        for (;;) {
+            term_write(b, t->u.cons.head, view);
+            t = t->u.cons.tail;
+            if (t->tag == T_CONS) {
+                sb_putc(b, ',');
+                continue;
+            }
+            if (t->tag != T_NIL) {
+                sb_putc(b, '|');
+                term_write(b, t, view);
+            }
+            break;
+        }
+        sb_putc(b, ']');
+        return;
+    case T_TUPLE:
+        sb_putc(b, '{');
+        for (uint32_t i = 0; i < t->u.tuple.n; i++) {
+            if (i)
+                sb_putc(b, ',');
+            term_write(b, t->u.tuple.el[i], view);
+        }
+        sb_putc(b, '}');
+        return;
+    case T_MAP:
+        sb_puts(b, "#{");
+        for (uint32_t i = 0; i < t->u.map.n; i++) {
+            if (i)
+                sb_putc(b, ',');
+            term_write(b, t->u.map.keys[i], view);
+            sb_puts(b, " => ");
+            term_write(b, t->u.map.vals[i], view);
+        }
+        sb_putc(b, '}');
+        return;
+    case T_BIN:
+        sb_puts(b, "<<");
+        for (size_t i = 0; i < t->u.bin.n; i++)
+            sb_printf(b, i ? ",%u" : "%u", (unsigned)t->u.bin.bytes[i]);
+        sb_puts(b, ">>");
+        return;
+    default:
+        write_atomic(b, t, view);
+    }
 }
 
 /* The text of term_print as a malloc'd string; the caller frees it. */

@@ -14,6 +14,7 @@ static void oom(const char *what, size_t n)
     abort();
 }
 
+/* malloc that aborts on failure (contract in xalloc.h). */
 void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
@@ -22,6 +23,7 @@ void *xmalloc(size_t n)
     return p;
 }
 
+/* calloc that aborts on failure or overflow (xalloc.h). */
 void *xcalloc(size_t count, size_t size)
 {
     if (size && count > (size_t)-1 / size)
@@ -32,6 +34,7 @@ void *xcalloc(size_t count, size_t size)
     return p;
 }
 
+/* realloc that aborts on failure (xalloc.h). */
 void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
@@ -40,6 +43,7 @@ void *xrealloc(void *p, size_t n)
     return q;
 }
 
+/* strdup that aborts on failure (xalloc.h). */
 char *xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;

@@ -49,4 +49,63 @@ int trace_store_read(const char *path, int64_t run_id,
                      void (*fn)(void *ctx, const sim_obs_event *ev),
                      void *ctx, int64_t *run_id_out, char *err, size_t errlen);
 
+/* ---- additions: run metadata, pull reading, early stops ---- */
+
+/* The schema version this code writes and reads (PRAGMA user_version),
+ * and the PRAGMA application_id that marks a clustersim trace database. */
+#define TRACE_STORE_SCHEMA 1
+#define TRACE_STORE_APP_ID 0x43537472 /* "CStr" */
+
+/* Events per transaction while a run is written: a crash loses at most
+ * this many events, never the run row (inserted and committed first). */
+#define TRACE_STORE_BATCH 65536
+
+/* What the runs table says about one run. Fixed buffers, truncated if
+ * longer; no ownership. hash and outcome are "" while the run is open. */
+typedef struct trace_run_info {
+    int64_t id;
+    char scenario[256];
+    char file[1024];
+    uint64_t seed;
+    char version[64];
+    char hash[32];       /* 16 lowercase hex digits, as `run` prints it */
+    char outcome[32];    /* passed, failed, limit, interrupted, or "" */
+    bool complete;
+    int64_t events;      /* events committed so far (all of them if complete) */
+} trace_run_info;
+
+/* Ends the current run WITHOUT marking it complete: records `outcome`
+ * ("limit", "interrupted", ...) and the events written, and commits, so
+ * an early stop is visible as such. Returns 0, or -1 with err. */
+int trace_store_stop_run(trace_store *s, const char *outcome, char *err,
+                         size_t errlen);
+
+/* A pull reader over one run's events, in seq order, for readers that
+ * walk two traces side by side (trace diff). */
+typedef struct trace_store_cursor trace_store_cursor;
+
+/* Opens the database at path read-only-in-spirit (it never writes; SQLite
+ * may roll back a crashed writer's journal) and selects run `run_id` (-1:
+ * the newest). *info (may be NULL) receives the run's row. Returns 0, or
+ * -1 with a message naming the path in err (missing file, not a
+ * database, another schema, no such run); *out is then NULL. */
+int trace_store_cursor_open(const char *path, int64_t run_id,
+                            trace_store_cursor **out, trace_run_info *info,
+                            char *err, size_t errlen);
+/* Fills *ev with the next event (strings valid until the next call or
+ * close). Returns 1, 0 at the end, or -1 with err. */
+int trace_store_cursor_next(trace_store_cursor *c, sim_obs_event *ev,
+                            char *err, size_t errlen);
+/* Closes the cursor. NULL is fine. */
+void trace_store_cursor_close(trace_store_cursor *c);
+
+/* Reads run `run_id`'s row (-1: the newest run) into *info. Returns 0,
+ * or -1 with err. */
+int trace_store_run_info(const char *path, int64_t run_id,
+                         trace_run_info *info, char *err, size_t errlen);
+
+/* True if the file at path starts with the SQLite header (so a trace
+ * argument names a database rather than a text trace). */
+bool trace_store_is_db(const char *path);
+
 #endif

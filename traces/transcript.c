@@ -155,6 +155,10 @@ static void transcript_emit(void *ctx, const sim_obs_event *ev)
     } else if (!strcmp(ev->kind, "log")) {
         if (shown_level(ev->reason)) {
             line_start(t);
+            /* Every node's console is merged here: say whose this is
+             * unless it is the shell that printed the last prompt. */
+            if (ev->node && (!t->last_eval_node || strcmp(t->last_eval_node, ev->node)))
+                fprintf(t->out, "%%%% on %s:\n", ev->node);
             fprintf(t->out, "%s\n\n", ev->text);
         }
     } else if (is_comment(ev->kind) ||

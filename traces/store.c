@@ -1,0 +1,659 @@
+/* store: the SQLite trace store (store.h; schema and example queries in
+ * traces/README.md).
+ *
+ * Invariants:
+ * - A database carries PRAGMA application_id TRACE_STORE_APP_ID and
+ *   user_version TRACE_STORE_SCHEMA; anything else (another program's
+ *   database, a text file, a newer schema) is refused, never written to.
+ * - A run's row is inserted and committed with complete = 0 before its
+ *   first event; only trace_store_end_run sets complete = 1, in the same
+ *   transaction as the run's last events. So a run cut short (a limit, a
+ *   crash, Ctrl-C, a write error) is never passed off as complete.
+ * - Events of a run get seq 1, 2, 3, ... in emit order: seq is the line
+ *   number of the event in the canonical text trace. Every read orders by
+ *   seq (STYLE.md 16); debug builds set PRAGMA reverse_unordered_selects
+ *   on their read connections so a missing ORDER BY shows up in tests.
+ * - Field strings are bound with SQLITE_STATIC: they are borrowed from the
+ *   event, which lives for the duration of the emit call, and every
+ *   parameter is rebound before each step, so SQLite never sees a stale
+ *   pointer. NULL fields stay SQL NULL, "" stays '' (the text trace tells
+ *   them apart).
+ * Write settings: synchronous = OFF (a trace file is not worth an fsync
+ * per batch: an OS crash may lose or damage the newest batches, which an
+ * application crash cannot) and the default rollback journal (WAL was no
+ * faster here and would leave -wal/-shm files next to the database and
+ * need a writable directory to read it). */
+#include "traces/store.h"
+
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char schema_sql[] =
+    "CREATE TABLE runs ("
+    " id       INTEGER PRIMARY KEY,"
+    " scenario TEXT NOT NULL,"
+    " file     TEXT,"
+    " seed     INTEGER NOT NULL,"
+    " version  TEXT NOT NULL,"
+    " hash     TEXT,"
+    " outcome  TEXT,"
+    " complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),"
+    " events   INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE nodes ("
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"
+    " idx    INTEGER NOT NULL,"
+    " name   TEXT NOT NULL,"
+    " PRIMARY KEY (run_id, idx)) WITHOUT ROWID;"
+    "CREATE TABLE events ("
+    " run_id INTEGER NOT NULL REFERENCES runs(id),"
+    " seq    INTEGER NOT NULL,"
+    " t_us   INTEGER NOT NULL,"
+    " node   TEXT,"
+    " kind   TEXT NOT NULL,"
+    " peer   TEXT,"
+    " pid    TEXT,"
+    " dest   TEXT,"
+    " name   TEXT,"
+    " reason TEXT,"
+    " term   TEXT,"
+    " text   TEXT,"
+    " PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"
+    /* Messages: a send is seen on the sender (peer = receiver's node); a
+     * deliver on the receiver (peer = sender's node, NULL if local); a
+     * drop for noproc on the receiver, for noconnection or nonode on the
+     * sender (peer = the node it was for, NULL if unknown). */
+    "CREATE VIEW messages AS SELECT run_id, seq, t_us, kind,"
+    " CASE WHEN kind = 'send' OR (kind = 'drop' AND reason <> 'noproc')"
+    "  THEN node ELSE coalesce(peer, node) END AS src,"
+    " CASE WHEN kind = 'send' OR (kind = 'drop' AND reason <> 'noproc')"
+    "  THEN peer ELSE node END AS dst,"
+    " dest, term AS msg, reason"
+    " FROM events WHERE kind IN ('send', 'deliver', 'drop');"
+    "CREATE VIEW nodeupdown AS SELECT run_id, seq, t_us, node, peer, kind,"
+    " reason, text AS visibility"
+    " FROM events WHERE kind IN ('nodeup', 'nodedown');"
+    "CREATE VIEW transcript AS SELECT run_id, seq, t_us, node, kind, text"
+    " FROM events WHERE kind IN ('eval', 'result', 'output', 'log', 'note')"
+    " AND text IS NOT NULL;"
+    "CREATE VIEW global_names AS SELECT run_id, seq, t_us, node, kind, name,"
+    " pid, dest AS other_pid, reason"
+    " FROM events WHERE kind IN"
+    " ('global_register', 'global_unregister', 'global_conflict');"
+    "CREATE VIEW kv_history AS SELECT run_id, seq, t_us, node, name AS key,"
+    " term AS value, reason AS status, text AS op"
+    " FROM events WHERE kind = 'op';";
+
+struct trace_store {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *ins_event, *set_count;
+    bool in_run, in_txn, failed;
+    int64_t run_id, seq;
+    uint64_t batch;
+    char failmsg[512];
+};
+
+/* ---- errors ---- */
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static int fail_db(char *err, size_t errlen, const char *path, sqlite3 *db,
+                   const char *what)
+{
+    return fail(err, errlen, "%s: %s: %s", path, what,
+                db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+/* ---- helpers shared by writer and readers ---- */
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int64_t *v)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (!d)
+        abort();
+    return memcpy(d, s, n);
+}
+
+/* A better message than SQLite's "unable to open database file" for the
+ * usual mistakes. Returns 0 if nothing obvious is wrong. */
+static int check_path(const char *path, bool must_exist, char *err,
+                      size_t errlen)
+{
+    struct stat st;
+    if (!*path)
+        return fail(err, errlen, "trace database: empty path");
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return fail(err, errlen, "%s: is a directory, not a trace "
+                        "database", path);
+        return 0;
+    }
+    if (must_exist)
+        return fail(err, errlen, "%s: no such file", path);
+    /* Not there yet: its directory must be. */
+    const char *slash = strrchr(path, '/');
+    if (slash && slash != path) {
+        char dir[4096];
+        size_t n = (size_t)(slash - path);
+        if (n >= sizeof dir)
+            return fail(err, errlen, "%s: path too long", path);
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+            return fail(err, errlen, "%s: cannot create: directory %s does "
+                        "not exist", path, dir);
+    }
+    return 0;
+}
+
+/* Checks that db is a clustersim trace database (or, if `may_create`, an
+ * empty file, which gets the schema). */
+static int check_schema(sqlite3 *db, const char *path, bool may_create,
+                        char *err, size_t errlen)
+{
+    int64_t version = 0, app = 0, ntables = 0;
+    if (pragma_int(db, "PRAGMA user_version", &version) ||
+        pragma_int(db, "PRAGMA application_id", &app) ||
+        pragma_int(db, "SELECT count(*) FROM sqlite_schema", &ntables)) {
+        if (sqlite3_errcode(db) == SQLITE_NOTADB)
+            return fail(err, errlen, "%s: not a trace database (not an "
+                        "SQLite file)", path);
+        return fail_db(err, errlen, path, db, "cannot read");
+    }
+    if (ntables == 0 && version == 0 && app == 0) {
+        if (!may_create)
+            return fail(err, errlen, "%s: empty database, no runs", path);
+        char sql[sizeof schema_sql + 128];
+        snprintf(sql, sizeof sql,
+                 "BEGIN IMMEDIATE; %s PRAGMA application_id = %d;"
+                 " PRAGMA user_version = %d; COMMIT;",
+                 schema_sql, TRACE_STORE_APP_ID, TRACE_STORE_SCHEMA);
+        if (exec(db, sql)) {
+            int e = fail_db(err, errlen, path, db, "cannot create schema");
+            exec(db, "ROLLBACK");
+            return e;
+        }
+        return 0;
+    }
+    if (app != TRACE_STORE_APP_ID)
+        return fail(err, errlen, "%s: not a clustersim trace database "
+                    "(an SQLite file of another program)", path);
+    if (version != TRACE_STORE_SCHEMA)
+        return fail(err, errlen, "%s: trace database schema version %" PRId64
+                    ", this program reads version %d", path, version,
+                    TRACE_STORE_SCHEMA);
+    return 0;
+}
+
+bool trace_store_is_db(const char *path)
+{
+    static const char magic[16] = "SQLite format 3";
+    char head[16];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return n == sizeof head && !memcmp(head, magic, sizeof magic);
+}
+
+/* ---- writing ---- */
+
+int trace_store_open(const char *path, trace_store **out, char *err,
+                     size_t errlen)
+{
+    *out = NULL;
+    if (check_path(path, false, err, errlen))
+        return -1;
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL) != SQLITE_OK) {
+        int e = fail_db(err, errlen, path, db, "cannot open");
+        sqlite3_close(db);
+        return e;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_db_readonly(db, "main") == 1) {
+        sqlite3_close(db);
+        return fail(err, errlen, "%s: cannot write: read-only file", path);
+    }
+    if (check_schema(db, path, true, err, errlen)) {
+        sqlite3_close(db);
+        return -1;
+    }
+    if (exec(db, "PRAGMA synchronous = OFF")) {
+        fail_db(err, errlen, path, db, "cannot set up");
+        sqlite3_close(db);
+        return -1;
+    }
+    trace_store *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    s->db = db;
+    s->path = dupstr(path);
+    if (sqlite3_prepare_v3(db,
+            "INSERT INTO events (run_id, seq, t_us, node, kind, peer, pid,"
+            " dest, name, reason, term, text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            -1, SQLITE_PREPARE_PERSISTENT, &s->ins_event, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(db, "UPDATE runs SET events = ? WHERE id = ?",
+            -1, SQLITE_PREPARE_PERSISTENT, &s->set_count, NULL) != SQLITE_OK) {
+        fail_db(err, errlen, path, db, "cannot prepare");
+        trace_store_close(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+/* Records the first write error; later events are ignored and the run's
+ * end reports it. */
+static void store_failed(trace_store *s, const char *what)
+{
+    if (s->failed)
+        return;
+    s->failed = true;
+    snprintf(s->failmsg, sizeof s->failmsg, "%s: %s: %s", s->path, what,
+             sqlite3_errmsg(s->db));
+}
+
+static int update_count(trace_store *s)
+{
+    sqlite3_bind_int64(s->set_count, 1, s->seq);
+    sqlite3_bind_int64(s->set_count, 2, s->run_id);
+    int rc = sqlite3_step(s->set_count);
+    sqlite3_reset(s->set_count);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int trace_store_begin_run(trace_store *s, const trace_run_meta *m,
+                          int64_t *run_id, char *err, size_t errlen)
+{
+    if (s->in_run)
+        return fail(err, errlen, "%s: a run is already being written", s->path);
+    sqlite3_stmt *run = NULL, *node = NULL;
+    int rc = exec(s->db, "BEGIN IMMEDIATE");
+    if (!rc)
+        rc = sqlite3_prepare_v2(s->db,
+                "INSERT INTO runs (scenario, file, seed, version, complete)"
+                " VALUES (?, ?, ?, ?, 0)", -1, &run, NULL) != SQLITE_OK;
+    if (!rc) {
+        sqlite3_bind_text(run, 1, m->scenario ? m->scenario : "", -1,
+                          SQLITE_STATIC);
+        if (m->file)
+            sqlite3_bind_text(run, 2, m->file, -1, SQLITE_STATIC);
+        /* The seed's 64 bits as a signed integer (SQLite has no unsigned):
+         * seeds above 2^63 - 1 read back negative (README). */
+        sqlite3_bind_int64(run, 3, (int64_t)m->seed);
+        sqlite3_bind_text(run, 4, m->version ? m->version : "", -1,
+                          SQLITE_STATIC);
+        rc = sqlite3_step(run) != SQLITE_DONE;
+    }
+    int64_t id = sqlite3_last_insert_rowid(s->db);
+    if (!rc)
+        rc = sqlite3_prepare_v2(s->db,
+                "INSERT INTO nodes (run_id, idx, name) VALUES (?, ?, ?)", -1,
+                &node, NULL) != SQLITE_OK;
+    for (int i = 0; !rc && i < m->nnodes; i++) {
+        sqlite3_bind_int64(node, 1, id);
+        sqlite3_bind_int(node, 2, i);
+        sqlite3_bind_text(node, 3, m->nodes[i], -1, SQLITE_STATIC);
+        rc = sqlite3_step(node) != SQLITE_DONE;
+        sqlite3_reset(node);
+    }
+    /* The run row is committed on its own, complete = 0, before any
+     * event: whatever happens next, it can only look incomplete. */
+    if (!rc)
+        rc = exec(s->db, "COMMIT; BEGIN");
+    if (rc) {
+        fail_db(err, errlen, s->path, s->db, "cannot start a run");
+        sqlite3_finalize(run);
+        sqlite3_finalize(node);
+        if (!sqlite3_get_autocommit(s->db))
+            exec(s->db, "ROLLBACK");
+        return -1;
+    }
+    sqlite3_finalize(run);
+    sqlite3_finalize(node);
+    s->in_run = s->in_txn = true;
+    s->failed = false;
+    s->run_id = id;
+    s->seq = 0;
+    s->batch = 0;
+    if (run_id)
+        *run_id = id;
+    return 0;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void store_emit(void *ctx, const sim_obs_event *ev)
+{
+    trace_store *s = ctx;
+    if (!s->in_run || s->failed)
+        return;
+    sqlite3_stmt *st = s->ins_event;
+    s->seq++;
+    sqlite3_bind_int64(st, 1, s->run_id);
+    sqlite3_bind_int64(st, 2, s->seq);
+    sqlite3_bind_int64(st, 3, ev->t);
+    bind_opt(st, 4, ev->node);
+    sqlite3_bind_text(st, 5, ev->kind, -1, SQLITE_STATIC);
+    bind_opt(st, 6, ev->peer);
+    bind_opt(st, 7, ev->pid);
+    bind_opt(st, 8, ev->to);
+    bind_opt(st, 9, ev->name);
+    bind_opt(st, 10, ev->reason);
+    bind_opt(st, 11, ev->term);
+    bind_opt(st, 12, ev->text);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        s->seq--;
+        store_failed(s, "cannot write event");
+        return;
+    }
+    if (++s->batch >= TRACE_STORE_BATCH) {
+        s->batch = 0;
+        if (update_count(s) || exec(s->db, "COMMIT; BEGIN"))
+            store_failed(s, "cannot commit");
+    }
+}
+
+sim_observer trace_store_observer(trace_store *s)
+{
+    sim_observer o = {store_emit, s};
+    return o;
+}
+
+/* Finishes the current run: complete = 1 with hash and outcome, or (hash
+ * NULL) complete = 0 with outcome only; then commits. */
+static int finish_run(trace_store *s, const char *hash, const char *outcome,
+                      char *err, size_t errlen)
+{
+    if (!s->in_run)
+        return fail(err, errlen, "%s: no run is being written", s->path);
+    s->in_run = false;
+    sqlite3_stmt *st = NULL;
+    int rc = s->failed;
+    if (!rc)
+        rc = sqlite3_prepare_v2(s->db,
+                "UPDATE runs SET hash = ?, outcome = ?, complete = ?,"
+                " events = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK;
+    if (!rc) {
+        bind_opt(st, 1, hash);
+        bind_opt(st, 2, outcome);
+        sqlite3_bind_int(st, 3, hash != NULL);
+        sqlite3_bind_int64(st, 4, s->seq);
+        sqlite3_bind_int64(st, 5, s->run_id);
+        rc = sqlite3_step(st) != SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    if (!rc)
+        rc = exec(s->db, "COMMIT");
+    if (!rc) {
+        s->in_txn = false;
+        return 0;
+    }
+    if (!s->failed)
+        store_failed(s, "cannot end the run");
+    /* What was committed stays, marked incomplete; the rest is lost. */
+    if (!sqlite3_get_autocommit(s->db))
+        exec(s->db, "ROLLBACK");
+    s->in_txn = false;
+    return fail(err, errlen, "%s", s->failmsg);
+}
+
+int trace_store_end_run(trace_store *s, uint64_t hash, const char *outcome,
+                        char *err, size_t errlen)
+{
+    char hex[32];
+    snprintf(hex, sizeof hex, "%016" PRIx64, hash);
+    return finish_run(s, hex, outcome, err, errlen);
+}
+
+int trace_store_stop_run(trace_store *s, const char *outcome, char *err,
+                         size_t errlen)
+{
+    return finish_run(s, NULL, outcome, err, errlen);
+}
+
+void trace_store_close(trace_store *s)
+{
+    if (!s)
+        return;
+    if (s->in_txn) {
+        /* A run never ended: keep its events, complete stays 0. */
+        if (s->in_run && !s->failed)
+            update_count(s);
+        if (exec(s->db, "COMMIT"))
+            exec(s->db, "ROLLBACK");
+    }
+    sqlite3_finalize(s->ins_event);
+    sqlite3_finalize(s->set_count);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+/* ---- reading ---- */
+
+struct trace_store_cursor {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char *path;
+};
+
+static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    snprintf(dst, n, "%s", v ? (const char *)v : "");
+}
+
+/* Opens path for reading and checks its schema. */
+static int open_read(const char *path, sqlite3 **out, char *err,
+                     size_t errlen)
+{
+    *out = NULL;
+    if (check_path(path, true, err, errlen))
+        return -1;
+    sqlite3 *db = NULL;
+    /* READWRITE without CREATE: SQLite falls back to read-only for a
+     * write-protected file, and can roll back a crashed writer's journal
+     * otherwise. Nothing here writes. */
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        int e = fail_db(err, errlen, path, db, "cannot open");
+        sqlite3_close(db);
+        return e;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, 5000);
+    if (check_schema(db, path, false, err, errlen)) {
+        sqlite3_close(db);
+        return -1;
+    }
+#ifndef NDEBUG
+    exec(db, "PRAGMA reverse_unordered_selects = ON");
+#endif
+    *out = db;
+    return 0;
+}
+
+/* Reads run_id's row (-1: the newest) into *info. */
+static int read_info(sqlite3 *db, const char *path, int64_t run_id,
+                     trace_run_info *info, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = run_id < 0
+        ? "SELECT id, scenario, file, seed, version, hash, outcome, complete,"
+          " events FROM runs ORDER BY id DESC LIMIT 1"
+        : "SELECT id, scenario, file, seed, version, hash, outcome, complete,"
+          " events FROM runs WHERE id = ?";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(err, errlen, path, db, "cannot read runs");
+    if (run_id >= 0)
+        sqlite3_bind_int64(st, 1, run_id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return fail_db(err, errlen, path, db, "cannot read runs");
+        if (run_id < 0)
+            return fail(err, errlen, "%s: holds no runs", path);
+        return fail(err, errlen, "%s: no run with id %" PRId64, path, run_id);
+    }
+    memset(info, 0, sizeof *info);
+    info->id = sqlite3_column_int64(st, 0);
+    copy_col(info->scenario, sizeof info->scenario, st, 1);
+    copy_col(info->file, sizeof info->file, st, 2);
+    info->seed = (uint64_t)sqlite3_column_int64(st, 3);
+    copy_col(info->version, sizeof info->version, st, 4);
+    copy_col(info->hash, sizeof info->hash, st, 5);
+    copy_col(info->outcome, sizeof info->outcome, st, 6);
+    info->complete = sqlite3_column_int(st, 7) != 0;
+    info->events = sqlite3_column_int64(st, 8);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int trace_store_run_info(const char *path, int64_t run_id,
+                         trace_run_info *info, char *err, size_t errlen)
+{
+    sqlite3 *db;
+    if (open_read(path, &db, err, errlen))
+        return -1;
+    int rc = read_info(db, path, run_id, info, err, errlen);
+    sqlite3_close(db);
+    return rc;
+}
+
+int trace_store_cursor_open(const char *path, int64_t run_id,
+                            trace_store_cursor **out, trace_run_info *info,
+                            char *err, size_t errlen)
+{
+    *out = NULL;
+    sqlite3 *db;
+    if (open_read(path, &db, err, errlen))
+        return -1;
+    trace_run_info local;
+    if (!info)
+        info = &local;
+    sqlite3_stmt *st = NULL;
+    if (read_info(db, path, run_id, info, err, errlen)) {
+        sqlite3_close(db);
+        return -1;
+    }
+    if (sqlite3_prepare_v2(db,
+            "SELECT t_us, node, kind, peer, pid, dest, name, reason, term,"
+            " text FROM events WHERE run_id = ? ORDER BY seq", -1, &st,
+            NULL) != SQLITE_OK) {
+        fail_db(err, errlen, path, db, "cannot read events");
+        sqlite3_close(db);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, info->id);
+    trace_store_cursor *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->db = db;
+    c->st = st;
+    c->path = dupstr(path);
+    *out = c;
+    return 0;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+int trace_store_cursor_next(trace_store_cursor *c, sim_obs_event *ev,
+                            char *err, size_t errlen)
+{
+    int rc = sqlite3_step(c->st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW)
+        return fail_db(err, errlen, c->path, c->db, "cannot read events");
+    memset(ev, 0, sizeof *ev);
+    ev->t = sqlite3_column_int64(c->st, 0);
+    ev->node = col(c->st, 1);
+    ev->kind = col(c->st, 2);
+    ev->peer = col(c->st, 3);
+    ev->pid = col(c->st, 4);
+    ev->to = col(c->st, 5);
+    ev->name = col(c->st, 6);
+    ev->reason = col(c->st, 7);
+    ev->term = col(c->st, 8);
+    ev->text = col(c->st, 9);
+    if (!ev->kind)
+        return fail(err, errlen, "%s: event without a kind", c->path);
+    return 1;
+}
+
+void trace_store_cursor_close(trace_store_cursor *c)
+{
+    if (!c)
+        return;
+    sqlite3_finalize(c->st);
+    sqlite3_close(c->db);
+    free(c->path);
+    free(c);
+}
+
+int trace_store_read(const char *path, int64_t run_id,
+                     void (*fn)(void *ctx, const sim_obs_event *ev),
+                     void *ctx, int64_t *run_id_out, char *err, size_t errlen)
+{
+    trace_store_cursor *c;
+    trace_run_info info;
+    if (trace_store_cursor_open(path, run_id, &c, &info, err, errlen))
+        return -1;
+    if (run_id_out)
+        *run_id_out = info.id;
+    sim_obs_event ev;
+    int rc;
+    while ((rc = trace_store_cursor_next(c, &ev, err, errlen)) == 1)
+        fn(ctx, &ev);
+    trace_store_cursor_close(c);
+    return rc < 0 ? -1 : 0;
+}
