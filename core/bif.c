@@ -445,13 +445,14 @@ static ev_status b_flush(bif_call_ctx *c)
     proc *p = c->self;
     strbuf b;
     sb_init(&b);
-    term_view v = rt_view(c->w, p->node);
+    /* shell_default:flush/0 is io:format("Shell got ~p~n", [X]) */
+    term *fmt = term_string("Shell got ~p~n");
     for (uint32_t i = 0; i < p->mlen; i++) {
-        sb_puts(&b, "Shell got ");
-        term_print(&b, p->mbox[i], &v);
-        sb_putc(&b, '\n');
-        term_unref(p->mbox[i]);
+        term *args = term_cons(p->mbox[i], term_nil());
+        bif_format(c->w, p->node, &b, fmt, args);
+        term_unref(args);
     }
+    term_unref(fmt);
     p->mlen = 0;
     if (b.len)
         rt_output(c->w, p->leader, b.s);

@@ -657,17 +657,28 @@ void rt_crash(world *w, proc *p, term *reason)
     rt_exit(w, p, reason);
 }
 
-typedef struct later_sig {
+struct later_sig {
+    later_sig *next;      /* the world's list of pending ones */
     term_pid from, to;
     term *reason;
     bool linked;
-} later_sig;
+};
+
+static void later_unlink(world *w, later_sig *l)
+{
+    for (later_sig **pp = &w->laters; *pp; pp = &(*pp)->next)
+        if (*pp == l) {
+            *pp = l->next;
+            return;
+        }
+}
 
 static void later_fire(sim *s, void *ctx, uint64_t arg)
 {
     (void)s;
     world *w = ctx;
     later_sig *l = (later_sig *)(uintptr_t)arg;
+    later_unlink(w, l);
     rt_signal_exit(w, l->from, l->to, l->reason, l->linked);
     term_unref(l->reason);
     free(l);
@@ -681,5 +692,17 @@ void rt_signal_exit_later(world *w, term_pid from, term_pid to, term *reason,
     l->to = to;
     l->reason = term_ref(reason);
     l->linked = linked;
+    l->next = w->laters;
+    w->laters = l;
     sim_after(w->s, 0, later_fire, w, (uint64_t)(uintptr_t)l);
+}
+
+void rt_free_laters(world *w)
+{
+    while (w->laters) {
+        later_sig *l = w->laters;
+        w->laters = l->next;
+        term_unref(l->reason);
+        free(l);
+    }
 }

@@ -27,6 +27,7 @@ typedef struct vnode vnode;
 typedef struct shell shell;
 typedef struct dist_node dist_node;
 typedef struct glob_node glob_node;
+typedef struct later_sig later_sig;
 
 /* A process's code. Every callback may be NULL. */
 typedef struct behaviour {
@@ -111,6 +112,7 @@ struct world {
     int *atom2node;       /* node index by name atom, -1: not a node */
     uint32_t natoms;
     uint64_t next_conn;   /* connection ids, shared by both ends */
+    later_sig *laters;    /* rt_signal_exit_later's pending signals */
 };
 
 /* ---- trace events ---- */
@@ -220,6 +222,8 @@ const behaviour *app_behaviour(atom_t mod, atom_t fun, uint32_t arity);
  * for code that must not kill a process in the middle of its own step. */
 void rt_signal_exit_later(world *w, term_pid from, term_pid to, term *reason,
                           bool linked);
+/* Frees the signals still pending when the world ends. */
+void rt_free_laters(world *w);
 /* Runs p's mailbox soon (after a freeze, or when a behaviour changed
  * what it accepts). */
 void rt_wake(world *w, proc *p);

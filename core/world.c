@@ -85,6 +85,7 @@ void world_free(world *w)
             rt_kill_node(w, i);
         }
     net_free(w->net);
+    rt_free_laters(w);
     for (int i = 0; i < w->n; i++) {
         vnode *nd = &w->nodes[i];
         dist_fini(w, i);
