@@ -21,7 +21,7 @@ typedef struct pending {
 struct trace_transcript {
     FILE *out;
     bool mid_line;   /* output without a final newline was printed */
-    char *last_eval_node;  /* node of the last prompt line printed */
+    char *last_eval_node;  /* whose console printed last (prompt or log) */
     pending *p;
     size_t np, cap;
 };
@@ -157,8 +157,11 @@ static void transcript_emit(void *ctx, const sim_obs_event *ev)
             line_start(t);
             /* Every node's console is merged here: say whose this is
              * unless it is the shell that printed the last prompt. */
-            if (ev->node && (!t->last_eval_node || strcmp(t->last_eval_node, ev->node)))
+            if (ev->node && (!t->last_eval_node || strcmp(t->last_eval_node, ev->node))) {
                 fprintf(t->out, "%%%% on %s:\n", ev->node);
+                free(t->last_eval_node);
+                t->last_eval_node = dup(ev->node);
+            }
             fprintf(t->out, "%s\n\n", ev->text);
         }
     } else if (is_comment(ev->kind) ||
