@@ -505,6 +505,7 @@ static void teardown(world *w, int x, int y, const char *reason, bool close)
     p->st = C_NONE;
     disarm(w, p);
     emit(w, x, "nodedown", y, reason, NULL);
+    net_drop_held(w->net, x, y, id);
     if (close) {
         packet *pk = pk_new(PK_CLOSE, x);
         pk->conn = id;

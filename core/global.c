@@ -16,8 +16,8 @@
  *   3000) ms; the earlier side's timer runs the exchange), the two sides
  *   exchange their node lists (each connects to the nodes it lacks: the
  *   transitive mesh, otp_facts.md 4) and their name tables; a name bound
- *   to different pids is resolved on the side that received the
- *   exchange by that name's resolve method (global:resolve_it/4):
+ *   to different pids is resolved on the node whose name sorts lower, by
+ *   its entry's resolve method (global:exchange_names/4, resolve_it/4):
  *   random_exit_name keeps the pid on the node whose name sorts lower
  *   and kills the other (otp_facts.md 19), random_notify_name keeps the
  *   same one and tells the loser, notify_all_name unregisters and tells
@@ -65,6 +65,10 @@ typedef struct greq {
     sim_timer retry;
 } greq;
 
+typedef struct lost_entry {
+    uint64_t key, op;
+} lost_entry;
+
 struct glob_node {
     gname *names;
     uint32_t n, cap;
@@ -77,10 +81,10 @@ struct glob_node {
     bool *expect_down;    /* per peer: a disconnect global asked for */
     uint64_t next_id;
     uint64_t lost_op;     /* our lost_connection reports, counted */
-    /* lost_connection reports handled: "a lost b" up to op (few: one
-     * per lost connection, so a list) */
-    struct { int a, b; uint64_t op; } *lost_seen;
-    uint32_t nlost, caplost;
+    /* lost_connection reports handled: "a lost b" up to op, in an
+     * open-addressing table keyed by (a, b) (only ever probed) */
+    lost_entry *lost_seen;    /* key 0: empty */
+    uint32_t nlost, caplost;  /* caplost: a power of two, or 0 */
 };
 
 static glob_node *gn(world *w, int k) { return w->nodes[k].gn; }
@@ -280,6 +284,26 @@ static void connect_missing(world *w, int x, const term *nodes)
     }
 }
 
+/* The exchange always runs into the node whose name sorts lower, which
+ * resolves the clashes: global:exchange_names/4 calls the resolve
+ * functions "from the smaller node", so all of them run in the same
+ * partition. The larger node sends its table; the smaller one asks it
+ * to (sync_req) when its own timer fires first. */
+static void send_sync(world *w, int x, int y)
+{
+    glob_node *g = gn(w, x);
+    if (g->sync_sent[y])
+        return;
+    g->sync_sent[y] = true;
+    term *m;
+    if (strcmp(w->nodes[x].name, w->nodes[y].name) > 0)
+        m = tag3("sync", nodes_term(w, x), names_term(w, x));
+    else
+        m = term_tuplev(1, term_atom_s("sync_req"));
+    send_to(w, x, y, m);
+    term_unref(m);
+}
+
 static void on_sync_timer(sim *s, void *ctx, uint64_t arg)
 {
     (void)s;
@@ -288,10 +312,7 @@ static void on_sync_timer(sim *s, void *ctx, uint64_t arg)
     gn(w, x)->sync[y] = (sim_timer){0, 0};
     if (!dist_connected(w, x, y) || w->nodes[x].state != NODE_UP)
         return;
-    gn(w, x)->sync_sent[y] = true;
-    term *m = tag3("sync", nodes_term(w, x), names_term(w, x));
-    send_to(w, x, y, m);
-    term_unref(m);
+    send_sync(w, x, y);
 }
 
 static bool pid_alive_or_remote(world *w, int k, term_pid pid)
@@ -329,10 +350,18 @@ static bool resolve_clash(world *w, int k, const gname *mine, term_pid theirs,
         keep = false;
     } else {
         /* random_exit_name: exit(Loser, kill), logged at INFO only */
+        /* resolve_it runs on the node of the resolving side's pid */
+        int at = rt_node_index(w, a.node);
+        if (at < 0 || w->nodes[at].state != NODE_UP)
+            at = k;
+        term *lp2 = term_pid_new(lose);
+        char *ls2 = rt_str(w, at, lp2);
+        term_unref(lp2);
         char text[512];
         snprintf(text, sizeof text, "global: Name conflict terminating {%s,%s}",
-                 atom_text(name), ls);
-        rt_log(w, k, "info", text);
+                 atom_text(name), ls2);
+        free(ls2);
+        rt_log(w, at, "info", text);
         proc *srv = apps_rex(w, k);
         term *kill = term_atom_s("kill");
         if (srv)
@@ -383,12 +412,6 @@ static void on_sync(world *w, int y, int x, term *msg)
     glob_node *g = gn(w, y);
     sim_cancel(w->s, g->sync[x]);
     g->sync[x] = (sim_timer){0, 0};
-    /* Both timers fired and the exchanges crossed: one is enough; the
-     * node whose name sorts lower answers (as the lockers agree on one). */
-    if (g->sync_sent[x] && strcmp(w->nodes[y].name, w->nodes[x].name) > 0) {
-        connect_missing(w, y, msg->u.tuple.el[1]);
-        return;
-    }
     g->sync_sent[x] = true;
     term *gone = term_nil();
     merge(w, y, msg->u.tuple.el[2], true, &gone);
@@ -621,6 +644,33 @@ static void answered(world *w, int x, int y, bool ok)
     r->retry = sim_after(w->s, d, on_retry, w, (uint64_t)x);
 }
 
+/* The op counter of key in g's table of handled reports, added at 0. */
+static uint64_t *lost_slot(glob_node *g, uint64_t key)
+{
+    if (2 * (g->nlost + 1) > g->caplost) {
+        uint32_t oldcap = g->caplost, cap = oldcap ? 2 * oldcap : 64;
+        lost_entry *old = g->lost_seen;
+        g->lost_seen = xcalloc(cap, sizeof *g->lost_seen);
+        g->caplost = cap;
+        for (uint32_t i = 0; i < oldcap; i++)
+            if (old[i].key) {
+                uint32_t j = (uint32_t)rng_mix64(old[i].key) & (cap - 1);
+                while (g->lost_seen[j].key)
+                    j = (j + 1) & (cap - 1);
+                g->lost_seen[j] = old[i];
+            }
+        free(old);
+    }
+    uint32_t j = (uint32_t)rng_mix64(key) & (g->caplost - 1);
+    while (g->lost_seen[j].key && g->lost_seen[j].key != key)
+        j = (j + 1) & (g->caplost - 1);
+    if (!g->lost_seen[j].key) {
+        g->lost_seen[j].key = key;
+        g->nlost++;
+    }
+    return &g->lost_seen[j].op;
+}
+
 /* {lost, A, B, OpId}: node A lost its connection to B (global.erl's
  * lost_connection). As OTP does, pass it on to every other node we see
  * (so all learn it even if A drops meanwhile), then ask the node we
@@ -633,22 +683,10 @@ static void on_lost(world *w, int z, term *msg)
     uint64_t op = (uint64_t)msg->u.tuple.el[3]->u.i;
     if (a < 0 || b < 0 || !w->nodes[z].cfg.prevent_overlapping_partitions)
         return;
-    uint32_t i;
-    for (i = 0; i < g->nlost; i++)
-        if (g->lost_seen[i].a == a && g->lost_seen[i].b == b)
-            break;
-    if (i == g->nlost) {
-        if (g->nlost == g->caplost) {
-            g->caplost = g->caplost ? 2 * g->caplost : 8;
-            g->lost_seen = xrealloc(g->lost_seen, g->caplost * sizeof *g->lost_seen);
-        }
-        g->lost_seen[g->nlost].a = a;
-        g->lost_seen[g->nlost].b = b;
-        g->lost_seen[g->nlost++].op = 0;
-    }
-    if (op <= g->lost_seen[i].op)
+    uint64_t *seen = lost_slot(g, ((uint64_t)(uint32_t)a << 32 | (uint32_t)b) + 1);
+    if (op <= *seen)
         return;
-    g->lost_seen[i].op = op;
+    *seen = op;
     int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
     int n = visible(w, z, ks);
     for (int k = 0; k < n; k++)
@@ -677,6 +715,10 @@ static void glob_recv(world *w, int to, int from, term *msg)
     const char *t = atom_text(tag);
     if (!strcmp(t, "sync")) {
         on_sync(w, to, from, msg);
+    } else if (!strcmp(t, "sync_req")) {
+        sim_cancel(w->s, g->sync[from]);
+        g->sync[from] = (sim_timer){0, 0};
+        send_sync(w, to, from);
     } else if (!strcmp(t, "sync_reply")) {
         on_sync_reply(w, to, from, msg);
     } else if (!strcmp(t, "lock")) {

@@ -397,6 +397,19 @@ bool net_is_cut(const net *n, int from, int to)
     return l && l->cut;
 }
 
+void net_drop_held(net *n, int from, int to, uint64_t flow_id)
+{
+    link *l = find(n, from, to);
+    if (!l || !l->cut)
+        return;
+    for (uint32_t k = 0; k < l->nflows; k++)
+        if (l->flows[k].id == flow_id) {
+            drop_flow(n, l, &l->flows[k]);
+            compact(n, l);
+            return;
+        }
+}
+
 uint64_t net_inflight(const net *n, int from, int to)
 {
     const link *l = find(n, from, to);

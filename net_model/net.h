@@ -64,6 +64,12 @@ int64_t net_cut_since(const net *n, int from, int to);
  * network is freed first). */
 void net_send(net *n, int from, int to, uint64_t flow, void *payload);
 
+/* The sender closed connection `flow` while from -> to is cut: what the
+ * link holds of it is given up (TCP discards a closed socket's unsent
+ * data), each payload through the drop handler, in send order. Nothing
+ * happens when the link is up: what is in flight still arrives. */
+void net_drop_held(net *n, int from, int to, uint64_t flow);
+
 /* Payloads in flight or held on from -> to (for tests and ticks). */
 uint64_t net_inflight(const net *n, int from, int to);
 

@@ -151,6 +151,28 @@ Test(net, a_new_flow_does_not_wait_behind_an_old_one)
     free(r);
 }
 
+Test(net, closing_a_flow_on_a_cut_link_drops_what_it_held)
+{
+    sim *s = sim_new();
+    rec *r = calloc(1, sizeof *r);
+    net *n = mk(s, r, 2, 1);
+    net_send(n, 0, 1, 1, (void *)1);
+    net_drop_held(n, 0, 1, 1);         /* link up: in flight, kept */
+    cr_assert_eq(r->dropped, 0);
+    net_cut(n, 0, 1);
+    net_send(n, 0, 1, 1, (void *)2);
+    net_send(n, 0, 1, 2, (void *)3);
+    net_drop_held(n, 0, 1, 1);
+    cr_assert_eq(r->dropped, 2, "flow 1's two payloads");
+    net_heal(n, 0, 1);
+    sim_run(s, INT64_MAX, 0);
+    cr_assert_eq(r->n, 1);
+    cr_assert_eq(r->id[0], 3);
+    net_free(n);
+    sim_free(s);
+    free(r);
+}
+
 Test(net, loss_delays_but_never_loses_and_keeps_fifo)
 {
     sim *s = sim_new();
