@@ -190,3 +190,14 @@ Test(dist, same_seed_same_trace_other_seed_other_trace)
     h_free(b);
     h_free(c);
 }
+
+Test(dist, setup_timeout_call_timeout_and_re_register)
+{
+    hrun *h = h_run("tests/cases/timeouts.json", 0);
+    cr_assert_eq(h->r.outcome, SCN_PASSED, "expectations: %d, checks: %d",
+                 h->r.failed_expects, h->r.failed_checks);
+    /* the attempt over the cut link counted net_setuptime from its start */
+    const hev *f = h_find(h, "handshake_fail", "alice", "bob", "setup_timeout", 0);
+    cr_assert(f && f->t == 8 * S);
+    h_free(h);
+}
