@@ -19,7 +19,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o)
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
 BIN     ?= bin/clustersim
 
-.PHONY: all deps demo test unit regress golden bench asan clean check-engine
+.PHONY: all deps demo test unit regress golden regress-builds bench asan clean check-engine render-test fuzz
 
 all: deps $(BIN)
 
@@ -59,11 +59,20 @@ test: deps
 	$(BUILD)/unit --jobs 2
 	sh tests/scenarios.sh ./$(BIN)
 	$(MAKE) --no-print-directory check-engine
+	$(MAKE) --no-print-directory regress
+	$(MAKE) --no-print-directory render-test
 	$(MAKE) --no-print-directory asan
 
 unit: deps
 	$(MAKE) --no-print-directory $(BUILD)/unit
 	$(BUILD)/unit --jobs 2
+
+# The HTML render end to end: demos drawn, screenshots by headless Chromium
+# (installed with apt-get as root when missing; skipped, saying so, only
+# when it cannot be), the DOM checked. Screenshots: build/render/*.png.
+render-test: deps
+	$(MAKE) --no-print-directory $(BIN)
+	sh tests/render.sh ./$(BIN)
 
 # A sanitizer build in its own tree; LeakSanitizer reports make it fail
 # (Criterion counts a leaking test as passed, STYLE.md 15).
@@ -77,14 +86,67 @@ asan: deps
 	  if grep -q LeakSanitizer build/asan/unit.log; then echo "asan: leaks reported"; exit 1; fi; \
 	  exit $$status
 	ASAN_OPTIONS=detect_leaks=1 sh tests/scenarios.sh build/asan/clustersim
+	ASAN_OPTIONS=detect_leaks=1 sh tests/regress.sh build/asan/clustersim
+
+# libFuzzer on the scenario loader and on the Erlang-subset evaluator
+# (clang); FUZZ_SECONDS each, corpora seeded from the scenarios.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
+             -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
+EVAL_SRC = core/xalloc.c $(wildcard core/eval_*.c) core/term.c core/term_print.c
+fuzz: deps
+	@command -v clang >/dev/null 2>&1 || { echo "fuzz needs clang: apt-get install -y clang"; exit 1; }
+	@mkdir -p build/fuzz/loader build/fuzz/eval
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_loader tests/fuzz/fuzz_loader.c \
+	  scenarios/loader.c scenarios/jsonpos.c scenarios/plan.c net_model/latency.c \
+	  sim/rng.c $(EVAL_SRC) $(PKG_LIBS)
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_eval tests/fuzz/fuzz_eval.c $(EVAL_SRC) -lm
+	cp scenarios/*/*.json tests/good/*.json tests/bad/*.json tests/cases/*.json build/fuzz/loader/
+	python3 tests/fuzz/eval_corpus.py build/fuzz/eval
+	build/fuzz/fuzz_loader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/loader
+	build/fuzz/fuzz_eval -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=5 build/fuzz/eval
 
 bench: deps
-	$(MAKE) --no-print-directory $(BUILD)/bench_engine
+	$(MAKE) --no-print-directory $(BUILD)/bench_engine $(BUILD)/bench_store
 	$(BUILD)/bench_engine
+	$(BUILD)/bench_store 2000000 $(BUILD)/bench_store.db
 
 $(BUILD)/bench_engine: bench/engine.c $(LIBOBJ)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bench_store: bench/store.c $(LIBOBJ)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS)
+
+# Golden traces (traces/README.md): `regress` replays every scenario and
+# compares its canonical trace with traces/golden/NAME.trace, printing the
+# first differing line; `golden` rewrites them on purpose, and is the only
+# target that writes into the source tree.
+regress: deps
+	$(MAKE) --no-print-directory $(BIN)
+	sh tests/regress.sh ./$(BIN)
+
+golden: deps
+	$(MAKE) --no-print-directory $(BIN)
+	sh tests/regress.sh --golden ./$(BIN)
+
+# The goldens must hold for every build (DESIGN.md): an -O0 build and a
+# clang build, each in its own tree, replay them too.
+regress-builds: deps
+	@command -v clang >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing clang"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null; \
+	  else \
+	    echo "clang missing; run as root:"; echo "  apt-get update && apt-get install -y clang"; exit 1; \
+	  fi; }
+	$(MAKE) --no-print-directory BUILD=build/O0 BIN=build/O0/clustersim \
+	  OPT="-O0 -g" build/O0/clustersim
+	sh tests/regress.sh build/O0/clustersim
+	$(MAKE) --no-print-directory BUILD=build/clang BIN=build/clang/clustersim \
+	  CC=clang build/clang/clustersim
+	sh tests/regress.sh build/clang/clustersim
 
 # sim/ core/ net_model/ must not call the clock, libc randomness or stdio
 # (xalloc's one out-of-memory line on the way to abort() is the exception).

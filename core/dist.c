@@ -875,10 +875,24 @@ void dist_deliver(world *w, int from, int to, void *payload)
     deliver_now(w, to, from, pk);
 }
 
+/* The network gave up a payload: the sender closed the connection while
+ * the link held it. A message in it is lost for good: say so. */
 void dist_drop(world *w, int from, int to, void *payload)
 {
-    (void)w, (void)from, (void)to;
-    pk_free(payload);
+    packet *pk = payload;
+    if (pk->kind == PK_MSG || pk->kind == PK_MSG_NAMED) {
+        char *ms = rt_str(w, from, pk->msg), *ts = NULL;
+        if (pk->kind == PK_MSG) {
+            term *tp = term_pid_new(pk->to);
+            ts = rt_str(w, from, tp);
+            term_unref(tp);
+        }
+        rt_emit(w, from, "drop", w->nodes[to].name, NULL,
+                ts ? ts : atom_text(pk->name), NULL, ms, "connection_closed", NULL);
+        free(ts);
+        free(ms);
+    }
+    pk_free(pk);
 }
 
 static void deliver_conn_packet(world *w, int x, int y, packet *pk);

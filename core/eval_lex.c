@@ -150,8 +150,11 @@ static int64_t read_char(lexer *L)
             int64_t v = 0;
             next(L);
             while (peek(L, 0) >= 0 && peek(L, 0) != '}'
-                   && digit_value(peek(L, 0)) < 16)
+                   && digit_value(peek(L, 0)) < 16) {
                 v = v * 16 + digit_value(next(L));
+                if (v > 0x10FFFF)
+                    v = 0x110000;  /* past Unicode; saturate, no overflow */
+            }
             if (peek(L, 0) == '}')
                 next(L);
             return v;

@@ -621,6 +621,9 @@ ev_vm *ev_vm_new(const ev_code *code, ev_env *env, const ev_host *host)
     vm->code = code;
     vm->env = env;
     vm->host = host;
+    /* never NULL: `stk + sp - argc` with argc 0 must point somewhere */
+    vm->capstk = 32;
+    vm->stk = xmalloc(vm->capstk * sizeof *vm->stk);
     ev__env_copy(&vm->work, env);
     return vm;
 }

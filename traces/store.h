@@ -3,7 +3,9 @@
  * transactions. A run is marked complete only by trace_store_end_run, so
  * a run that stopped early stays marked incomplete.
  * The schema is documented in traces/README.md and versioned with
- * PRAGMA user_version. SQLite is used only in traces/ (STYLE.md 16). */
+ * PRAGMA user_version. SQLite is used only in traces/ (STYLE.md 16).
+ * A store or a cursor belongs to one thread at a time (its connection is
+ * opened without SQLite's mutex). */
 #ifndef CS_STORE_H
 #define CS_STORE_H
 
@@ -58,7 +60,7 @@ int trace_store_read(const char *path, int64_t run_id,
 
 /* Events per transaction while a run is written: a crash loses at most
  * this many events, never the run row (inserted and committed first). */
-#define TRACE_STORE_BATCH 65536
+#define TRACE_STORE_BATCH 10000
 
 /* What the runs table says about one run. Fixed buffers, truncated if
  * longer; no ownership. hash and outcome are "" while the run is open. */

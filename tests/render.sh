@@ -1,0 +1,162 @@
+#!/bin/sh
+# The HTML render, end to end: draws the book's CAP demo (live with --html
+# and from a trace database with `render`), a crash-and-restart demo and
+# a generated trace of thousands of messages; checks the bytes are
+# deterministic, takes screenshots with headless Chromium and checks the
+# DOM Chromium built (lanes, arrows, marks, filters, the page's script
+# ran). Screenshots stay in build/render/NAME.png as CI artifacts.
+# Chromium (Debian's `chromium`) is installed with apt-get when missing;
+# the test skips, saying why, only when it cannot be installed.
+# usage: tests/render.sh [BIN]
+bin=${1:-./bin/clustersim}
+out=build/render
+export LC_ALL=C
+mkdir -p "$out"
+rm -f "$out"/*.png "$out"/*.html "$out"/*.db "$out"/*.dom "$out"/*.trace
+
+browser=$(command -v chromium || command -v chromium-browser)
+if [ -z "$browser" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "render-test: installing chromium"
+        apt-get update -qq >/dev/null 2>&1
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+            >"$out/apt.log" 2>&1
+        browser=$(command -v chromium || command -v chromium-browser)
+    fi
+    if [ -z "$browser" ]; then
+        echo "render-test: SKIPPED: chromium is not installed and cannot be"
+        echo "  (needs root and apt-get: apt-get install -y chromium)"
+        [ -s "$out/apt.log" ] && tail -3 "$out/apt.log"
+        exit 0
+    fi
+fi
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+# check DESCRIPTION ACTUAL EXPECTED
+check() { if [ "$2" = "$3" ]; then ok; else bad "$1: $2, expected $3"; fi; }
+# count FILE STRING: occurrences of a fixed string
+count() { grep -o -F -- "$2" "$1" | wc -l | tr -d ' '; }
+
+profile=$(mktemp -d)
+trap 'rm -rf "$profile"' EXIT
+chrome() {
+    timeout 120 "$browser" --headless --no-sandbox --disable-gpu \
+        --disable-background-networking --no-first-run \
+        --disable-component-update --disable-sync --hide-scrollbars \
+        --user-data-dir="$profile" "$@" 2>>"$out/chromium.log"
+}
+shot() {  # shot NAME.html [URL suffix]: build/render/NAME.png
+    chrome --window-size=1400,1300 --screenshot="$out/${1%.html}.png" \
+        "file://$PWD/$out/$1$2" >/dev/null
+    size=$(wc -c <"$out/${1%.html}.png" 2>/dev/null || echo 0)
+    [ "$size" -gt 20000 ] && ok || bad "$1: no screenshot ($size bytes)"
+}
+dom() {  # dom NAME.html [URL suffix] > DOM as Chromium built it
+    chrome --dump-dom "file://$PWD/$out/$1$2"
+}
+
+# ---- the CAP demo: live, from the database, twice ----
+demo=scenarios/book/cap.json
+"$bin" run "$demo" --quiet --text "$out/cap.trace" --trace "$out/cap.db" \
+    --html "$out/cap.html" >/dev/null || bad "run $demo --html"
+"$bin" run "$demo" --quiet --html "$out/cap2.html" >/dev/null
+cmp -s "$out/cap.html" "$out/cap2.html" && ok || bad "cap: two runs, different pages"
+"$bin" render "$out/cap.db" -o "$out/cap_db.html" || bad "render cap.db"
+"$bin" render "$out/cap.db" --run 1 -o "$out/cap_db2.html"
+cmp -s "$out/cap_db.html" "$out/cap_db2.html" && ok || bad "render: not deterministic"
+# the database page differs from the live one only in its subtitle
+check "cap: live vs database page, lines differing" \
+    "$(diff "$out/cap.html" "$out/cap_db.html" | grep -c '^[<>]')" 2
+
+# What the trace says the page must show.
+t="$out/cap.trace"
+lanes=$(awk '$3 == "boot" { print $2 }' "$t" | sort -u | wc -l | tr -d ' ')
+delivered=$(grep -c ' deliver peer=' "$t")
+sends=$(grep -c ' send peer=' "$t")
+connects=$(grep -c ' connect peer=' "$t")
+partitions=$(grep -c ' - partition ' "$t")
+nodedowns=$(grep -c ' nodedown peer=' "$t")
+
+dom cap.html >"$out/cap.dom"
+d="$out/cap.dom"
+check "cap: page script ran" "$(count "$d" '<html lang="en" class="js">')" 1
+check "cap: lanes" "$(count "$d" '<g class="lane" data-k="lane"')" "$lanes"
+check "cap: message and connect arrows" "$(count "$d" '<g class="msg')" \
+    $((sends + connects))
+check "cap: delivered arrows" "$(count "$d" 'data-k="deliver" data-n=')" "$delivered"
+check "cap: connect arrows" "$(count "$d" 'data-k="connect" data-n=')" "$connects"
+check "cap: partition bands" "$(count "$d" '<g class="band" data-k="cut">')" "$partitions"
+[ "$(count "$d" '<g class="mark" data-k="nodedown"')" -ge 1 ] && ok || bad "cap: no nodedown mark"
+[ "$nodedowns" -ge 1 ] && ok || bad "cap: the trace has no nodedown"
+[ "$(count "$d" '<div class="l ')" -ge 10 ] && ok || bad "cap: transcript lines"
+grep -q '%% \[5s\] partition' "$d" && ok || bad "cap: transcript misses the partition"
+shot cap.html
+
+# Filters from the URL: hide bob and the nodeup marks.
+dom cap.html '#off=bob@sim,nodeup' >"$out/cap_off.dom"
+d="$out/cap_off.dom"
+check "filter: bob's lane hidden" "$(count "$d" '<g class="lane off" data-k="lane" data-n="1"')" 1
+check "filter: other lanes shown" "$(count "$d" '<g class="lane" data-k="lane"')" $((lanes - 1))
+check "filter: nodeup marks shown" "$(count "$d" '<g class="mark" data-k="nodeup"')" 0
+[ "$(count "$d" '<g class="mark off" data-k="nodeup"')" -ge 1 ] && ok || bad "filter: no hidden nodeup"
+# Jump to a time: the page scrolls and shows the cursor.
+dom cap.html '#t=31' >"$out/cap_t.dom"
+grep -q 'id="cur" class="cur"' "$out/cap_t.dom" && ok || bad "#t=31: no cursor"
+shot cap.html '#t=13'
+mv "$out/cap.png" "$out/cap_at_13s.png"
+shot cap.html
+
+# ---- a crash and a restart; a send to a dead name ----
+for name in global/node_death book/remote_echo book/cookie; do
+    base=$(basename "$name")
+    "$bin" run "scenarios/$name.json" --quiet --text "$out/$base.trace" \
+        --html "$out/$base.html" >/dev/null || bad "run $name --html"
+    dom "$base.html" >"$out/$base.dom"
+    check "$base: lanes" "$(count "$out/$base.dom" '<g class="lane" data-k="lane"')" \
+        "$(awk '$3 == "boot" { print $2 }' "$out/$base.trace" | sort -u | wc -l | tr -d ' ')"
+    shot "$base.html"
+done
+check "node_death: halt mark" "$(count "$out/node_death.dom" 'data-k="halt" data-n=')" 2  # mark + span
+check "remote_echo: dropped arrow" "$(count "$out/remote_echo.dom" 'data-k="drop" data-n=')" 1
+check "cookie: handshake failures" "$(count "$out/cookie.dom" '<g class="mark" data-k="handshake_fail"')" 2
+
+# ---- a large generated trace: summarised, bounded ----
+gen() {  # gen N: N echo requests among four nodes, partitioned a while
+    n=$1
+    echo '{"name": "render_large", "description": "'"$n"' echo requests among four nodes, a partition and a heal: the page summarises.",'
+    echo ' "until": "'$((n / 100 + 40))'s", "config": {"net_ticktime": "8s"},'
+    echo ' "nodes": ["n1", "n2", "n3", "n4"], "timeline": ['
+    for k in 1 2 3 4; do
+        echo '  {"at": "0s", "on": "n'$k'", "eval": "register(echo, spawn(echo, loop, []))."},'
+    done
+    echo '  {"at": "'$((n / 300))'s", "partition": [["n1", "n2"], ["n3", "n4"]]},'
+    echo '  {"at": "'$((n / 150))'s", "heal": "all"},'
+    awk -v n="$n" 'BEGIN {
+        for (i = 0; i < n; i++) {
+            from = i % 4 + 1; to = (int(i / 4) + i) % 4 + 1
+            if (to == from) to = to % 4 + 1
+            printf "  {\"at\": \"%dms\", \"on\": \"n%d\", \"eval\": \"{echo, '"'"'n%d@sim'"'"'} ! {self(), %d}.\"}%s\n",
+                1000 + 10 * i, from, to, i, i + 1 < n ? "," : ""
+        } }'
+    echo ' ]}'
+}
+gen 4000 >"$out/large.json"
+"$bin" run "$out/large.json" --quiet --text "$out/large.trace" \
+    --html "$out/large.html" >/dev/null || bad "run large --html"
+size=$(wc -c <"$out/large.html")
+[ "$size" -lt 4000000 ] && ok || bad "large: page of $size bytes"
+grep -q 'Large trace, summarised' "$out/large.html" && ok || bad "large: no summary note"
+dom large.html >"$out/large.dom"
+arrows=$(count "$out/large.dom" '<g class="msg')
+[ "$arrows" -gt 100 ] && [ "$arrows" -le 3000 ] && ok || bad "large: $arrows arrows"
+check "large: lanes" "$(count "$out/large.dom" '<g class="lane" data-k="lane"')" 4
+[ "$(count "$out/large.dom" 'data-k="lost" data-n=')" -ge 1 ] && ok || bad "large: no lost message"
+check "large: page script ran" "$(count "$out/large.dom" '<html lang="en" class="js">')" 1
+shot large.html '#t=13.3'
+
+echo "render-test: $pass passed, $fail failed; screenshots:" \
+    $(ls "$out"/*.png | tr '\n' ' ')
+[ "$fail" -eq 0 ]

@@ -1,0 +1,1022 @@
+/* Trace store and diff tests (issue 6): the schema and its version, the
+ * views' answers on known scenarios checked against the event stream,
+ * every example query of traces/README.md (run, non-empty, and ordered),
+ * stored runs read back byte-identical to the text trace for every
+ * scenario, appending runs, runs cut short staying incomplete (limit,
+ * crash), bad paths refused with a message naming them, field bytes
+ * round-tripping, and trace_diff's first differing line. The last tests
+ * run the real binary (CLUSTERSIM_BIN, default bin/clustersim). */
+#include <criterion/criterion.h>
+#include <glob.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "scenarios/loader.h"
+#include "scenarios/run.h"
+#include "traces/diff.h"
+#include "traces/store.h"
+#include "traces/trace.h"
+
+/* ---- helpers ---- */
+
+/* A fresh directory for one test's files; removed by rm_tmp. */
+static void mk_tmp(char dir[64])
+{
+    strcpy(dir, "/tmp/cs_store_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void rm_tmp(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Owned copies of every event of a run. */
+typedef struct cev {
+    int64_t t;
+    char *f[9];   /* node kind peer pid to name reason term text */
+} cev;
+
+typedef struct capture {
+    cev *ev;
+    size_t n, cap;
+} capture;
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static void capture_emit(void *ctx, const sim_obs_event *ev)
+{
+    capture *c = ctx;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 256;
+        c->ev = realloc(c->ev, c->cap * sizeof *c->ev);
+        cr_assert_not_null(c->ev);
+    }
+    cev *e = &c->ev[c->n++];
+    e->t = ev->t;
+    const char *f[9] = {ev->node, ev->kind, ev->peer, ev->pid, ev->to,
+                        ev->name, ev->reason, ev->term, ev->text};
+    for (int i = 0; i < 9; i++)
+        e->f[i] = dup_or_null(f[i]);
+}
+
+static void capture_free(capture *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        for (int k = 0; k < 9; k++)
+            free(c->ev[i].f[k]);
+    free(c->ev);
+    memset(c, 0, sizeof *c);
+}
+
+enum { F_NODE, F_KIND, F_PEER, F_PID, F_TO, F_NAME, F_REASON, F_TERM, F_TEXT };
+
+/* What one stored run produced outside the database. */
+typedef struct stored {
+    int64_t run_id;
+    scn_run_result r;
+    char *text;        /* the canonical text trace, as --text writes it */
+    size_t textlen;
+    capture cap;       /* the events, if asked */
+} stored;
+
+/* Runs scenario `path` as `clustersim run --trace db --text` does: opens the
+ * store, begins the run, tees text + store (+ capture), ends the run as
+ * complete or, on a limit, stops it incomplete. */
+static void store_scenario(const char *db, const char *path,
+                           uint64_t max_events, bool want_capture, stored *out)
+{
+    memset(out, 0, sizeof *out);
+    scn_plan *p = NULL;
+    scn_error e;
+    cr_assert_eq(scn_load_file(path, &p, &e), SCN_OK, "%s", e.msg);
+    char err[1024] = "";
+    trace_store *s;
+    cr_assert_eq(trace_store_open(db, &s, err, sizeof err), 0, "%s", err);
+    const char **names = calloc((size_t)p->nnodes + 1, sizeof *names);
+    for (int i = 0; i < p->nnodes; i++)
+        names[i] = p->nodes[i].name;
+    trace_run_meta m = {p->name, path, p->seed, "test", names, p->nnodes};
+    cr_assert_eq(trace_store_begin_run(s, &m, &out->run_id, err, sizeof err),
+                 0, "%s", err);
+    free(names);
+
+    FILE *mem = open_memstream(&out->text, &out->textlen);
+    trace_text *tt = trace_text_new(mem);
+    trace_tee *tee = trace_tee_new();
+    trace_tee_add(tee, trace_text_observer(tt));
+    trace_tee_add(tee, trace_store_observer(s));
+    sim_observer cap = {capture_emit, &out->cap};
+    if (want_capture)
+        trace_tee_add(tee, cap);
+    sim_observer extra = trace_tee_observer(tee);
+    scn_run_opts o = {0};
+    o.extra = &extra;
+    o.max_events = max_events;
+    scn_run(p, &o, &out->r);
+    fclose(mem);
+    trace_text_free(tt);
+    trace_tee_free(tee);
+    if (out->r.outcome == SCN_LIMIT)
+        cr_assert_eq(trace_store_stop_run(s, "limit", err, sizeof err), 0,
+                     "%s", err);
+    else
+        cr_assert_eq(trace_store_end_run(s, out->r.hash,
+                         out->r.outcome == SCN_PASSED ? "passed" : "failed",
+                         err, sizeof err), 0, "%s", err);
+    trace_store_close(s);
+    scn_plan_free(p);
+}
+
+static void stored_free(stored *st)
+{
+    free(st->text);
+    capture_free(&st->cap);
+}
+
+/* trace_store_read's callback: formats lines as the text sink does. */
+typedef struct lines {
+    FILE *f;
+    uint64_t n;
+} lines;
+
+static void lines_emit(void *ctx, const sim_obs_event *ev)
+{
+    lines *l = ctx;
+    char small[8];
+    size_t n = trace_format_line(small, sizeof small, ev);
+    char *buf = malloc(n + 1);
+    trace_format_line(buf, n + 1, ev);
+    fwrite(buf, 1, n, l->f);
+    fputc('\n', l->f);
+    free(buf);
+    l->n++;
+}
+
+/* The stored run as text; caller frees. */
+static char *read_back(const char *db, int64_t run_id, size_t *len,
+                       int64_t *got_id)
+{
+    char *buf = NULL;
+    char err[1024] = "";
+    lines l = {open_memstream(&buf, len), 0};
+    int rc = trace_store_read(db, run_id, lines_emit, &l, got_id, err,
+                              sizeof err);
+    fclose(l.f);
+    cr_assert_eq(rc, 0, "%s", err);
+    return buf;
+}
+
+static uint64_t fnv(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static sqlite3 *db_open(const char *path)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+                 SQLITE_OK);
+    return db;
+}
+
+static int64_t q_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK,
+                 "%s: %s", sql, sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* All rows of a query as text: columns joined by '|', NULL as \N, rows
+ * by '\n'. Caller frees. */
+static char *q_rows(sqlite3 *db, const char *sql, int *nrows)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK,
+                 "%s: %s", sql, sqlite3_errmsg(db));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int n = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(st); c++) {
+            const unsigned char *v = sqlite3_column_text(st, c);
+            fprintf(f, "%s%s", c ? "|" : "", v ? (const char *)v : "\\N");
+        }
+        fputc('\n', f);
+        n++;
+    }
+    cr_assert_eq(rc, SQLITE_DONE, "%s: %s", sql, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    fclose(f);
+    if (nrows)
+        *nrows = n;
+    return buf;
+}
+
+static bool same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* ---- schema ---- */
+
+Test(store, schema_is_versioned_and_complete)
+{
+    char dir[64], db[128], err[512];
+    mk_tmp(dir);
+    snprintf(db, sizeof db, "%s/new.db", dir);
+    trace_store *s;
+    cr_assert_eq(trace_store_open(db, &s, err, sizeof err), 0, "%s", err);
+    trace_store_close(s);
+    cr_assert(trace_store_is_db(db));
+
+    sqlite3 *h = db_open(db);
+    cr_assert_eq(q_int(h, "PRAGMA user_version"), TRACE_STORE_SCHEMA);
+    cr_assert_eq(q_int(h, "PRAGMA application_id"), TRACE_STORE_APP_ID);
+    char *objs = q_rows(h, "SELECT type, name FROM sqlite_schema WHERE name "
+                        "NOT LIKE 'sqlite_%' ORDER BY type, name", NULL);
+    cr_assert_str_eq(objs,
+        "table|events\ntable|nodes\ntable|runs\n"
+        "view|global_names\nview|kv_history\nview|messages\n"
+        "view|nodeupdown\nview|transcript\n");
+    free(objs);
+    char *cols = q_rows(h, "SELECT group_concat(name, ' ') FROM "
+                        "(SELECT name FROM pragma_table_info('events') "
+                        "ORDER BY cid)", NULL);
+    cr_assert_str_eq(cols, "run_id seq t_us node kind peer pid dest name "
+                     "reason term text\n");
+    free(cols);
+    cols = q_rows(h, "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
+                  "pragma_table_info('runs') ORDER BY cid)", NULL);
+    cr_assert_str_eq(cols, "id scenario file seed version hash outcome "
+                     "complete events\n");
+    free(cols);
+    /* (run_id, seq) is the key: a run's events come back in order cheaply. */
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM pragma_table_info('events') "
+                       "WHERE pk > 0"), 2);
+    sqlite3_close(h);
+
+    /* Opening again keeps the schema (no second CREATE). */
+    cr_assert_eq(trace_store_open(db, &s, err, sizeof err), 0, "%s", err);
+    trace_store_close(s);
+    rm_tmp(dir);
+}
+
+/* ---- byte identity, every scenario ---- */
+
+Test(store, every_scenario_reads_back_byte_identical_to_its_text_trace)
+{
+    char dir[64], db[128];
+    mk_tmp(dir);
+    snprintf(db, sizeof db, "%s/all.db", dir);
+    glob_t g;
+    cr_assert_eq(glob("scenarios/*/*.json", 0, NULL, &g), 0,
+                 "run the tests from the top of the tree");
+    cr_assert_gt(g.gl_pathc, 10);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        stored st;
+        store_scenario(db, g.gl_pathv[i], 0, false, &st);
+        cr_assert_eq(st.run_id, (int64_t)i + 1, "runs append");
+        size_t len;
+        char *back = read_back(db, st.run_id, &len, NULL);
+        cr_assert_eq(len, st.textlen, "%s: %zu bytes back, %zu written",
+                     g.gl_pathv[i], len, st.textlen);
+        cr_assert(!memcmp(back, st.text, len), "%s: bytes differ",
+                  g.gl_pathv[i]);
+        cr_assert_eq(fnv(back, len), st.r.hash);
+
+        trace_run_info info;
+        char err[512];
+        cr_assert_eq(trace_store_run_info(db, st.run_id, &info, err,
+                                          sizeof err), 0, "%s", err);
+        char hex[32];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)st.r.hash);
+        cr_assert(info.complete);
+        cr_assert_str_eq(info.hash, hex);
+        cr_assert_eq(info.events, (int64_t)st.r.events);
+        cr_assert_str_eq(info.file, g.gl_pathv[i]);
+        free(back);
+        stored_free(&st);
+    }
+    sqlite3 *h = db_open(db);
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM runs WHERE complete = 1"),
+                 (int64_t)g.gl_pathc);
+    /* seq is 1..events with no gap in every run */
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM runs r WHERE events <> "
+                       "(SELECT count(*) FROM events WHERE run_id = r.id) OR "
+                       "events <> (SELECT max(seq) FROM events "
+                       "WHERE run_id = r.id)"), 0);
+    sqlite3_close(h);
+    globfree(&g);
+    rm_tmp(dir);
+}
+
+Test(store, field_bytes_round_trip)
+{
+    char dir[64], db[128], err[512];
+    mk_tmp(dir);
+    snprintf(db, sizeof db, "%s/bytes.db", dir);
+    trace_store *s;
+    cr_assert_eq(trace_store_open(db, &s, err, sizeof err), 0, "%s", err);
+    const char *nodes[] = {"a@sim"};
+    trace_run_meta m = {"bytes", NULL, 18446744073709551615ULL, "t", nodes, 1};
+    int64_t id;
+    cr_assert_eq(trace_store_begin_run(s, &m, &id, err, sizeof err), 0);
+    sim_observer o = trace_store_observer(s);
+    sim_obs_event evs[] = {
+        {.t = 0, .node = "a@sim", .kind = "output", .text = ""},
+        {.t = 1, .kind = "note", .text = "tab\there \"quoted\" back\\slash\n"},
+        {.t = 2, .node = "a@sim", .kind = "log", .reason = "error",
+         .text = "caf\xc3\xa9 \xff\x01\x7f"},
+        {.t = -5, .node = "a@sim", .kind = "deliver", .to = "<0.1.0>",
+         .term = "{x,\"y z\"}", .peer = ""},
+        {.t = INT64_MAX, .node = NULL, .kind = "check", .name = "checks[0]",
+         .reason = "pass", .pid = "<0.2.0>"},
+    };
+    size_t n = sizeof evs / sizeof *evs;
+    char *want = NULL;
+    size_t wantlen = 0;
+    FILE *f = open_memstream(&want, &wantlen);
+    trace_text *tt = trace_text_new(f);
+    sim_observer to = trace_text_observer(tt);
+    for (size_t i = 0; i < n; i++) {
+        o.emit(o.ctx, &evs[i]);
+        to.emit(to.ctx, &evs[i]);
+    }
+    fclose(f);
+    cr_assert_eq(trace_store_end_run(s, trace_text_hash(tt), "passed", err,
+                                     sizeof err), 0);
+    trace_text_free(tt);
+    trace_store_close(s);
+
+    size_t len;
+    char *back = read_back(db, -1, &len, NULL);
+    cr_assert_eq(len, wantlen);
+    cr_assert(!memcmp(back, want, len), "got:\n%s\nwant:\n%s", back, want);
+    free(back);
+    free(want);
+
+    /* NULL stays NULL, "" stays ''; the seed keeps its 64 bits. */
+    sqlite3 *h = db_open(db);
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM events WHERE seq = 1 AND "
+                       "text = '' AND peer IS NULL"), 1);
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM events WHERE seq = 4 AND "
+                       "peer = '' AND text IS NULL"), 1);
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM events WHERE seq = 5 AND "
+                       "node IS NULL"), 1);
+    cr_assert_eq(q_int(h, "SELECT seed FROM runs"), -1);
+    sqlite3_close(h);
+    trace_run_info info;
+    cr_assert_eq(trace_store_run_info(db, -1, &info, err, sizeof err), 0);
+    cr_assert_eq(info.seed, 18446744073709551615ULL);
+    rm_tmp(dir);
+}
+
+/* ---- appending, incomplete runs ---- */
+
+Test(store, second_run_appends)
+{
+    char dir[64], db[128], err[512];
+    mk_tmp(dir);
+    snprintf(db, sizeof db, "%s/two.db", dir);
+    stored a, b;
+    store_scenario(db, "scenarios/book/echo.json", 0, false, &a);
+    store_scenario(db, "scenarios/book/remote_echo.json", 0, false, &b);
+    cr_assert_eq(a.run_id, 1);
+    cr_assert_eq(b.run_id, 2);
+
+    /* the newest by default, any by id; the first is untouched */
+    int64_t got;
+    size_t len;
+    char *text = read_back(db, -1, &len, &got);
+    cr_assert_eq(got, 2);
+    cr_assert(len == b.textlen && !memcmp(text, b.text, len));
+    free(text);
+    text = read_back(db, 1, &len, &got);
+    cr_assert_eq(got, 1);
+    cr_assert(len == a.textlen && !memcmp(text, a.text, len));
+    free(text);
+
+    sqlite3 *h = db_open(db);
+    char *rows = q_rows(h, "SELECT id, scenario, complete, outcome FROM runs "
+                        "ORDER BY id", NULL);
+    cr_assert_str_eq(rows, "1|echo|1|passed\n2|remote_echo|1|passed\n");
+    free(rows);
+    rows = q_rows(h, "SELECT run_id, idx, name FROM nodes ORDER BY run_id, "
+                  "idx", NULL);
+    cr_assert_str_eq(rows, "1|0|alice@sim\n2|0|alice@sim\n2|1|bob@sim\n");
+    free(rows);
+    sqlite3_close(h);
+
+    trace_run_info info;
+    cr_assert_eq(trace_store_run_info(db, 3, &info, err, sizeof err), -1);
+    cr_assert(strstr(err, db) && strstr(err, "no run with id 3"), "%s", err);
+    stored_free(&a);
+    stored_free(&b);
+    rm_tmp(dir);
+}
+
+Test(store, run_stopped_by_limit_stays_incomplete)
+{
+    char dir[64], db[128], err[512];
+    mk_tmp(dir);
+    snprintf(db, sizeof db, "%s/limit.db", dir);
+    stored st;
+    store_scenario(db, "scenarios/book/echo.json", 10, false, &st);
+    cr_assert_eq(st.r.outcome, SCN_LIMIT);
+    trace_run_info info;
+    cr_assert_eq(trace_store_run_info(db, -1, &info, err, sizeof err), 0);
+    cr_assert_not(info.complete);
+    cr_assert_str_eq(info.outcome, "limit");
+    cr_assert_str_eq(info.hash, "");
+    cr_assert_eq(info.events, (int64_t)st.r.events);
+    /* what was stored is the prefix that ran */
+    size_t len;
+    char *back = read_back(db, -1, &len, NULL);
+    cr_assert(len == st.textlen && !memcmp(back, st.text, len));
+    free(back);
+    sqlite3 *h = db_open(db);
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM runs WHERE complete = 0 AND "
+                       "hash IS NULL"), 1);
+    sqlite3_close(h);
+    stored_free(&st);
+    rm_tmp(dir);
+}
+
+Test(store, writer_that_dies_leaves_an_incomplete_prefix)
+{
+    char dir[64], db[128], err[512];
+    mk_tmp(dir);
+    snprintf(db, sizeof db, "%s/crash.db", dir);
+    pid_t child = fork();
+    cr_assert_geq(child, 0);
+    if (child == 0) {
+        trace_store *s;
+        if (trace_store_open(db, &s, err, sizeof err))
+            _exit(2);
+        trace_run_meta m = {"crash", NULL, 7, "t", NULL, 0};
+        if (trace_store_begin_run(s, &m, NULL, err, sizeof err))
+            _exit(2);
+        sim_observer o = trace_store_observer(s);
+        for (int i = 0; i < 2 * TRACE_STORE_BATCH + 123; i++) {
+            sim_obs_event ev = {.t = i, .node = "a@sim", .kind = "note",
+                                .text = "x"};
+            o.emit(o.ctx, &ev);
+        }
+        _exit(0);   /* no end_run, no close: as if killed */
+    }
+    int status;
+    cr_assert_eq(waitpid(child, &status, 0), child);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    trace_run_info info;
+    cr_assert_eq(trace_store_run_info(db, -1, &info, err, sizeof err), 0,
+                 "%s", err);
+    cr_assert_not(info.complete);
+    cr_assert_str_eq(info.outcome, "");
+    cr_assert_eq(info.events, 2 * TRACE_STORE_BATCH, "committed batches only");
+    sqlite3 *h = db_open(db);
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM events"), 2 * TRACE_STORE_BATCH);
+    cr_assert_eq(q_int(h, "SELECT max(seq) FROM events"), 2 * TRACE_STORE_BATCH);
+    sqlite3_close(h);
+
+    /* The database is still usable: the next run appends after it. */
+    stored st;
+    store_scenario(db, "scenarios/book/echo.json", 0, false, &st);
+    cr_assert_eq(st.run_id, 2);
+    stored_free(&st);
+    rm_tmp(dir);
+}
+
+/* ---- refusing bad paths ---- */
+
+static void open_fails(const char *path, const char *why)
+{
+    char err[1024] = "";
+    trace_store *s = (trace_store *)1;
+    cr_assert_eq(trace_store_open(path, &s, err, sizeof err), -1, "%s", path);
+    cr_assert_null(s);
+    cr_assert(strstr(err, path), "message names the path: %s", err);
+    cr_assert(strstr(err, why), "message says \"%s\": %s", why, err);
+}
+
+Test(store, bad_paths_are_refused_with_a_message)
+{
+    char dir[64], p[256];
+    mk_tmp(dir);
+    snprintf(p, sizeof p, "%s/no/such/dir/x.db", dir);
+    open_fails(p, "does not exist");
+    open_fails(dir, "is a directory");
+
+    snprintf(p, sizeof p, "%s/text.trace", dir);
+    const char *line = "0.000000 a@sim boot text=\"creation 1\"\n";
+    write_file(p, line);
+    open_fails(p, "not a trace database");
+    /* and it was not touched */
+    struct stat st;
+    cr_assert_eq(stat(p, &st), 0);
+    cr_assert_eq(st.st_size, (off_t)strlen(line));
+
+    sqlite3 *h;
+    snprintf(p, sizeof p, "%s/other.db", dir);
+    cr_assert_eq(sqlite3_open(p, &h), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(h, "CREATE TABLE t(x)", NULL, NULL, NULL), 0);
+    sqlite3_close(h);
+    open_fails(p, "another program");
+
+    snprintf(p, sizeof p, "%s/newer.db", dir);
+    cr_assert_eq(sqlite3_open(p, &h), SQLITE_OK);
+    char sql[128];
+    snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA "
+             "user_version = 99; CREATE TABLE runs(x)", TRACE_STORE_APP_ID);
+    cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), 0);
+    sqlite3_close(h);
+    open_fails(p, "version 99");
+
+    if (geteuid() != 0) {   /* root writes anyway */
+        snprintf(p, sizeof p, "%s/ro.db", dir);
+        trace_store *s;
+        char err[512];
+        cr_assert_eq(trace_store_open(p, &s, err, sizeof err), 0);
+        trace_store_close(s);
+        chmod(p, 0444);
+        open_fails(p, "read-only");
+    }
+
+    /* readers: a missing file, an empty database */
+    char err[1024];
+    trace_run_info info;
+    snprintf(p, sizeof p, "%s/missing.db", dir);
+    cr_assert_eq(trace_store_run_info(p, -1, &info, err, sizeof err), -1);
+    cr_assert(strstr(err, p) && strstr(err, "no such file"), "%s", err);
+    snprintf(p, sizeof p, "%s/empty.db", dir);
+    trace_store *s;
+    cr_assert_eq(trace_store_open(p, &s, err, sizeof err), 0);
+    trace_store_close(s);
+    cr_assert_eq(trace_store_run_info(p, -1, &info, err, sizeof err), -1);
+    cr_assert(strstr(err, "holds no runs"), "%s", err);
+    rm_tmp(dir);
+}
+
+/* ---- views ---- */
+
+/* Checks one view against the captured events: `sql` selects (seq, ...)
+ * ordered by seq; expect() says whether an event belongs and writes its
+ * row the same way. */
+typedef bool (*row_fn)(const cev *e, FILE *row);
+
+static void view_matches(sqlite3 *h, const char *sql, const capture *c,
+                         row_fn fn, int min_rows)
+{
+    char *want = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&want, &len);
+    for (size_t i = 0; i < c->n; i++) {
+        char *row = NULL;
+        size_t rl = 0;
+        FILE *r = open_memstream(&row, &rl);
+        bool in = fn(&c->ev[i], r);
+        fclose(r);
+        if (in)
+            fprintf(f, "%zu|%s\n", i + 1, row);
+        free(row);
+    }
+    fclose(f);
+    int n;
+    char *got = q_rows(h, sql, &n);
+    cr_assert_str_eq(got, want, "%s", sql);
+    cr_assert_geq(n, min_rows, "%s: %d rows", sql, n);
+    free(got);
+    free(want);
+}
+
+static const char *nn(const char *s)
+{
+    return s ? s : "\\N";
+}
+
+static bool is(const cev *e, const char *kind)
+{
+    return !strcmp(e->f[F_KIND], kind);
+}
+
+static bool row_nodeupdown(const cev *e, FILE *r)
+{
+    if (!is(e, "nodeup") && !is(e, "nodedown"))
+        return false;
+    fprintf(r, "%s|%s|%s|%s", e->f[F_NODE], nn(e->f[F_PEER]), e->f[F_KIND],
+            nn(e->f[F_REASON]));
+    return true;
+}
+
+/* The documented rule: seen on the sender for send and for drops other
+ * than noproc, on the receiver otherwise. */
+static bool msg_ends(const cev *e, const char **src, const char **dst)
+{
+    if (!is(e, "send") && !is(e, "deliver") && !is(e, "drop"))
+        return false;
+    bool at_sender = is(e, "send") ||
+                     (is(e, "drop") && !same(e->f[F_REASON], "noproc"));
+    *src = at_sender ? e->f[F_NODE] : e->f[F_PEER] ? e->f[F_PEER] : e->f[F_NODE];
+    *dst = at_sender ? e->f[F_PEER] : e->f[F_NODE];
+    return true;
+}
+
+static bool row_alice_bob(const cev *e, FILE *r)
+{
+    const char *src, *dst;
+    if (!msg_ends(e, &src, &dst) || !src || !dst)
+        return false;
+    if (!((!strcmp(src, "alice@sim") && !strcmp(dst, "bob@sim")) ||
+          (!strcmp(src, "bob@sim") && !strcmp(dst, "alice@sim"))))
+        return false;
+    fprintf(r, "%s|%s|%s|%s|%s", e->f[F_KIND], src, dst, nn(e->f[F_TO]),
+            nn(e->f[F_TERM]));
+    return true;
+}
+
+static bool row_transcript(const cev *e, FILE *r)
+{
+    if (!e->f[F_TEXT] || !(is(e, "eval") || is(e, "result") ||
+                           is(e, "output") || is(e, "log") || is(e, "note")))
+        return false;
+    fprintf(r, "%s|%s|%s", nn(e->f[F_NODE]), e->f[F_KIND], e->f[F_TEXT]);
+    return true;
+}
+
+static bool row_kv(const cev *e, FILE *r)
+{
+    if (!is(e, "op"))
+        return false;
+    fprintf(r, "%s|%s|%s", e->f[F_NODE], nn(e->f[F_NAME]), nn(e->f[F_TERM]));
+    return true;
+}
+
+static bool row_global(const cev *e, FILE *r)
+{
+    if (strncmp(e->f[F_KIND], "global_", 7))
+        return false;
+    fprintf(r, "%s|%s|%s|%s|%s|%s", e->f[F_NODE], e->f[F_KIND],
+            nn(e->f[F_NAME]), nn(e->f[F_PID]),
+            is(e, "global_conflict") ? nn(e->f[F_TO]) : "\\N",
+            nn(e->f[F_REASON]));
+    return true;
+}
+
+/* Run 1: the CAP split; run 2: a notify_all_name clash (README's demo.db). */
+static void demo_db(const char *db, stored *cap, stored *clash)
+{
+    store_scenario(db, "scenarios/book/cap.json", 0, true, cap);
+    store_scenario(db, "scenarios/global/clash_notify_all_name.json", 0, true,
+                   clash);
+    cr_assert_eq(cap->run_id, 1);
+    cr_assert_eq(clash->run_id, 2);
+}
+
+Test(store, views_answer_as_the_event_stream_says)
+{
+    char dir[64], db[128];
+    mk_tmp(dir);
+    snprintf(db, sizeof db, "%s/demo.db", dir);
+    stored cap, clash;
+    demo_db(db, &cap, &clash);
+    sqlite3 *h = db_open(db);
+    sqlite3_exec(h, "PRAGMA reverse_unordered_selects = ON", NULL, NULL, NULL);
+
+    view_matches(h, "SELECT seq, node, peer, kind, reason FROM nodeupdown "
+                 "WHERE run_id = 1 ORDER BY seq", &cap.cap, row_nodeupdown, 8);
+    view_matches(h, "SELECT seq, kind, src, dst, dest, msg FROM messages "
+                 "WHERE run_id = 1 AND ((src = 'alice@sim' AND dst = "
+                 "'bob@sim') OR (src = 'bob@sim' AND dst = 'alice@sim')) "
+                 "ORDER BY seq", &cap.cap, row_alice_bob, 2);
+    view_matches(h, "SELECT seq, coalesce(node, '\\N'), kind, text FROM "
+                 "transcript WHERE run_id = 1 ORDER BY seq", &cap.cap,
+                 row_transcript, 10);
+    view_matches(h, "SELECT seq, node, key, value FROM kv_history WHERE "
+                 "run_id = 1 ORDER BY seq", &cap.cap, row_kv, 6);
+    view_matches(h, "SELECT seq, node, kind, name, coalesce(pid, '\\N'), "
+                 "coalesce(loser, '\\N'), coalesce(reason, '\\N') FROM "
+                 "global_names WHERE run_id = 2 ORDER BY seq", &clash.cap,
+                 row_global, 4);
+    /* views never mix runs */
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM kv_history WHERE run_id = 2"),
+                 0);
+
+    /* The scenario's own story, as facts. The partition at 5 s is noticed
+     * by everyone within net_ticktime (10 s) +- a quarter. */
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM nodeupdown WHERE run_id = 1 "
+                       "AND kind = 'nodedown' AND reason = 'net_tick_timeout' "
+                       "AND t_us BETWEEN 5000000 + 7500000 AND "
+                       "5000000 + 12500000"), 4);
+    char *rows = q_rows(h, "SELECT k.node, k.value FROM kv_history k WHERE "
+                        "k.run_id = 1 AND k.key = 'x' AND k.seq = (SELECT "
+                        "max(seq) FROM kv_history WHERE run_id = 1 AND node = "
+                        "k.node AND key = 'x') ORDER BY k.node", NULL);
+    cr_assert_str_eq(rows, "alice@sim|from_alice\nbob@sim|from_bob\n"
+                     "carol@sim|from_bob\n");
+    free(rows);
+    /* a write from bob during the split reaches carol, never alice */
+    cr_assert_gt(q_int(h, "SELECT count(*) FROM messages WHERE run_id = 1 "
+                       "AND kind = 'deliver' AND src = 'bob@sim' AND "
+                       "dst = 'carol@sim' AND msg LIKE '%from_bob%'"), 0);
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM messages WHERE run_id = 1 "
+                       "AND dst = 'alice@sim' AND msg LIKE '%from_bob%'"), 0);
+    rows = q_rows(h, "SELECT node, kind, reason FROM global_names WHERE "
+                  "run_id = 2 AND kind <> 'global_register' ORDER BY seq",
+                  NULL);
+    cr_assert_str_eq(rows, "alice@sim|global_conflict|notify_all_name\n"
+                     "alice@sim|global_unregister|conflict\n"
+                     "bob@sim|global_unregister|conflict\n");
+    free(rows);
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM global_names WHERE run_id = 2 "
+                       "AND kind = 'global_conflict' AND pid IS NULL AND "
+                       "loser IS NOT NULL"), 1, "notify_all_name keeps nobody");
+    sqlite3_close(h);
+    stored_free(&cap);
+    stored_free(&clash);
+    rm_tmp(dir);
+}
+
+Test(store, readme_queries_answer_and_are_ordered)
+{
+    char dir[64], db[128];
+    mk_tmp(dir);
+    snprintf(db, sizeof db, "%s/demo.db", dir);
+    stored cap, clash;
+    demo_db(db, &cap, &clash);
+    stored_free(&cap);
+    stored_free(&clash);
+
+    FILE *f = fopen("traces/README.md", "r");
+    cr_assert_not_null(f, "traces/README.md: run from the top of the tree");
+    char *line = NULL, *sql = NULL;
+    size_t cap_ = 0, sqllen = 0;
+    FILE *cur = NULL;
+    int nq = 0;
+    sqlite3 *h = db_open(db);
+    while (getline(&line, &cap_, f) >= 0) {
+        if (!cur && !strcmp(line, "```sql\n")) {
+            cur = open_memstream(&sql, &sqllen);
+            continue;
+        }
+        if (cur && !strcmp(line, "```\n")) {
+            fclose(cur);
+            cur = NULL;
+            int n1, n2;
+            sqlite3_exec(h, "PRAGMA reverse_unordered_selects = OFF", NULL,
+                         NULL, NULL);
+            char *a = q_rows(h, sql, &n1);
+            sqlite3_exec(h, "PRAGMA reverse_unordered_selects = ON", NULL,
+                         NULL, NULL);
+            char *b = q_rows(h, sql, &n2);
+            cr_assert_gt(n1, 0, "README query returns nothing:\n%s", sql);
+            cr_assert_str_eq(a, b, "README query depends on an unspecified "
+                             "order:\n%s", sql);
+            free(a);
+            free(b);
+            free(sql);
+            sql = NULL;
+            nq++;
+            continue;
+        }
+        if (cur)
+            fputs(line, cur);
+    }
+    cr_assert_null(cur, "unterminated sql block in traces/README.md");
+    cr_assert_geq(nq, 8, "README's example queries: %d", nq);
+    free(line);
+    fclose(f);
+    sqlite3_close(h);
+    rm_tmp(dir);
+}
+
+/* ---- diff ---- */
+
+static int diff_to_string(const char *a, const char *b, char **out,
+                          char *err, size_t errlen)
+{
+    size_t len;
+    FILE *f = open_memstream(out, &len);
+    int rc = trace_diff(a, b, 3, f, err, errlen);
+    fclose(f);
+    return rc;
+}
+
+Test(diff, finds_the_first_differing_line)
+{
+    char dir[64], a[128], b[128], c[128], err[512];
+    mk_tmp(dir);
+    snprintf(a, sizeof a, "%s/a.trace", dir);
+    snprintf(b, sizeof b, "%s/b.trace", dir);
+    snprintf(c, sizeof c, "%s/c.trace", dir);
+    write_file(a, "# golden header\n# seed: 1\n"
+               "1.000000 a@sim e1\n2.000000 a@sim e2\n3.000000 a@sim e3\n"
+               "4.000000 a@sim e4\n5.000000 a@sim e5\n6.000000 a@sim e6\n"
+               "7.000000 a@sim e7\n");
+    write_file(b, "1.000000 a@sim e1\n2.000000 a@sim e2\n3.000000 a@sim e3\n"
+               "4.000000 a@sim e4\n5.000000 a@sim CHANGED\n6.000000 a@sim e6\n"
+               "7.000000 a@sim e7\n");
+    write_file(c, "1.000000 a@sim e1\n2.000000 a@sim e2\n");
+
+    char *out;
+    cr_assert_eq(diff_to_string(a, b, &out, err, sizeof err), 1);
+    cr_assert(strstr(out, "first difference at event 5 (line 7 of "), "%s",
+              out);
+    cr_assert(strstr(out, "       2| 2.000000 a@sim e2\n"
+                          "       3| 3.000000 a@sim e3\n"
+                          "       4| 4.000000 a@sim e4\n"
+                          "-      5| 5.000000 a@sim e5\n"
+                          "-      6| 6.000000 a@sim e6\n"
+                          "-      7| 7.000000 a@sim e7\n"
+                          "-      8| (end of trace: 7 events)\n"
+                          "+      5| 5.000000 a@sim CHANGED\n"), "%s", out);
+    cr_assert_null(strstr(out, "a@sim e1\n"), "only 3 lines of context: %s",
+                   out);
+    free(out);
+
+    /* comments are ignored: a equals b's text with a's header */
+    cr_assert_eq(diff_to_string(a, a, &out, err, sizeof err), 0);
+    cr_assert_str_eq(out, "");
+    free(out);
+
+    /* one trace a prefix of the other */
+    cr_assert_eq(diff_to_string(c, b, &out, err, sizeof err), 1);
+    cr_assert(strstr(out, "first difference at event 3\n"), "%s", out);
+    cr_assert(strstr(out, "-      3| (end of trace: 2 events)\n"
+                          "+      3| 3.000000 a@sim e3\n"), "%s", out);
+    free(out);
+
+    /* unreadable inputs */
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/none.trace", dir);
+    cr_assert_eq(diff_to_string(missing, a, &out, err, sizeof err), -1);
+    cr_assert(strstr(err, missing) && strstr(err, "no such file"), "%s", err);
+    free(out);
+    snprintf(missing, sizeof missing, "%s#2", a);
+    cr_assert_eq(diff_to_string(missing, a, &out, err, sizeof err), -1);
+    cr_assert(strstr(err, "not a trace database"), "%s", err);
+    free(out);
+    rm_tmp(dir);
+}
+
+Test(diff, database_runs_and_text_files_compare)
+{
+    char dir[64], db[128], txt[128], spec[160], err[512];
+    mk_tmp(dir);
+    snprintf(db, sizeof db, "%s/d.db", dir);
+    snprintf(txt, sizeof txt, "%s/echo.trace", dir);
+    stored a, b;
+    store_scenario(db, "scenarios/book/echo.json", 0, false, &a);
+    store_scenario(db, "scenarios/book/echo.json", 5, false, &b);
+    FILE *f = fopen(txt, "w");
+    fwrite(a.text, 1, a.textlen, f);
+    fclose(f);
+
+    char *out;
+    snprintf(spec, sizeof spec, "%s#1", db);
+    cr_assert_eq(diff_to_string(spec, txt, &out, err, sizeof err), 0, "%s%s",
+                 out, err);
+    free(out);
+    /* DB alone = its newest run: run 2 stopped after 5 engine events */
+    cr_assert_eq(diff_to_string(txt, db, &out, err, sizeof err), 1, "%s", err);
+    cr_assert(strstr(out, "is incomplete (limit)"), "%s", out);
+    char want[64];
+    snprintf(want, sizeof want, "first difference at event %llu\n",
+             (unsigned long long)b.r.events + 1);
+    cr_assert(strstr(out, want), "%s", out);
+    free(out);
+    snprintf(spec, sizeof spec, "%s#9", db);
+    cr_assert_eq(diff_to_string(spec, txt, &out, err, sizeof err), -1);
+    cr_assert(strstr(err, "no run with id 9"), "%s", err);
+    free(out);
+    snprintf(spec, sizeof spec, "%s#x", db);
+    cr_assert_eq(diff_to_string(spec, txt, &out, err, sizeof err), -1);
+    cr_assert(strstr(err, "bad run id"), "%s", err);
+    free(out);
+    stored_free(&a);
+    stored_free(&b);
+    rm_tmp(dir);
+}
+
+/* ---- the command line ---- */
+
+static const char *cli_bin(void)
+{
+    const char *b = getenv("CLUSTERSIM_BIN");
+    return b ? b : "bin/clustersim";
+}
+
+/* Runs a shell command line; returns the exit status. */
+static int sh(const char *fmt, const char *a, const char *b, const char *c)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, fmt, cli_bin(), a, b, c);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st), "%s", cmd);
+    return WEXITSTATUS(st);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    int ch;
+    while ((ch = fgetc(f)) != EOF)
+        fputc(ch, m);
+    fclose(m);
+    fclose(f);
+    return buf;
+}
+
+Test(cli, run_trace_show_and_limits)
+{
+    if (access(cli_bin(), X_OK))
+        cr_skip_test("%s not built (make bin/clustersim)", cli_bin());
+    char dir[64], db[128], txt[128], o[128];
+    mk_tmp(dir);
+    snprintf(db, sizeof db, "%s/cli.db", dir);
+    snprintf(txt, sizeof txt, "%s/mesh.trace", dir);
+    snprintf(o, sizeof o, "%s/out", dir);
+
+    /* --text and --trace of one run; show gives the same bytes */
+    cr_assert_eq(sh("%s run scenarios/book/mesh.json --quiet --text %s "
+                    "--trace %s >/dev/null", txt, db, ""), 0);
+    cr_assert_eq(sh("%s trace show %s >%s", db, o, ""), 0);
+    char *want = slurp(txt), *got = slurp(o);
+    cr_assert_str_eq(got, want);
+    free(got);
+    free(want);
+
+    /* a run stopped by --max-events: exit 3, kept, marked incomplete */
+    cr_assert_eq(sh("%s run scenarios/book/echo.json --quiet --max-events 10 "
+                    "--trace %s >%s 2>&1", db, o, ""), 3);
+    got = slurp(o);
+    cr_assert(strstr(got, "#2 is marked incomplete"), "%s", got);
+    free(got);
+    trace_run_info info;
+    char err[512];
+    cr_assert_eq(trace_store_run_info(db, -1, &info, err, sizeof err), 0);
+    cr_assert_eq(info.id, 2);
+    cr_assert_not(info.complete);
+    cr_assert_str_eq(info.outcome, "limit");
+    cr_assert_eq(sh("%s trace show %s --run 2 >/dev/null 2>%s", db, o, ""), 0);
+    got = slurp(o);
+    cr_assert(strstr(got, "warning") && strstr(got, "incomplete (limit)"),
+              "%s", got);
+    free(got);
+
+    /* diff exit codes: equal 0, different 1, unreadable 2 */
+    char spec[160];
+    snprintf(spec, sizeof spec, "%s#1", db);
+    cr_assert_eq(sh("%s trace diff %s %s >/dev/null", spec, txt, ""), 0);
+    cr_assert_eq(sh("%s trace diff %s %s >/dev/null", db, txt, ""), 1);
+    cr_assert_eq(sh("%s trace diff %s %s/none >/dev/null 2>&1", txt, dir, ""),
+                 2);
+
+    /* bad paths: exit 2, the path and the reason on stderr */
+    cr_assert_eq(sh("%s run scenarios/book/echo.json --quiet --trace "
+                    "%s/no/dir/x.db >/dev/null 2>%s", dir, o, ""), 2);
+    got = slurp(o);
+    cr_assert(strstr(got, "/no/dir/x.db") && strstr(got, "does not exist"),
+              "%s", got);
+    free(got);
+    cr_assert_eq(sh("%s run scenarios/book/echo.json --quiet --trace %s "
+                    ">/dev/null 2>%s", txt, o, ""), 2);
+    got = slurp(o);
+    cr_assert(strstr(got, txt) && strstr(got, "not a trace database"), "%s",
+              got);
+    free(got);
+    cr_assert_eq(sh("%s trace show %s/nothing.db 2>/dev/null", dir, "", ""), 2);
+    cr_assert_eq(sh("%s trace show %s --run 7 2>/dev/null", db, "", ""), 2);
+    rm_tmp(dir);
+}
