@@ -93,12 +93,13 @@ asan: deps
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
              -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
-EVAL_SRC = core/xalloc.c $(wildcard core/eval_*.c) core/term.c core/term_print.c
+EVAL_SRC = core/xalloc.c $(wildcard core/eval_*.c) core/term.c core/term_print.c core/term_pretty.c
 fuzz: deps
 	@command -v clang >/dev/null 2>&1 || { echo "fuzz needs clang: apt-get install -y clang"; exit 1; }
 	@mkdir -p build/fuzz/loader build/fuzz/eval
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_loader tests/fuzz/fuzz_loader.c \
-	  scenarios/loader.c scenarios/jsonpos.c scenarios/plan.c net_model/latency.c \
+	  scenarios/loader.c scenarios/load_values.c scenarios/load_timeline.c \
+	  scenarios/jsonpos.c scenarios/plan.c net_model/latency.c \
 	  sim/rng.c $(EVAL_SRC) $(PKG_LIBS)
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_eval tests/fuzz/fuzz_eval.c $(EVAL_SRC) -lm
 	cp scenarios/*/*.json tests/good/*.json tests/bad/*.json tests/cases/*.json build/fuzz/loader/

@@ -107,3 +107,24 @@ size_t h_count(const hrun *h, const char *kind, const char *node,
         c++;
     return c;
 }
+
+void h_tmpdir(char dir[64])
+{
+    strcpy(dir, "/tmp/cs_test_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+void h_rmtree(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+void h_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}

@@ -1,5 +1,6 @@
 /* harness: runs a scenario inside a test and keeps what it produced (every
- * trace event, the transcript, the outcome) for assertions. */
+ * trace event, the transcript, the outcome) for assertions; makes and
+ * removes the temporary files some tests need. */
 #ifndef CS_HARNESS_H
 #define CS_HARNESS_H
 
@@ -30,5 +31,13 @@ size_t h_count(const hrun *h, const char *kind, const char *node,
 /* The n-th (0-based) such event, or NULL. */
 const hev *h_find(const hrun *h, const char *kind, const char *node,
                   const char *peer, const char *reason, size_t n);
+
+/* Files for tests that need them. h_tmpdir fills dir with a fresh, empty
+ * directory under /tmp (asserting it could be made); h_rmtree removes it
+ * and everything in it; h_write_file creates or truncates path and writes
+ * text into it (asserting it could be opened). */
+void h_tmpdir(char dir[64]);
+void h_rmtree(const char *dir);
+void h_write_file(const char *path, const char *text);
 
 #endif

@@ -1,11 +1,12 @@
-/* Trace store and diff tests (issue 6): the schema and its version, the
- * views' answers on known scenarios checked against the event stream,
- * every example query of traces/README.md (run, non-empty, and ordered),
- * stored runs read back byte-identical to the text trace for every
- * scenario, appending runs, runs cut short staying incomplete (limit,
- * crash), bad paths refused with a message naming them, field bytes
- * round-tripping, and trace_diff's first differing line. The last tests
- * run the real binary (CLUSTERSIM_BIN, default bin/clustersim). */
+/* Trace store tests (issue 6): the schema and its version, the views'
+ * answers on known scenarios checked against the event stream, every
+ * example query of traces/README.md (run, non-empty, and ordered), stored
+ * runs read back byte-identical to the text trace for every scenario,
+ * appending runs, runs cut short staying incomplete (limit, crash), bad
+ * paths refused with a message naming them, field bytes round-tripping.
+ * The last test runs the real binary (CLUSTERSIM_BIN, default
+ * bin/clustersim): run --trace/--text, trace show, and the exit codes of
+ * trace diff. trace_diff itself is tested in test_diff.c. */
 #include <criterion/criterion.h>
 #include <glob.h>
 #include <sqlite3.h>
@@ -17,33 +18,11 @@
 #include <unistd.h>
 #include "scenarios/loader.h"
 #include "scenarios/run.h"
-#include "traces/diff.h"
 #include "traces/store.h"
 #include "traces/trace.h"
+#include "tests/harness.h"
 
 /* ---- helpers ---- */
-
-/* A fresh directory for one test's files; removed by rm_tmp. */
-static void mk_tmp(char dir[64])
-{
-    strcpy(dir, "/tmp/cs_store_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void rm_tmp(const char *dir)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 /* Owned copies of every event of a run. */
 typedef struct cev {
@@ -250,7 +229,7 @@ static bool same(const char *a, const char *b)
 Test(store, schema_is_versioned_and_complete)
 {
     char dir[64], db[128], err[512];
-    mk_tmp(dir);
+    h_tmpdir(dir);
     snprintf(db, sizeof db, "%s/new.db", dir);
     trace_store *s;
     cr_assert_eq(trace_store_open(db, &s, err, sizeof err), 0, "%s", err);
@@ -286,7 +265,7 @@ Test(store, schema_is_versioned_and_complete)
     /* Opening again keeps the schema (no second CREATE). */
     cr_assert_eq(trace_store_open(db, &s, err, sizeof err), 0, "%s", err);
     trace_store_close(s);
-    rm_tmp(dir);
+    h_rmtree(dir);
 }
 
 /* ---- byte identity, every scenario ---- */
@@ -294,7 +273,7 @@ Test(store, schema_is_versioned_and_complete)
 Test(store, every_scenario_reads_back_byte_identical_to_its_text_trace)
 {
     char dir[64], db[128];
-    mk_tmp(dir);
+    h_tmpdir(dir);
     snprintf(db, sizeof db, "%s/all.db", dir);
     glob_t g;
     cr_assert_eq(glob("scenarios/*/*.json", 0, NULL, &g), 0,
@@ -335,13 +314,13 @@ Test(store, every_scenario_reads_back_byte_identical_to_its_text_trace)
                        "WHERE run_id = r.id)"), 0);
     sqlite3_close(h);
     globfree(&g);
-    rm_tmp(dir);
+    h_rmtree(dir);
 }
 
 Test(store, field_bytes_round_trip)
 {
     char dir[64], db[128], err[512];
-    mk_tmp(dir);
+    h_tmpdir(dir);
     snprintf(db, sizeof db, "%s/bytes.db", dir);
     trace_store *s;
     cr_assert_eq(trace_store_open(db, &s, err, sizeof err), 0, "%s", err);
@@ -396,7 +375,7 @@ Test(store, field_bytes_round_trip)
     trace_run_info info;
     cr_assert_eq(trace_store_run_info(db, -1, &info, err, sizeof err), 0);
     cr_assert_eq(info.seed, 18446744073709551615ULL);
-    rm_tmp(dir);
+    h_rmtree(dir);
 }
 
 /* ---- appending, incomplete runs ---- */
@@ -404,7 +383,7 @@ Test(store, field_bytes_round_trip)
 Test(store, second_run_appends)
 {
     char dir[64], db[128], err[512];
-    mk_tmp(dir);
+    h_tmpdir(dir);
     snprintf(db, sizeof db, "%s/two.db", dir);
     stored a, b;
     store_scenario(db, "scenarios/book/echo.json", 0, false, &a);
@@ -440,13 +419,13 @@ Test(store, second_run_appends)
     cr_assert(strstr(err, db) && strstr(err, "no run with id 3"), "%s", err);
     stored_free(&a);
     stored_free(&b);
-    rm_tmp(dir);
+    h_rmtree(dir);
 }
 
 Test(store, run_stopped_by_limit_stays_incomplete)
 {
     char dir[64], db[128], err[512];
-    mk_tmp(dir);
+    h_tmpdir(dir);
     snprintf(db, sizeof db, "%s/limit.db", dir);
     stored st;
     store_scenario(db, "scenarios/book/echo.json", 10, false, &st);
@@ -467,13 +446,13 @@ Test(store, run_stopped_by_limit_stays_incomplete)
                        "hash IS NULL"), 1);
     sqlite3_close(h);
     stored_free(&st);
-    rm_tmp(dir);
+    h_rmtree(dir);
 }
 
 Test(store, writer_that_dies_leaves_an_incomplete_prefix)
 {
     char dir[64], db[128], err[512];
-    mk_tmp(dir);
+    h_tmpdir(dir);
     snprintf(db, sizeof db, "%s/crash.db", dir);
     pid_t child = fork();
     cr_assert_geq(child, 0);
@@ -512,7 +491,7 @@ Test(store, writer_that_dies_leaves_an_incomplete_prefix)
     store_scenario(db, "scenarios/book/echo.json", 0, false, &st);
     cr_assert_eq(st.run_id, 2);
     stored_free(&st);
-    rm_tmp(dir);
+    h_rmtree(dir);
 }
 
 /* ---- refusing bad paths ---- */
@@ -530,14 +509,14 @@ static void open_fails(const char *path, const char *why)
 Test(store, bad_paths_are_refused_with_a_message)
 {
     char dir[64], p[256];
-    mk_tmp(dir);
+    h_tmpdir(dir);
     snprintf(p, sizeof p, "%s/no/such/dir/x.db", dir);
     open_fails(p, "does not exist");
     open_fails(dir, "is a directory");
 
     snprintf(p, sizeof p, "%s/text.trace", dir);
     const char *line = "0.000000 a@sim boot text=\"creation 1\"\n";
-    write_file(p, line);
+    h_write_file(p, line);
     open_fails(p, "not a trace database");
     /* and it was not touched */
     struct stat st;
@@ -582,7 +561,7 @@ Test(store, bad_paths_are_refused_with_a_message)
     trace_store_close(s);
     cr_assert_eq(trace_store_run_info(p, -1, &info, err, sizeof err), -1);
     cr_assert(strstr(err, "holds no runs"), "%s", err);
-    rm_tmp(dir);
+    h_rmtree(dir);
 }
 
 /* ---- views ---- */
@@ -703,7 +682,7 @@ static void demo_db(const char *db, stored *cap, stored *clash)
 Test(store, views_answer_as_the_event_stream_says)
 {
     char dir[64], db[128];
-    mk_tmp(dir);
+    h_tmpdir(dir);
     snprintf(db, sizeof db, "%s/demo.db", dir);
     stored cap, clash;
     demo_db(db, &cap, &clash);
@@ -761,13 +740,13 @@ Test(store, views_answer_as_the_event_stream_says)
     sqlite3_close(h);
     stored_free(&cap);
     stored_free(&clash);
-    rm_tmp(dir);
+    h_rmtree(dir);
 }
 
 Test(store, readme_queries_answer_and_are_ordered)
 {
     char dir[64], db[128];
-    mk_tmp(dir);
+    h_tmpdir(dir);
     snprintf(db, sizeof db, "%s/demo.db", dir);
     stored cap, clash;
     demo_db(db, &cap, &clash);
@@ -814,115 +793,7 @@ Test(store, readme_queries_answer_and_are_ordered)
     free(line);
     fclose(f);
     sqlite3_close(h);
-    rm_tmp(dir);
-}
-
-/* ---- diff ---- */
-
-static int diff_to_string(const char *a, const char *b, char **out,
-                          char *err, size_t errlen)
-{
-    size_t len;
-    FILE *f = open_memstream(out, &len);
-    int rc = trace_diff(a, b, 3, f, err, errlen);
-    fclose(f);
-    return rc;
-}
-
-Test(diff, finds_the_first_differing_line)
-{
-    char dir[64], a[128], b[128], c[128], err[512];
-    mk_tmp(dir);
-    snprintf(a, sizeof a, "%s/a.trace", dir);
-    snprintf(b, sizeof b, "%s/b.trace", dir);
-    snprintf(c, sizeof c, "%s/c.trace", dir);
-    write_file(a, "# golden header\n# seed: 1\n"
-               "1.000000 a@sim e1\n2.000000 a@sim e2\n3.000000 a@sim e3\n"
-               "4.000000 a@sim e4\n5.000000 a@sim e5\n6.000000 a@sim e6\n"
-               "7.000000 a@sim e7\n");
-    write_file(b, "1.000000 a@sim e1\n2.000000 a@sim e2\n3.000000 a@sim e3\n"
-               "4.000000 a@sim e4\n5.000000 a@sim CHANGED\n6.000000 a@sim e6\n"
-               "7.000000 a@sim e7\n");
-    write_file(c, "1.000000 a@sim e1\n2.000000 a@sim e2\n");
-
-    char *out;
-    cr_assert_eq(diff_to_string(a, b, &out, err, sizeof err), 1);
-    cr_assert(strstr(out, "first difference at event 5 (line 7 of "), "%s",
-              out);
-    cr_assert(strstr(out, "       2| 2.000000 a@sim e2\n"
-                          "       3| 3.000000 a@sim e3\n"
-                          "       4| 4.000000 a@sim e4\n"
-                          "-      5| 5.000000 a@sim e5\n"
-                          "-      6| 6.000000 a@sim e6\n"
-                          "-      7| 7.000000 a@sim e7\n"
-                          "-      8| (end of trace: 7 events)\n"
-                          "+      5| 5.000000 a@sim CHANGED\n"), "%s", out);
-    cr_assert_null(strstr(out, "a@sim e1\n"), "only 3 lines of context: %s",
-                   out);
-    free(out);
-
-    /* comments are ignored: a equals b's text with a's header */
-    cr_assert_eq(diff_to_string(a, a, &out, err, sizeof err), 0);
-    cr_assert_str_eq(out, "");
-    free(out);
-
-    /* one trace a prefix of the other */
-    cr_assert_eq(diff_to_string(c, b, &out, err, sizeof err), 1);
-    cr_assert(strstr(out, "first difference at event 3\n"), "%s", out);
-    cr_assert(strstr(out, "-      3| (end of trace: 2 events)\n"
-                          "+      3| 3.000000 a@sim e3\n"), "%s", out);
-    free(out);
-
-    /* unreadable inputs */
-    char missing[160];
-    snprintf(missing, sizeof missing, "%s/none.trace", dir);
-    cr_assert_eq(diff_to_string(missing, a, &out, err, sizeof err), -1);
-    cr_assert(strstr(err, missing) && strstr(err, "no such file"), "%s", err);
-    free(out);
-    snprintf(missing, sizeof missing, "%s#2", a);
-    cr_assert_eq(diff_to_string(missing, a, &out, err, sizeof err), -1);
-    cr_assert(strstr(err, "not a trace database"), "%s", err);
-    free(out);
-    rm_tmp(dir);
-}
-
-Test(diff, database_runs_and_text_files_compare)
-{
-    char dir[64], db[128], txt[128], spec[160], err[512];
-    mk_tmp(dir);
-    snprintf(db, sizeof db, "%s/d.db", dir);
-    snprintf(txt, sizeof txt, "%s/echo.trace", dir);
-    stored a, b;
-    store_scenario(db, "scenarios/book/echo.json", 0, false, &a);
-    store_scenario(db, "scenarios/book/echo.json", 5, false, &b);
-    FILE *f = fopen(txt, "w");
-    fwrite(a.text, 1, a.textlen, f);
-    fclose(f);
-
-    char *out;
-    snprintf(spec, sizeof spec, "%s#1", db);
-    cr_assert_eq(diff_to_string(spec, txt, &out, err, sizeof err), 0, "%s%s",
-                 out, err);
-    free(out);
-    /* DB alone = its newest run: run 2 stopped after 5 engine events */
-    cr_assert_eq(diff_to_string(txt, db, &out, err, sizeof err), 1, "%s", err);
-    cr_assert(strstr(out, "is incomplete (limit)"), "%s", out);
-    char want[64];
-    snprintf(want, sizeof want, "first difference at event %llu\n",
-             (unsigned long long)b.r.events + 1);
-    cr_assert(strstr(out, want), "%s", out);
-    free(out);
-    snprintf(spec, sizeof spec, "%s#9", db);
-    cr_assert_eq(diff_to_string(spec, txt, &out, err, sizeof err), -1);
-    cr_assert(strstr(err, "no run with id 9"), "%s", err);
-    free(out);
-    snprintf(spec, sizeof spec, "%s#x", db);
-    cr_assert_eq(diff_to_string(spec, txt, &out, err, sizeof err), -1);
-    cr_assert(strstr(err, "bad run id"), "%s", err);
-    free(out);
-    stored_free(&a);
-    stored_free(&b);
-    rm_tmp(dir);
+    h_rmtree(dir);
 }
 
 /* ---- the command line ---- */
@@ -963,7 +834,7 @@ Test(cli, run_trace_show_and_limits)
     if (access(cli_bin(), X_OK))
         cr_skip_test("%s not built (make bin/clustersim)", cli_bin());
     char dir[64], db[128], txt[128], o[128];
-    mk_tmp(dir);
+    h_tmpdir(dir);
     snprintf(db, sizeof db, "%s/cli.db", dir);
     snprintf(txt, sizeof txt, "%s/mesh.trace", dir);
     snprintf(o, sizeof o, "%s/out", dir);
@@ -1018,5 +889,5 @@ Test(cli, run_trace_show_and_limits)
     free(got);
     cr_assert_eq(sh("%s trace show %s/nothing.db 2>/dev/null", dir, "", ""), 2);
     cr_assert_eq(sh("%s trace show %s --run 7 2>/dev/null", db, "", ""), 2);
-    rm_tmp(dir);
+    h_rmtree(dir);
 }

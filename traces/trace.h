@@ -48,5 +48,8 @@ typedef struct trace_transcript trace_transcript;
 trace_transcript *trace_transcript_new(FILE *out);
 void trace_transcript_free(trace_transcript *t);
 sim_observer trace_transcript_observer(trace_transcript *t);
+/* Writes a time as seconds without trailing zeros, as the transcript
+ * prints it ("10s", "1.5s", "0.00025s"). */
+void trace_format_short_time(char buf[40], int64_t us);
 
 #endif

@@ -111,7 +111,7 @@ static bool is_comment(const char *k)
 }
 
 /* "10s", "1.5s", "0.000250s": seconds without trailing zeros. */
-static void short_time(char buf[40], int64_t us)
+void trace_format_short_time(char buf[40], int64_t us)
 {
     char t[32];
     trace_format_time(t, us);
@@ -169,7 +169,7 @@ static void transcript_emit(void *ctx, const sim_obs_event *ev)
                 !strcmp(ev->reason, "fail"))) {
         char ts[40];
         line_start(t);
-        short_time(ts, ev->t);
+        trace_format_short_time(ts, ev->t);
         if (!strcmp(ev->kind, "note"))
             fprintf(t->out, "%%%% [%s] %s\n", ts, ev->text);
         else

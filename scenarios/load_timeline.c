@@ -1,0 +1,667 @@
+/* load_timeline: the sections of a scenario that say what happens while
+ * it runs and what is checked afterwards: "timeline", "checks" and
+ * "workload" (loader_int.h). loader.c calls them from the top level once
+ * config, nodes and links are read; the values they are made of are read
+ * by load_values.c.
+ *
+ * Invariants:
+ * - The nodes are complete before any of this runs, so every node
+ *   reference resolves (scn__want_node) and c->p->until is set: no step,
+ *   and no workload start or end, is after "until".
+ * - Steps and checks keep their file index and their line:col (walked
+ *   once, in increasing order, with scn__linecol); steps are then sorted
+ *   by (at, index), the one order the run loop follows.
+ * - As in loader.c, whatever is allocated hangs off the plan (or
+ *   c->scratch) at once, so a failed load is freed by scn_plan_free. */
+#include "scenarios/loader_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/eval.h"
+#include "core/xalloc.h"
+#include "scenarios/jsonpos.h"
+
+/* ---- points in time ------------------------------------------------- */
+
+/* A duration from the start at the current path, no later than "until". */
+static int want_moment(ctx *c, const cJSON *v, int64_t *out)
+{
+    if (scn__want_duration(c, v, false, out) < 0)
+        return -1;
+    if (*out > c->p->until)
+        return scn__fail(c, "%s is after \"until\" (%s)",
+                         scn__qs(c, v->valuestring),
+                         scn__qs(c, c->until_text));
+    return 0;
+}
+
+/* ---- timeline --------------------------------------------------------- */
+
+static const char *const step_keys[] = {
+    "at", "on", "eval", "expect", "note", "partition", "cut", "cut_oneway",
+    "heal", "latency", "halt", "freeze", "resume", "restart"
+};
+enum { S_AT, S_ON, S_EVAL, S_EXPECT, S_NOTE, S_PARTITION, S_CUT,
+       S_CUT_ONEWAY, S_HEAL, S_LATENCY, S_HALT, S_FREEZE, S_RESUME,
+       S_RESTART, S_N };
+
+static bool is_action(int k)
+{
+    return k == S_EVAL || k >= S_NOTE;
+}
+
+/* A non-empty list of node pairs into st->pairs. */
+static int want_pairs(ctx *c, const cJSON *v, scn_step *st)
+{
+    if (scn__want_list(c, v, "a list of node pairs, e.g. [[\"alice\", "
+                       "\"bob\"]]") < 0)
+        return -1;
+    int n = cJSON_GetArraySize(v), i = 0;
+    if (n == 0)
+        return scn__fail(c, "expected at least one pair of nodes");
+    st->pairs = xcalloc((size_t)n, sizeof *st->pairs);
+    st->npairs = n;
+    for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
+        scn__push_idx(c, i);
+        if (scn__want_pair(c, e, st->pairs[i]) < 0)
+            return -1;
+        scn__pop(c);
+    }
+    return 0;
+}
+
+static int want_partition(ctx *c, const cJSON *v, scn_step *st)
+{
+    const scn_plan *p = c->p;
+    if (scn__want_list(c, v, "a list of groups, e.g. [[\"alice\"], [\"bob\", "
+                       "\"carol\"]]") < 0)
+        return -1;
+    if (cJSON_GetArraySize(v) < 2)
+        return scn__fail(c, "a partition needs at least two groups");
+    st->group = xmalloc((size_t)p->nnodes * sizeof *st->group);
+    for (int k = 0; k < p->nnodes; k++)
+        st->group[k] = -1;
+    int g = 0;
+    for (const cJSON *grp = v->child; grp != NULL; grp = grp->next, g++) {
+        scn__push_idx(c, g);
+        if (scn__want_list(c, grp, "a group: a list of nodes") < 0)
+            return -1;
+        if (grp->child == NULL)
+            return scn__fail(c, "empty group");
+        int k = 0;
+        for (const cJSON *e = grp->child; e != NULL; e = e->next, k++) {
+            int nd = -1;
+            scn__push_idx(c, k);
+            if (scn__want_node(c, e, &nd) < 0)
+                return -1;
+            if (st->group[nd] == g)
+                return scn__fail(c, "%s is listed twice in this group",
+                                 p->nodes[nd].name);
+            if (st->group[nd] >= 0)
+                return scn__fail(c, "%s is in two groups (also in "
+                                 "partition[%d])", p->nodes[nd].name,
+                                 st->group[nd]);
+            st->group[nd] = g;
+            scn__pop(c);
+        }
+        scn__pop(c);
+    }
+    return 0;
+}
+
+static int want_oneway(ctx *c, const cJSON *v, scn_step *st)
+{
+    field m[L_N];
+    bool both;
+    if (scn__want_object(c, v, "{\"from\": A, \"to\": B}") < 0 ||
+        scn__members(c, v, scn__link_keys, L_TO + 1, m) < 0)
+        return -1;
+    if (m[L_BETWEEN].v != NULL) {
+        scn__enter(c, scn__link_keys, m, L_BETWEEN);
+        return scn__fail_key(c, "a one-way cut takes \"from\" and \"to\"; for "
+                             "both ways use \"cut\"");
+    }
+    st->pairs = xcalloc(1, sizeof *st->pairs);
+    st->npairs = 1;
+    return scn__want_direction(c, m, st->pairs[0], &both);
+}
+
+static const char *const latstep_keys[] = {"between", "from", "to", "value"};
+
+static int want_latency_step(ctx *c, const cJSON *v, scn_step *st)
+{
+    field m[L_N];
+    if (scn__want_object(c, v, "{\"between\": [A, B], \"value\": \"300ms\"} or "
+                         "{\"from\": A, \"to\": B, \"value\": ...}") < 0 ||
+        scn__members(c, v, latstep_keys, L_N, m) < 0)
+        return -1;
+    st->pairs = xcalloc(1, sizeof *st->pairs);
+    st->npairs = 1;
+    if (scn__want_direction(c, m, st->pairs[0], &st->both_ways) < 0 ||
+        scn__need(c, &m[L_LATENCY], "value", "") < 0)
+        return -1;
+    scn__enter(c, latstep_keys, m, L_LATENCY);
+    if (scn__want_latency(c, m[L_LATENCY].v, &st->latency) < 0)
+        return -1;
+    scn__pop(c);
+    return 0;
+}
+
+static int want_text(ctx *c, const cJSON *v, const char *what, char **out)
+{
+    const char *s = NULL, *t;
+    if (scn__want_string(c, v, false, &s) < 0)
+        return -1;
+    for (t = s; *t == ' ' || *t == '\t' || *t == '\n' || *t == '\r'; t++)
+        ;
+    if (*t == '\0')
+        return scn__fail(c, "empty %s", what);
+    *out = xstrdup(s);
+    return 0;
+}
+
+/* The text of an eval (or an expect pattern) must be Erlang the shell
+ * understands: a syntax error is the scenario's error, with its place in
+ * the text, e.g. `timeline[3].eval: 1:12: syntax error before: ')'`. */
+static int want_erlang(ctx *c, const char *text, bool pattern)
+{
+    ev_error e;
+    ev_code *code = pattern ? ev_compile_pattern(text, &e)
+                            : ev_compile(text, &e);
+    if (code) {
+        ev_code_free(code);
+        return 0;
+    }
+    return scn__fail(c, "%d:%d: %s", e.line, e.col, e.msg);
+}
+
+/* One timeline step; `off` is where its object starts in the text. */
+static int load_step(ctx *c, const cJSON *v, scn_step *st, size_t off)
+{
+    field m[S_N];
+    int act = -1;
+    if (scn__want_object(c, v, "a step like {\"at\": \"1s\", \"halt\": "
+                         "\"bob\"}") < 0 ||
+        scn__members(c, v, step_keys, S_N, m) < 0 ||
+        scn__need(c, &m[S_AT], "at", "") < 0)
+        return -1;
+    scn__linecol(c, off, &st->line, &st->col);
+    scn__enter(c, step_keys, m, S_AT);
+    if (want_moment(c, m[S_AT].v, &st->at) < 0)
+        return -1;
+    scn__pop(c);
+    /* The first action in file order is the step's; a second is the
+     * error, reported where it stands. */
+    int second = -1;
+    for (int k = 0; k < S_N; k++) {
+        if (!is_action(k) || m[k].v == NULL)
+            continue;
+        if (act < 0 || m[k].n < m[act].n) {
+            second = act;
+            act = k;
+        } else if (second < 0 || m[k].n < m[second].n) {
+            second = k;
+        }
+    }
+    if (second >= 0) {
+        scn__enter(c, step_keys, m, second);
+        return scn__fail_key(c, "a step has exactly one action, and this one "
+                             "also has %s", scn__qs(c, step_keys[act]));
+    }
+    if (act < 0)
+        return scn__fail(c, "a step needs one action: eval, note, partition, "
+                         "cut, cut_oneway, heal, latency, halt, freeze, "
+                         "resume or restart");
+    static const int eval_only[] = {S_ON, S_EXPECT};
+    for (int i = 0; i < 2; i++) {
+        int k = eval_only[i];
+        if (m[k].v != NULL && act != S_EVAL) {
+            scn__enter(c, step_keys, m, k);
+            return scn__fail_key(c, "%s goes with \"eval\" only",
+                                 scn__qs(c, step_keys[k]));
+        }
+    }
+    const cJSON *a = m[act].v;
+    if (act == S_EVAL && scn__need(c, &m[S_ON], "on", " (the node whose shell "
+                                   "evaluates \"eval\")") < 0)
+        return -1;
+    scn__enter(c, step_keys, m, act);
+    switch (act) {
+    case S_EVAL:
+        st->kind = STEP_EVAL;
+        if (want_text(c, a, "expression", &st->eval) < 0 ||
+            want_erlang(c, st->eval, false) < 0)
+            return -1;
+        scn__pop(c);
+        scn__enter(c, step_keys, m, S_ON);
+        if (scn__want_node(c, m[S_ON].v, &st->node) < 0)
+            return -1;
+        if (m[S_EXPECT].v != NULL) {
+            scn__pop(c);
+            scn__enter(c, step_keys, m, S_EXPECT);
+            if (want_text(c, m[S_EXPECT].v, "pattern", &st->expect) < 0 ||
+                want_erlang(c, st->expect, true) < 0)
+                return -1;
+            scn__linecol(c, scn__here(c), &st->expect_line, &st->expect_col);
+        }
+        break;
+    case S_NOTE:
+        st->kind = STEP_NOTE;
+        if (want_text(c, a, "note", &st->note) < 0)
+            return -1;
+        break;
+    case S_PARTITION:
+        st->kind = STEP_PARTITION;
+        if (want_partition(c, a, st) < 0)
+            return -1;
+        break;
+    case S_CUT:
+        st->kind = STEP_CUT;
+        if (want_pairs(c, a, st) < 0)
+            return -1;
+        break;
+    case S_CUT_ONEWAY:
+        st->kind = STEP_CUT_ONEWAY;
+        if (want_oneway(c, a, st) < 0)
+            return -1;
+        break;
+    case S_HEAL:
+        st->kind = STEP_HEAL;
+        if (cJSON_IsString(a) && strcmp(a->valuestring, "all") == 0)
+            st->heal_all = true;
+        else if (!cJSON_IsArray(a))
+            return scn__fail(c, "expected \"all\" or a list of node pairs, "
+                             "got %s", scn__shown(c, a));
+        else if (want_pairs(c, a, st) < 0)
+            return -1;
+        break;
+    case S_LATENCY:
+        st->kind = STEP_LATENCY;
+        if (want_latency_step(c, a, st) < 0)
+            return -1;
+        break;
+    default:
+        st->kind = act == S_HALT ? STEP_HALT : act == S_FREEZE ? STEP_FREEZE
+                 : act == S_RESUME ? STEP_RESUME : STEP_RESTART;
+        if (scn__want_node(c, a, &st->node) < 0)
+            return -1;
+        break;
+    }
+    scn__pop(c);
+    return 0;
+}
+
+/* DETERMINISM: run order is (at, file order). */
+static int by_time(const void *a, const void *b)
+{
+    const scn_step *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+int scn__load_timeline(ctx *c, const cJSON *v)
+{
+    scn_plan *p = c->p;
+    if (scn__want_list(c, v, "a list of steps") < 0)
+        return -1;
+    int n = cJSON_GetArraySize(v), i = 0;
+    p->steps = xcalloc((size_t)n, sizeof *p->steps);
+    p->nsteps = n;
+    size_t off = jp_elem_first(c->text, c->len, scn__here(c));
+    for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
+        scn_step *st = &p->steps[i];
+        st->index = i;
+        st->node = -1;
+        scn__push_idx(c, i);
+        if (load_step(c, e, st, off) < 0)
+            return -1;
+        scn__pop(c);
+        off = jp_elem_next(c->text, c->len, off);
+    }
+    qsort(p->steps, (size_t)n, sizeof *p->steps, by_time);
+    return 0;
+}
+
+/* ---- checks ----------------------------------------------------------- */
+
+/* Trace kinds (traces/README.md). */
+static const char *const trace_kinds[] = {
+    "boot", "halt", "spawn", "exit", "send", "deliver", "drop", "register",
+    "unregister", "link", "monitor", "down", "connect", "handshake_fail",
+    "nodeup", "nodedown", "partition", "cut", "heal", "latency", "freeze",
+    "resume", "restart", "global_register", "global_unregister",
+    "global_conflict", "eval", "result", "output", "log", "expect", "note",
+    "op", "check"
+};
+
+/* event, count and between, then the trace fields usable as filters. */
+static const char *const check_keys[] = {
+    "event", "count", "between",
+    "node", "peer", "pid", "to", "name", "term", "reason", "text"
+};
+enum { K_EVENT, K_COUNT, K_BETWEEN, K_NODE, K_PEER, K_N = 11 };
+
+static const char *const count_keys[] = {"min", "max"};
+
+#define COUNT_MAX 1e15
+#define COUNT_WHAT "a count: a whole number >= 0, or {\"min\": N, \"max\": M}"
+
+static int want_count(ctx *c, const cJSON *v, scn_check *ck)
+{
+    field m[2];
+    if (cJSON_IsNumber(v)) {
+        if (scn__want_int(c, v, 0, COUNT_MAX, &ck->min, COUNT_WHAT) < 0)
+            return -1;
+        ck->max = ck->min;
+        return 0;
+    }
+    if (!cJSON_IsObject(v))
+        return scn__fail(c, "expected %s, got %s", COUNT_WHAT,
+                         scn__shown(c, v));
+    if (scn__members(c, v, count_keys, 2, m) < 0)
+        return -1;
+    if (m[0].v == NULL && m[1].v == NULL)
+        return scn__fail(c, "a count range needs \"min\", \"max\" or both");
+    ck->min = 0;
+    ck->max = -1;
+    for (int k = 0; k < 2; k++) {
+        int64_t x = 0;
+        if (m[k].v == NULL)
+            continue;
+        scn__enter(c, count_keys, m, k);
+        if (scn__want_int(c, m[k].v, 0, COUNT_MAX, &x,
+                          "a whole number >= 0") < 0)
+            return -1;
+        if (k == 0)
+            ck->min = x;
+        else if (x < ck->min)
+            return scn__fail(c, "max (%lld) is below min (%lld)", (long long)x,
+                             (long long)ck->min);
+        else
+            ck->max = x;
+        scn__pop(c);
+    }
+    return 0;
+}
+
+/* ["55s", "85s"]: an inclusive window, start <= end. */
+static int want_window(ctx *c, const cJSON *v, int64_t *t0, int64_t *t1)
+{
+    if (!cJSON_IsArray(v))
+        return scn__fail(c, "expected a window of two durations, e.g. "
+                         "[\"55s\", \"85s\"], got %s", scn__tname(v));
+    if (cJSON_GetArraySize(v) != 2)
+        return scn__fail(c, "a window has two durations, this list has %d",
+                         cJSON_GetArraySize(v));
+    scn__push_idx(c, 0);
+    if (scn__want_duration(c, v->child, false, t0) < 0)
+        return -1;
+    scn__pop(c);
+    scn__push_idx(c, 1);
+    if (scn__want_duration(c, v->child->next, false, t1) < 0)
+        return -1;
+    if (*t1 < *t0)
+        return scn__fail(c, "the window ends (%s) before it starts (%s)",
+                         scn__qs(c, v->child->next->valuestring),
+                         scn__qs(c, v->child->valuestring));
+    scn__pop(c);
+    return 0;
+}
+
+static int load_check(ctx *c, const cJSON *v, scn_check *ck, size_t off)
+{
+    field m[K_N];
+    int kind = 0, nf = 0;
+    if (scn__want_object(c, v, "a check like {\"event\": \"nodedown\", "
+                         "\"count\": 1}") < 0 ||
+        scn__members(c, v, check_keys, K_N, m) < 0 ||
+        scn__need(c, &m[K_EVENT], "event", "") < 0 ||
+        scn__need(c, &m[K_COUNT], "count", "") < 0)
+        return -1;
+    scn__linecol(c, off, &ck->line, &ck->col);
+    scn__enter(c, check_keys, m, K_EVENT);
+    if (scn__want_enum(c, m[K_EVENT].v, "trace kind", trace_kinds,
+                       (int)(sizeof trace_kinds / sizeof trace_kinds[0]), &kind)
+        < 0)
+        return -1;
+    ck->event = xstrdup(trace_kinds[kind]);
+    scn__pop(c);
+    scn__enter(c, check_keys, m, K_COUNT);
+    if (want_count(c, m[K_COUNT].v, ck) < 0)
+        return -1;
+    scn__pop(c);
+    if (m[K_BETWEEN].v != NULL) {
+        scn__enter(c, check_keys, m, K_BETWEEN);
+        if (want_window(c, m[K_BETWEEN].v, &ck->t0, &ck->t1) < 0)
+            return -1;
+        ck->has_between = true;
+        scn__pop(c);
+    }
+    for (int k = K_NODE; k < K_N; k++)
+        nf += m[k].v != NULL;
+    ck->keys = xcalloc((size_t)nf, sizeof *ck->keys);
+    ck->values = xcalloc((size_t)nf, sizeof *ck->values);
+    ck->nfilters = nf;
+    nf = 0;
+    for (int k = K_NODE; k < K_N; k++) {
+        const char *s = NULL;
+        int nd = -1;
+        if (m[k].v == NULL)
+            continue;
+        scn__enter(c, check_keys, m, k);
+        if (k == K_NODE || k == K_PEER) {
+            if (scn__want_node(c, m[k].v, &nd) < 0)
+                return -1;
+            s = c->p->nodes[nd].name;
+        } else if (scn__want_string(c, m[k].v, false, &s) < 0) {
+            return -1;
+        }
+        ck->keys[nf] = xstrdup(check_keys[k]);
+        ck->values[nf++] = xstrdup(s);
+        scn__pop(c);
+    }
+    return 0;
+}
+
+int scn__load_checks(ctx *c, const cJSON *v)
+{
+    scn_plan *p = c->p;
+    if (scn__want_list(c, v, "a list of checks") < 0)
+        return -1;
+    int n = cJSON_GetArraySize(v), i = 0;
+    p->checks = xcalloc((size_t)n, sizeof *p->checks);
+    p->nchecks = n;
+    size_t off = jp_elem_first(c->text, c->len, scn__here(c));
+    for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
+        p->checks[i].index = i;
+        scn__push_idx(c, i);
+        if (load_check(c, e, &p->checks[i], off) < 0)
+            return -1;
+        scn__pop(c);
+        off = jp_elem_next(c->text, c->len, off);
+    }
+    return 0;
+}
+
+/* ---- workload ------------------------------------------------------- */
+
+static const char *const wl_keys[] = {
+    "app", "strategy", "clients", "keys", "rate", "mix", "timeout", "from",
+    "to", "checkers"
+};
+enum { W_APP, W_STRATEGY, W_CLIENTS, W_KEYS, W_RATE, W_MIX, W_TIMEOUT,
+       W_FROM, W_TO, W_CHECKERS, W_N };
+
+static const char *const strategies[] = {
+    "ignore", "pause_minority", "static_master", "autoheal", "quorum", "lww"
+};
+static const char *const checkers[] = {
+    "linearizable", "stale_reads", "lost_writes", "convergence",
+    "availability"
+};
+#define NCHECKERS 5
+static const char *const mix_keys[] = {"read", "write", "cas"};
+
+static int want_mix(ctx *c, const cJSON *v, scn_workload *w)
+{
+    field m[3];
+    double x[3] = {0, 0, 0};
+    if (scn__want_object(c, v, "a mix like {\"read\": 0.5, \"write\": "
+                         "0.5}") < 0 ||
+        scn__members(c, v, mix_keys, 3, m) < 0)
+        return -1;
+    for (int k = 0; k < 3; k++) {
+        if (m[k].v == NULL)
+            continue;
+        scn__enter(c, mix_keys, m, k);
+        if (!cJSON_IsNumber(m[k].v) || !(m[k].v->valuedouble >= 0.0) ||
+            !(m[k].v->valuedouble <= 1.0))
+            return scn__fail(c, "expected a share between 0 and 1, got %s",
+                             scn__shown(c, m[k].v));
+        x[k] = m[k].v->valuedouble;
+        scn__pop(c);
+    }
+    double sum = x[0] + x[1] + x[2];
+    if (sum < 1.0 - 1e-9 || sum > 1.0 + 1e-9)
+        return scn__fail(c, "the shares must sum to 1, they sum to %g", sum);
+    w->mix_read = x[0];
+    w->mix_write = x[1];
+    w->mix_cas = x[2];
+    return 0;
+}
+
+static int want_clients(ctx *c, const cJSON *v, scn_workload *w)
+{
+    if (scn__want_list(c, v, "a list of nodes") < 0)
+        return -1;
+    int n = cJSON_GetArraySize(v), i = 0;
+    if (n == 0)
+        return scn__fail(c, "a workload needs at least one client");
+    w->clients = xcalloc((size_t)n, sizeof *w->clients);
+    w->nclients = n;
+    bool *seen = xcalloc((size_t)c->p->nnodes, sizeof *seen);
+    c->scratch = seen;
+    for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
+        scn__push_idx(c, i);
+        if (scn__want_node(c, e, &w->clients[i]) < 0)
+            return -1;
+        if (seen[w->clients[i]])
+            return scn__fail(c, "%s is listed twice",
+                             c->p->nodes[w->clients[i]].name);
+        seen[w->clients[i]] = true;
+        scn__pop(c);
+    }
+    free(c->scratch);
+    c->scratch = NULL;
+    return 0;
+}
+
+static int want_checkers(ctx *c, const cJSON *v, scn_workload *w)
+{
+    bool seen[NCHECKERS] = {false};
+    if (scn__want_list(c, v, "a list of checker names") < 0)
+        return -1;
+    int n = cJSON_GetArraySize(v), i = 0;
+    w->checkers = xcalloc((size_t)n, sizeof *w->checkers);
+    w->ncheckers = n;
+    for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
+        int k = 0;
+        scn__push_idx(c, i);
+        if (scn__want_enum(c, e, "checker", checkers, NCHECKERS, &k) < 0)
+            return -1;
+        if (seen[k])
+            return scn__fail(c, "checker %s is listed twice",
+                             scn__qs(c, checkers[k]));
+        seen[k] = true;
+        w->checkers[i] = xstrdup(checkers[k]);
+        scn__pop(c);
+    }
+    return 0;
+}
+
+int scn__load_workload(ctx *c, const cJSON *v)
+{
+    scn_workload *w = &c->p->workload;
+    field m[W_N];
+    const char *s = NULL;
+    int k;
+    int64_t keys = 1;
+    if (scn__want_object(c, v, "an object") < 0 ||
+        scn__members(c, v, wl_keys, W_N, m) < 0 ||
+        scn__need(c, &m[W_APP], "app", "") < 0 ||
+        scn__need(c, &m[W_CLIENTS], "clients", "") < 0 ||
+        scn__need(c, &m[W_RATE], "rate", "") < 0)
+        return -1;
+    w->present = true;
+    w->mix_read = w->mix_write = 0.5;
+    w->timeout = 5 * 1000000LL; /* gen_server:call's default */
+    w->to = c->p->until;
+    scn__enter(c, wl_keys, m, W_APP);
+    if (scn__want_app_name(c, m[W_APP].v, &s) < 0)
+        return -1;
+    w->app = xstrdup(s);
+    scn__pop(c);
+    k = 0;
+    if (m[W_STRATEGY].v != NULL) {
+        scn__enter(c, wl_keys, m, W_STRATEGY);
+        if (scn__want_enum(c, m[W_STRATEGY].v, "strategy", strategies, 6,
+                           &k) < 0)
+            return -1;
+        scn__pop(c);
+    }
+    w->strategy = xstrdup(strategies[k]);
+    scn__enter(c, wl_keys, m, W_CLIENTS);
+    if (want_clients(c, m[W_CLIENTS].v, w) < 0)
+        return -1;
+    scn__pop(c);
+    if (m[W_KEYS].v != NULL) {
+        scn__enter(c, wl_keys, m, W_KEYS);
+        if (scn__want_int(c, m[W_KEYS].v, 1, 1e6, &keys,
+                          "a whole number of keys from 1 to 1000000") < 0)
+            return -1;
+        scn__pop(c);
+    }
+    w->keys = (int)keys;
+    scn__enter(c, wl_keys, m, W_RATE);
+    if (scn__want_rate(c, m[W_RATE].v, &w->rate) < 0)
+        return -1;
+    scn__pop(c);
+    if (m[W_MIX].v != NULL) {
+        scn__enter(c, wl_keys, m, W_MIX);
+        if (want_mix(c, m[W_MIX].v, w) < 0)
+            return -1;
+        scn__pop(c);
+    }
+    for (k = W_TIMEOUT; k <= W_TO; k++) {
+        int64_t *t = k == W_TIMEOUT ? &w->timeout : k == W_FROM ? &w->from
+                                                                : &w->to;
+        if (m[k].v == NULL)
+            continue;
+        scn__enter(c, wl_keys, m, k);
+        if ((k == W_TIMEOUT ? scn__want_duration(c, m[k].v, true, t)
+                            : want_moment(c, m[k].v, t)) < 0)
+            return -1;
+        if (k == W_TO && *t <= w->from)
+            return scn__fail(c, "\"to\" must be after \"from\"");
+        scn__pop(c);
+    }
+    if (m[W_TO].v == NULL && w->to <= w->from) {
+        scn__enter(c, wl_keys, m, W_FROM);
+        return scn__fail(c, "\"from\" must be before \"until\"");
+    }
+    if (m[W_CHECKERS].v != NULL) {
+        scn__enter(c, wl_keys, m, W_CHECKERS);
+        if (want_checkers(c, m[W_CHECKERS].v, w) < 0)
+            return -1;
+        scn__pop(c);
+    } else {
+        w->checkers = xcalloc(NCHECKERS, sizeof *w->checkers);
+        w->ncheckers = NCHECKERS;
+        for (k = 0; k < NCHECKERS; k++)
+            w->checkers[k] = xstrdup(checkers[k]);
+    }
+    return 0;
+}
+

@@ -1,0 +1,186 @@
+/* Trace diff tests (issue 6): trace_diff finds the first differing event
+ * and shows it with three lines of context, ignores comment lines, treats
+ * a trace that is a prefix of the other as differing where it ends, and
+ * names an unreadable input; a stored run (DB#N, or DB alone for its newest
+ * run) compares with the text trace of the same scenario, an incomplete run
+ * is flagged, and a bad or missing run id is refused. `trace diff`'s exit
+ * codes on the command line are checked in test_store.c (Test(cli, ...)). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "scenarios/loader.h"
+#include "scenarios/run.h"
+#include "traces/diff.h"
+#include "traces/store.h"
+#include "traces/trace.h"
+#include "tests/harness.h"
+
+/* ---- helpers ---- */
+
+/* A scenario run kept in a trace store, and its text trace. */
+typedef struct stored {
+    int64_t run_id;
+    scn_run_result r;
+    char *text;        /* the canonical text trace, as --text writes it */
+    size_t textlen;
+} stored;
+
+/* Runs scenario `path` as `clustersim run --trace db --text` does (as
+ * test_store.c's store_scenario, without its event capture): opens the
+ * store, begins the run, tees text + store, ends the run as complete or,
+ * on a limit, stops it incomplete. The caller frees out->text. */
+static void store_scenario(const char *db, const char *path,
+                           uint64_t max_events, stored *out)
+{
+    memset(out, 0, sizeof *out);
+    scn_plan *p = NULL;
+    scn_error e;
+    cr_assert_eq(scn_load_file(path, &p, &e), SCN_OK, "%s", e.msg);
+    char err[1024] = "";
+    trace_store *s;
+    cr_assert_eq(trace_store_open(db, &s, err, sizeof err), 0, "%s", err);
+    const char **names = calloc((size_t)p->nnodes + 1, sizeof *names);
+    for (int i = 0; i < p->nnodes; i++)
+        names[i] = p->nodes[i].name;
+    trace_run_meta m = {p->name, path, p->seed, "test", names, p->nnodes};
+    cr_assert_eq(trace_store_begin_run(s, &m, &out->run_id, err, sizeof err),
+                 0, "%s", err);
+    free(names);
+
+    FILE *mem = open_memstream(&out->text, &out->textlen);
+    trace_text *tt = trace_text_new(mem);
+    trace_tee *tee = trace_tee_new();
+    trace_tee_add(tee, trace_text_observer(tt));
+    trace_tee_add(tee, trace_store_observer(s));
+    sim_observer extra = trace_tee_observer(tee);
+    scn_run_opts o = {0};
+    o.extra = &extra;
+    o.max_events = max_events;
+    scn_run(p, &o, &out->r);
+    fclose(mem);
+    trace_text_free(tt);
+    trace_tee_free(tee);
+    if (out->r.outcome == SCN_LIMIT)
+        cr_assert_eq(trace_store_stop_run(s, "limit", err, sizeof err), 0,
+                     "%s", err);
+    else
+        cr_assert_eq(trace_store_end_run(s, out->r.hash,
+                         out->r.outcome == SCN_PASSED ? "passed" : "failed",
+                         err, sizeof err), 0, "%s", err);
+    trace_store_close(s);
+    scn_plan_free(p);
+}
+
+/* trace_diff with 3 lines of context into a malloc'd string *out (the
+ * caller frees it, whatever the result); returns what trace_diff returns. */
+static int diff_to_string(const char *a, const char *b, char **out,
+                          char *err, size_t errlen)
+{
+    size_t len;
+    FILE *f = open_memstream(out, &len);
+    int rc = trace_diff(a, b, 3, f, err, errlen);
+    fclose(f);
+    return rc;
+}
+
+/* ---- text traces ---- */
+
+Test(diff, finds_the_first_differing_line)
+{
+    char dir[64], a[128], b[128], c[128], err[512];
+    h_tmpdir(dir);
+    snprintf(a, sizeof a, "%s/a.trace", dir);
+    snprintf(b, sizeof b, "%s/b.trace", dir);
+    snprintf(c, sizeof c, "%s/c.trace", dir);
+    h_write_file(a, "# golden header\n# seed: 1\n"
+                 "1.000000 a@sim e1\n2.000000 a@sim e2\n3.000000 a@sim e3\n"
+                 "4.000000 a@sim e4\n5.000000 a@sim e5\n6.000000 a@sim e6\n"
+                 "7.000000 a@sim e7\n");
+    h_write_file(b, "1.000000 a@sim e1\n2.000000 a@sim e2\n"
+                 "3.000000 a@sim e3\n4.000000 a@sim e4\n"
+                 "5.000000 a@sim CHANGED\n6.000000 a@sim e6\n"
+                 "7.000000 a@sim e7\n");
+    h_write_file(c, "1.000000 a@sim e1\n2.000000 a@sim e2\n");
+
+    char *out;
+    cr_assert_eq(diff_to_string(a, b, &out, err, sizeof err), 1);
+    cr_assert(strstr(out, "first difference at event 5 (line 7 of "), "%s",
+              out);
+    cr_assert(strstr(out, "       2| 2.000000 a@sim e2\n"
+                          "       3| 3.000000 a@sim e3\n"
+                          "       4| 4.000000 a@sim e4\n"
+                          "-      5| 5.000000 a@sim e5\n"
+                          "-      6| 6.000000 a@sim e6\n"
+                          "-      7| 7.000000 a@sim e7\n"
+                          "-      8| (end of trace: 7 events)\n"
+                          "+      5| 5.000000 a@sim CHANGED\n"), "%s", out);
+    cr_assert_null(strstr(out, "a@sim e1\n"), "only 3 lines of context: %s",
+                   out);
+    free(out);
+
+    /* comments are ignored: a equals b's text with a's header */
+    cr_assert_eq(diff_to_string(a, a, &out, err, sizeof err), 0);
+    cr_assert_str_eq(out, "");
+    free(out);
+
+    /* one trace a prefix of the other */
+    cr_assert_eq(diff_to_string(c, b, &out, err, sizeof err), 1);
+    cr_assert(strstr(out, "first difference at event 3\n"), "%s", out);
+    cr_assert(strstr(out, "-      3| (end of trace: 2 events)\n"
+                          "+      3| 3.000000 a@sim e3\n"), "%s", out);
+    free(out);
+
+    /* unreadable inputs */
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/none.trace", dir);
+    cr_assert_eq(diff_to_string(missing, a, &out, err, sizeof err), -1);
+    cr_assert(strstr(err, missing) && strstr(err, "no such file"), "%s", err);
+    free(out);
+    snprintf(missing, sizeof missing, "%s#2", a);
+    cr_assert_eq(diff_to_string(missing, a, &out, err, sizeof err), -1);
+    cr_assert(strstr(err, "not a trace database"), "%s", err);
+    free(out);
+    h_rmtree(dir);
+}
+
+/* ---- stored runs ---- */
+
+Test(diff, database_runs_and_text_files_compare)
+{
+    char dir[64], db[128], txt[128], spec[160], err[512];
+    h_tmpdir(dir);
+    snprintf(db, sizeof db, "%s/d.db", dir);
+    snprintf(txt, sizeof txt, "%s/echo.trace", dir);
+    stored a, b;
+    store_scenario(db, "scenarios/book/echo.json", 0, &a);
+    store_scenario(db, "scenarios/book/echo.json", 5, &b);
+    FILE *f = fopen(txt, "w");
+    fwrite(a.text, 1, a.textlen, f);
+    fclose(f);
+
+    char *out;
+    snprintf(spec, sizeof spec, "%s#1", db);
+    cr_assert_eq(diff_to_string(spec, txt, &out, err, sizeof err), 0, "%s%s",
+                 out, err);
+    free(out);
+    /* DB alone = its newest run: run 2 stopped after 5 engine events */
+    cr_assert_eq(diff_to_string(txt, db, &out, err, sizeof err), 1, "%s", err);
+    cr_assert(strstr(out, "is incomplete (limit)"), "%s", out);
+    char want[64];
+    snprintf(want, sizeof want, "first difference at event %llu\n",
+             (unsigned long long)b.r.events + 1);
+    cr_assert(strstr(out, want), "%s", out);
+    free(out);
+    snprintf(spec, sizeof spec, "%s#9", db);
+    cr_assert_eq(diff_to_string(spec, txt, &out, err, sizeof err), -1);
+    cr_assert(strstr(err, "no run with id 9"), "%s", err);
+    free(out);
+    snprintf(spec, sizeof spec, "%s#x", db);
+    cr_assert_eq(diff_to_string(spec, txt, &out, err, sizeof err), -1);
+    cr_assert(strstr(err, "bad run id"), "%s", err);
+    free(out);
+    free(a.text);
+    free(b.text);
+    h_rmtree(dir);
+}
