@@ -403,6 +403,40 @@ static void show_emit(void *ctx, const sim_obs_event *ev)
         c->failed = true;
 }
 
+/* Resolves "DB", "DB#ID" and --run ID to a stored run: fills path and
+ * info and returns 0, or says why not on stderr and returns the exit
+ * code (2). */
+static int resolve_run(const char *spec, const char *run, char *path,
+                       size_t n, trace_run_info *info)
+{
+    char err[1024];
+    int64_t run_id;
+    bool is_db;
+    if (trace_spec_parse(spec, path, n, &run_id, &is_db, err, sizeof err)) {
+        fprintf(stderr, "clustersim: %s\n", err);
+        return 2;
+    }
+    if (!is_db) {
+        fprintf(stderr, "clustersim: %s: not a trace database (not an SQLite "
+                "file)\n", path);
+        return 2;
+    }
+    if (run) {
+        uint64_t v;
+        if (parse_u64(run, &v) || !v || v > INT64_MAX)
+            return usage_error("--run: not a run id: %s", run);
+        if (run_id >= 0 && run_id != (int64_t)v)
+            return usage_error("--run %s contradicts the #RUN in the DB "
+                               "argument", run);
+        run_id = (int64_t)v;
+    }
+    if (trace_store_run_info(path, run_id, info, err, sizeof err)) {
+        fprintf(stderr, "clustersim: %s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
 static int cmd_trace_show(int argc, char **argv)
 {
     const char *spec = NULL, *run = NULL;
@@ -423,32 +457,10 @@ static int cmd_trace_show(int argc, char **argv)
     if (!spec)
         return usage_error("%s", "trace show needs a DB");
     char path[4096], err[1024];
-    int64_t run_id;
-    bool is_db;
-    if (trace_spec_parse(spec, path, sizeof path, &run_id, &is_db, err,
-                         sizeof err)) {
-        fprintf(stderr, "clustersim: %s\n", err);
-        return 2;
-    }
-    if (!is_db) {
-        fprintf(stderr, "clustersim: %s: not a trace database (not an SQLite "
-                "file)\n", path);
-        return 2;
-    }
-    if (run) {
-        uint64_t v;
-        if (parse_u64(run, &v) || !v || v > INT64_MAX)
-            return usage_error("--run: not a run id: %s", run);
-        if (run_id >= 0 && run_id != (int64_t)v)
-            return usage_error("--run %s contradicts the #RUN in the DB "
-                               "argument", run);
-        run_id = (int64_t)v;
-    }
     trace_run_info info;
-    if (trace_store_run_info(path, run_id, &info, err, sizeof err)) {
-        fprintf(stderr, "clustersim: %s\n", err);
-        return 2;
-    }
+    int rc0 = resolve_run(spec, run, path, sizeof path, &info);
+    if (rc0)
+        return rc0;
     show_ctx c = {NULL, 0, 0xcbf29ce484222325ULL, false};
     int rc = trace_store_read(path, info.id, show_emit, &c, NULL, err,
                               sizeof err);
@@ -502,32 +514,10 @@ static int cmd_render(int argc, char **argv)
     if (!outp)
         return usage_error("%s", "render needs -o OUT.html");
     char path[4096], err[1024];
-    int64_t run_id;
-    bool is_db;
-    if (trace_spec_parse(spec, path, sizeof path, &run_id, &is_db, err,
-                         sizeof err)) {
-        fprintf(stderr, "clustersim: %s\n", err);
-        return 2;
-    }
-    if (!is_db) {
-        fprintf(stderr, "clustersim: %s: not a trace database (not an SQLite "
-                "file)\n", path);
-        return 2;
-    }
-    if (run) {
-        uint64_t v;
-        if (parse_u64(run, &v) || !v || v > INT64_MAX)
-            return usage_error("--run: not a run id: %s", run);
-        if (run_id >= 0 && run_id != (int64_t)v)
-            return usage_error("--run %s contradicts the #RUN in the DB "
-                               "argument", run);
-        run_id = (int64_t)v;
-    }
     trace_run_info info;
-    if (trace_store_run_info(path, run_id, &info, err, sizeof err)) {
-        fprintf(stderr, "clustersim: %s\n", err);
-        return 2;
-    }
+    int rc0 = resolve_run(spec, run, path, sizeof path, &info);
+    if (rc0)
+        return rc0;
     char sub[sizeof path + sizeof info.file + 128];
     snprintf(sub, sizeof sub, "%s#%" PRId64 " \xc2\xb7 %s \xc2\xb7 seed %"
              PRIu64 " \xc2\xb7 %s", path, info.id, info.file, info.seed,

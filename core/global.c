@@ -900,7 +900,8 @@ static atom_t method_of(const term *f, bool *ok)
     return 0;
 }
 
-static ev_status b_register(bif_call_ctx *c)
+/* register_name/2,3 and re_register_name/2,3. */
+static ev_status register_as(bif_call_ctx *c, greq_kind kind)
 {
     if (c->args[0]->tag != T_ATOM || c->args[1]->tag != T_PID)
         return bif_badarg(c, 0, NULL);
@@ -911,21 +912,17 @@ static ev_status b_register(bif_call_ctx *c)
         if (!ok)
             return bif_badarg(c, 3, "not a known resolve function");
     }
-    return start_req(c, GR_REGISTER, c->args[0]->u.atom, c->args[1]->u.pid, method);
+    return start_req(c, kind, c->args[0]->u.atom, c->args[1]->u.pid, method);
+}
+
+static ev_status b_register(bif_call_ctx *c)
+{
+    return register_as(c, GR_REGISTER);
 }
 
 static ev_status b_re_register(bif_call_ctx *c)
 {
-    if (c->args[0]->tag != T_ATOM || c->args[1]->tag != T_PID)
-        return bif_badarg(c, 0, NULL);
-    atom_t method = A("random_exit_name");
-    if (c->argc == 3) {
-        bool ok;
-        method = method_of(c->args[2], &ok);
-        if (!ok)
-            return bif_badarg(c, 3, "not a known resolve function");
-    }
-    return start_req(c, GR_REREGISTER, c->args[0]->u.atom, c->args[1]->u.pid, method);
+    return register_as(c, GR_REREGISTER);
 }
 
 static ev_status b_unregister(bif_call_ctx *c)

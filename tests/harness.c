@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scenarios/loader.h"
+#include "traces/store.h"
+#include "traces/trace.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -127,4 +129,48 @@ void h_write_file(const char *path, const char *text)
     cr_assert_not_null(f, "%s", path);
     fputs(text, f);
     fclose(f);
+}
+
+void h_store_scenario(const char *db, const char *path, uint64_t max_events,
+                      const sim_observer *also, h_stored *out)
+{
+    memset(out, 0, sizeof *out);
+    scn_plan *p = NULL;
+    scn_error e;
+    cr_assert_eq(scn_load_file(path, &p, &e), SCN_OK, "%s", e.msg);
+    char err[1024] = "";
+    trace_store *s;
+    cr_assert_eq(trace_store_open(db, &s, err, sizeof err), 0, "%s", err);
+    const char **names = calloc((size_t)p->nnodes + 1, sizeof *names);
+    for (int i = 0; i < p->nnodes; i++)
+        names[i] = p->nodes[i].name;
+    trace_run_meta m = {p->name, path, p->seed, "test", names, p->nnodes};
+    cr_assert_eq(trace_store_begin_run(s, &m, &out->run_id, err, sizeof err),
+                 0, "%s", err);
+    free(names);
+
+    FILE *mem = open_memstream(&out->text, &out->textlen);
+    trace_text *tt = trace_text_new(mem);
+    trace_tee *tee = trace_tee_new();
+    trace_tee_add(tee, trace_text_observer(tt));
+    trace_tee_add(tee, trace_store_observer(s));
+    if (also)
+        trace_tee_add(tee, *also);
+    sim_observer extra = trace_tee_observer(tee);
+    scn_run_opts o = {0};
+    o.extra = &extra;
+    o.max_events = max_events;
+    scn_run(p, &o, &out->r);
+    fclose(mem);
+    trace_text_free(tt);
+    trace_tee_free(tee);
+    if (out->r.outcome == SCN_LIMIT)
+        cr_assert_eq(trace_store_stop_run(s, "limit", err, sizeof err), 0,
+                     "%s", err);
+    else
+        cr_assert_eq(trace_store_end_run(s, out->r.hash,
+                         out->r.outcome == SCN_PASSED ? "passed" : "failed",
+                         err, sizeof err), 0, "%s", err);
+    trace_store_close(s);
+    scn_plan_free(p);
 }

@@ -40,4 +40,19 @@ void h_tmpdir(char dir[64]);
 void h_rmtree(const char *dir);
 void h_write_file(const char *path, const char *text);
 
+/* A scenario run kept in a trace store, and its canonical text trace. */
+typedef struct h_stored {
+    int64_t run_id;
+    scn_run_result r;
+    char *text;        /* as --text writes it; caller frees */
+    size_t textlen;
+} h_stored;
+
+/* Runs scenario `path` as `clustersim run --trace db --text` does: opens
+ * the store, begins the run, tees text + store (+ `also`, may be NULL),
+ * ends the run as complete or, on a limit (max_events, 0: none), stops it
+ * incomplete. */
+void h_store_scenario(const char *db, const char *path, uint64_t max_events,
+                      const sim_observer *also, h_stored *out);
+
 #endif

@@ -69,64 +69,21 @@ enum { F_NODE, F_KIND, F_PEER, F_PID, F_TO, F_NAME, F_REASON, F_TERM, F_TEXT };
 
 /* What one stored run produced outside the database. */
 typedef struct stored {
-    int64_t run_id;
-    scn_run_result r;
-    char *text;        /* the canonical text trace, as --text writes it */
-    size_t textlen;
+    h_stored h;
     capture cap;       /* the events, if asked */
 } stored;
 
-/* Runs scenario `path` as `clustersim run --trace db --text` does: opens the
- * store, begins the run, tees text + store (+ capture), ends the run as
- * complete or, on a limit, stops it incomplete. */
 static void store_scenario(const char *db, const char *path,
                            uint64_t max_events, bool want_capture, stored *out)
 {
     memset(out, 0, sizeof *out);
-    scn_plan *p = NULL;
-    scn_error e;
-    cr_assert_eq(scn_load_file(path, &p, &e), SCN_OK, "%s", e.msg);
-    char err[1024] = "";
-    trace_store *s;
-    cr_assert_eq(trace_store_open(db, &s, err, sizeof err), 0, "%s", err);
-    const char **names = calloc((size_t)p->nnodes + 1, sizeof *names);
-    for (int i = 0; i < p->nnodes; i++)
-        names[i] = p->nodes[i].name;
-    trace_run_meta m = {p->name, path, p->seed, "test", names, p->nnodes};
-    cr_assert_eq(trace_store_begin_run(s, &m, &out->run_id, err, sizeof err),
-                 0, "%s", err);
-    free(names);
-
-    FILE *mem = open_memstream(&out->text, &out->textlen);
-    trace_text *tt = trace_text_new(mem);
-    trace_tee *tee = trace_tee_new();
-    trace_tee_add(tee, trace_text_observer(tt));
-    trace_tee_add(tee, trace_store_observer(s));
     sim_observer cap = {capture_emit, &out->cap};
-    if (want_capture)
-        trace_tee_add(tee, cap);
-    sim_observer extra = trace_tee_observer(tee);
-    scn_run_opts o = {0};
-    o.extra = &extra;
-    o.max_events = max_events;
-    scn_run(p, &o, &out->r);
-    fclose(mem);
-    trace_text_free(tt);
-    trace_tee_free(tee);
-    if (out->r.outcome == SCN_LIMIT)
-        cr_assert_eq(trace_store_stop_run(s, "limit", err, sizeof err), 0,
-                     "%s", err);
-    else
-        cr_assert_eq(trace_store_end_run(s, out->r.hash,
-                         out->r.outcome == SCN_PASSED ? "passed" : "failed",
-                         err, sizeof err), 0, "%s", err);
-    trace_store_close(s);
-    scn_plan_free(p);
+    h_store_scenario(db, path, max_events, want_capture ? &cap : NULL, &out->h);
 }
 
 static void stored_free(stored *st)
 {
-    free(st->text);
+    free(st->h.text);
     capture_free(&st->cap);
 }
 
@@ -282,24 +239,24 @@ Test(store, every_scenario_reads_back_byte_identical_to_its_text_trace)
     for (size_t i = 0; i < g.gl_pathc; i++) {
         stored st;
         store_scenario(db, g.gl_pathv[i], 0, false, &st);
-        cr_assert_eq(st.run_id, (int64_t)i + 1, "runs append");
+        cr_assert_eq(st.h.run_id, (int64_t)i + 1, "runs append");
         size_t len;
-        char *back = read_back(db, st.run_id, &len, NULL);
-        cr_assert_eq(len, st.textlen, "%s: %zu bytes back, %zu written",
-                     g.gl_pathv[i], len, st.textlen);
-        cr_assert(!memcmp(back, st.text, len), "%s: bytes differ",
+        char *back = read_back(db, st.h.run_id, &len, NULL);
+        cr_assert_eq(len, st.h.textlen, "%s: %zu bytes back, %zu written",
+                     g.gl_pathv[i], len, st.h.textlen);
+        cr_assert(!memcmp(back, st.h.text, len), "%s: bytes differ",
                   g.gl_pathv[i]);
-        cr_assert_eq(fnv(back, len), st.r.hash);
+        cr_assert_eq(fnv(back, len), st.h.r.hash);
 
         trace_run_info info;
         char err[512];
-        cr_assert_eq(trace_store_run_info(db, st.run_id, &info, err,
+        cr_assert_eq(trace_store_run_info(db, st.h.run_id, &info, err,
                                           sizeof err), 0, "%s", err);
         char hex[32];
-        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)st.r.hash);
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)st.h.r.hash);
         cr_assert(info.complete);
         cr_assert_str_eq(info.hash, hex);
-        cr_assert_eq(info.events, (int64_t)st.r.events);
+        cr_assert_eq(info.events, (int64_t)st.h.r.events);
         cr_assert_str_eq(info.file, g.gl_pathv[i]);
         free(back);
         stored_free(&st);
@@ -388,19 +345,19 @@ Test(store, second_run_appends)
     stored a, b;
     store_scenario(db, "scenarios/book/echo.json", 0, false, &a);
     store_scenario(db, "scenarios/book/remote_echo.json", 0, false, &b);
-    cr_assert_eq(a.run_id, 1);
-    cr_assert_eq(b.run_id, 2);
+    cr_assert_eq(a.h.run_id, 1);
+    cr_assert_eq(b.h.run_id, 2);
 
     /* the newest by default, any by id; the first is untouched */
     int64_t got;
     size_t len;
     char *text = read_back(db, -1, &len, &got);
     cr_assert_eq(got, 2);
-    cr_assert(len == b.textlen && !memcmp(text, b.text, len));
+    cr_assert(len == b.h.textlen && !memcmp(text, b.h.text, len));
     free(text);
     text = read_back(db, 1, &len, &got);
     cr_assert_eq(got, 1);
-    cr_assert(len == a.textlen && !memcmp(text, a.text, len));
+    cr_assert(len == a.h.textlen && !memcmp(text, a.h.text, len));
     free(text);
 
     sqlite3 *h = db_open(db);
@@ -429,17 +386,17 @@ Test(store, run_stopped_by_limit_stays_incomplete)
     snprintf(db, sizeof db, "%s/limit.db", dir);
     stored st;
     store_scenario(db, "scenarios/book/echo.json", 10, false, &st);
-    cr_assert_eq(st.r.outcome, SCN_LIMIT);
+    cr_assert_eq(st.h.r.outcome, SCN_LIMIT);
     trace_run_info info;
     cr_assert_eq(trace_store_run_info(db, -1, &info, err, sizeof err), 0);
     cr_assert_not(info.complete);
     cr_assert_str_eq(info.outcome, "limit");
     cr_assert_str_eq(info.hash, "");
-    cr_assert_eq(info.events, (int64_t)st.r.events);
+    cr_assert_eq(info.events, (int64_t)st.h.r.events);
     /* what was stored is the prefix that ran */
     size_t len;
     char *back = read_back(db, -1, &len, NULL);
-    cr_assert(len == st.textlen && !memcmp(back, st.text, len));
+    cr_assert(len == st.h.textlen && !memcmp(back, st.h.text, len));
     free(back);
     sqlite3 *h = db_open(db);
     cr_assert_eq(q_int(h, "SELECT count(*) FROM runs WHERE complete = 0 AND "
@@ -489,7 +446,7 @@ Test(store, writer_that_dies_leaves_an_incomplete_prefix)
     /* The database is still usable: the next run appends after it. */
     stored st;
     store_scenario(db, "scenarios/book/echo.json", 0, false, &st);
-    cr_assert_eq(st.run_id, 2);
+    cr_assert_eq(st.h.run_id, 2);
     stored_free(&st);
     h_rmtree(dir);
 }
@@ -675,8 +632,8 @@ static void demo_db(const char *db, stored *cap, stored *clash)
     store_scenario(db, "scenarios/book/cap.json", 0, true, cap);
     store_scenario(db, "scenarios/global/clash_notify_all_name.json", 0, true,
                    clash);
-    cr_assert_eq(cap->run_id, 1);
-    cr_assert_eq(clash->run_id, 2);
+    cr_assert_eq(cap->h.run_id, 1);
+    cr_assert_eq(clash->h.run_id, 2);
 }
 
 Test(store, views_answer_as_the_event_stream_says)
