@@ -127,22 +127,7 @@ void glob_fini(world *w, int k)
 
 static int find_pos(const glob_node *g, atom_t name, bool *found)
 {
-    int lo = 0, hi = (int)g->n;
-    const char *t = atom_text(name);
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        int c = strcmp(atom_text(g->names[mid].name), t);
-        if (!c) {
-            *found = true;
-            return mid;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *found = false;
-    return lo;
+    return (int)atom_search(g->names, g->n, sizeof *g->names, name, found);
 }
 
 static gname *lookup(const glob_node *g, atom_t name)

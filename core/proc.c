@@ -210,23 +210,8 @@ proc *rt_spawn(world *w, int node_id, const behaviour *b, term *args,
 static int reg_pos(const vnode *nd, atom_t name, bool *found)
 {
     /* DETERMINISM: names are kept sorted by text, the order registered/0
-     * reports. Binary search on atom text. */
-    int lo = 0, hi = (int)nd->nregs;
-    const char *t = atom_text(name);
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        int c = strcmp(atom_text(nd->regs[mid].name), t);
-        if (c == 0) {
-            *found = true;
-            return mid;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *found = false;
-    return lo;
+     * reports. */
+    return (int)atom_search(nd->regs, nd->nregs, sizeof *nd->regs, name, found);
 }
 
 proc *rt_whereis(const world *w, int node_id, atom_t name)

@@ -156,6 +156,29 @@ const char *atom_text(atom_t a)
 }
 
 /* The length of the atom's text in bytes (it may hold NUL bytes). */
+size_t atom_search(const void *base, size_t n, size_t stride, atom_t key,
+                   bool *found)
+{
+    const char *t = atom_text(key);
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        atom_t a;
+        memcpy(&a, (const char *)base + mid * stride, sizeof a);
+        int c = strcmp(atom_text(a), t);
+        if (c == 0) {
+            *found = true;
+            return mid;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = false;
+    return lo;
+}
+
 size_t atom_len(atom_t a)
 {
     atoms_init();

@@ -77,6 +77,11 @@ struct term {
 atom_t atom_intern(const char *text);          /* never fails */
 atom_t atom_intern_n(const char *text, size_t n);
 const char *atom_text(atom_t a);               /* valid for the program's life */
+/* Binary search by atom text (strcmp order) in an array of n elements of
+ * `stride` bytes, each starting with its atom_t key. Returns the index of
+ * the element with `key` (*found true), or where it would go (false). */
+size_t atom_search(const void *base, size_t n, size_t stride, atom_t key,
+                   bool *found);
 size_t atom_len(atom_t a);                     /* bytes of atom_text (may hold NUL) */
 
 /* ---- construction (new references) ---- */
