@@ -186,9 +186,10 @@ static void interrupt_emit(void *ctx, const sim_obs_event *ev)
     exit(130);
 }
 
-/* Writes the page of h to path, through path.partial renamed when
- * complete. Returns 0, or 2 after a message. */
-static int write_html(trace_render *h, const char *path)
+/* Writes the page of h to path, through path.partial renamed when the
+ * run is complete (an incomplete run's page stays path.partial, as its
+ * text trace does). Returns 0, or 2 after a message. */
+static int write_html(trace_render *h, const char *path, bool complete)
 {
     char tmp[4096];
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.partial", path) >= sizeof tmp) {
@@ -207,6 +208,10 @@ static int write_html(trace_render *h, const char *path)
         fprintf(stderr, "clustersim: %s: write failed\n", tmp);
         remove(tmp);
         return 2;
+    }
+    if (!complete) {
+        fprintf(stderr, "clustersim: incomplete page left in %s\n", tmp);
+        return 0;
     }
     if (rename(tmp, path) != 0) {
         fprintf(stderr, "clustersim: %s: cannot rename to %s: %s\n", tmp,
@@ -355,7 +360,7 @@ static int cmd_run(int argc, char **argv)
         }
     }
     if (html) {
-        if (write_html(html, a.html))
+        if (write_html(html, a.html, r.outcome != SCN_LIMIT))
             exit_code = 2;
         trace_render_free(html);
     }
@@ -533,7 +538,7 @@ static int cmd_render(int argc, char **argv)
         trace_render_free(h);
         return 2;
     }
-    rc = write_html(h, outp);
+    rc = write_html(h, outp, true);
     trace_render_free(h);
     return rc;
 }
