@@ -34,6 +34,7 @@ void dist_init(world *w, int k)
     dist_node *d = xcalloc(1, sizeof *d);
     d->peers = xcalloc((size_t)w->n, sizeof *d->peers);
     d->allowed = xcalloc((size_t)w->n, sizeof *d->allowed);
+    d->up = xcalloc((size_t)w->n, sizeof *d->up);
     w->nodes[k].dn = d;
 }
 
@@ -71,6 +72,7 @@ void dist_fini(world *w, int k)
     free(d->frozen_from);
     free(d->subs);
     free(d->allowed);
+    free(d->up);
     free(d->peers);
     free(d);
     w->nodes[k].dn = NULL;
@@ -95,9 +97,6 @@ void dist__xmit(world *w, int x, int y, packet *pk)
 }
 
 /* ---- node down ---- */
-
-void dist__teardown(world *w, int x, int y, const char *reason, bool close);
-
 
 static void notify_subscribers(world *w, int x, int y, bool up,
                                const char *reason, bool hidden)
@@ -203,6 +202,13 @@ void dist__teardown(world *w, int x, int y, const char *reason, bool close)
     uint64_t id = p->id;
     bool hidden = p->hidden;
     p->st = C_NONE;
+    dist_node *d = dn(w, x);
+    for (int i = 0; i < d->nup; i++)
+        if (d->up[i] == y) {
+            memmove(d->up + i, d->up + i + 1, (size_t)(d->nup - i - 1) * sizeof *d->up);
+            d->nup--;
+            break;
+        }
     dist__disarm(w, p);
     emit(w, x, "nodedown", y, reason, NULL);
     net_drop_held(w->net, x, y, id);
@@ -372,7 +378,8 @@ static void node_up(world *w, int x, int y, uint64_t id, bool hidden)
     p->id = id;
     p->hidden = hidden;
     p->ever_up = true;
-    p->order = ++dn(w, x)->order;
+    dist_node *d = dn(w, x);
+    d->up[d->nup++] = y;
     p->last_rx = sim_now(w->s);
     p->silence_a = -1;
     emit(w, x, "nodeup", y, NULL, hidden ? "hidden" : "visible");
@@ -675,6 +682,7 @@ void dist_node_halted(world *w, int x)
         p->wmask = 0;
         p->wbase = 0;
     }
+    d->nup = 0;
     for (uint32_t i = 0; i < d->nfrozen; i++)
         pk_free(d->frozen[i]);
     d->nfrozen = 0;

@@ -70,7 +70,6 @@ typedef struct peer {
     uint64_t id;
     bool hidden;
     bool ever_up;          /* for dist_auto_connect once */
-    uint64_t order;        /* connection order, for nodes() */
     sim_timer setup_timer;
     waiter *waiters;       /* told {'$connect', Ref, true|false} */
     uint32_t nwaiters, capwaiters;
@@ -102,7 +101,9 @@ typedef struct rpc_wait {
 
 struct dist_node {
     peer **peers;
-    uint64_t order;
+    int *up;               /* peers whose view is C_UP, in connection order
+                              (nodes() is not sorted: otp_facts.md 5) */
+    int nup;
     int64_t phase;         /* ticker phase in [0, T/4) */
     bool allow_set;
     bool *allowed;         /* by node index */

@@ -430,36 +430,18 @@ bool dist_is_hidden(const world *w, int x, int y)
     return p && p->hidden;
 }
 
-typedef struct ord {
-    uint64_t order;
-    int k;
-} ord;
-
-static int cmp_ord(const void *a, const void *b)
-{
-    const ord *x = a, *y = b;
-    return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/* Up connections of x matching `hidden_mode` (0 visible, 1 hidden, 2
- * both), in connection order (otp_facts.md 5: not sorted). */
+/* Up connections of x matching `mode` (0 visible, 1 hidden, 2 both), in
+ * connection order (otp_facts.md 5: not sorted). */
 static int up_list(const world *w, int x, int mode, int *out)
 {
-    ord *o = xcalloc((size_t)w->n + 1, sizeof *o);
+    const dist_node *d = w->nodes[x].dn;
     int n = 0;
-    for (int k = 0; k < w->n; k++) {
-        const peer *p = pr_find(w, x, k);
-        if (!p || p->st != C_UP)
-            continue;
+    for (int i = 0; i < d->nup; i++) {
+        const peer *p = pr_find(w, x, d->up[i]);
         if ((mode == 0 && p->hidden) || (mode == 1 && !p->hidden))
             continue;
-        o[n].order = p->order;
-        o[n++].k = k;
+        out[n++] = d->up[i];
     }
-    qsort(o, (size_t)n, sizeof *o, cmp_ord);
-    for (int i = 0; i < n; i++)
-        out[i] = o[i].k;
-    free(o);
     return n;
 }
 
