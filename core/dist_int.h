@@ -30,7 +30,7 @@ typedef struct packet {
     term *msg, *ref, *reason, *extra;
     bool flag;
     int code;             /* HS_FAIL: who logs what */
-    char *text;           /* HS_NAME: the cookie used */
+    char *text;           /* HS_REPLY: the cookie the initiator used */
     dist_app_fn app;      /* PK_APP: handler on arrival */
 } packet;
 

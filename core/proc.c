@@ -22,7 +22,6 @@
 #include <string.h>
 #include "core/xalloc.h"
 
-#define FIRST_PID 87  /* erl's first shell evaluator is <0.87.0> (OTP 25) */
 
 static atom_t A(const char *s) { return atom_intern(s); }
 
