@@ -248,7 +248,8 @@ static ev_status b_unregister(bif_call_ctx *c)
     if (!is_atom(name))
         return bif_badarg(c, 1, "not an atom");
     if (!rt_whereis(c->w, self_node(c), name->u.atom))
-        return bif_badarg(c, 1, "not a registered name");
+        /* sic: erl 25 says "not a pid" here (erl_erts_errors) */
+        return bif_badarg(c, 1, "not a pid");
     rt_unregister(c->w, self_node(c), name->u.atom);
     return bif_return(c, term_atom_s("true"));
 }
