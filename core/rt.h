@@ -264,6 +264,8 @@ void shell_boot(world *w, int node);
 void shell_queue(world *w, int node, const char *src, const char *expect,
                  const char *where);
 void shell_finish(world *w, int node);
+/* The node runs again after a freeze: queued steps start. */
+void shell_resumed(world *w, int node);
 /* The node is gone: drop the evaluation in progress (halt). */
 void shell_node_down(world *w, int node);
 

@@ -675,6 +675,12 @@ static void abandon(world *w, shell *sh, const char *why_cur,
     }
 }
 
+void shell_resumed(world *w, int node_id)
+{
+    /* steps typed while the node was stopped run now, in order */
+    start_next(w, w->nodes[node_id].sh);
+}
+
 void shell_node_down(world *w, int node_id)
 {
     shell *sh = w->nodes[node_id].sh;

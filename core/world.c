@@ -323,6 +323,7 @@ void world_resume(world *w, int node_id)
         if (p && (p->mlen || p->timeout_due))
             rt_wake(w, p);
     }
+    shell_resumed(w, node_id);
 }
 
 void world_restart(world *w, int node_id)

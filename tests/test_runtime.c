@@ -105,3 +105,12 @@ Test(runtime, exceptions_advance_the_prompt_and_renew_the_evaluator)
     cr_assert(strstr(h->transcript, "(alice@sim)3> exit(P, boom).\n** exception exit: boom\n"));
     h_free(h);
 }
+
+Test(runtime, a_frozen_node_catches_up_on_resume)
+{
+    /* regression: steps queued on a frozen node never ran after resume */
+    hrun *h = h_run("tests/cases/frozen_shell.json", 0);
+    cr_assert_eq(h->r.outcome, SCN_PASSED, "expectations: %d, checks: %d",
+                 h->r.failed_expects, h->r.failed_checks);
+    h_free(h);
+}
