@@ -305,6 +305,7 @@ static void fail_pending(world *w, int x, int y)
 {
     peer *p = pr(w, x, y);
     sim_cancel(w->s, p->setup_timer);
+    p->setup_due = false;
     p->st = C_NONE;
     dist__tell_waiters(w, p, false);
     /* DETERMINISM: queued packets fail in the order they were sent. */
@@ -362,11 +363,23 @@ static void on_setup_timeout(sim *s, void *ctx, uint64_t arg)
     p->setup_timer = (sim_timer){0, 0};
     if (p->st == C_PENDING) {
         if (w->nodes[x].state != NODE_UP) {
-            /* frozen: it gives up when it runs again */
-            p->setup_timer = sim_after(w->s, 1, on_setup_timeout, w, arg);
+            p->setup_due = true;  /* frozen: it gives up when it runs again */
             return;
         }
         connect_failed(w, x, y, "setup_timeout");
+    }
+}
+
+void dist__resume_timers(world *w, int x)
+{
+    /* DETERMINISM: in node order */
+    for (int y = 0; y < w->n; y++) {
+        peer *p = pr_find(w, x, y);
+        if (p && p->setup_due) {
+            p->setup_due = false;
+            if (p->st == C_PENDING)
+                connect_failed(w, x, y, "setup_timeout");
+        }
     }
 }
 

@@ -71,6 +71,7 @@ typedef struct peer {
     bool hidden;
     bool ever_up;          /* for dist_auto_connect once */
     sim_timer setup_timer;
+    bool setup_due;        /* the setup timer fired while we were frozen */
     waiter *waiters;       /* told {'$connect', Ref, true|false} */
     uint32_t nwaiters, capwaiters;
     packet **queue;        /* sent before the connection was up */
@@ -158,6 +159,8 @@ void dist__tell_waiters(world *w, peer *p, bool ok);
 void dist__queued_failed(world *w, int x, int y, packet *pk);
 /* Handles a packet that arrived at running node x from y (takes it). */
 void dist__deliver_now(world *w, int x, int y, packet *pk);
+/* x runs again: set-up timers that fell due meanwhile fire now. */
+void dist__resume_timers(world *w, int x);
 
 /* ---- dist_tick.c: failure detection ---- */
 

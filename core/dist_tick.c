@@ -231,6 +231,7 @@ void dist_node_resumed(world *w, int y)
         if (net_is_cut(w->net, x, y))
             arm_watchdog(w, y, x, now);
     }
+    dist__resume_timers(w, y);
     /* What the kernel buffered, in arrival order. */
     uint32_t n = d->nfrozen;
     packet **pks = d->frozen;

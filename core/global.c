@@ -78,6 +78,8 @@ struct glob_node {
     greq *req;
     sim_timer *sync;      /* per peer: the locker's exchange timer */
     bool *sync_sent;      /* per peer: our exchange is under way */
+    bool *sync_due;       /* per peer: the timer fired while we were frozen */
+    bool retry_due;       /* the lock retry fell due while we were frozen */
     bool *expect_down;    /* per peer: a disconnect global asked for */
     uint64_t next_id;
     uint64_t lost_op;     /* our lost_connection reports, counted */
@@ -94,6 +96,7 @@ void glob_init(world *w, int k)
     glob_node *g = xcalloc(1, sizeof *g);
     g->sync = xcalloc((size_t)w->n, sizeof *g->sync);
     g->sync_sent = xcalloc((size_t)w->n, sizeof *g->sync_sent);
+    g->sync_due = xcalloc((size_t)w->n, sizeof *g->sync_due);
     g->expect_down = xcalloc((size_t)w->n, sizeof *g->expect_down);
     w->nodes[k].gn = g;
 }
@@ -117,6 +120,7 @@ void glob_fini(world *w, int k)
     free(g->names);
     free(g->sync);
     free(g->sync_sent);
+    free(g->sync_due);
     free(g->expect_down);
     free(g->lost_seen);
     free(g);
@@ -295,6 +299,10 @@ static void on_sync_timer(sim *s, void *ctx, uint64_t arg)
     world *w = ctx;
     int x = (int)(arg >> 32), y = (int)(uint32_t)arg;
     gn(w, x)->sync[y] = (sim_timer){0, 0};
+    if (w->nodes[x].state == NODE_FROZEN) {
+        gn(w, x)->sync_due[y] = true;  /* a stopped node's timers fire late */
+        return;
+    }
     if (!dist_connected(w, x, y) || w->nodes[x].state != NODE_UP)
         return;
     send_sync(w, x, y);
@@ -466,7 +474,27 @@ static void on_retry(sim *s, void *ctx, uint64_t arg)
     greq *r = gn(w, x)->req;
     if (r) {
         r->retry = (sim_timer){0, 0};
-        start_round(w, x);
+        if (w->nodes[x].state == NODE_FROZEN)
+            gn(w, x)->retry_due = true;
+        else
+            start_round(w, x);
+    }
+}
+
+void glob_node_resumed(world *w, int x)
+{
+    glob_node *g = gn(w, x);
+    /* DETERMINISM: timers that fell due during the freeze, in node order */
+    for (int y = 0; y < w->n; y++)
+        if (g->sync_due[y]) {
+            g->sync_due[y] = false;
+            if (dist_connected(w, x, y))
+                send_sync(w, x, y);
+        }
+    if (g->retry_due) {
+        g->retry_due = false;
+        if (g->req)
+            start_round(w, x);
     }
 }
 
@@ -792,12 +820,14 @@ void glob_node_halted(world *w, int x)
     for (int k = 0; k < w->n; k++) {
         sim_cancel(w->s, g->sync[k]);
         g->sync[k] = (sim_timer){0, 0};
+        g->sync_due[k] = false;
         g->expect_down[k] = false;
     }
     if (g->req)
         sim_cancel(w->s, g->req->retry);
     req_free(g->req);
     g->req = NULL;
+    g->retry_due = false;
     g->n = 0;
     g->locked = false;
 }

@@ -334,6 +334,8 @@ proc *apps_rex(world *w, int node);
 void glob_init(world *w, int node);
 void glob_fini(world *w, int node);
 void glob_node_halted(world *w, int node);
+/* The node runs again: global's timers that fell due meanwhile fire. */
+void glob_node_resumed(world *w, int node);
 void glob_nodeup(world *w, int x, int y, bool hidden);
 void glob_nodedown(world *w, int x, int y, bool hidden);
 /* A process died: its global names go (called by rt_exit). */

@@ -316,6 +316,7 @@ void world_resume(world *w, int node_id)
     nd->state = NODE_UP;
     rt_emit(w, node_id, "resume", NULL, NULL, NULL, NULL, NULL, NULL, nd->name);
     dist_node_resumed(w, node_id);
+    glob_node_resumed(w, node_id);
     /* Processes with mail or a timeout that came meanwhile run again,
      * DETERMINISM: in pid order. */
     for (uint32_t i = 0; i < nd->nprocs; i++) {

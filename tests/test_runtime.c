@@ -114,3 +114,15 @@ Test(runtime, a_frozen_node_catches_up_on_resume)
                  h->r.failed_expects, h->r.failed_checks);
     h_free(h);
 }
+
+Test(runtime, a_frozen_node_s_timers_fire_at_resume)
+{
+    /* regression: a connection set-up timer on a frozen node re-armed
+     * itself every microsecond until the resume */
+    hrun *h = h_run("tests/cases/frozen_timers.json", 0);
+    cr_assert_eq(h->r.outcome, SCN_PASSED, "expectations: %d, checks: %d",
+                 h->r.failed_expects, h->r.failed_checks);
+    cr_assert(h->r.sim_events < 2000, "%llu engine events",
+              (unsigned long long)h->r.sim_events);
+    h_free(h);
+}
