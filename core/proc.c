@@ -51,9 +51,16 @@ proc *rt_find(const world *w, term_pid pid)
 static void run_proc(sim *s, void *ctx, uint64_t arg);
 
 static void schedule(world *w, proc *p);
+static void start_now(world *w, proc *p);
 
 void rt_wake(world *w, proc *p)
 {
+    if (!p->started && w->nodes[p->node].state == NODE_UP) {
+        term_pid pid = p->pid;
+        start_now(w, p);
+        if (rt_find(w, pid) != p)
+            return;
+    }
     schedule(w, p);
     if (p->timeout_due && w->nodes[p->node].state == NODE_UP) {
         p->timeout_due = false;
@@ -77,11 +84,13 @@ static void run_proc(sim *s, void *ctx, uint64_t arg)
     world *w = ctx;
     vnode *nd = &w->nodes[arg >> 32];
     uint32_t num = (uint32_t)arg;
-    if (nd->state != NODE_UP || num >= nd->nprocs || !nd->procs[num])
+    if (num >= nd->nprocs || !nd->procs[num])
         return;
     proc *p = nd->procs[num];
     term_pid pid = p->pid;
     p->scheduled = false;
+    if (nd->state != NODE_UP)
+        return;  /* frozen: rt_wake schedules it again on resume */
     if (!p->started)
         return;  /* start_proc runs the mailbox after init */
     for (uint32_t i = 0; i < p->mlen && p->beh->message;) {
@@ -148,15 +157,8 @@ void rt_set_timeout(world *w, proc *p, int64_t us)
 
 /* The start event: a new process runs its init when first scheduled,
  * as an Erlang process starts after spawn returns. */
-static void start_proc(sim *s, void *ctx, uint64_t arg)
+static void start_now(world *w, proc *p)
 {
-    (void)s;
-    world *w = ctx;
-    vnode *nd = &w->nodes[arg >> 32];
-    uint32_t num = (uint32_t)arg;
-    if (nd->state == NODE_DOWN || num >= nd->nprocs || !nd->procs[num])
-        return;
-    proc *p = nd->procs[num];
     term *args = p->start_args;
     p->start_args = NULL;
     p->started = true;
@@ -165,6 +167,18 @@ static void start_proc(sim *s, void *ctx, uint64_t arg)
     term_unref(args);
     if (rt_find(w, pid) == p && p->mlen)
         schedule(w, p);
+}
+
+static void start_proc(sim *s, void *ctx, uint64_t arg)
+{
+    (void)s;
+    world *w = ctx;
+    vnode *nd = &w->nodes[arg >> 32];
+    uint32_t num = (uint32_t)arg;
+    /* a frozen node starts it when it resumes (rt_wake) */
+    if (nd->state != NODE_UP || num >= nd->nprocs || !nd->procs[num])
+        return;
+    start_now(w, nd->procs[num]);
 }
 
 proc *rt_spawn(world *w, int node_id, const behaviour *b, term *args,

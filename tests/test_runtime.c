@@ -126,3 +126,13 @@ Test(runtime, a_frozen_node_s_timers_fire_at_resume)
               (unsigned long long)h->r.sim_events);
     h_free(h);
 }
+
+Test(runtime, a_process_scheduled_as_its_node_freezes_runs_on_resume)
+{
+    /* regression: a run event that fired while the node was frozen left
+     * the process marked scheduled, and it never ran again */
+    hrun *h = h_run("tests/cases/frozen_mid_step.json", 0);
+    cr_assert_eq(h->r.outcome, SCN_PASSED, "expectations: %d, checks: %d",
+                 h->r.failed_expects, h->r.failed_checks);
+    h_free(h);
+}
