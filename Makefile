@@ -87,6 +87,14 @@ asan: deps
 	  exit $$status
 	ASAN_OPTIONS=detect_leaks=1 sh tests/scenarios.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/regress.sh build/asan/clustersim
+	$(MAKE) --no-print-directory $(BIN) build/chaos_gen
+	sh tests/chaos.sh build/chaos_gen ./$(BIN) build/asan/clustersim 1 $(CHAOS_SEEDS)
+
+# Random scenarios for tests/chaos.sh (make asan runs CHAOS_SEEDS of them).
+CHAOS_SEEDS ?= 200
+build/chaos_gen: tests/chaos/gen.c sim/rng.c
+	@mkdir -p build
+	$(CC) $(CFLAGS) -o $@ $^
 
 # libFuzzer on the scenario loader and on the Erlang-subset evaluator
 # (clang); FUZZ_SECONDS each, corpora seeded from the scenarios.

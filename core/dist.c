@@ -147,7 +147,8 @@ static void fire_noconnection(world *w, int x, int y)
         if (!p)
             continue;
         term_pid me = p->pid;
-        for (uint32_t k = 0; k < p->nmons && rt_find(w, me) == p;) {
+        /* rt_find first: a DOWN or an exit below may end p */
+        for (uint32_t k = 0; rt_find(w, me) && k < p->nmons;) {
             monitor *m = &p->mons[k];
             if (m->other.node != ya) {
                 k++;
@@ -160,7 +161,7 @@ static void fire_noconnection(world *w, int x, int y)
             term_unref(mm.ref);
             term_unref(mm.object);
         }
-        for (uint32_t k = 0; k < p->nlinks && rt_find(w, me) == p;) {
+        for (uint32_t k = 0; rt_find(w, me) && k < p->nlinks;) {
             if (p->links[k].node != ya) {
                 k++;
                 continue;
