@@ -279,11 +279,24 @@ void world_heal_all(world *w)
 }
 
 void world_set_latency(world *w, int from, int to, bool both_ways,
-                       lat_dist latency)
+                       lat_dist latency, bool traced)
 {
     net_set_latency(w->net, from, to, latency);
     if (both_ways)
         net_set_latency(w->net, to, from, latency);
+    if (!traced)
+        return;
+    char text[512];
+    if (latency.kind == LAT_CONSTANT)
+        snprintf(text, sizeof text, "%s %s %s: %lldus", w->nodes[from].name,
+                 both_ways ? "<->" : "->", w->nodes[to].name,
+                 (long long)latency.a);
+    else
+        snprintf(text, sizeof text, "%s %s %s: %s", w->nodes[from].name,
+                 both_ways ? "<->" : "->", w->nodes[to].name,
+                 lat_kind_name(latency.kind));
+    rt_emit(w, from, "latency", w->nodes[to].name, NULL, NULL, NULL, NULL,
+            NULL, text);
 }
 
 void world_halt(world *w, int node_id)

@@ -69,8 +69,10 @@ void world_partition(world *w, const int *group);
 void world_cut(world *w, int from, int to, bool both_ways);
 void world_heal(world *w, int a, int b);
 void world_heal_all(world *w);
+/* Sets a link's latency; `traced` (a timeline step, not the scenario's
+ * links) also records it as a `latency` trace event. */
 void world_set_latency(world *w, int from, int to, bool both_ways,
-                       lat_dist latency);
+                       lat_dist latency, bool traced);
 void world_halt(world *w, int node);
 void world_freeze(world *w, int node);
 void world_resume(world *w, int node);

@@ -57,7 +57,7 @@ static void on_step(sim *s, void *ctx, uint64_t arg)
         break;
     case STEP_LATENCY:
         world_set_latency(w, st->pairs[0][0], st->pairs[0][1], st->both_ways,
-                          st->latency);
+                          st->latency, true);
         break;
     case STEP_HALT: world_halt(w, st->node); break;
     case STEP_FREEZE: world_freeze(w, st->node); break;
@@ -120,7 +120,7 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
     free(cfg);
     for (int i = 0; i < p->nlinks; i++) {
         const scn_link *l = &p->links[i];
-        world_set_latency(w, l->from, l->to, false, l->latency);
+        world_set_latency(w, l->from, l->to, false, l->latency, false);
     }
 
     driver d = {p, w};

@@ -201,3 +201,12 @@ Test(dist, setup_timeout_call_timeout_and_re_register)
     cr_assert(f && f->t == 8 * S);
     h_free(h);
 }
+
+Test(dist, latency_step_is_traced_and_slows_the_link)
+{
+    hrun *h = h_run("tests/cases/latency_step.json", 0);
+    cr_assert_eq(h->r.outcome, SCN_PASSED, "checks: %d", h->r.failed_checks);
+    const hev *l = h_find(h, "latency", "a", "b", NULL, 0);
+    cr_assert(l && l->t == 1 * S);
+    h_free(h);
+}
