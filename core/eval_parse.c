@@ -238,26 +238,35 @@ static bool binop_of(const ev_token *t, binop *b)
     return false;
 }
 
+/* [expr {',' expr}] close: the elements of a call or a tuple, into
+ * out. Returns false (out freed) on a syntax error. */
+static bool parse_until(parser *P, ev_sym close, nvec *out)
+{
+    if (!is_sym(P, close)) {
+        do {
+            ev_node *x = parse_expr(P, 0);
+            if (!x) {
+                free(out->v);
+                return false;
+            }
+            nv_push(out, x);
+        } while (accept(P, S_COMMA));
+    }
+    if (!expect(P, close)) {
+        free(out->v);
+        return false;
+    }
+    return true;
+}
+
 /* '(' [expr {',' expr}] ')' after a function expression. */
 static ev_node *parse_call(parser *P, ev_node *mod, ev_node *fun,
                            int line, int col)
 {
     nvec args = { 0 };
     P->t++;                                  /* '(' */
-    if (!is_sym(P, S_RPAREN)) {
-        do {
-            ev_node *a = parse_expr(P, 0);
-            if (!a) {
-                free(args.v);
-                return NULL;
-            }
-            nv_push(&args, a);
-        } while (accept(P, S_COMMA));
-    }
-    if (!expect(P, S_RPAREN)) {
-        free(args.v);
+    if (!parse_until(P, S_RPAREN, &args))
         return NULL;
-    }
     ev_node *n = ev__node(P->c, N_CALL, line, col, args.n + 2);
     n->kid[0] = mod;
     n->kid[1] = fun;
@@ -561,20 +570,8 @@ static ev_node *parse_max(parser *P)
     case S_LBRACE: {
         P->t++;
         nvec el = { 0 };
-        if (!is_sym(P, S_RBRACE)) {
-            do {
-                ev_node *x = parse_expr(P, 0);
-                if (!x) {
-                    free(el.v);
-                    return NULL;
-                }
-                nv_push(&el, x);
-            } while (accept(P, S_COMMA));
-        }
-        if (!expect(P, S_RBRACE)) {
-            free(el.v);
+        if (!parse_until(P, S_RBRACE, &el))
             return NULL;
-        }
         return nv_node(P, N_TUPLE, t->line, t->col, NULL, &el);
     }
     case S_LBRACK:

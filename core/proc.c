@@ -50,6 +50,23 @@ proc *rt_find(const world *w, term_pid pid)
 
 static void run_proc(sim *s, void *ctx, uint64_t arg);
 
+/* Room for one more message in p's mailbox. */
+static void mbox_reserve(proc *p)
+{
+    if (p->mlen == p->mcap) {
+        p->mcap = p->mcap ? 2 * p->mcap : 8;
+        p->mbox = xrealloc(p->mbox, p->mcap * sizeof *p->mbox);
+    }
+}
+
+/* The process an engine event names ((node << 32) | number), or NULL. */
+static proc *proc_of_arg(const world *w, uint64_t arg)
+{
+    const vnode *nd = &w->nodes[arg >> 32];
+    uint32_t num = (uint32_t)arg;
+    return num < nd->nprocs ? nd->procs[num] : NULL;
+}
+
 static void schedule(world *w, proc *p);
 static void start_now(world *w, proc *p);
 
@@ -83,10 +100,9 @@ static void run_proc(sim *s, void *ctx, uint64_t arg)
     (void)s;
     world *w = ctx;
     vnode *nd = &w->nodes[arg >> 32];
-    uint32_t num = (uint32_t)arg;
-    if (num >= nd->nprocs || !nd->procs[num])
+    proc *p = proc_of_arg(w, arg);
+    if (!p)
         return;
-    proc *p = nd->procs[num];
     term_pid pid = p->pid;
     p->scheduled = false;
     if (nd->state != NODE_UP)
@@ -105,10 +121,7 @@ static void run_proc(sim *s, void *ctx, uint64_t arg)
                 return;
             i = 0;  /* a new receive starts from the oldest message */
         } else {
-            if (p->mlen == p->mcap) {
-                p->mcap = p->mcap ? 2 * p->mcap : 8;
-                p->mbox = xrealloc(p->mbox, p->mcap * sizeof *p->mbox);
-            }
+            mbox_reserve(p);
             memmove(p->mbox + i + 1, p->mbox + i, (p->mlen - i) * sizeof *p->mbox);
             p->mbox[i++] = m;
             p->mlen++;
@@ -118,10 +131,7 @@ static void run_proc(sim *s, void *ctx, uint64_t arg)
 
 void rt_deliver(world *w, proc *p, term *msg)
 {
-    if (p->mlen == p->mcap) {
-        p->mcap = p->mcap ? 2 * p->mcap : 8;
-        p->mbox = xrealloc(p->mbox, p->mcap * sizeof *p->mbox);
-    }
+    mbox_reserve(p);
     p->mbox[p->mlen++] = term_ref(msg);
     schedule(w, p);
 }
@@ -131,10 +141,9 @@ static void on_timeout(sim *s, void *ctx, uint64_t arg)
     (void)s;
     world *w = ctx;
     vnode *nd = &w->nodes[arg >> 32];
-    uint32_t num = (uint32_t)arg;
-    if (num >= nd->nprocs || !nd->procs[num])
+    proc *p = proc_of_arg(w, arg);
+    if (!p)
         return;
-    proc *p = nd->procs[num];
     p->timer = (sim_timer){0, 0};
     if (nd->state == NODE_FROZEN) {
         p->timeout_due = true;  /* a stopped OS process sees it late */
@@ -173,12 +182,10 @@ static void start_proc(sim *s, void *ctx, uint64_t arg)
 {
     (void)s;
     world *w = ctx;
-    vnode *nd = &w->nodes[arg >> 32];
-    uint32_t num = (uint32_t)arg;
+    proc *p = proc_of_arg(w, arg);
     /* a frozen node starts it when it resumes (rt_wake) */
-    if (nd->state != NODE_UP || num >= nd->nprocs || !nd->procs[num])
-        return;
-    start_now(w, nd->procs[num]);
+    if (p && w->nodes[p->node].state == NODE_UP)
+        start_now(w, p);
 }
 
 proc *rt_spawn(world *w, int node_id, const behaviour *b, term *args,
