@@ -58,18 +58,19 @@ test: deps
 	$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit
 	$(BUILD)/unit --jobs 2
 	sh tests/scenarios.sh ./$(BIN)
+	sh tests/must_fail.sh ./$(BIN)
 	$(MAKE) --no-print-directory check-engine
 	$(MAKE) --no-print-directory regress
 	$(MAKE) --no-print-directory render-test
 	$(MAKE) --no-print-directory asan
 
 unit: deps
-	$(MAKE) --no-print-directory $(BUILD)/unit
+	$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit
 	$(BUILD)/unit --jobs 2
 
 # The HTML render end to end: demos drawn, screenshots by headless Chromium
-# (installed with apt-get as root when missing; skipped, saying so, only
-# when it cannot be), the DOM checked. Screenshots: build/render/*.png.
+# (installed with apt-get as root when missing; the target fails, saying
+# why, when it cannot be), the DOM checked. Screenshots: build/render/*.png.
 render-test: deps
 	$(MAKE) --no-print-directory $(BIN)
 	sh tests/render.sh ./$(BIN)
@@ -86,6 +87,7 @@ asan: deps
 	  if grep -q LeakSanitizer build/asan/unit.log; then echo "asan: leaks reported"; exit 1; fi; \
 	  exit $$status
 	ASAN_OPTIONS=detect_leaks=1 sh tests/scenarios.sh build/asan/clustersim
+	ASAN_OPTIONS=detect_leaks=1 sh tests/must_fail.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/regress.sh build/asan/clustersim
 	$(MAKE) --no-print-directory $(BIN) build/chaos_gen
 	sh tests/chaos.sh build/chaos_gen ./$(BIN) build/asan/clustersim 1 $(CHAOS_SEEDS)

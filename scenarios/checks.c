@@ -1,7 +1,10 @@
-/* checks: counts the events each check selects, then judges the counts.
+/* checks: the verdict sink. Counts the events each check selects, then
+ * judges the counts; reports every failed expectation as it happens.
  * A check selects an event when the kind is equal, every field filter is
  * equal to the event's field (absent fields never match) and, with
- * `between`, the time is inside the inclusive window. */
+ * `between`, the time is inside the inclusive window. Failures go to the
+ * report stream as `file:line:col: ...`, the location of the check or of
+ * the step's `expect`, so an editor jumps to it. */
 #include "scenarios/checks.h"
 
 #include <inttypes.h>
@@ -11,16 +14,18 @@
 
 struct scn_checks {
     const scn_plan *p;
+    FILE *report;
     uint64_t *count;
     bool finishing;
 };
 
-scn_checks *scn_checks_new(const scn_plan *p)
+scn_checks *scn_checks_new(const scn_plan *p, FILE *report)
 {
     scn_checks *c = calloc(1, sizeof *c);
     if (!c || !(c->count = calloc((size_t)p->nchecks + 1, sizeof *c->count)))
         abort();
     c->p = p;
+    c->report = report;
     return c;
 }
 
@@ -59,11 +64,30 @@ static bool selects(const scn_check *k, const sim_obs_event *ev)
     return true;
 }
 
+/* A failed `expect` event names its step as "timeline[N]": reports it at
+ * the step's expect text. */
+static void report_expect(const scn_checks *c, const sim_obs_event *ev)
+{
+    int index;
+    if (!c->report || !ev->name || sscanf(ev->name, "timeline[%d]", &index) != 1)
+        return;
+    for (int i = 0; i < c->p->nsteps; i++) {
+        const scn_step *st = &c->p->steps[i];
+        if (st->index == index) {
+            fprintf(c->report, "%s:%d:%d: expectation failed: %s\n", c->p->file,
+                    st->expect_line, st->expect_col, ev->text);
+            return;
+        }
+    }
+}
+
 static void checks_emit(void *ctx, const sim_obs_event *ev)
 {
     scn_checks *c = ctx;
     if (c->finishing)
         return;
+    if (!strcmp(ev->kind, "expect") && ev->reason && !strcmp(ev->reason, "fail"))
+        report_expect(c, ev);
     for (int i = 0; i < c->p->nchecks; i++)
         if (selects(&c->p->checks[i], ev))
             c->count[i]++;
@@ -90,8 +114,9 @@ static void describe(char *buf, size_t n, const scn_check *k)
     }
 }
 
-int scn_checks_finish(scn_checks *c, sim *s, FILE *report)
+int scn_checks_finish(scn_checks *c, sim *s)
 {
+    FILE *report = c->report;
     int failed = 0;
     c->finishing = true;
     for (int i = 0; i < c->p->nchecks; i++) {

@@ -100,7 +100,7 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
     sim *s = sim_new();
     trace_tee *tee = trace_tee_new();
     trace_text *hash = trace_text_new(NULL);
-    scn_checks *checks = scn_checks_new(p);
+    scn_checks *checks = scn_checks_new(p, o->report);
     trace_transcript *tr = o->transcript ? trace_transcript_new(o->transcript) : NULL;
     trace_tee_add(tee, trace_text_observer(hash));
     trace_tee_add(tee, scn_checks_observer(checks));
@@ -136,7 +136,7 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
     } else {
         world_finish(w);
         r->failed_expects = world_failures(w);
-        r->failed_checks = scn_checks_finish(checks, s, o->report);
+        r->failed_checks = scn_checks_finish(checks, s);
         r->outcome = r->failed_expects || r->failed_checks ? SCN_FAILED : SCN_PASSED;
     }
     r->hash = trace_text_hash(hash);

@@ -6,7 +6,7 @@
 # DOM Chromium built (lanes, arrows, marks, filters, the page's script
 # ran). Screenshots stay in build/render/NAME.png as CI artifacts.
 # Chromium (Debian's `chromium`) is installed with apt-get when missing;
-# the test skips, saying why, only when it cannot be installed.
+# when it cannot be, the test fails, saying why.
 # usage: tests/render.sh [BIN]
 bin=${1:-./bin/clustersim}
 out=build/render
@@ -24,10 +24,11 @@ if [ -z "$browser" ]; then
         browser=$(command -v chromium || command -v chromium-browser)
     fi
     if [ -z "$browser" ]; then
-        echo "render-test: SKIPPED: chromium is not installed and cannot be"
+        # Never a silent pass: without a browser nothing here was checked.
+        echo "render-test: FAILED: chromium is not installed and cannot be"
         echo "  (needs root and apt-get: apt-get install -y chromium)"
         [ -s "$out/apt.log" ] && tail -3 "$out/apt.log"
-        exit 0
+        exit 1
     fi
 fi
 

@@ -10,8 +10,10 @@ fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for f in $(find scenarios -name '*.json' | sort); do
-    if ! "$bin" run "$f" --quiet >"$tmp/a" 2>"$tmp/err"; then
-        echo "FAIL $f (exit $?)"
+    "$bin" run "$f" --quiet >"$tmp/a" 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" -ne 0 ]; then
+        echo "FAIL $f (exit $rc)"
         sed 's/^/    /' "$tmp/err" | head -20
         fail=$((fail + 1))
         continue
@@ -27,4 +29,4 @@ for f in $(find scenarios -name '*.json' | sort); do
     pass=$((pass + 1))
 done
 echo "scenarios: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+[ "$pass" -gt 0 ] && [ "$fail" -eq 0 ]

@@ -138,3 +138,89 @@ Test(diff, database_runs_and_text_files_compare)
     free(b.text);
     h_rmtree(dir);
 }
+
+/* ---- whole lines ---- */
+
+/* A long canonical line: every field, the given term, text and reason,
+ * padded so the first 200 bytes are the same in every variant. */
+static void long_line(char *buf, size_t n, const char *term, const char *text,
+                      const char *reason)
+{
+    snprintf(buf, n, "12.345678 alice@sim deliver peer=bob@sim to=<0.88.0> "
+             "term={state,[{key,\"%0200d\"},%s]} reason=%s text=\"%s\"",
+             0, term, reason, text);
+}
+
+/* Writes a trace of three events whose middle one is `mid`, and returns
+ * what trace_diff says of it against the same trace with `base`. */
+static void differs_at_event_2(const char *dir, const char *base,
+                               const char *mid)
+{
+    char a[128], b[128], ta[2048], tb[2048], err[512];
+    snprintf(a, sizeof a, "%s/a.trace", dir);
+    snprintf(b, sizeof b, "%s/b.trace", dir);
+    snprintf(ta, sizeof ta, "1.000000 a@sim boot\n%s\n3.000000 a@sim halt\n", base);
+    snprintf(tb, sizeof tb, "1.000000 a@sim boot\n%s\n3.000000 a@sim halt\n", mid);
+    h_write_file(a, ta);
+    h_write_file(b, tb);
+    char *out;
+    cr_assert_eq(diff_to_string(a, a, &out, err, sizeof err), 0, "%s", out);
+    free(out);
+    cr_assert_eq(diff_to_string(a, b, &out, err, sizeof err), 1,
+                 "equal?\n%s\n%s", base, mid);
+    cr_assert(strstr(out, "first difference at event 2\n"), "%s", out);
+    char want[2200];
+    snprintf(want, sizeof want, "-      2| %s\n", base);
+    cr_assert(strstr(out, want), "%s", out);
+    snprintf(want, sizeof want, "+      2| %s\n", mid);
+    cr_assert(strstr(out, want), "%s", out);
+    free(out);
+}
+
+Test(diff, sees_a_change_anywhere_in_a_long_line)
+{
+    char dir[64], base[1024], mid[1024];
+    h_tmpdir(dir);
+    long_line(base, sizeof base, "{v,1}", "hello", "normal");
+    cr_assert_gt(strlen(base), 300);
+    /* a change in term=, reason= and text=, all after byte 200 */
+    long_line(mid, sizeof mid, "{v,2}", "hello", "normal");
+    size_t same = 0;
+    while (base[same] == mid[same])
+        same++;
+    cr_assert_gt(same, 200, "the lines differ at byte %zu", same);
+    differs_at_event_2(dir, base, mid);
+    long_line(mid, sizeof mid, "{v,1}", "hello", "killed");
+    differs_at_event_2(dir, base, mid);
+    long_line(mid, sizeof mid, "{v,1}", "hellO", "normal");
+    differs_at_event_2(dir, base, mid);
+    /* one more byte at the very end; one byte fewer */
+    snprintf(mid, sizeof mid, "%s!", base);
+    differs_at_event_2(dir, base, mid);
+    snprintf(mid, sizeof mid, "%.*s", (int)strlen(base) - 1, base);
+    differs_at_event_2(dir, base, mid);
+    h_rmtree(dir);
+}
+
+Test(diff, one_event_missing_at_the_end)
+{
+    char dir[64], a[128], b[128], err[512];
+    h_tmpdir(dir);
+    snprintf(a, sizeof a, "%s/a.trace", dir);
+    snprintf(b, sizeof b, "%s/b.trace", dir);
+    h_write_file(a, "1.000000 a@sim e1\n2.000000 a@sim e2\n3.000000 a@sim e3\n");
+    h_write_file(b, "1.000000 a@sim e1\n2.000000 a@sim e2\n");
+    char *out;
+    cr_assert_eq(diff_to_string(a, b, &out, err, sizeof err), 1, "%s", out);
+    cr_assert(strstr(out, "first difference at event 3\n"), "%s", out);
+    cr_assert(strstr(out, "-      3| 3.000000 a@sim e3\n"
+                          "-      4| (end of trace: 3 events)\n"
+                          "+      3| (end of trace: 2 events)\n"), "%s", out);
+    free(out);
+    /* the other way round, too */
+    cr_assert_eq(diff_to_string(b, a, &out, err, sizeof err), 1, "%s", out);
+    cr_assert(strstr(out, "-      3| (end of trace: 2 events)\n"
+                          "+      3| 3.000000 a@sim e3\n"), "%s", out);
+    free(out);
+    h_rmtree(dir);
+}

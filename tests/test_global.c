@@ -71,11 +71,21 @@ static void check_clash(const char *path, const char *method, bool kept,
     cr_assert_eq(h->r.outcome, SCN_PASSED, "%s", path);
     cr_assert_eq(h_count(h, "global_conflict", NULL, NULL, method), 1);
     const hev *c = h_find(h, "global_conflict", NULL, NULL, method, 0);
-    /* the pid on the node whose name sorts lower (alice) survives */
+    /* Resolved on alice, the node whose name sorts lower: the survivor is
+     * the pid alice registered, the loser the one bob registered (seen
+     * from alice, a remote pid with the same serial). */
+    const hev *ra = h_find(h, "global_register", "alice", NULL, NULL, 0);
+    const hev *rb = h_find(h, "global_register", "bob", NULL, NULL, 0);
+    cr_assert(ra && rb && ra->pid && rb->pid);
+    cr_assert_str_eq(c->node, "alice@sim");
     if (kept)
-        cr_assert(c->pid != NULL);
+        cr_assert(c->pid && !strcmp(c->pid, ra->pid), "survivor %s, alice's %s",
+                  c->pid ? c->pid : "none", ra->pid);
     else
         cr_assert_null(c->pid);
+    cr_assert(c->to && !strcmp(strchr(c->to, '.'), strchr(rb->pid, '.')) &&
+              strcmp(c->to, rb->pid), "loser %s, bob's %s", c->to ? c->to : "none",
+              rb->pid);
     /* resolved ~200 ms after the reconnection at 20 s */
     cr_assert(c->t >= 20200000 && c->t <= 20300000);
     size_t kills = 0;
@@ -96,30 +106,49 @@ Test(global, resolve_random_exit_name)
     check_clash("scenarios/global/clash_random_exit_name.json", "random_exit_name", true, true);
 }
 
-Test(global, resolve_random_notify_name)
+/* Messages {global_name_conflict, srv ...} delivered to `pid` on `node`. */
+static size_t told(const hrun *h, const char *node, const char *pid,
+                   const char *prefix)
 {
-    check_clash("scenarios/global/clash_random_notify_name.json", "random_notify_name", true, false);
-    hrun *h = h_run("scenarios/global/clash_random_notify_name.json", 0);
-    /* the loser (bob's pid) is told, not killed */
-    const hev *d = NULL;
+    size_t n = 0;
     for (size_t i = 0; i < h->n; i++)
         if (!strcmp(h->ev[i].kind, "deliver") && h->ev[i].term &&
-            !strcmp(h->ev[i].term, "{global_name_conflict,srv}"))
-            d = &h->ev[i];
-    cr_assert(d);
+            !strncmp(h->ev[i].term, prefix, strlen(prefix)) &&
+            (!node || !strcmp(h->ev[i].node, node)) &&
+            (!pid || (h->ev[i].to && !strcmp(h->ev[i].to, pid))))
+            n++;
+    return n;
+}
+
+static const char *registered(const hrun *h, const char *node)
+{
+    const hev *r = h_find(h, "global_register", node, NULL, NULL, 0);
+    cr_assert(r && r->pid, "%s registered nothing", node);
+    return r->pid;
+}
+
+Test(global, resolve_random_notify_name)
+{
+    const char *path = "scenarios/global/clash_random_notify_name.json";
+    check_clash(path, "random_notify_name", true, false);
+    hrun *h = h_run(path, 0);
+    /* the loser (bob's pid) is told once, not killed; alice's is not told */
+    const char *msg = "{global_name_conflict,srv}";
+    cr_assert_eq(told(h, "bob@sim", registered(h, "bob"), msg), 1);
+    cr_assert_eq(told(h, NULL, NULL, msg), 1);
     h_free(h);
 }
 
 Test(global, resolve_notify_all_name)
 {
-    check_clash("scenarios/global/clash_notify_all_name.json", "notify_all_name", false, false);
-    hrun *h = h_run("scenarios/global/clash_notify_all_name.json", 0);
-    size_t told = 0;
-    for (size_t i = 0; i < h->n; i++)
-        if (h->ev[i].term && strstr(h->ev[i].term, "{global_name_conflict,srv,") &&
-            (!strcmp(h->ev[i].kind, "deliver") || !strcmp(h->ev[i].kind, "send")))
-            told++;
-    cr_assert(told >= 2, "both pids are told");
+    const char *path = "scenarios/global/clash_notify_all_name.json";
+    check_clash(path, "notify_all_name", false, false);
+    hrun *h = h_run(path, 0);
+    /* both pids are told, each once, with the other's pid */
+    const char *msg = "{global_name_conflict,srv,<";
+    cr_assert_eq(told(h, "alice@sim", registered(h, "alice"), msg), 1);
+    cr_assert_eq(told(h, "bob@sim", registered(h, "bob"), msg), 1);
+    cr_assert_eq(told(h, NULL, NULL, msg), 2);
     cr_assert_eq(h_count(h, "global_unregister", "alice", NULL, "conflict"), 1);
     cr_assert_eq(h_count(h, "global_unregister", "bob", NULL, "conflict"), 1);
     h_free(h);

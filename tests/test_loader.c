@@ -105,8 +105,8 @@ Test(loader, every_err_file_has_its_scenario)
 {
     glob_t g;
     struct stat sb;
-    if (glob("tests/bad/*.err", 0, NULL, &g) != 0)
-        return;
+    cr_assert_eq(glob("tests/bad/*.err", 0, NULL, &g), 0,
+                 "no tests/bad/*.err: run from the repository root");
     for (size_t i = 0; i < g.gl_pathc; i++) {
         char json[4096];
         snprintf(json, sizeof json, "%.*s.json",
