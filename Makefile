@@ -19,7 +19,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o)
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
 BIN     ?= bin/clustersim
 
-.PHONY: all deps demo test unit regress golden regress-builds bench asan clean check-engine render-test fuzz
+.PHONY: all deps demo test unit regress golden regress-builds bench asan clean check-engine render-test fuzz mutants
 
 all: deps $(BIN)
 
@@ -129,6 +129,15 @@ $(BUILD)/bench_engine: bench/engine.c $(LIBOBJ)
 $(BUILD)/bench_store: bench/store.c $(LIBOBJ)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS)
+
+# The suite's own test (tests/mutants.sh): every deliberate bug listed in
+# tests/mutants/list, applied to a scratch copy under build/mutants/, must
+# make one of its tests fail. MUTANTS_JOBS at a time; MUTANTS=NAME... runs
+# only those.
+MUTANTS_JOBS ?= 2
+mutants: deps
+	$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit
+	bash tests/mutants.sh -j $(MUTANTS_JOBS) $(MUTANTS)
 
 # Golden traces (traces/README.md): `regress` replays every scenario and
 # compares its canonical trace with traces/golden/NAME.trace, printing the

@@ -121,8 +121,14 @@ for f in $(find scenarios -name '*.json' | sort); do
     "$bin" trace diff "$golden" "$out" >"$tmp/diff" 2>&1
     rc=$?
     # `trace diff` shows where; the verdict does not rest on it alone: the
-    # golden's events must also be the run's bytes (cmp).
-    if [ $rc -eq 0 ] && ! grep -v '^#' "$golden" | cmp -s - "$out"; then
+    # run's hash must be the one the golden recorded, and the golden's
+    # events the run's bytes (cmp).
+    want_hash=$(sed -n 's/^# trace hash: \([0-9a-f]*\).*/\1/p' "$golden")
+    got_hash=$(sed -n 's/^trace hash: //p' "$tmp/out")
+    if [ $rc -eq 0 ] && [ "$want_hash" != "$got_hash" ]; then
+        echo "FAIL $f (seed $seed): trace hash $got_hash, golden says $want_hash"
+        fail=$((fail + 1))
+    elif [ $rc -eq 0 ] && ! grep -v '^#' "$golden" | cmp -s - "$out"; then
         echo "FAIL $f (seed $seed): trace diff says equal, but the bytes differ from $golden"
         grep -v '^#' "$golden" | cmp - "$out" 2>&1 | sed 's/^/    /'
         fail=$((fail + 1))
