@@ -174,3 +174,32 @@ void h_store_scenario(const char *db, const char *path, uint64_t max_events,
     trace_store_close(s);
     scn_plan_free(p);
 }
+
+char *h_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        size_t k = fread(buf + n, 1, cap - n - 1, f);
+        n += k;
+        if (k == 0)
+            break;
+        if (n + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len != NULL)
+        *len = n;
+    return buf;
+}
+
+char *h_read(const char *path)
+{
+    char *s = h_slurp(path, NULL);
+    cr_assert_not_null(s, "cannot read %s", path);
+    return s;
+}

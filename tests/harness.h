@@ -39,6 +39,11 @@ const hev *h_find(const hrun *h, const char *kind, const char *node,
 void h_tmpdir(char dir[64]);
 void h_rmtree(const char *dir);
 void h_write_file(const char *path, const char *text);
+/* The whole of a file, NUL-terminated, its length in *len (may be NULL);
+ * NULL when it cannot be opened. h_read asserts that it can. The caller
+ * frees either. */
+char *h_slurp(const char *path, size_t *len);
+char *h_read(const char *path);
 
 /* A scenario run kept in a trace store, and its canonical text trace. */
 typedef struct h_stored {

@@ -15,33 +15,12 @@
 
 #include "scenarios/loader.h"
 #include "scenarios/plan.h"
+#include "tests/harness.h"
 
 #define SEC 1000000LL
 #define MS 1000LL
 
 /* The whole file, NUL-terminated, or NULL. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        size_t k = fread(buf + n, 1, cap - n - 1, f);
-        n += k;
-        if (k == 0)
-            break;
-        if (n + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len != NULL)
-        *len = n;
-    return buf;
-}
-
 static scn_plan *load_good(const char *path)
 {
     scn_plan *p = NULL;
@@ -82,7 +61,7 @@ Test(loader, every_bad_file_fails_with_its_message)
         char errpath[4096];
         snprintf(errpath, sizeof errpath, "%.*s.err",
                  (int)(strlen(path) - 5), path);
-        char *want = slurp(errpath, NULL);
+        char *want = h_slurp(errpath, NULL);
         cr_expect_not_null(want, "%s has no %s", path, errpath);
         if (want == NULL)
             continue;

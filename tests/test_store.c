@@ -808,21 +808,6 @@ static int sh(const char *fmt, const char *a, const char *b, const char *c)
     return WEXITSTATUS(st);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s", path);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    int ch;
-    while ((ch = fgetc(f)) != EOF)
-        fputc(ch, m);
-    fclose(m);
-    fclose(f);
-    return buf;
-}
-
 Test(cli, run_trace_show_and_limits)
 {
     /* never skipped: `make unit` and `make test` build the binary first */
@@ -838,7 +823,7 @@ Test(cli, run_trace_show_and_limits)
     cr_assert_eq(sh("%s run scenarios/book/mesh.json --quiet --text %s "
                     "--trace %s >/dev/null", txt, db, ""), 0);
     cr_assert_eq(sh("%s trace show %s >%s", db, o, ""), 0);
-    char *want = slurp(txt), *got = slurp(o);
+    char *want = h_read(txt), *got = h_read(o);
     cr_assert_str_eq(got, want);
     free(got);
     free(want);
@@ -846,7 +831,7 @@ Test(cli, run_trace_show_and_limits)
     /* a run stopped by --max-events: exit 3, kept, marked incomplete */
     cr_assert_eq(sh("%s run scenarios/book/echo.json --quiet --max-events 10 "
                     "--trace %s >%s 2>&1", db, o, ""), 3);
-    got = slurp(o);
+    got = h_read(o);
     cr_assert(strstr(got, "#2 is marked incomplete"), "%s", got);
     free(got);
     trace_run_info info;
@@ -856,7 +841,7 @@ Test(cli, run_trace_show_and_limits)
     cr_assert_not(info.complete);
     cr_assert_str_eq(info.outcome, "limit");
     cr_assert_eq(sh("%s trace show %s --run 2 >/dev/null 2>%s", db, o, ""), 0);
-    got = slurp(o);
+    got = h_read(o);
     cr_assert(strstr(got, "warning") && strstr(got, "incomplete (limit)"),
               "%s", got);
     free(got);
@@ -872,13 +857,13 @@ Test(cli, run_trace_show_and_limits)
     /* bad paths: exit 2, the path and the reason on stderr */
     cr_assert_eq(sh("%s run scenarios/book/echo.json --quiet --trace "
                     "%s/no/dir/x.db >/dev/null 2>%s", dir, o, ""), 2);
-    got = slurp(o);
+    got = h_read(o);
     cr_assert(strstr(got, "/no/dir/x.db") && strstr(got, "does not exist"),
               "%s", got);
     free(got);
     cr_assert_eq(sh("%s run scenarios/book/echo.json --quiet --trace %s "
                     ">/dev/null 2>%s", txt, o, ""), 2);
-    got = slurp(o);
+    got = h_read(o);
     cr_assert(strstr(got, txt) && strstr(got, "not a trace database"), "%s",
               got);
     free(got);

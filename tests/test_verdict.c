@@ -11,21 +11,7 @@
 #include <sys/stat.h>
 #include "scenarios/loader.h"
 #include "scenarios/run.h"
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot read %s", path);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    int ch;
-    while ((ch = fgetc(f)) != EOF)
-        fputc(ch, m);
-    fclose(m);
-    fclose(f);
-    return buf;
-}
+#include "tests/harness.h"
 
 static int count_lines(const char *s, const char *needle)
 {
@@ -40,7 +26,7 @@ static void judge(const char *path)
 {
     char wpath[4096];
     snprintf(wpath, sizeof wpath, "%.*s.want", (int)(strlen(path) - 5), path);
-    char *want = slurp(wpath);
+    char *want = h_read(wpath);
     int code = -1, n = 0;
     unsigned long long max_events = 0;
     cr_assert_geq(sscanf(want, "exit %d%n", &code, &n), 1, "%s: first line", wpath);
