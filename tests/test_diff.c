@@ -179,7 +179,7 @@ static void differs_at_event_2(const char *dir, const char *base,
 
 Test(diff, sees_a_change_anywhere_in_a_long_line)
 {
-    char dir[64], base[1024], mid[1024];
+    char dir[64], base[1024], mid[1040];
     h_tmpdir(dir);
     long_line(base, sizeof base, "{v,1}", "hello", "normal");
     cr_assert_gt(strlen(base), 300);
