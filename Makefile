@@ -13,7 +13,7 @@ CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -ffp-contract=off -
            -I. $(EXTRA_CFLAGS)
 export LC_ALL := C
 
-LIBSRC  := $(sort $(wildcard sim/*.c core/*.c net_model/*.c scenarios/*.c traces/*.c))
+LIBSRC  := $(sort $(wildcard sim/*.c core/*/*.c net_model/*.c scenarios/*.c traces/*.c))
 TESTSRC := $(sort $(wildcard tests/*.c))
 LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o)
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
@@ -101,7 +101,7 @@ build/chaos_gen: tests/chaos/gen.c sim/rng.c
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
              -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
-EVAL_SRC = core/xalloc.c $(wildcard core/eval_*.c) core/term.c core/term_print.c core/term_pretty.c
+EVAL_SRC = $(wildcard core/term/*.c core/erl/*.c)
 fuzz: deps
 	@command -v clang >/dev/null 2>&1 || { echo "fuzz needs clang: apt-get install -y clang"; exit 1; }
 	@mkdir -p build/fuzz/loader build/fuzz/eval
@@ -160,7 +160,7 @@ regress-builds: deps
 # sim/ core/ net_model/ must not call the clock, libc randomness or stdio
 # (xalloc's one out-of-memory line on the way to abort() is the exception).
 check-engine: $(LIBOBJ)
-	@bad=$$(nm -u $(filter-out $(BUILD)/core/xalloc.o,$(filter $(BUILD)/sim/% $(BUILD)/core/% $(BUILD)/net_model/%,$(LIBOBJ))) \
+	@bad=$$(nm -u $(filter-out $(BUILD)/core/term/xalloc.o,$(filter $(BUILD)/sim/% $(BUILD)/core/% $(BUILD)/net_model/%,$(LIBOBJ))) \
 	  | grep -E ' (time|clock_gettime|gettimeofday|rand|srand|random|printf|fprintf|puts|fopen|getenv|getpid)$$' | sort -u); \
 	  if [ -n "$$bad" ]; then echo "check-engine: forbidden calls:"; echo "$$bad"; exit 1; fi; \
 	  echo "check-engine: ok"

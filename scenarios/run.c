@@ -8,7 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/world.h"
+#include "core/rt/world.h"
 #include "scenarios/checks.h"
 #include "sim/sim.h"
 #include "traces/trace.h"

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/eval.h"
+#include "core/erl/eval.h"
 
 /* ---- a fake host ---- */
 

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/term.h"
+#include "core/term/term.h"
 
 /* ---- a reader for the Erlang expressions in the tables ---- */
 

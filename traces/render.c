@@ -33,7 +33,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/xalloc.h"
+#include "core/term/xalloc.h"
 #include "traces/render_int.h"
 #include "traces/trace.h"
 

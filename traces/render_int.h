@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "core/xalloc.h"
+#include "core/term/xalloc.h"
 #include "traces/render.h"
 
 /* Makes room for one more element in the growing array a of n of cap. */
