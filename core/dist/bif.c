@@ -1,19 +1,19 @@
-/* dist_bif: the distribution BIFs a shell can call: net_adm:ping/1,
- * net_kernel:connect_node/1, allow/1, monitor_nodes/1,2,
- * erlang:disconnect_node/1, get_cookie/0, set_cookie/1,2, rpc:call/4,5,
- * gen_server:call/2,3, gen_server:cast/2, and remote spawn.
+/* bif: the distribution BIFs a shell can call, registered as the rows of
+ * dist__bifs: net_adm:ping/1, net_kernel:connect_node/1, allow/1,
+ * monitor_nodes/1,2, erlang:nodes/0,1, disconnect_node/1, get_cookie/0,
+ * set_cookie/1,2 and rpc:call/4,5 with rex, rpc's server; and remote
+ * spawn, rt's rt_remote spawn (dist__spawn).
  *
  * Those that wait for another node block the shell (shell_wait) until a
  * reply message arrives; the replies are runtime messages tagged
  * '$pong', '$connect', '$spawn_reply', '$rpc_reply' or '$dist_failed'
  * with the request's reference, and are never visible to user code
  * (nothing else matches the fresh reference). */
-#include "core/rt/rt.h"
+#include "core/dist/dist_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/term/xalloc.h"
 
 static atom_t A(const char *s) { return atom_intern(s); }
 static int me(const bif_call_ctx *c) { return c->self->node; }
@@ -28,32 +28,24 @@ static bool is_tagged(const term *m, const char *tag, const term *ref)
 /* A reply wait: the reference, and what to make of the answers. */
 typedef struct rwait {
     term *ref;
-    term *args;       /* gen_server:call's Args, for exit reasons */
-    atom_t node;
-    int kind;         /* one of the W_* below */
-    term *extra;      /* spawn: [M, F, Args] text pieces; call: target */
-    atom_t opt;
-    world *w;
+    atom_t node;      /* spawn: the target node */
+    term *extra;      /* spawn: {M, F, Args} */
+    atom_t opt;       /* spawn: 0, link or monitor */
     term_pid self;
 } rwait;
-
-enum { W_PING, W_CONNECT, W_RPC, W_SPAWN, W_CALL };
 
 static void rwait_free(void *d)
 {
     rwait *r = d;
     term_unref(r->ref);
-    term_unref(r->args);
     term_unref(r->extra);
     free(r);
 }
 
-static rwait *rwait_new(bif_call_ctx *c, int kind, term *ref)
+static rwait *rwait_new(bif_call_ctx *c, term *ref)
 {
     rwait *r = xcalloc(1, sizeof *r);
     r->ref = ref;
-    r->kind = kind;
-    r->w = c->w;
     r->self = c->self->pid;
     return r;
 }
@@ -102,9 +94,9 @@ static ev_status b_ping(bif_call_ctx *c)
         return bif_return(c, term_atom_s("pang"));
     term *ref = rt_make_ref(c->w, x);
     term *none = term_nil();
-    dist_request(c->w, x, y, DIST_REQ_PING, c->self->pid, ref, none, 0, false);
+    dist__request(c->w, x, y, DIST_REQ_PING, c->self->pid, ref, none, false);
     term_unref(none);
-    return wait_for(c, rwait_new(c, W_PING, ref), ping_match, -1, NULL);
+    return wait_for(c, rwait_new(c, ref), ping_match, -1, NULL);
 }
 
 static bool connect_match(world *w, void *d, const term *m, term **res,
@@ -129,8 +121,8 @@ static ev_status b_connect_node(bif_call_ctx *c)
     if (y < 0)
         return bif_return(c, term_atom_s("false"));
     term *ref = rt_make_ref(c->w, x);
-    dist_wait_connect(c->w, x, y, c->self->pid, ref, true);
-    return wait_for(c, rwait_new(c, W_CONNECT, ref), connect_match, -1, NULL);
+    dist__wait_connect(c->w, x, y, c->self->pid, ref, true);
+    return wait_for(c, rwait_new(c, ref), connect_match, -1, NULL);
 }
 
 static ev_status b_disconnect_node(bif_call_ctx *c)
@@ -160,9 +152,69 @@ static ev_status b_allow(bif_call_ctx *c)
         }
         ks[n++] = rt_node_index(c->w, l->u.cons.head->u.atom);
     }
-    dist_set_allow(c->w, me(c), ks, n);
+    dist__set_allow(c->w, me(c), ks, n);
     free(ks);
     return bif_return(c, term_atom_s("ok"));
+}
+
+/* ---- nodes/0,1, monitor_nodes, allow, cookies ---- */
+
+static bool is_atom(const term *t) { return t->tag == T_ATOM; }
+
+static ev_status b_nodes0(bif_call_ctx *c)
+{
+    return bif_return(c, dist__nodes(c->w, me(c), "visible"));
+}
+
+static ev_status b_nodes1(bif_call_ctx *c)
+{
+    const term *a = c->args[0];
+    const char *which[] = {"visible", "hidden", "connected", "this", "known"};
+    term *acc = NULL;
+    /* nodes(Arg) takes an atom or a list of them (erlang:nodes/1). */
+    const term *l = a;
+    if (is_atom(a))
+        l = NULL;
+    else if (!term_is_proper_list(a))
+        return bif_badarg(c, 1, "not a valid node type");
+    for (const term *it = l ? l : a;; it = it->u.cons.tail) {
+        const term *k = l ? (it->tag == T_CONS ? it->u.cons.head : NULL) : a;
+        if (!k)
+            break;
+        int found = -1;
+        for (int i = 0; i < 5; i++)
+            if (is_atom(k) && !strcmp(atom_text(k->u.atom), which[i]))
+                found = i;
+        if (found < 0) {
+            term_unref(acc);
+            return bif_badarg(c, 1, "not a valid node type");
+        }
+        term *part = dist__nodes(c->w, me(c), which[found]);
+        if (!acc) {
+            acc = part;
+        } else {
+            /* append part's new members to acc, keeping order */
+            size_t n = term_list_length(acc) + term_list_length(part);
+            term **el = xcalloc(n + 1, sizeof *el);
+            size_t k2 = 0;
+            for (term *x = acc; x->tag == T_CONS; x = x->u.cons.tail)
+                el[k2++] = term_ref(x->u.cons.head);
+            for (term *x = part; x->tag == T_CONS; x = x->u.cons.tail) {
+                bool dup = false;
+                for (size_t j = 0; j < k2; j++)
+                    dup |= term_equal(el[j], x->u.cons.head);
+                if (!dup)
+                    el[k2++] = term_ref(x->u.cons.head);
+            }
+            term_unref(acc);
+            term_unref(part);
+            acc = term_list((uint32_t)k2, el, NULL);
+            free(el);
+        }
+        if (!l)
+            break;
+    }
+    return bif_return(c, acc ? acc : term_nil());
 }
 
 /* net_kernel:monitor_nodes(Flag[, Options]) (otp_facts.md 13). */
@@ -212,8 +264,8 @@ static ev_status b_monitor_nodes(bif_call_ctx *c)
                               term_tuplev(2, term_atom_s("unknown_options"), unknown)));
         term_unref(unknown);
     }
-    if (dist_monitor_nodes(c->w, me(c), c->self->pid, on, reason, type,
-                           type_given) < 0)
+    if (dist__monitor_nodes(c->w, me(c), c->self->pid, on, reason, type,
+                            type_given) < 0)
         return bif_return(c, term_atom_s("error"));
     return bif_return(c, term_atom_s("ok"));
 }
@@ -233,11 +285,29 @@ static ev_status b_set_cookie(bif_call_ctx *c)
         return bif_badarg(c, (int)c->argc, "not an atom");
     int x = me(c), y = n ? rt_node_index(c->w, n->u.atom) : x;
     if (y >= 0)
-        dist_set_cookie(c->w, x, y, atom_text(k->u.atom));
+        dist__set_cookie(c->w, x, y, atom_text(k->u.atom));
     return bif_return(c, term_atom_s("true"));
 }
 
-/* ---- rpc:call/4,5 ---- */
+/* ---- rex, rpc:call/4,5 ---- */
+
+/* rex: rpc's server (registered as rex, as in OTP); rpc:call runs the
+ * requested BIF with rex as the calling process. */
+static const behaviour rex_behaviour = {"rpc", "rex", 0, NULL, NULL, NULL, NULL};
+
+proc *dist_rex(world *w, int node)
+{
+    return rt_whereis(w, node, A("rex"));
+}
+
+void dist__rpc_booted(world *w, int node)
+{
+    term *args = term_nil();
+    term_pid pid;
+    proc *rex = rt_spawn(w, node, &rex_behaviour, args, node, &pid);
+    term_unref(args);
+    rt_register(w, rex, A("rex"));
+}
 
 static bool rpc_match(world *w, void *d, const term *m, term **res,
                       ev_exception *x, bool *raised)
@@ -294,15 +364,15 @@ static void rpc_done(world *w, void *ctx, term *value, const ev_exception *x)
             term_unref(m);
         }
     } else {
-        dist_rpc_reply(w, r->y, r->x, r->caller, r->ref, result);
+        dist__rpc_reply(w, r->y, r->x, r->caller, r->ref, result);
     }
     term_unref(result);
     term_unref(r->ref);
     free(r);
 }
 
-void dist_rpc_arrived(world *w, int y, int x, term_pid caller, term *ref,
-                      term *mfa)
+void dist__rpc_arrived(world *w, int y, int x, term_pid caller, term *ref,
+                       term *mfa)
 {
     term *m = mfa->u.tuple.el[0], *f = mfa->u.tuple.el[1], *a = mfa->u.tuple.el[2];
     rpc_ctx *r = xcalloc(1, sizeof *r);
@@ -358,11 +428,11 @@ static ev_status b_rpc_call(bif_call_ctx *c)
     term *mfa = term_tuplev(3, term_ref(c->args[1]), term_ref(c->args[2]),
                             term_ref(c->args[3]));
     if (y == x)
-        dist_rpc_arrived(c->w, x, x, c->self->pid, ref, mfa);
+        dist__rpc_arrived(c->w, x, x, c->self->pid, ref, mfa);
     else
-        dist_request(c->w, x, y, DIST_REQ_RPC, c->self->pid, ref, mfa, 0, false);
+        dist__request(c->w, x, y, DIST_REQ_RPC, c->self->pid, ref, mfa, false);
     term_unref(mfa);
-    return wait_for(c, rwait_new(c, W_RPC, ref), rpc_match, timeout, rpc_timeout);
+    return wait_for(c, rwait_new(c, ref), rpc_match, timeout, rpc_timeout);
 }
 
 /* ---- remote spawn ---- */
@@ -436,8 +506,8 @@ static bool spawn_match(world *w, void *d, const term *m, term **res,
     return true;
 }
 
-ev_status dist_spawn(bif_call_ctx *c, int target, atom_t mod, atom_t fun,
-                     term *args, atom_t opt)
+ev_status dist__spawn(bif_call_ctx *c, int target, atom_t mod, atom_t fun,
+                      term *args, atom_t opt)
 {
     int x = me(c);
     term *ref = rt_make_ref(c->w, x);
@@ -451,277 +521,45 @@ ev_status dist_spawn(bif_call_ctx *c, int target, atom_t mod, atom_t fun,
     }
     term *req = term_tuplev(4, term_atom(mod), term_atom(fun), term_ref(args),
                             term_atom(opt ? opt : A("none")));
-    dist_request(c->w, x, target, DIST_REQ_SPAWN, c->self->pid, ref, req, 0, false);
+    dist__request(c->w, x, target, DIST_REQ_SPAWN, c->self->pid, ref, req, false);
     term_unref(req);
-    rwait *r = rwait_new(c, W_SPAWN, ref);
+    rwait *r = rwait_new(c, ref);
     r->node = node;
     r->extra = mfa;
     r->opt = opt;
     return wait_for(c, r, spawn_match, -1, NULL);
 }
 
-void dist_spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
-                        term *msg, atom_t unused)
+void dist__spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
+                         term *msg)
 {
-    (void)unused;
     term *m = msg->u.tuple.el[0], *f = msg->u.tuple.el[1], *a = msg->u.tuple.el[2];
     atom_t opt = msg->u.tuple.el[3]->u.atom;
-    const behaviour *b = rt_behaviour(m->u.atom, f->u.atom,
-                                      (uint32_t)term_list_length(a));
-    term *args;
-    if (b) {
-        args = term_ref(a);
-    } else {
-        b = &rt_undef_behaviour;
-        term *el[3] = {term_ref(m), term_ref(f), term_ref(a)};
-        args = term_list(3, el, NULL);
-    }
     term_pid pid;
     /* The group leader stays on the caller's node (otp_facts.md 11). */
-    proc *p = rt_spawn(w, y, b, args, x, &pid);
-    term_unref(args);
+    proc *p = rt_spawn_mfa(w, y, m, f, a, x, &pid);
     term *pt = term_pid_new(pid);
     if (opt == A("link"))
         rt_link_add(p, caller);
     if (opt == A("monitor"))
         rt_monitor_add(p, ref, caller, pt, false);
-    dist_spawn_reply(w, y, x, caller, ref, pt);
+    dist__spawn_reply(w, y, x, caller, ref, pt);
     term_unref(pt);
 }
 
-/* ---- gen_server:call/2,3 and cast/2 ---- */
-
-/* Resolves a gen_server destination as gen:call does: a pid, a local
- * name, {Name, Node}, {global, Name} or {via, global, Name}. Sets *pid,
- * or *name and *node for a remote name. Returns false for noproc. */
-static bool resolve(bif_call_ctx *c, const term *d, term_pid *pid,
-                    atom_t *name, int *node, bool *bad)
-{
-    world *w = c->w;
-    int x = me(c);
-    *bad = false;
-    *name = 0;
-    *node = x;
-    if (d->tag == T_PID) {
-        *pid = d->u.pid;
-        *node = rt_node_index(w, d->u.pid.node);
-        return true;
-    }
-    if (d->tag == T_ATOM) {
-        proc *p = rt_whereis(w, x, d->u.atom);
-        if (!p)
-            return false;
-        *pid = p->pid;
-        return true;
-    }
-    if (d->tag == T_TUPLE && d->u.tuple.n == 2 &&
-        d->u.tuple.el[0]->tag == T_ATOM && d->u.tuple.el[1]->tag == T_ATOM) {
-        atom_t a = d->u.tuple.el[0]->u.atom, b = d->u.tuple.el[1]->u.atom;
-        if (a == A("global")) {
-            const term_pid *g = glob_whereis(w, x, b);
-            if (!g)
-                return false;
-            *pid = *g;
-            *node = rt_node_index(w, g->node);
-            return true;
-        }
-        int k = rt_node_index(w, b);
-        if (k == x) {
-            proc *p = rt_whereis(w, x, a);
-            if (!p)
-                return false;
-            *pid = p->pid;
-            return true;
-        }
-        *name = a;
-        *node = k;
-        return true;
-    }
-    if (d->tag == T_TUPLE && d->u.tuple.n == 3 &&
-        term_is_atom(d->u.tuple.el[0], A("via")) &&
-        term_is_atom(d->u.tuple.el[1], A("global")) &&
-        d->u.tuple.el[2]->tag == T_ATOM) {
-        const term_pid *g = glob_whereis(w, x, d->u.tuple.el[2]->u.atom);
-        if (!g)
-            return false;
-        *pid = *g;
-        *node = rt_node_index(w, g->node);
-        return true;
-    }
-    *bad = true;
-    return false;
-}
-
-static term *call_exit(const rwait *r, term *why)
-{
-    return term_tuplev(2, why, term_tuplev(3, term_atom_s("gen_server"),
-                                           term_atom_s("call"),
-                                           term_ref(r->args)));
-}
-
-/* erl shows gen_server:call's exits "in function  gen_server:call/2
- * (gen_server.erl, line 370)": a frame with the arity, no arguments. */
-static void call_frame(ev_exception *x, const rwait *r)
-{
-    x->mod = A("gen_server");
-    x->fun = A("call");
-    x->arity = (uint32_t)term_list_length(r->args);
-}
-
-static bool call_match(world *w, void *d, const term *m, term **res,
-                       ev_exception *x, bool *raised)
-{
-    rwait *r = d;
-    proc *self = rt_find(w, r->self);
-    if (m->tag == T_TUPLE && m->u.tuple.n == 2 && term_equal(m->u.tuple.el[0], r->ref)) {
-        if (self)
-            rt_demonitor(w, self, r->ref);
-        *res = term_ref(m->u.tuple.el[1]);
-        return true;
-    }
-    if (m->tag == T_TUPLE && m->u.tuple.n == 5 &&
-        term_is_atom(m->u.tuple.el[0], A("DOWN")) &&
-        term_equal(m->u.tuple.el[1], r->ref)) {
-        term *why = m->u.tuple.el[4];
-        term *reason;
-        /* otp_facts.md 21: a lost connection is {nodedown, Node} */
-        if (term_is_atom(why, A("noconnection")))
-            reason = term_tuplev(2, term_atom_s("nodedown"), term_atom(r->node));
-        else
-            reason = term_ref(why);
-        rt_raise(x, "exit", call_exit(r, reason));
-        call_frame(x, r);
-        *raised = true;
-        return true;
-    }
-    return false;
-}
-
-static void call_timeout(world *w, void *d, term **res, ev_exception *x,
-                         bool *raised)
-{
-    (void)res;
-    rwait *r = d;
-    proc *self = rt_find(w, r->self);
-    if (self)
-        rt_demonitor(w, self, r->ref);
-    rt_raise(x, "exit", call_exit(r, term_atom_s("timeout")));
-    call_frame(x, r);
-    *raised = true;
-}
-
-static term *args_term(const bif_call_ctx *c)
-{
-    term *l = term_nil();
-    for (uint32_t i = c->argc; i-- > 0;)
-        l = term_cons(term_ref(c->args[i]), l);
-    return l;
-}
-
-static ev_status b_call(bif_call_ctx *c)
-{
-    world *w = c->w;
-    int64_t timeout = 5000 * 1000;
-    if (c->argc == 3) {
-        const term *t = c->args[2];
-        if (t->tag == T_INT && t->u.i >= 0)
-            timeout = t->u.i * 1000;
-        else if (term_is_atom(t, A("infinity")))
-            timeout = -1;
-        else
-            return bif_raise(c, "error", term_atom_s("function_clause"));
-    }
-    term_pid pid;
-    atom_t name;
-    int node;
-    bool bad;
-    if (!resolve(c, c->args[0], &pid, &name, &node, &bad)) {
-        if (bad)
-            return bif_raise(c, "error", term_atom_s("function_clause"));
-        rwait tmp = {0};
-        tmp.args = args_term(c);
-        ev_status st = bif_raise(c, "exit", call_exit(&tmp, term_atom_s("noproc")));
-        term_unref(c->exc->args);
-        c->exc->args = NULL;
-        term_unref(tmp.args);
-        return st;
-    }
-    proc *self = c->self;
-    term *obj, *ref;
-    if (name) {
-        obj = term_tuplev(2, term_atom(name), term_ref(c->args[0]->u.tuple.el[1]));
-        ref = rt_make_ref(w, me(c));
-        term_pid none = {c->args[0]->u.tuple.el[1]->u.atom, 0, 0, 0};
-        rt_monitor_add(self, ref, none, obj, true);
-        dist_monitor(w, self->pid, node, NULL, name, ref, obj);
-    } else {
-        obj = term_pid_new(pid);
-        ref = rt_monitor(w, self, &pid, obj);
-    }
-    term_unref(obj);
-    term *from = term_tuplev(2, term_pid_new(self->pid), term_ref(ref));
-    term *msg = term_tuplev(3, term_atom_s("$gen_call"), from, term_ref(c->args[1]));
-    if (name)
-        dist_send_named(w, me(c), name, node, msg);
-    else
-        rt_send(w, me(c), &self->pid, pid, msg);
-    term_unref(msg);
-    rwait *r = rwait_new(c, W_CALL, ref);
-    r->args = args_term(c);
-    r->node = node >= 0 ? w->nodes[node].atom
-                        : c->args[0]->tag == T_TUPLE ? c->args[0]->u.tuple.el[1]->u.atom : 0;
-    return wait_for(c, r, call_match, timeout, call_timeout);
-}
-
-static ev_status b_cast(bif_call_ctx *c)
-{
-    term_pid pid;
-    atom_t name;
-    int node;
-    bool bad;
-    if (resolve(c, c->args[0], &pid, &name, &node, &bad)) {
-        term *msg = term_tuplev(2, term_atom_s("$gen_cast"), term_ref(c->args[1]));
-        if (name)
-            dist_send_named(c->w, me(c), name, node, msg);
-        else
-            rt_send(c->w, me(c), &c->self->pid, pid, msg);
-        term_unref(msg);
-    } else if (bad) {
-        return bif_raise(c, "error", term_atom_s("function_clause"));
-    }
-    /* gen_server:cast never fails */
-    return bif_return(c, term_atom_s("ok"));
-}
-
-typedef struct entry {
-    const char *mod, *fun;
-    uint32_t arity;
-    bif_fn fn;
-} entry;
-
-static const entry table[] = {
-    {"net_adm", "ping", 1, b_ping},
-    {"net_kernel", "connect_node", 1, b_connect_node},
-    {"net_kernel", "allow", 1, b_allow},
-    {"net_kernel", "monitor_nodes", 1, b_monitor_nodes},
-    {"net_kernel", "monitor_nodes", 2, b_monitor_nodes},
-    {"erlang", "disconnect_node", 1, b_disconnect_node},
-    {"erlang", "get_cookie", 0, b_get_cookie},
-    {"erlang", "set_cookie", 1, b_set_cookie},
-    {"erlang", "set_cookie", 2, b_set_cookie},
-    {"rpc", "call", 4, b_rpc_call},
-    {"rpc", "call", 5, b_rpc_call},
-    {"gen_server", "call", 2, b_call},
-    {"gen_server", "call", 3, b_call},
-    {"gen_server", "cast", 2, b_cast},
+const bif_reg dist__bifs[] = {
+    {"erlang", "nodes", 0, b_nodes0, BIF_AUTO},
+    {"erlang", "nodes", 1, b_nodes1, BIF_AUTO},
+    {"net_adm", "ping", 1, b_ping, BIF_QUALIFIED},
+    {"net_kernel", "connect_node", 1, b_connect_node, BIF_QUALIFIED},
+    {"net_kernel", "allow", 1, b_allow, BIF_QUALIFIED},
+    {"net_kernel", "monitor_nodes", 1, b_monitor_nodes, BIF_QUALIFIED},
+    {"net_kernel", "monitor_nodes", 2, b_monitor_nodes, BIF_QUALIFIED},
+    {"erlang", "disconnect_node", 1, b_disconnect_node, BIF_QUALIFIED},
+    {"erlang", "get_cookie", 0, b_get_cookie, BIF_QUALIFIED},
+    {"erlang", "set_cookie", 1, b_set_cookie, BIF_QUALIFIED},
+    {"erlang", "set_cookie", 2, b_set_cookie, BIF_QUALIFIED},
+    {"rpc", "call", 4, b_rpc_call, BIF_QUALIFIED},
+    {"rpc", "call", 5, b_rpc_call, BIF_QUALIFIED},
+    {NULL, NULL, 0, NULL, BIF_QUALIFIED},
 };
-
-bif_fn dist_bif(atom_t mod, atom_t fun, uint32_t arity)
-{
-    const char *m = atom_text(mod), *f = atom_text(fun);
-    for (size_t i = 0; i < sizeof table / sizeof *table; i++)
-        if (table[i].arity == arity && !strcmp(table[i].mod, m) &&
-            !strcmp(table[i].fun, f))
-            return table[i].fn;
-    return NULL;
-}

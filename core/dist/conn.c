@@ -1,10 +1,12 @@
-/* dist: Erlang distribution between the virtual nodes: net_kernel's
- * connections (EPMD lookup, the handshake with its cookie challenge,
- * net_kernel:allow/1, TLS), nodeup/nodedown with their reasons, failure
- * detection by net_ticktime, and every signal that crosses a connection
- * (messages, links, monitors, exits, remote spawn). This file holds the
- * connections; dist_tick.c the failure detection, dist_sig.c the
- * signals and queries.
+/* conn: the connections between nodes, net_kernel's and dist_util's
+ * part of distribution (DESIGN.md, "net_kernel"): EPMD lookup, the
+ * handshake with its cookie challenge, net_kernel:allow/1, TLS,
+ * nodeup/nodedown with their reasons and who hears them
+ * (monitor_nodes, dist_add_hooks), sending with the automatic
+ * connection dist_auto_connect allows, and what a node holds while it is
+ * frozen. This file is the one owner of the connection state: tick.c
+ * (failure detection) and sig.c (signals) reach it through the
+ * dist__conn_* / dist__send* functions of dist_int.h.
  *
  * Connections. Each node keeps its own view of each peer (none, pending,
  * up), as each real node has its own dist entry; the two views change at
@@ -21,24 +23,76 @@
  * carries its connection's id; one from an older connection is ignored,
  * so nothing sent on a dead connection is ever delivered on a new one.
  *
- *
- * Invariant: a peer view is C_UP at X iff X emitted nodeup for it and
- * no nodedown since; every up view has a unique id. */
+ * Invariant: a view is C_UP at X iff X emitted nodeup for it and no
+ * nodedown since; every up view has a unique id. */
 #include "core/dist/dist_int.h"
 
 #include <stdio.h>
 #include <string.h>
 
-void dist_init(world *w, int k)
+typedef enum cstate { C_NONE, C_PENDING, C_UP } cstate;
+
+typedef struct waiter {
+    term_pid pid;
+    term *ref;
+} waiter;
+
+/* One node's view of its connection to one peer. */
+typedef struct conn {
+    cstate st;
+    bool initiator;        /* pending: we started this attempt */
+    bool epmd_done;
+    uint64_t id;
+    bool hidden;
+    bool ever_up;          /* for dist_auto_connect once */
+    sim_timer setup_timer;
+    bool setup_due;        /* the setup timer fired while we were frozen */
+    waiter *waiters;       /* told {'$connect', Ref, true|false} */
+    uint32_t nwaiters, capwaiters;
+    packet **queue;        /* sent before the connection was up */
+    uint32_t nqueue, capqueue;
+    char *cookie;          /* erlang:set_cookie(Node, C), or NULL */
+} conn;
+
+struct conn_node {
+    conn **peers;          /* by node; NULL until first used */
+    int *up;               /* peers whose view is C_UP, in connection order
+                              (nodes() is not sorted: otp_facts.md 5) */
+    int nup;
+    bool allow_set;
+    bool *allowed;         /* by node index */
+    packet **frozen;       /* arrivals while frozen, with their sender */
+    int *frozen_from;
+    uint32_t nfrozen, capfrozen;
+};
+
+static conn_node *cn(const world *w, int k) { return &w->dist->conn[k]; }
+
+static conn *pr(world *w, int x, int y)
 {
-    dist_node *d = xcalloc(1, sizeof *d);
-    d->peers = xcalloc((size_t)w->n, sizeof *d->peers);
-    d->allowed = xcalloc((size_t)w->n, sizeof *d->allowed);
-    d->up = xcalloc((size_t)w->n, sizeof *d->up);
-    w->nodes[k].dn = d;
+    conn_node *d = cn(w, x);
+    if (!d->peers[y])
+        d->peers[y] = xcalloc(1, sizeof *d->peers[y]);
+    return d->peers[y];
 }
 
-static void peer_clear_pending(peer *p)
+static conn *pr_find(const world *w, int x, int y)
+{
+    return cn(w, x)->peers[y];
+}
+
+void dist__conn_init(world *w)
+{
+    w->dist->conn = xcalloc((size_t)w->n, sizeof *w->dist->conn);
+    for (int k = 0; k < w->n; k++) {
+        conn_node *d = cn(w, k);
+        d->peers = xcalloc((size_t)w->n, sizeof *d->peers);
+        d->allowed = xcalloc((size_t)w->n, sizeof *d->allowed);
+        d->up = xcalloc((size_t)w->n, sizeof *d->up);
+    }
+}
+
+static void peer_clear_pending(conn *p)
 {
     for (uint32_t i = 0; i < p->nwaiters; i++)
         term_unref(p->waiters[i].ref);
@@ -48,13 +102,10 @@ static void peer_clear_pending(peer *p)
     p->nqueue = 0;
 }
 
-void dist_fini(world *w, int k)
+static void node_free(world *w, conn_node *d)
 {
-    dist_node *d = dn(w, k);
-    if (!d)
-        return;
     for (int i = 0; i < w->n; i++) {
-        peer *p = d->peers[i];
+        conn *p = d->peers[i];
         if (!p)
             continue;
         peer_clear_pending(p);
@@ -65,17 +116,18 @@ void dist_fini(world *w, int k)
     }
     for (uint32_t i = 0; i < d->nfrozen; i++)
         pk_free(d->frozen[i]);
-    for (uint32_t i = 0; i < d->nrpcs; i++)
-        term_unref(d->rpcs[i].ref);
-    free(d->rpcs);
     free(d->frozen);
     free(d->frozen_from);
-    free(d->subs);
     free(d->allowed);
     free(d->up);
     free(d->peers);
-    free(d);
-    w->nodes[k].dn = NULL;
+}
+
+void dist__conn_fini(world *w)
+{
+    for (int k = 0; k < w->n; k++)
+        node_free(w, cn(w, k));
+    free(w->dist->conn);
 }
 
 /* ---- events and logs ---- */
@@ -89,138 +141,43 @@ static void emit(world *w, int k, const char *kind, int peer_k,
 
 /* ---- sending packets ---- */
 
-void dist__xmit(world *w, int x, int y, packet *pk)
+/* Sends pk from x to y on their connection's flow (pk->conn set). */
+static void xmit(world *w, int x, int y, packet *pk)
 {
     pk->from_node = x;
-    dist__note_write(w, x, y);
+    dist__tick_wrote(w, x, y);
     net_send(w->net, x, y, pk->conn, pk);
 }
 
 /* ---- node down ---- */
 
-static void notify_subscribers(world *w, int x, int y, bool up,
-                               const char *reason, bool hidden)
-{
-    dist_node *d = dn(w, x);
-    for (uint32_t i = 0; i < d->nsubs;) {
-        subscriber *s = &d->subs[i];
-        proc *p = rt_find(w, s->pid);
-        if (!p) {
-            memmove(d->subs + i, d->subs + i + 1, (d->nsubs - i - 1) * sizeof *d->subs);
-            d->nsubs--;
-            continue;
-        }
-        i++;
-        if ((s->type == 0 && hidden) || (s->type == 1 && !hidden))
-            continue;
-        term *m;
-        term *tag = term_atom_s(up ? "nodeup" : "nodedown");
-        if (!s->reason && !s->type_given) {
-            m = term_tuplev(2, tag, node_atom(w, y));
-        } else {
-            /* Reason first, then type; nodeup never has a reason
-             * (otp_facts.md 13). */
-            term *items[2];
-            uint32_t n = 0;
-            if (!up && s->reason)
-                items[n++] = term_tuplev(2, term_atom_s("nodedown_reason"),
-                                         term_atom_s(reason));
-            if (s->type_given)
-                items[n++] = term_tuplev(2, term_atom_s("node_type"),
-                                         term_atom_s(hidden ? "hidden" : "visible"));
-            m = term_tuplev(3, tag, node_atom(w, y), term_list(n, items, NULL));
-        }
-        rt_deliver(w, p, m);
-        term_unref(m);
-    }
-}
-
-/* Every link and monitor between x's processes and y's fires with
- * noconnection (otp_facts.md 12), in pid order. */
-static void fire_noconnection(world *w, int x, int y)
-{
-    vnode *nd = &w->nodes[x];
-    atom_t ya = w->nodes[y].atom;
-    term *nc = term_atom_s("noconnection");
-    for (uint32_t i = 0; i < nd->nprocs; i++) {
-        proc *p = nd->procs[i];
-        if (!p)
-            continue;
-        term_pid me = p->pid;
-        /* rt_find first: a DOWN or an exit below may end p */
-        for (uint32_t k = 0; rt_find(w, me) && k < p->nmons;) {
-            monitor *m = &p->mons[k];
-            if (m->other.node != ya) {
-                k++;
-                continue;
-            }
-            monitor mm;
-            rt_monitor_remove(p, m->ref, &mm);
-            if (mm.watching)
-                rt_down(w, p, mm.ref, mm.object, nc);
-            term_unref(mm.ref);
-            term_unref(mm.object);
-        }
-        for (uint32_t k = 0; rt_find(w, me) && k < p->nlinks;) {
-            if (p->links[k].node != ya) {
-                k++;
-                continue;
-            }
-            term_pid o = p->links[k];
-            rt_exit_arrived(w, p, o, nc, true);
-        }
-    }
-    term_unref(nc);
-    /* Calls in flight to y learn it at once. */
-    dist_node *d = dn(w, x);
-    for (uint32_t i = 0; i < d->nrpcs;) {
-        rpc_wait r = d->rpcs[i];
-        if (r.peer != y) {
-            i++;
-            continue;
-        }
-        memmove(d->rpcs + i, d->rpcs + i + 1, (d->nrpcs - i - 1) * sizeof *d->rpcs);
-        d->nrpcs--;
-        proc *p = rt_find(w, r.caller);
-        if (p) {
-            term *m = term_tuplev(3, term_atom_s("$rpc_reply"), term_ref(r.ref),
-                                  term_tuplev(2, term_atom_s("badrpc"),
-                                              term_atom_s("nodedown")));
-            rt_deliver(w, p, m);
-            term_unref(m);
-        }
-        term_unref(r.ref);
-    }
-}
-
 static void fail_pending(world *w, int x, int y);
 
 void dist__teardown(world *w, int x, int y, const char *reason, bool close)
 {
-    peer *p = pr(w, x, y);
+    conn *p = pr(w, x, y);
     if (p->st != C_UP)
         return;
     uint64_t id = p->id;
     bool hidden = p->hidden;
     p->st = C_NONE;
-    dist_node *d = dn(w, x);
+    conn_node *d = cn(w, x);
     for (int i = 0; i < d->nup; i++)
         if (d->up[i] == y) {
             memmove(d->up + i, d->up + i + 1, (size_t)(d->nup - i - 1) * sizeof *d->up);
             d->nup--;
             break;
         }
-    dist__disarm(w, p);
+    dist__tick_disarm(w, x, y);
     emit(w, x, "nodedown", y, reason, NULL);
     net_drop_held(w->net, x, y, id);
     if (close) {
         packet *pk = pk_new(PK_CLOSE, x);
         pk->conn = id;
-        dist__xmit(w, x, y, pk);
+        xmit(w, x, y, pk);
     }
-    glob_nodedown(w, x, y, hidden);
-    notify_subscribers(w, x, y, false, reason, hidden);
-    fire_noconnection(w, x, y);
+    dist__nodes_down(w, x, y, reason, hidden);
+    dist__sig_noconnection(w, x, y);
 }
 
 /* ---- connection set-up ---- */
@@ -229,17 +186,18 @@ static void on_setup_timeout(sim *s, void *ctx, uint64_t arg);
 
 static const char *cookie_for(world *w, int x, int y)
 {
-    peer *p = pr_find(w, x, y);
+    conn *p = pr_find(w, x, y);
     return p && p->cookie ? p->cookie : w->nodes[x].cfg.cookie;
 }
 
 static bool allowed(world *w, int x, int y)
 {
-    dist_node *d = dn(w, x);
+    conn_node *d = cn(w, x);
     return !d->allow_set || d->allowed[y];
 }
 
-void dist__tell_waiters(world *w, peer *p, bool ok)
+/* Tells everyone waiting for the connection p whether it came. */
+static void tell_waiters(world *w, conn *p, bool ok)
 {
     for (uint32_t i = 0; i < p->nwaiters; i++) {
         proc *q = rt_find(w, p->waiters[i].pid);
@@ -254,68 +212,20 @@ void dist__tell_waiters(world *w, peer *p, bool ok)
     p->nwaiters = 0;
 }
 
-/* What a queued packet means when its connection never came. */
-void dist__queued_failed(world *w, int x, int y, packet *pk)
-{
-    term *nc = term_atom_s("noconnection");
-    switch (pk->kind) {
-    case PK_LINK: {
-        /* the linker gets noconnection (otp_facts.md 11) */
-        proc *p = rt_find(w, pk->from);
-        if (p)
-            rt_exit_arrived(w, p, pk->to, nc, true);
-        break;
-    }
-    case PK_MONITOR: {
-        proc *p = rt_find(w, pk->from);
-        monitor m;
-        if (p && rt_monitor_remove(p, pk->ref, &m)) {
-            rt_down(w, p, m.ref, m.object, nc);
-            term_unref(m.ref);
-            term_unref(m.object);
-        }
-        break;
-    }
-    case PK_SPAWN_REQ:
-    case PK_PING:
-    case PK_RPC_REQ: {
-        proc *p = rt_find(w, pk->from);
-        if (p) {
-            term *m = term_tuplev(3, term_atom_s("$dist_failed"),
-                                  term_ref(pk->ref), node_atom(w, y));
-            rt_deliver(w, p, m);
-            term_unref(m);
-        }
-        break;
-    }
-    case PK_MSG:
-    case PK_MSG_NAMED: {
-        char *ms = rt_str(w, x, pk->msg);
-        rt_emit(w, x, "drop", w->nodes[y].name, NULL, NULL, NULL, ms,
-                "noconnection", NULL);
-        free(ms);
-        break;
-    }
-    default:
-        break;
-    }
-    term_unref(nc);
-}
-
 static void fail_pending(world *w, int x, int y)
 {
-    peer *p = pr(w, x, y);
+    conn *p = pr(w, x, y);
     sim_cancel(w->s, p->setup_timer);
     p->setup_due = false;
     p->st = C_NONE;
-    dist__tell_waiters(w, p, false);
+    tell_waiters(w, p, false);
     /* DETERMINISM: queued packets fail in the order they were sent. */
     uint32_t n = p->nqueue;
     packet **q = p->queue;
     p->queue = NULL;
     p->nqueue = p->capqueue = 0;
     for (uint32_t i = 0; i < n; i++) {
-        dist__queued_failed(w, x, y, q[i]);
+        dist__sig_failed(w, x, y, q[i]);
         pk_free(q[i]);
     }
     free(q);
@@ -323,22 +233,23 @@ static void fail_pending(world *w, int x, int y)
 
 static void connect_failed(world *w, int x, int y, const char *why)
 {
-    peer *p = pr(w, x, y);
+    conn *p = pr(w, x, y);
     if (p->st != C_PENDING)
         return;
     emit(w, x, "handshake_fail", y, why, NULL);
     fail_pending(w, x, y);
 }
 
-void dist__start_connect(world *w, int x, int y)
+/* Starts connecting x to y (no-op unless x has no view of y). */
+static void start_connect(world *w, int x, int y)
 {
-    peer *p = pr(w, x, y);
+    conn *p = pr(w, x, y);
     if (p->st != C_NONE)
         return;
     p->st = C_PENDING;
     p->initiator = true;
     p->epmd_done = false;
-    p->id = ++w->next_conn;
+    p->id = ++w->dist->next_conn;
     emit(w, x, "connect", y, NULL, NULL);
     p->setup_timer = sim_after(w->s, w->nodes[x].cfg.net_setuptime,
                                on_setup_timeout, w, pair_arg(x, y));
@@ -360,7 +271,7 @@ static void on_setup_timeout(sim *s, void *ctx, uint64_t arg)
     (void)s;
     world *w = ctx;
     int x = (int)(arg >> 32), y = (int)(uint32_t)arg;
-    peer *p = pr(w, x, y);
+    conn *p = pr(w, x, y);
     p->setup_timer = (sim_timer){0, 0};
     if (p->st == C_PENDING) {
         if (w->nodes[x].state != NODE_UP) {
@@ -371,11 +282,12 @@ static void on_setup_timeout(sim *s, void *ctx, uint64_t arg)
     }
 }
 
-void dist__resume_timers(world *w, int x)
+/* x runs again: set-up timers that fell due meanwhile fire now. */
+static void resume_timers(world *w, int x)
 {
     /* DETERMINISM: in node order */
     for (int y = 0; y < w->n; y++) {
-        peer *p = pr_find(w, x, y);
+        conn *p = pr_find(w, x, y);
         if (p && p->setup_due) {
             p->setup_due = false;
             if (p->st == C_PENDING)
@@ -386,16 +298,15 @@ void dist__resume_timers(world *w, int x)
 
 static void node_up(world *w, int x, int y, uint64_t id, bool hidden)
 {
-    peer *p = pr(w, x, y);
+    conn *p = pr(w, x, y);
     sim_cancel(w->s, p->setup_timer);
     p->st = C_UP;
     p->id = id;
     p->hidden = hidden;
     p->ever_up = true;
-    dist_node *d = dn(w, x);
+    conn_node *d = cn(w, x);
     d->up[d->nup++] = y;
-    p->last_rx = sim_now(w->s);
-    p->silence_a = -1;
+    dist__tick_up(w, x, y);
     emit(w, x, "nodeup", y, NULL, hidden ? "hidden" : "visible");
     /* Flush what waited for the connection, in send order. */
     uint32_t n = p->nqueue;
@@ -404,12 +315,11 @@ static void node_up(world *w, int x, int y, uint64_t id, bool hidden)
     p->nqueue = p->capqueue = 0;
     for (uint32_t i = 0; i < n; i++) {
         q[i]->conn = id;
-        dist__xmit(w, x, y, q[i]);
+        xmit(w, x, y, q[i]);
     }
     free(q);
-    dist__tell_waiters(w, p, true);
-    notify_subscribers(w, x, y, true, NULL, hidden);
-    glob_nodeup(w, x, y, hidden);
+    tell_waiters(w, p, true);
+    dist__nodes_up(w, x, y, hidden);
 }
 
 static bool is_hidden(const world *w, int k) { return w->nodes[k].cfg.hidden; }
@@ -453,7 +363,7 @@ static void hs_fail(world *w, int b, int a, uint64_t id, int code)
 
 static void on_hs_name(world *w, int b, int a, packet *pk)
 {
-    peer *p = pr(w, b, a);
+    conn *p = pr(w, b, a);
     int tls = tls_check(w, a, b);
     if (tls == FAIL_TLS_PLAIN_SERVER || tls == FAIL_TLS_SERVER_CA) {
         log_tls(w, b, "server", tls == FAIL_TLS_SERVER_CA ? "certify" : "hello",
@@ -502,7 +412,7 @@ static void on_hs_name(world *w, int b, int a, packet *pk)
 
 static void on_hs_reply(world *w, int b, int a, packet *pk)
 {
-    peer *p = pr(w, b, a);
+    conn *p = pr(w, b, a);
     if (p->st != C_PENDING || p->initiator || p->id != pk->conn)
         return;
     if (strcmp(pk->text, cookie_for(w, b, a))) {
@@ -526,7 +436,7 @@ static void on_hs_reply(world *w, int b, int a, packet *pk)
 
 static void on_hs_fail(world *w, int a, int b, packet *pk)
 {
-    peer *p = pr(w, a, b);
+    conn *p = pr(w, a, b);
     if (p->st != C_PENDING || p->id != pk->conn)
         return;
     switch (pk->code) {
@@ -558,10 +468,11 @@ static void on_hs_fail(world *w, int a, int b, packet *pk)
 
 /* ---- arrivals ---- */
 
-void dist__deliver_now(world *w, int x, int y, packet *pk);
+static void deliver_now(world *w, int x, int y, packet *pk);
 
-void dist_deliver(world *w, int from, int to, void *payload)
+void dist__deliver(void *ctx, int from, int to, void *payload)
 {
+    world *w = ctx;
     packet *pk = payload;
     vnode *nd = &w->nodes[to];
     /* EPMD runs beside the node: it answers even when the node is
@@ -583,7 +494,7 @@ void dist_deliver(world *w, int from, int to, void *payload)
     }
     if (nd->state == NODE_FROZEN) {
         /* The kernel buffers it; the node reads it when it runs again. */
-        dist_node *d = dn(w, to);
+        conn_node *d = cn(w, to);
         if (d->nfrozen == d->capfrozen) {
             d->capfrozen = d->capfrozen ? 2 * d->capfrozen : 16;
             d->frozen = xrealloc(d->frozen, d->capfrozen * sizeof *d->frozen);
@@ -593,13 +504,14 @@ void dist_deliver(world *w, int from, int to, void *payload)
         d->frozen_from[d->nfrozen++] = from;
         return;
     }
-    dist__deliver_now(w, to, from, pk);
+    deliver_now(w, to, from, pk);
 }
 
 /* The network gave up a payload: the sender closed the connection while
  * the link held it. A message in it is lost for good: say so. */
-void dist_drop(world *w, int from, int to, void *payload)
+void dist__drop(void *ctx, int from, int to, void *payload)
 {
+    world *w = ctx;
     packet *pk = payload;
     if (pk->kind == PK_MSG || pk->kind == PK_MSG_NAMED) {
         char *ms = rt_str(w, from, pk->msg), *ts = NULL;
@@ -616,10 +528,10 @@ void dist_drop(world *w, int from, int to, void *payload)
     pk_free(pk);
 }
 
-
-void dist__deliver_now(world *w, int x, int y, packet *pk)
+/* Handles a packet that arrived at running node x from y (takes it). */
+static void deliver_now(world *w, int x, int y, packet *pk)
 {
-    peer *p = pr(w, x, y);
+    conn *p = pr(w, x, y);
     switch (pk->kind) {
     case PK_EPMD_PORT:
         if (p->st == C_PENDING && p->initiator && p->id == pk->conn && !p->epmd_done) {
@@ -666,19 +578,19 @@ void dist__deliver_now(world *w, int x, int y, packet *pk)
     default:
         if (p->st != C_UP || p->id != pk->conn)
             break;  /* from a connection that is gone */
-        dist__arrival(w, x, y);
-        dist__deliver_conn_packet(w, x, y, pk);
+        dist__tick_arrival(w, x, y);
+        dist__sig_arrived(w, x, y, pk);
     }
     pk_free(pk);
 }
 
-void dist_node_halted(world *w, int x)
+void dist__conn_halted(world *w, int x)
 {
     /* The OS closes every socket: peers see connection_closed (when the
      * network lets the close through). Nothing else survives. */
-    dist_node *d = dn(w, x);
+    conn_node *d = cn(w, x);
     for (int y = 0; y < w->n; y++) {
-        peer *p = d->peers[y];
+        conn *p = d->peers[y];
         if (!p)
             continue;
         if (p->st == C_UP) {
@@ -687,24 +599,187 @@ void dist_node_halted(world *w, int x)
             net_send(w->net, x, y, pk->conn, pk);
         }
         sim_cancel(w->s, p->setup_timer);
-        dist__disarm(w, p);
+        dist__tick_forget(w, x, y);
         peer_clear_pending(p);
         p->st = C_NONE;
         p->ever_up = false;
         free(p->cookie);
         p->cookie = NULL;
-        p->wmask = 0;
-        p->wbase = 0;
     }
     d->nup = 0;
     for (uint32_t i = 0; i < d->nfrozen; i++)
         pk_free(d->frozen[i]);
     d->nfrozen = 0;
-    for (uint32_t i = 0; i < d->nrpcs; i++)
-        term_unref(d->rpcs[i].ref);
-    d->nrpcs = 0;
-    d->nsubs = 0;
     d->allow_set = false;
     memset(d->allowed, 0, (size_t)w->n * sizeof *d->allowed);
-    glob_node_halted(w, x);
+}
+
+void dist__conn_resumed(world *w, int y)
+{
+    conn_node *d = cn(w, y);
+    resume_timers(w, y);
+    /* What the kernel buffered, in arrival order. */
+    uint32_t n = d->nfrozen;
+    packet **pks = d->frozen;
+    int *from = d->frozen_from;
+    d->frozen = NULL;
+    d->frozen_from = NULL;
+    d->nfrozen = d->capfrozen = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (w->nodes[y].state == NODE_UP)
+            deliver_now(w, y, from[i], pks[i]);
+        else
+            pk_free(pks[i]);
+    }
+    free(pks);
+    free(from);
+}
+
+/* ---- sending ---- */
+
+/* Whether x may open a connection to y by itself: always for
+ * net_kernel:connect_node (explicit), else as dist_auto_connect says
+ * (otp_facts.md 6, 8). */
+static bool may_connect(world *w, int x, const conn *p, bool explicit_connect)
+{
+    world_autoconnect ac = w->nodes[x].cfg.autoconnect;
+    return explicit_connect || ac == WORLD_AUTOCONNECT_ALWAYS ||
+           (ac == WORLD_AUTOCONNECT_ONCE && !p->ever_up);
+}
+
+void dist__send(world *w, int x, int y, packet *pk, bool explicit_connect)
+{
+    conn *p = pr(w, x, y);
+    if (p->st == C_UP) {
+        pk->conn = p->id;
+        xmit(w, x, y, pk);
+        return;
+    }
+    if (!may_connect(w, x, p, explicit_connect)) {
+        dist__sig_failed(w, x, y, pk);
+        pk_free(pk);
+        return;
+    }
+    if (p->nqueue == p->capqueue) {
+        p->capqueue = p->capqueue ? 2 * p->capqueue : 4;
+        p->queue = xrealloc(p->queue, p->capqueue * sizeof *p->queue);
+    }
+    p->queue[p->nqueue++] = pk;
+    start_connect(w, x, y);
+}
+
+bool dist__send_up(world *w, int x, int y, packet *pk)
+{
+    conn *p = pr(w, x, y);
+    if (p->st != C_UP) {
+        pk_free(pk);
+        return false;
+    }
+    pk->conn = p->id;
+    xmit(w, x, y, pk);
+    return true;
+}
+
+void dist__wait_connect(world *w, int x, int y, term_pid pid, term *ref,
+                        bool explicit_connect)
+{
+    conn *p = pr(w, x, y);
+    if (p->st == C_UP || y == x) {
+        proc *q = rt_find(w, pid);
+        if (q) {
+            term *m = term_tuplev(3, term_atom_s("$connect"), term_ref(ref),
+                                  term_atom_s("true"));
+            rt_deliver(w, q, m);
+            term_unref(m);
+        }
+        return;
+    }
+    bool may = may_connect(w, x, p, explicit_connect);
+    if (p->nwaiters == p->capwaiters) {
+        p->capwaiters = p->capwaiters ? 2 * p->capwaiters : 4;
+        p->waiters = xrealloc(p->waiters, p->capwaiters * sizeof *p->waiters);
+    }
+    p->waiters[p->nwaiters].pid = pid;
+    p->waiters[p->nwaiters++].ref = term_ref(ref);
+    if (!may) {
+        tell_waiters(w, p, false);
+        return;
+    }
+    start_connect(w, x, y);
+}
+
+/* ---- queries and control ---- */
+
+bool dist__conn_up(const world *w, int x, int y)
+{
+    const conn *p = pr_find(w, x, y);
+    return p && p->st == C_UP;
+}
+
+uint64_t dist__conn_id(const world *w, int x, int y)
+{
+    const conn *p = pr_find(w, x, y);
+    return p ? p->id : 0;
+}
+
+bool dist__conn_known(const world *w, int x, int y)
+{
+    const conn *p = pr_find(w, x, y);
+    return p && (p->ever_up || p->st == C_UP);
+}
+
+bool dist_connected(const world *w, int x, int y)
+{
+    return dist__conn_up(w, x, y);
+}
+
+bool dist_is_hidden(const world *w, int x, int y)
+{
+    const conn *p = pr_find(w, x, y);
+    return p && p->hidden;
+}
+
+int dist__conn_up_list(const world *w, int x, int mode, int *out)
+{
+    const conn_node *d = cn(w, x);
+    int n = 0;
+    for (int i = 0; i < d->nup; i++) {
+        const conn *p = pr_find(w, x, d->up[i]);
+        if ((mode == 0 && p->hidden) || (mode == 1 && !p->hidden))
+            continue;
+        out[n++] = d->up[i];
+    }
+    return n;
+}
+
+void dist_connect(world *w, int x, int y)
+{
+    if (x != y && pr(w, x, y)->st == C_NONE)
+        start_connect(w, x, y);
+}
+
+void dist_disconnect(world *w, int x, int y, const char *reason)
+{
+    dist__teardown(w, x, y, reason, true);
+}
+
+void dist__set_allow(world *w, int x, const int *ks, int n)
+{
+    conn_node *d = cn(w, x);
+    d->allow_set = true;
+    for (int i = 0; i < n; i++)
+        if (ks[i] >= 0)
+            d->allowed[ks[i]] = true;
+}
+
+void dist__set_cookie(world *w, int x, int y, const char *cookie)
+{
+    if (x == y) {
+        free((char *)w->nodes[x].cfg.cookie);
+        w->nodes[x].cfg.cookie = xstrdup(cookie);
+        return;
+    }
+    conn *p = pr(w, x, y);
+    free(p->cookie);
+    p->cookie = xstrdup(cookie);
 }

@@ -1,13 +1,26 @@
-/* dist_int: what the distribution module's files (dist.c connections,
- * dist_tick.c failure detection, dist_sig.c signals) share, and no one
- * else: the packets that cross the network, each node's view of its
- * peers, and the functions one file calls in another (dist__ names).
- * core/rt.h holds the module's interface to the rest of the runtime. */
+/* dist_int: what the files of core/dist/ share, and no one else: the
+ * packets that cross the network, dist's state in a world, and the small
+ * interfaces the files offer each other (dist__ names). Each file owns
+ * its part of the state, opaque to the others:
+ *   conn.c   the connections (each node's view of each peer, the
+ *            handshake, what waits for a connection): the only file that
+ *            knows a connection's struct; the others ask dist__conn_*
+ *            and send with dist__send*;
+ *   tick.c   failure detection, told by conn.c of writes, arrivals, ups
+ *            and downs (dist__tick_*);
+ *   nodes.c  who hears of nodeup/nodedown (monitor_nodes subscribers and
+ *            the hooks of the layers above) and nodes() (dist__nodes_*);
+ *   sig.c    the signals on a connection, given what arrives on an up
+ *            connection and what never got one (dist__sig_*);
+ *   bif.c    the BIFs, remote spawn, rpc:call and rex;
+ *   dist.c   the wiring: dist_install and rt's hooks.
+ * core/dist/dist.h holds the layer's interface to global/ and lib/. */
 #ifndef CS_DIST_INT_H
 #define CS_DIST_INT_H
 
 #include <stdlib.h>
-#include "core/rt/rt.h"
+#include "core/dist/dist.h"
+#include "core/rt/bif.h"
 #include "core/term/xalloc.h"
 
 /* ---- packets ---- */
@@ -54,86 +67,22 @@ static inline void pk_free(packet *p)
     free(p);
 }
 
-/* ---- per node state ---- */
+/* ---- dist's state in a world ---- */
 
-typedef enum cstate { C_NONE, C_PENDING, C_UP } cstate;
+typedef struct conn_node conn_node;
+typedef struct tick_node tick_node;
+typedef struct sub_list sub_list;
+typedef struct sig_node sig_node;
 
-typedef struct waiter {
-    term_pid pid;
-    term *ref;
-} waiter;
-
-typedef struct peer {
-    cstate st;
-    bool initiator;        /* pending: we started this attempt */
-    bool epmd_done;
-    uint64_t id;
-    bool hidden;
-    bool ever_up;          /* for dist_auto_connect once */
-    sim_timer setup_timer;
-    bool setup_due;        /* the setup timer fired while we were frozen */
-    waiter *waiters;       /* told {'$connect', Ref, true|false} */
-    uint32_t nwaiters, capwaiters;
-    packet **queue;        /* sent before the connection was up */
-    uint32_t nqueue, capqueue;
-    /* failure detection */
-    int64_t last_rx;       /* last arrival from the peer */
-    int64_t silence_a;     /* the watchdog's last arrival; -1 when unarmed */
-    sim_timer watchdog;
-    sim_timer virt;        /* an expected virtual tick arrival */
-    /* need_to_tick: intervals (of our own ticker) in which we wrote */
-    uint64_t wmask;
-    int64_t wbase;         /* interval index of bit 0 */
-    char *cookie;          /* erlang:set_cookie(Node, C), or NULL */
-} peer;
-
-typedef struct subscriber {
-    term_pid pid;
-    bool reason;
-    int type;              /* 0 visible, 1 hidden, 2 all */
-    bool type_given;
-} subscriber;
-
-typedef struct rpc_wait {
-    term_pid caller;
-    term *ref;
-    int peer;
-} rpc_wait;
-
-struct dist_node {
-    peer **peers;
-    int *up;               /* peers whose view is C_UP, in connection order
-                              (nodes() is not sorted: otp_facts.md 5) */
-    int nup;
-    int64_t phase;         /* ticker phase in [0, T/4) */
-    bool allow_set;
-    bool *allowed;         /* by node index */
-    subscriber *subs;
-    uint32_t nsubs, capsubs;
-    packet **frozen;       /* arrivals while frozen, with their sender */
-    int *frozen_from;
-    uint32_t nfrozen, capfrozen;
-    rpc_wait *rpcs;
-    uint32_t nrpcs, caprpcs;
+struct dist_world {
+    uint64_t next_conn;    /* connection ids, shared by both ends */
+    conn_node *conn;       /* by node: conn.c */
+    tick_node *tick;       /* by node: tick.c */
+    sub_list *subs;        /* by node: nodes.c */
+    sig_node *sig;         /* by node: sig.c */
+    dist_hooks *hooks;     /* the layers above (nodes.c) */
+    int nhooks;
 };
-
-static inline dist_node *dn(world *w, int k) { return w->nodes[k].dn; }
-
-static inline peer *pr(world *w, int x, int y)
-{
-    dist_node *d = dn(w, x);
-    if (!d->peers[y]) {
-        peer *p = xcalloc(1, sizeof *p);
-        p->silence_a = -1;
-        d->peers[y] = p;
-    }
-    return d->peers[y];
-}
-
-static inline peer *pr_find(const world *w, int x, int y)
-{
-    return w->nodes[x].dn->peers[y];
-}
 
 static inline term *node_atom(const world *w, int k)
 {
@@ -145,35 +94,145 @@ static inline uint64_t pair_arg(int x, int y)
     return ((uint64_t)(uint32_t)x << 32) | (uint32_t)y;
 }
 
-/* ---- dist.c: connections ---- */
+/* Each part's state for every node of w, and its end. */
+void dist__conn_init(world *w);
+void dist__conn_fini(world *w);
+void dist__tick_init(world *w);
+void dist__tick_fini(world *w);
+void dist__nodes_init(world *w);
+void dist__nodes_fini(world *w);
+void dist__sig_init(world *w);
+void dist__sig_fini(world *w);
 
-/* Sends pk from x to y on their connection's flow (pk->conn set). */
-void dist__xmit(world *w, int x, int y, packet *pk);
-/* Starts connecting x to y (no-op unless x has no view of y). */
-void dist__start_connect(world *w, int x, int y);
+/* ---- conn.c: the connections ---- */
+
+/* True if x's view of its connection to y is up. */
+bool dist__conn_up(const world *w, int x, int y);
+/* The id of x's latest connection (or attempt) to y, up or not; 0 if it
+ * never had one. Both ends of one connection share its id. */
+uint64_t dist__conn_id(const world *w, int x, int y);
+/* True if x's connection to y is up or ever was (nodes(known)). */
+bool dist__conn_known(const world *w, int x, int y);
+/* x's up connections matching `mode` (0 visible, 1 hidden, 2 both), in
+ * connection order (otp_facts.md 5: not sorted): fills out (size w->n),
+ * returns the count. */
+int dist__conn_up_list(const world *w, int x, int mode, int *out);
+
+/* Sends pk (ownership taken) from x to y over their connection: at once
+ * when it is up, else queued behind an automatic connection attempt as
+ * dist_auto_connect allows (otp_facts.md 6, 8), else it fails at once
+ * (dist__sig_failed). `explicit_connect` is for net_kernel:connect_node,
+ * which ignores dist_auto_connect. */
+void dist__send(world *w, int x, int y, packet *pk, bool explicit_connect);
+/* Sends pk on x's up connection to y; if it is not up, frees pk and
+ * returns false. */
+bool dist__send_up(world *w, int x, int y, packet *pk);
+/* Tells pid {'$connect', Ref, true|false} once x's connection to y is up
+ * or cannot come (starting it as dist__send would). */
+void dist__wait_connect(world *w, int x, int y, term_pid pid, term *ref,
+                        bool explicit_connect);
 /* x's connection to y goes down with `reason`; `close` sends y the FIN. */
 void dist__teardown(world *w, int x, int y, const char *reason, bool close);
-/* Tells everyone waiting for x's connection to y whether it came. */
-void dist__tell_waiters(world *w, peer *p, bool ok);
-/* What a packet that never got a connection means to its sender. */
-void dist__queued_failed(world *w, int x, int y, packet *pk);
-/* Handles a packet that arrived at running node x from y (takes it). */
-void dist__deliver_now(world *w, int x, int y, packet *pk);
-/* x runs again: set-up timers that fell due meanwhile fire now. */
-void dist__resume_timers(world *w, int x);
+/* net_kernel:allow/1 (node indices; -1 ignored); erlang:set_cookie. */
+void dist__set_allow(world *w, int x, const int *nodes, int n);
+void dist__set_cookie(world *w, int x, int y, const char *cookie);
 
-/* ---- dist_tick.c: failure detection ---- */
+/* The network's payloads (world_set_payloads; ctx is the world). */
+void dist__deliver(void *ctx, int from, int to, void *payload);
+void dist__drop(void *ctx, int from, int to, void *payload);
+/* Node x halted: every connection closes, nothing survives. */
+void dist__conn_halted(world *w, int x);
+/* Node y runs again: set-up timers that fell due fire, what arrived
+ * while it was frozen is read, in arrival order. */
+void dist__conn_resumed(world *w, int y);
+
+/* ---- tick.c: failure detection ---- */
 
 /* x wrote to y now (for need_to_tick). */
-void dist__note_write(world *w, int x, int y);
+void dist__tick_wrote(world *w, int x, int y);
 /* Something arrived from y at x: reads reset x's watchdog on y. */
-void dist__arrival(world *w, int x, int y);
-/* Cancels x's watchdog and expected tick for the peer view p. */
-void dist__disarm(world *w, peer *p);
+void dist__tick_arrival(world *w, int x, int y);
+/* x's connection to y just came up: the last read is now. */
+void dist__tick_up(world *w, int x, int y);
+/* x's connection to y went down: its watchdog and expected tick go. */
+void dist__tick_disarm(world *w, int x, int y);
+/* Node x halted: as disarm, and what it wrote is forgotten too. */
+void dist__tick_forget(world *w, int x, int y);
+/* rt's hooks (world_hooks) for failure detection. */
+void dist__tick_booted(world *w, int x);
+void dist__tick_frozen(world *w, int y);
+void dist__tick_resumed(world *w, int y);
+void dist__tick_link_cut(world *w, int from, int to);
+void dist__tick_link_healed(world *w, int from, int to, int64_t cut_at);
 
-/* ---- dist_sig.c: signals ---- */
+/* ---- nodes.c: nodeup, nodedown, nodes() ---- */
 
-/* Acts on a signal that arrived on x's up connection from y. */
-void dist__deliver_conn_packet(world *w, int x, int y, packet *pk);
+/* x's connection to y came up: monitor_nodes subscribers, then the
+ * hooks of the layers above, hear it. */
+void dist__nodes_up(world *w, int x, int y, bool hidden);
+/* ... went down with `reason`: the hooks, then the subscribers. */
+void dist__nodes_down(world *w, int x, int y, const char *reason,
+                      bool hidden);
+/* net_kernel:monitor_nodes; type 0 visible, 1 hidden, 2 all. Returns
+ * -1 when turning off a subscription that does not exist. */
+int dist__monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
+                        int type, bool type_given);
+/* Node x halted: its subscriptions are gone. */
+void dist__nodes_halted(world *w, int x);
+/* nodes(Which) as seen from `node`: which is "visible", "hidden",
+ * "connected", "this" or "known". A new list. */
+term *dist__nodes(world *w, int node, const char *which);
+
+/* ---- sig.c: signals ---- */
+
+/* Acts on a signal that arrived on x's up connection from y (pk
+ * borrowed). */
+void dist__sig_arrived(world *w, int x, int y, packet *pk);
+/* What pk (borrowed), sent from x, means to its sender when no
+ * connection to y (-1: no such node) could carry it: noconnection,
+ * '$dist_failed', a dropped message. */
+void dist__sig_failed(world *w, int x, int y, packet *pk);
+/* x's connection to y went down: every link and monitor between their
+ * processes fires with noconnection, and calls in flight fail. */
+void dist__sig_noconnection(world *w, int x, int y);
+/* Node x halted: its calls in flight are forgotten. */
+void dist__sig_halted(world *w, int x);
+/* How rt/ reaches other nodes (world_set_remote). */
+extern const rt_remote dist__remote;
+
+/* Requests that want an answer from another node. The caller gets
+ * {'$spawn_reply'|'$pong'|'$rpc_reply', Ref, Result}, or
+ * {'$dist_failed', Ref, Node} when no connection could be made (or it
+ * went down: {'$rpc_reply', Ref, {badrpc, nodedown}}). */
+typedef enum dist_req { DIST_REQ_SPAWN, DIST_REQ_PING, DIST_REQ_RPC } dist_req;
+void dist__request(world *w, int x, int y, dist_req kind, term_pid from,
+                   term *ref, term *msg, bool explicit_connect);
+/* The answer to a spawn request from x, sent back by y (result
+ * borrowed); dropped if the connection is down. */
+void dist__spawn_reply(world *w, int y, int x, term_pid to, term *ref,
+                       term *result);
+/* The answer to an rpc from x, sent back by y; dropped if the connection
+ * is down (the caller learns nodedown from it). */
+void dist__rpc_reply(world *w, int y, int x, term_pid to, term *ref,
+                     term *result);
+
+/* ---- bif.c ---- */
+
+/* On y: a spawn request from `caller` on node x arrived; msg is {M, F,
+ * Args, Opt}. Replies with dist__spawn_reply. */
+void dist__spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
+                         term *msg);
+/* The remote spawn of rt_remote (bif.c). */
+ev_status dist__spawn(bif_call_ctx *c, int target, atom_t mod, atom_t fun,
+                      term *args, atom_t opt);
+/* On y: rpc:call's {M, F, Args} from `caller` on node x arrived: it is
+ * evaluated as rex would, and the answer goes back with dist__rpc_reply
+ * (or straight to the caller when x == y). */
+void dist__rpc_arrived(world *w, int y, int x, term_pid caller, term *ref,
+                       term *mfa);
+/* Node x booted: its rex process starts. */
+void dist__rpc_booted(world *w, int x);
+/* The BIF rows. */
+extern const bif_reg dist__bifs[];
 
 #endif

@@ -30,11 +30,13 @@
  *   20; global.erl's lost_connection / remove_connection). Disconnects
  *   made on such a request are expected on both ends and tell no one.
  * Hidden connections are invisible to global. */
-#include "core/rt/rt.h"
+#include "core/global/global.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/dist/dist.h"
+#include "core/rt/bif.h"
 #include "core/term/xalloc.h"
 
 static atom_t A(const char *s) { return atom_intern(s); }
@@ -69,7 +71,7 @@ typedef struct lost_entry {
     uint64_t key, op;
 } lost_entry;
 
-struct glob_node {
+typedef struct glob_node {
     gname *names;
     uint32_t n, cap;
     bool locked;
@@ -87,18 +89,21 @@ struct glob_node {
      * open-addressing table keyed by (a, b) (only ever probed) */
     lost_entry *lost_seen;    /* key 0: empty */
     uint32_t nlost, caplost;  /* caplost: a power of two, or 0 */
+} glob_node;
+
+struct glob_world {
+    glob_node *node;      /* by node */
 };
 
-static glob_node *gn(world *w, int k) { return w->nodes[k].gn; }
+static glob_node *gn(const world *w, int k) { return &w->glob->node[k]; }
 
-void glob_init(world *w, int k)
+static void node_init(world *w, int k)
 {
-    glob_node *g = xcalloc(1, sizeof *g);
+    glob_node *g = gn(w, k);
     g->sync = xcalloc((size_t)w->n, sizeof *g->sync);
     g->sync_sent = xcalloc((size_t)w->n, sizeof *g->sync_sent);
     g->sync_due = xcalloc((size_t)w->n, sizeof *g->sync_due);
     g->expect_down = xcalloc((size_t)w->n, sizeof *g->expect_down);
-    w->nodes[k].gn = g;
 }
 
 static void req_free(greq *r)
@@ -111,20 +116,21 @@ static void req_free(greq *r)
     free(r);
 }
 
-void glob_fini(world *w, int k)
+static void on_fini(world *w)
 {
-    glob_node *g = gn(w, k);
-    if (!g)
-        return;
-    req_free(g->req);
-    free(g->names);
-    free(g->sync);
-    free(g->sync_sent);
-    free(g->sync_due);
-    free(g->expect_down);
-    free(g->lost_seen);
-    free(g);
-    w->nodes[k].gn = NULL;
+    for (int k = 0; k < w->n; k++) {
+        glob_node *g = gn(w, k);
+        req_free(g->req);
+        free(g->names);
+        free(g->sync);
+        free(g->sync_sent);
+        free(g->sync_due);
+        free(g->expect_down);
+        free(g->lost_seen);
+    }
+    free(w->glob->node);
+    free(w->glob);
+    w->glob = NULL;
 }
 
 /* ---- the table (sorted by name text: registered_names/0 order) ---- */
@@ -193,7 +199,7 @@ static void del_name(world *w, int k, atom_t name, const char *why)
 
 const term_pid *glob_whereis(const world *w, int x, atom_t name)
 {
-    const gname *e = lookup(w->nodes[x].gn, name);
+    const gname *e = lookup(gn(w, x), name);
     return e ? &e->pid : NULL;
 }
 
@@ -243,7 +249,7 @@ static term *tag3(const char *tag, term *a, term *b)
 
 static void on_sync_timer(sim *s, void *ctx, uint64_t arg);
 
-void glob_nodeup(world *w, int x, int y, bool hidden)
+static void on_nodeup(world *w, int x, int y, bool hidden)
 {
     const world_node_cfg *cx = &w->nodes[x].cfg, *cy = &w->nodes[y].cfg;
     if (hidden || !cx->connect_all || !cy->connect_all)
@@ -355,7 +361,7 @@ static bool resolve_clash(world *w, int k, const gname *mine, term_pid theirs,
                  atom_text(name), ls2);
         free(ls2);
         rt_log(w, at, "info", text);
-        proc *srv = apps_rex(w, k);
+        proc *srv = dist_rex(w, k);
         term *kill = term_atom_s("kill");
         if (srv)
             rt_signal_exit(w, srv->pid, lose, kill, false);
@@ -481,7 +487,7 @@ static void on_retry(sim *s, void *ctx, uint64_t arg)
     }
 }
 
-void glob_node_resumed(world *w, int x)
+static void on_resumed(world *w, int x)
 {
     glob_node *g = gn(w, x);
     /* DETERMINISM: timers that fell due during the freeze, in node order */
@@ -782,7 +788,7 @@ static void glob_recv(world *w, int to, int from, term *msg)
     }
 }
 
-void glob_nodedown(world *w, int x, int y, bool hidden)
+static void on_nodedown(world *w, int x, int y, bool hidden)
 {
     glob_node *g = gn(w, x);
     sim_cancel(w->s, g->sync[y]);
@@ -814,7 +820,7 @@ void glob_nodedown(world *w, int x, int y, bool hidden)
     free(ks);
 }
 
-void glob_node_halted(world *w, int x)
+static void on_halted(world *w, int x)
 {
     glob_node *g = gn(w, x);
     for (int k = 0; k < w->n; k++) {
@@ -832,11 +838,11 @@ void glob_node_halted(world *w, int x)
     g->locked = false;
 }
 
-void glob_proc_exit(world *w, proc *p)
+static void on_proc_exit(world *w, proc *p)
 {
     int k = p->node;
     glob_node *g = gn(w, k);
-    if (!g || !g->n || w->nodes[k].state == NODE_DOWN)
+    if (!g->n || w->nodes[k].state == NODE_DOWN)
         return;
     for (uint32_t i = g->n; i-- > 0;) {
         if (!same_pid(g->names[i].pid, p->pid))
@@ -983,22 +989,33 @@ static ev_status b_registered_names(bif_call_ctx *c)
     return bif_return(c, l);
 }
 
-/* global:random_exit_name/3 and friends called directly: as in OTP,
- * they return the pid they keep. */
-bif_fn glob_bif(atom_t fun, uint32_t arity)
+static const bif_reg bifs[] = {
+    {"global", "register_name", 2, b_register, BIF_QUALIFIED},
+    {"global", "register_name", 3, b_register, BIF_QUALIFIED},
+    {"global", "re_register_name", 2, b_re_register, BIF_QUALIFIED},
+    {"global", "re_register_name", 3, b_re_register, BIF_QUALIFIED},
+    {"global", "unregister_name", 1, b_unregister, BIF_QUALIFIED},
+    {"global", "whereis_name", 1, b_whereis, BIF_QUALIFIED},
+    {"global", "send", 2, b_send, BIF_QUALIFIED},
+    {"global", "registered_names", 0, b_registered_names, BIF_QUALIFIED},
+    {NULL, NULL, 0, NULL, BIF_QUALIFIED},
+};
+
+/* ---- installed on a world ---- */
+
+void glob_install(world *w)
 {
-    const char *f = atom_text(fun);
-    if (!strcmp(f, "register_name") && (arity == 2 || arity == 3))
-        return b_register;
-    if (!strcmp(f, "re_register_name") && (arity == 2 || arity == 3))
-        return b_re_register;
-    if (!strcmp(f, "unregister_name") && arity == 1)
-        return b_unregister;
-    if (!strcmp(f, "whereis_name") && arity == 1)
-        return b_whereis;
-    if (!strcmp(f, "send") && arity == 2)
-        return b_send;
-    if (!strcmp(f, "registered_names") && arity == 0)
-        return b_registered_names;
-    return NULL;
+    w->glob = xcalloc(1, sizeof *w->glob);
+    w->glob->node = xcalloc((size_t)w->n, sizeof *w->glob->node);
+    for (int k = 0; k < w->n; k++)
+        node_init(w, k);
+    world_hooks h = {0};
+    h.halted = on_halted;
+    h.resumed = on_resumed;
+    h.proc_exit = on_proc_exit;
+    h.fini = on_fini;
+    world_add_hooks(w, &h);
+    dist_hooks dh = {on_nodeup, on_nodedown};
+    dist_add_hooks(w, &dh);
+    bif_register(w, bifs);
 }

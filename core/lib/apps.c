@@ -1,36 +1,31 @@
-/* apps: processes every node runs, and the built-in applications.
+/* apps: the built-in applications, in C until the next issue brings
+ * them as Erlang sources.
  *
- * - rex: rpc's server (registered as rex, as in OTP); rpc:call runs the
- *   requested BIF with rex as the calling process.
- * - a minimal gen_server in C: '$gen_call' {From, Req} gets a reply
- *   {Tag, Reply} to From = {Pid, Tag}, '$gen_cast' and other messages
- *   are handled without one (gen_server.erl's loop).
+ * - a minimal gen_server: the process side, where '$gen_call' {From,
+ *   Req} gets a reply {Tag, Reply} to From = {Pid, Tag}, '$gen_cast' and
+ *   other messages are handled without one (gen_server.erl's loop); and
+ *   the caller side, gen_server:call/2,3 and cast/2, which resolve a
+ *   pid, a local name, {Name, Node}, {global, Name} or {via, global,
+ *   Name} as gen:call does;
  * - dist_kv, the chapter's replicated store, exactly as the book builds
  *   it: put/2 casts {put, K, V} to {dist_kv, N} for every N in
  *   [node() | nodes()], get/1 calls the local server, and nothing ever
- *   merges (otp_facts.md 22). get/1 answers {ok, V} or not_found.
+ *   merges (otp_facts.md 22). get/1 answers {ok, V} or not_found. A node
+ *   whose config lists dist_kv starts it at boot.
  *
- * System processes take pids below the shell's <0.87.0>, as OTP's
- * kernel processes do. */
-#include "core/rt/rt.h"
+ * A gen_server:call blocks the shell (shell_wait) until the reply or a
+ * 'DOWN' of its monitor arrives. */
+#include "core/lib/apps.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include "core/dist/dist.h"
+#include "core/global/global.h"
+#include "core/rt/bif.h"
 #include "core/term/xalloc.h"
 
-#define FIRST_SYSTEM_PID 80
-#define FIRST_USER_PID 87
-
 static atom_t A(const char *s) { return atom_intern(s); }
-
-/* ---- rex ---- */
-
-static const behaviour rex_behaviour = {"rpc", "rex", 0, NULL, NULL, NULL, NULL};
-
-proc *apps_rex(world *w, int node)
-{
-    return rt_whereis(w, node, A("rex"));
-}
+static int me(const bif_call_ctx *c) { return c->self->node; }
 
 /* ---- a gen_server in C ---- */
 
@@ -77,6 +72,222 @@ static void gs_terminate(world *w, proc *p, term *reason)
         free(s);
         p->state = NULL;
     }
+}
+
+/* ---- gen_server:call/2,3 and cast/2 ---- */
+
+/* Resolves a gen_server destination as gen:call does: a pid, a local
+ * name, {Name, Node}, {global, Name} or {via, global, Name}. Sets *pid,
+ * or *name and *node for a remote name. Returns false for noproc. */
+static bool resolve(bif_call_ctx *c, const term *d, term_pid *pid,
+                    atom_t *name, int *node, bool *bad)
+{
+    world *w = c->w;
+    int x = me(c);
+    *bad = false;
+    *name = 0;
+    *node = x;
+    if (d->tag == T_PID) {
+        *pid = d->u.pid;
+        *node = rt_node_index(w, d->u.pid.node);
+        return true;
+    }
+    if (d->tag == T_ATOM) {
+        proc *p = rt_whereis(w, x, d->u.atom);
+        if (!p)
+            return false;
+        *pid = p->pid;
+        return true;
+    }
+    if (d->tag == T_TUPLE && d->u.tuple.n == 2 &&
+        d->u.tuple.el[0]->tag == T_ATOM && d->u.tuple.el[1]->tag == T_ATOM) {
+        atom_t a = d->u.tuple.el[0]->u.atom, b = d->u.tuple.el[1]->u.atom;
+        if (a == A("global")) {
+            const term_pid *g = glob_whereis(w, x, b);
+            if (!g)
+                return false;
+            *pid = *g;
+            *node = rt_node_index(w, g->node);
+            return true;
+        }
+        int k = rt_node_index(w, b);
+        if (k == x) {
+            proc *p = rt_whereis(w, x, a);
+            if (!p)
+                return false;
+            *pid = p->pid;
+            return true;
+        }
+        *name = a;
+        *node = k;
+        return true;
+    }
+    if (d->tag == T_TUPLE && d->u.tuple.n == 3 &&
+        term_is_atom(d->u.tuple.el[0], A("via")) &&
+        term_is_atom(d->u.tuple.el[1], A("global")) &&
+        d->u.tuple.el[2]->tag == T_ATOM) {
+        const term_pid *g = glob_whereis(w, x, d->u.tuple.el[2]->u.atom);
+        if (!g)
+            return false;
+        *pid = *g;
+        *node = rt_node_index(w, g->node);
+        return true;
+    }
+    *bad = true;
+    return false;
+}
+
+/* A gen_server:call waiting for its reply: the monitor's reference,
+ * Args (for exit reasons), the target's node, the caller. */
+typedef struct call_wait {
+    term *ref;
+    term *args;
+    atom_t node;
+    term_pid self;
+} call_wait;
+
+static void call_wait_free(void *d)
+{
+    call_wait *r = d;
+    term_unref(r->ref);
+    term_unref(r->args);
+    free(r);
+}
+
+static term *call_exit(const call_wait *r, term *why)
+{
+    return term_tuplev(2, why, term_tuplev(3, term_atom_s("gen_server"),
+                                           term_atom_s("call"),
+                                           term_ref(r->args)));
+}
+
+/* erl shows gen_server:call's exits "in function  gen_server:call/2
+ * (gen_server.erl, line 370)": a frame with the arity, no arguments. */
+static void call_frame(ev_exception *x, const call_wait *r)
+{
+    x->mod = A("gen_server");
+    x->fun = A("call");
+    x->arity = (uint32_t)term_list_length(r->args);
+}
+
+static bool call_match(world *w, void *d, const term *m, term **res,
+                       ev_exception *x, bool *raised)
+{
+    call_wait *r = d;
+    proc *self = rt_find(w, r->self);
+    if (m->tag == T_TUPLE && m->u.tuple.n == 2 && term_equal(m->u.tuple.el[0], r->ref)) {
+        if (self)
+            rt_demonitor(w, self, r->ref);
+        *res = term_ref(m->u.tuple.el[1]);
+        return true;
+    }
+    if (m->tag == T_TUPLE && m->u.tuple.n == 5 &&
+        term_is_atom(m->u.tuple.el[0], A("DOWN")) &&
+        term_equal(m->u.tuple.el[1], r->ref)) {
+        term *why = m->u.tuple.el[4];
+        term *reason;
+        /* otp_facts.md 21: a lost connection is {nodedown, Node} */
+        if (term_is_atom(why, A("noconnection")))
+            reason = term_tuplev(2, term_atom_s("nodedown"), term_atom(r->node));
+        else
+            reason = term_ref(why);
+        bif_exception(x, "exit", call_exit(r, reason));
+        call_frame(x, r);
+        *raised = true;
+        return true;
+    }
+    return false;
+}
+
+static void call_timeout(world *w, void *d, term **res, ev_exception *x,
+                         bool *raised)
+{
+    (void)res;
+    call_wait *r = d;
+    proc *self = rt_find(w, r->self);
+    if (self)
+        rt_demonitor(w, self, r->ref);
+    bif_exception(x, "exit", call_exit(r, term_atom_s("timeout")));
+    call_frame(x, r);
+    *raised = true;
+}
+
+static ev_status b_call(bif_call_ctx *c)
+{
+    world *w = c->w;
+    int64_t timeout = 5000 * 1000;
+    if (c->argc == 3) {
+        const term *t = c->args[2];
+        if (t->tag == T_INT && t->u.i >= 0)
+            timeout = t->u.i * 1000;
+        else if (term_is_atom(t, A("infinity")))
+            timeout = -1;
+        else
+            return bif_raise(c, "error", term_atom_s("function_clause"));
+    }
+    term_pid pid;
+    atom_t name;
+    int node;
+    bool bad;
+    if (!resolve(c, c->args[0], &pid, &name, &node, &bad)) {
+        if (bad)
+            return bif_raise(c, "error", term_atom_s("function_clause"));
+        call_wait tmp = {0};
+        tmp.args = bif_args(c);
+        ev_status st = bif_raise(c, "exit", call_exit(&tmp, term_atom_s("noproc")));
+        term_unref(c->exc->args);
+        c->exc->args = NULL;
+        term_unref(tmp.args);
+        return st;
+    }
+    proc *self = c->self;
+    term *obj, *ref;
+    if (name) {
+        obj = term_tuplev(2, term_atom(name), term_ref(c->args[0]->u.tuple.el[1]));
+        ref = rt_make_ref(w, me(c));
+        term_pid none = {c->args[0]->u.tuple.el[1]->u.atom, 0, 0, 0};
+        rt_monitor_add(self, ref, none, obj, true);
+        dist_monitor(w, self->pid, node, NULL, name, ref, obj);
+    } else {
+        obj = term_pid_new(pid);
+        ref = rt_monitor(w, self, &pid, obj);
+    }
+    term_unref(obj);
+    term *from = term_tuplev(2, term_pid_new(self->pid), term_ref(ref));
+    term *msg = term_tuplev(3, term_atom_s("$gen_call"), from, term_ref(c->args[1]));
+    if (name)
+        dist_send_named(w, me(c), name, node, msg);
+    else
+        rt_send(w, me(c), &self->pid, pid, msg);
+    term_unref(msg);
+    call_wait *r = xcalloc(1, sizeof *r);
+    r->ref = ref;
+    r->self = self->pid;
+    r->args = bif_args(c);
+    r->node = node >= 0 ? w->nodes[node].atom
+                        : c->args[0]->tag == T_TUPLE ? c->args[0]->u.tuple.el[1]->u.atom : 0;
+    shell_wait wt = {call_match, call_timeout, call_wait_free, r, timeout};
+    return bif_block(c, wt);
+}
+
+static ev_status b_cast(bif_call_ctx *c)
+{
+    term_pid pid;
+    atom_t name;
+    int node;
+    bool bad;
+    if (resolve(c, c->args[0], &pid, &name, &node, &bad)) {
+        term *msg = term_tuplev(2, term_atom_s("$gen_cast"), term_ref(c->args[1]));
+        if (name)
+            dist_send_named(c->w, me(c), name, node, msg);
+        else
+            rt_send(c->w, me(c), &c->self->pid, pid, msg);
+        term_unref(msg);
+    } else if (bad) {
+        return bif_raise(c, "error", term_atom_s("function_clause"));
+    }
+    /* gen_server:cast never fails */
+    return bif_return(c, term_atom_s("ok"));
 }
 
 /* ---- dist_kv ---- */
@@ -202,47 +413,38 @@ static ev_status b_kv_get(bif_call_ctx *c)
     cc.fun = A("call");
     cc.argc = 2;
     cc.args = args;
-    ev_status st = dist_bif(A("gen_server"), A("call"), 2)(&cc);
+    ev_status st = b_call(&cc);
     term_unref(dest);
     term_unref(req);
     return st;
 }
 
-bif_fn app_bif(atom_t mod, atom_t fun, uint32_t arity)
-{
-    if (strcmp(atom_text(mod), "dist_kv"))
-        return NULL;
-    const char *f = atom_text(fun);
-    if (!strcmp(f, "start_link") && arity == 0)
-        return b_kv_start_link;
-    if (!strcmp(f, "put") && arity == 2)
-        return b_kv_put;
-    if (!strcmp(f, "get") && arity == 1)
-        return b_kv_get;
-    return NULL;
-}
+static const bif_reg bifs[] = {
+    {"gen_server", "call", 2, b_call, BIF_QUALIFIED},
+    {"gen_server", "call", 3, b_call, BIF_QUALIFIED},
+    {"gen_server", "cast", 2, b_cast, BIF_QUALIFIED},
+    {"dist_kv", "start_link", 0, b_kv_start_link, BIF_QUALIFIED},
+    {"dist_kv", "put", 2, b_kv_put, BIF_QUALIFIED},
+    {"dist_kv", "get", 1, b_kv_get, BIF_QUALIFIED},
+    {NULL, NULL, 0, NULL, BIF_QUALIFIED},
+};
 
-const behaviour *app_behaviour(atom_t mod, atom_t fun, uint32_t arity)
-{
-    (void)mod, (void)fun, (void)arity;
-    return NULL;
-}
-
-void apps_boot(world *w, int node)
+/* A booting node starts the applications its config lists. */
+static void on_booted(world *w, int node)
 {
     vnode *nd = &w->nodes[node];
-    nd->next_pid = FIRST_SYSTEM_PID;
-    term *args = term_nil();
-    term_pid pid;
-    proc *rex = rt_spawn(w, node, &rex_behaviour, args, node, &pid);
-    term_unref(args);
-    rt_register(w, rex, A("rex"));
     for (int i = 0; i < nd->cfg.napps; i++) {
         if (!strcmp(nd->cfg.apps[i], "dist_kv")) {
             bool already;
             kv_start(w, node, node, &already);
         }
     }
-    if (nd->next_pid < FIRST_USER_PID)
-        nd->next_pid = FIRST_USER_PID;
+}
+
+void apps_install(world *w)
+{
+    world_hooks h = {0};
+    h.booted = on_booted;
+    world_add_hooks(w, &h);
+    bif_register(w, bifs);
 }

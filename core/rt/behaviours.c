@@ -1,8 +1,9 @@
 /* behaviours: the built-in process code that spawn(M, F, Args) can name
  * (SCENARIO_FORMAT.md, "Built-in behaviours"), each the C state machine
- * of a small Erlang loop, quoted in the comment above it, and the table
- * that finds them. A function that is not here starts a process that
- * crashes with undef, logged as erts logs it. */
+ * of a small Erlang loop, quoted in the comment above it, the table
+ * that finds them, and rt_spawn_mfa, which spawns one by name. A
+ * function that is not here starts a process that crashes with undef,
+ * logged as erts logs it. */
 #include "core/rt/rt.h"
 
 #include <stdio.h>
@@ -91,7 +92,7 @@ static void undef_init(world *w, proc *p, term *args)
     term_unref(reason);
 }
 
-const behaviour rt_undef_behaviour = {
+static const behaviour undef_behaviour = {
     "erlang", "undef", 3, undef_init, NULL, NULL, NULL,
 };
 
@@ -102,11 +103,30 @@ static const behaviour table[] = {
     {"hello", "run", 0, hello_init, NULL, NULL, NULL},
 };
 
-const behaviour *rt_behaviour(atom_t mod, atom_t fun, uint32_t arity)
+/* The behaviour spawned for M:F/A, or NULL (undef). */
+static const behaviour *find(atom_t mod, atom_t fun, uint32_t arity)
 {
     for (size_t i = 0; i < sizeof table / sizeof *table; i++)
         if (!strcmp(atom_text(mod), table[i].mod) &&
             !strcmp(atom_text(fun), table[i].fun) && arity == table[i].arity)
             return &table[i];
-    return app_behaviour(mod, fun, arity);
+    return NULL;
+}
+
+proc *rt_spawn_mfa(world *w, int node, term *m, term *f, term *a,
+                   int leader, term_pid *pid)
+{
+    const behaviour *b = find(m->u.atom, f->u.atom,
+                              (uint32_t)term_list_length(a));
+    term *args;
+    if (b) {
+        args = term_ref(a);
+    } else {
+        b = &undef_behaviour;
+        term *el[3] = {term_ref(m), term_ref(f), term_ref(a)};
+        args = term_list(3, el, NULL);
+    }
+    proc *p = rt_spawn(w, node, b, args, leader, pid);
+    term_unref(args);
+    return p;
 }

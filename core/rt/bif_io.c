@@ -1,10 +1,10 @@
-/* bif_io: io:format's control sequences (io_lib:format/2), the subset
- * the shell demos use: ~p ~w ~s ~n ~c ~B ~f ~e ~~ and the `t` modifier
- * (~tp, ~ts). ~p lays terms out as io_lib_pretty does (from the column
- * where it starts, 80 wide); ~w never prints lists as strings. An
- * unknown control, or arguments that do not match, is badarg, as in
- * OTP ("format string invalid"). */
-#include "core/rt/rt.h"
+/* bif_io: io:format/1,2 (the rows of rt__io_bifs) and its control
+ * sequences (io_lib:format/2), the subset the shell demos use: ~p ~w ~s
+ * ~n ~c ~B ~f ~e ~~ and the `t` modifier (~tp, ~ts). ~p lays terms out
+ * as io_lib_pretty does (from the column where it starts, 80 wide); ~w
+ * never prints lists as strings. An unknown control, or arguments that
+ * do not match, is badarg, as in OTP ("format string invalid"). */
+#include "core/rt/bif.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -120,3 +120,27 @@ int bif_format(world *w, int node, strbuf *b, const term *fmt, const term *args)
     sb_fini(&f);
     return rc;
 }
+
+static ev_status b_format(bif_call_ctx *c)
+{
+    term *empty = term_nil();
+    const term *args = c->argc == 2 ? c->args[1] : empty;
+    strbuf b;
+    sb_init(&b);
+    int rc = bif_format(c->w, c->self->node, &b, c->args[0], args);
+    term_unref(empty);
+    if (rc < 0) {
+        sb_fini(&b);
+        return bif_badarg(c, 1, "format string invalid");
+    }
+    if (b.len)
+        rt_output(c->w, c->self->leader, b.s);
+    sb_fini(&b);
+    return bif_return(c, term_atom_s("ok"));
+}
+
+const bif_reg rt__io_bifs[] = {
+    {"io", "format", 1, b_format, BIF_QUALIFIED},
+    {"io", "format", 2, b_format, BIF_QUALIFIED},
+    {NULL, NULL, 0, NULL, BIF_QUALIFIED},
+};

@@ -14,7 +14,8 @@
  *   monitoring a dead process gives `noproc` at once.
  * Invariants: a process is in its node's table from spawn until rt_exit
  * starts; link entries are symmetric between live local processes; a
- * run event is pending iff p->scheduled. */
+ * run event is pending iff p->scheduled. Signals to processes on other
+ * nodes leave through the world's rt_remote (dist/ carries them). */
 #include "core/rt/rt.h"
 
 #include <stdio.h>
@@ -22,10 +23,7 @@
 #include <string.h>
 #include "core/term/xalloc.h"
 
-
 static atom_t A(const char *s) { return atom_intern(s); }
-
-term *rt_pid_term(term_pid pid) { return term_pid_new(pid); }
 
 static char *pid_str(const world *w, int node, term_pid pid)
 {
@@ -303,7 +301,7 @@ void rt_send(world *w, int from_node, const term_pid *from, term_pid to,
         free(ms);
         return;
     }
-    dist_send(w, from_node, to, msg);
+    w->remote->send(w, from_node, to, msg);
 }
 
 /* ---- links ---- */
@@ -362,7 +360,7 @@ int rt_link(world *w, proc *p, term_pid other)
     }
     rt_link_add(p, other);
     emit_pair(w, p, "link", other, NULL);
-    dist_link(w, p->pid, other);
+    w->remote->link(w, p->pid, other);
     return 0;
 }
 
@@ -376,7 +374,7 @@ void rt_unlink(world *w, proc *p, term_pid other)
         if (o)
             rt_link_remove(o, p->pid);
     } else {
-        dist_unlink(w, p->pid, other);
+        w->remote->unlink(w, p->pid, other);
     }
 }
 
@@ -456,7 +454,7 @@ term *rt_monitor(world *w, proc *p, const term_pid *target, term *object)
         return ref;
     }
     rt_monitor_add(p, ref, *target, object, true);
-    dist_monitor(w, p->pid, k, target, 0, ref, object);
+    w->remote->monitor(w, p->pid, k, target, 0, ref, object);
     return ref;
 }
 
@@ -471,7 +469,7 @@ bool rt_demonitor(world *w, proc *p, const term *ref)
         if (o)
             rt_monitor_remove(o, ref, NULL);
     } else {
-        dist_demonitor(w, p->pid, m.other, m.ref);
+        w->remote->demonitor(w, p->pid, m.other, m.ref);
     }
     term_unref(m.ref);
     term_unref(m.object);
@@ -530,7 +528,7 @@ void rt_signal_exit(world *w, term_pid from, term_pid to, term *reason,
             rt_exit_arrived(w, o, from, reason, linked);
         return;
     }
-    dist_exit(w, from, to, reason, linked);
+    w->remote->exit(w, from, to, reason, linked);
 }
 
 void rt_exit(world *w, proc *p, term *reason)
@@ -550,7 +548,9 @@ void rt_exit(world *w, proc *p, term *reason)
     if (p->reg)
         rt_unregister(w, p->node, p->reg);
     nd->procs[p->pid.number] = NULL;
-    glob_proc_exit(w, p);
+    for (int i = 0; i < w->nhooks; i++)
+        if (w->hooks[i].proc_exit)
+            w->hooks[i].proc_exit(w, p);
 
     /* Links: a process dying with `kill` signals `killed` (erts). */
     term *link_reason = is(why, "kill") ? term_atom_s("killed") : term_ref(why);
@@ -562,7 +562,7 @@ void rt_exit(world *w, proc *p, term *reason)
             if (op)
                 rt_exit_arrived(w, op, p->pid, link_reason, true);
         } else if (nd->state == NODE_UP || nd->state == NODE_FROZEN) {
-            dist_exit(w, p->pid, o, link_reason, true);
+            w->remote->exit(w, p->pid, o, link_reason, true);
         }
     }
     term_unref(link_reason);
@@ -578,9 +578,9 @@ void rt_exit(world *w, proc *p, term *reason)
             }
         } else if (nd->state != NODE_DOWN) {
             if (m.watching)
-                dist_demonitor(w, p->pid, m.other, m.ref);
+                w->remote->demonitor(w, p->pid, m.other, m.ref);
             else
-                dist_down(w, p->pid, m.other, m.ref, m.object, why);
+                w->remote->down(w, p->pid, m.other, m.ref, m.object, why);
         }
         term_unref(m.ref);
         term_unref(m.object);
@@ -615,28 +615,6 @@ void rt_kill_node(world *w, int node_id)
     }
     term_unref(r);
     nd->nregs = 0;
-}
-
-void rt_output(world *w, int leader, const char *text)
-{
-    rt_emit(w, leader, "output", NULL, NULL, NULL, NULL, NULL, NULL, text);
-}
-
-void rt_log(world *w, int node_id, const char *level, const char *text)
-{
-    char up[16], ts[32];
-    size_t i;
-    for (i = 0; level[i] && i < sizeof up - 1; i++)
-        up[i] = (char)(level[i] >= 'a' && level[i] <= 'z' ? level[i] - 32 : level[i]);
-    up[i] = '\0';
-    int64_t t = sim_now(w->s);
-    snprintf(ts, sizeof ts, "%lld.%06llds", (long long)(t / 1000000),
-             (long long)(t % 1000000));
-    size_t n = strlen(text) + 64;
-    char *s = xmalloc(n);
-    snprintf(s, n, "=%s REPORT==== %s ===\n%s", up, ts, text);
-    rt_emit(w, node_id, "log", NULL, NULL, NULL, NULL, NULL, level, s);
-    free(s);
 }
 
 void rt_crash(world *w, proc *p, term *reason)

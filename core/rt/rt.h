@@ -1,15 +1,19 @@
-/* rt: the runtime's internals, shared by core/'s files and no one else.
+/* rt: the runtime, core/rt/'s interface to itself and to the subsystems
+ * above it (dist/, global/, lib/), which build on processes and nodes.
  *
- * The world holds nodes; a node holds processes, its registered names,
- * its shell and its distribution state. Processes are C state machines
- * (a behaviour vtable), not threads (DESIGN.md, "The runtime").
+ * The world holds nodes; a node holds processes, its registered names
+ * and its shell. Processes are C state machines (a behaviour vtable), not
+ * threads (DESIGN.md, "The runtime").
  *
  * Signals and messages between local processes take effect at once, in
  * send order (a message is enqueued, and the receiver runs from an engine
- * event at the same virtual time); signals to other nodes travel through
- * dist.c and the network. Invariant: a dead process is never reachable
- * from its node's table; a pid names a live process only while its
- * node's creation matches. */
+ * event at the same virtual time); signals to other nodes leave through
+ * the handlers that the distribution layer registers (rt_remote, below),
+ * and what happens to a node (boot, halt, freeze, ...) reaches the layers
+ * above through the hooks they register (world_hooks). rt/ itself calls
+ * nothing above it. Invariant: a dead process is never reachable from
+ * its node's table; a pid names a live process only while its node's
+ * creation matches. */
 #ifndef CS_RT_H
 #define CS_RT_H
 
@@ -25,11 +29,16 @@
 typedef struct proc proc;
 typedef struct vnode vnode;
 typedef struct shell shell;
-typedef struct dist_node dist_node;
-typedef struct glob_node glob_node;
 typedef struct later_sig later_sig;
+typedef struct world_hooks world_hooks;
+typedef struct rt_remote rt_remote;
+typedef struct bif_entry bif_entry;
+typedef struct bif_call_ctx bif_call_ctx;
+/* The state of the subsystems above rt/, opaque here: each makes its own
+ * when it is installed on a world and frees it in its fini hook. */
+typedef struct dist_world dist_world;
+typedef struct glob_world glob_world;
 
-/* A process's code. Every callback may be NULL. */
 typedef struct behaviour {
     const char *mod, *fun;   /* what spawn(M, F, Args) names */
     uint32_t arity;
@@ -96,8 +105,6 @@ struct vnode {
     regname *regs;        /* sorted by name text (registered() order) */
     uint32_t nregs, capregs;
     shell *sh;
-    dist_node *dn;
-    glob_node *gn;
     rng r;
     uint32_t *seen_num;   /* per other node: the number its pids print with */
 };
@@ -111,11 +118,18 @@ struct world {
     int failures;
     int *atom2node;       /* node index by name atom, -1: not a node */
     uint32_t natoms;
-    uint64_t next_conn;   /* connection ids, shared by both ends */
     later_sig *laters;    /* rt_signal_exit_later's pending signals */
+    bif_entry *bifs;      /* the BIF table, sorted by key (bif.c) */
+    uint32_t nbifs, capbifs;
+    world_hooks *hooks;   /* in registration order (world_add_hooks) */
+    int nhooks;
+    const rt_remote *remote;  /* signals to other nodes (world_set_remote) */
+    net_handlers payloads;    /* who receives the network's payloads */
+    dist_world *dist;
+    glob_world *glob;
 };
 
-/* ---- trace events ---- */
+/* ---- trace events and how a node prints (emit.c, the bottom of rt/) ---- */
 
 /* A trace event on `node` (-1: none); fields may be NULL. */
 void rt_emit(world *w, int node, const char *kind, const char *peer,
@@ -127,6 +141,12 @@ term_view rt_view(const world *w, int node);
 char *rt_str(const world *w, int node, const term *t);
 /* Node index of a node-name atom, or -1. */
 int rt_node_index(const world *w, atom_t name);
+/* Output from a process whose group leader is on `leader`. */
+void rt_output(world *w, int leader, const char *text);
+/* A logger report on `node`, e.g. rt_log(w, n, "error", "..."): the
+ * event carries the level as its reason and the text as logger prints
+ * it ("=ERROR REPORT==== 1.500000s ===" and the body). */
+void rt_log(world *w, int node, const char *level, const char *text);
 
 /* ---- processes (proc.c) ---- */
 
@@ -188,7 +208,6 @@ void rt_down(world *w, proc *p, term *ref, term *object, term *reason);
 
 /* A new reference made on `node`. */
 term *rt_make_ref(world *w, int node);
-term *rt_pid_term(term_pid pid);
 
 /* Arms p's timer `ms` from now (cancelling any), or cancels it (ms < 0). */
 void rt_set_timeout(world *w, proc *p, int64_t us);
@@ -197,26 +216,10 @@ void rt_set_timeout(world *w, proc *p, int64_t us);
  * other nodes (the connections close instead). */
 void rt_kill_node(world *w, int node);
 
-/* Output from a process whose group leader is on `leader`. */
-void rt_output(world *w, int leader, const char *text);
-/* A logger report on `node`, e.g. rt_log(w, n, "error", "..."): the
- * event carries the level as its reason and the text as logger prints
- * it ("=ERROR REPORT==== 1.500000s ===" and the body). */
-void rt_log(world *w, int node, const char *level, const char *text);
 /* The process crashes with an error: erts logs "Error in process ...
  * with exit value:" (on its node and its group leader's), then it exits
  * with `reason` (borrowed). */
 void rt_crash(world *w, proc *p, term *reason);
-
-/* ---- built-in behaviours (behaviours.c) ---- */
-
-/* The behaviour spawned for M:F/A, or NULL (undef). */
-const behaviour *rt_behaviour(atom_t mod, atom_t fun, uint32_t arity);
-/* The process that crashes at once with undef: what spawning an unknown
- * function starts; its args are [M, F, Args]. */
-extern const behaviour rt_undef_behaviour;
-/* Behaviours of the built-in applications (apps.c), or NULL. */
-const behaviour *app_behaviour(atom_t mod, atom_t fun, uint32_t arity);
 
 /* An exit signal delivered from an engine event at the current time,
  * for code that must not kill a process in the middle of its own step. */
@@ -227,6 +230,15 @@ void rt_free_laters(world *w);
 /* Runs p's mailbox soon (after a freeze, or when a behaviour changed
  * what it accepts). */
 void rt_wake(world *w, proc *p);
+
+/* ---- built-in behaviours (behaviours.c) ---- */
+
+/* Spawns M:F(A) on `node` as spawn/3 does (m and f atoms, a a proper
+ * list, all borrowed): the built-in behaviour of that name, or for an
+ * unknown function a process that crashes at once with undef, as erts
+ * logs it. Otherwise as rt_spawn. */
+proc *rt_spawn_mfa(world *w, int node, term *m, term *f, term *a,
+                   int leader, term_pid *pid);
 
 /* ---- the shell (shell.c) ---- */
 
@@ -269,157 +281,68 @@ void shell_resumed(world *w, int node);
 /* The node is gone: drop the evaluation in progress (halt). */
 void shell_node_down(world *w, int node);
 
-/* ---- BIFs (bif.c): the evaluator's host calls ---- */
-ev_status bif_call(world *w, proc *self, ev_vm *vm, atom_t mod, atom_t fun,
-                   uint32_t argc, term **args, term **result,
-                   ev_exception *exc);
-ev_status bif_send(world *w, proc *self, term *dest, term *msg,
-                   ev_exception *exc);
-/* io_lib:format(Fmt, Args) into b, as seen from `node`; -1 on badarg. */
-int bif_format(world *w, int node, strbuf *b, const term *fmt, const term *args);
+/* ---- hooks: what the subsystems above rt/ hear (world.c) ---- */
 
-/* Fills exc with error:Reason (reason ownership taken). */
-void rt_raise(ev_exception *exc, const char *cls, term *reason);
+/* What a subsystem above rt/ wants to hear of a node's life and of the
+ * network, registered with world_add_hooks when the world is made (dist/
+ * then global/ then lib/: lib_world_new). Every member may be NULL. Each
+ * event calls the hooks in registration order, that is in layer order,
+ * at the point where the comment says. */
+struct world_hooks {
+    /* boot or restart: after the boot event, before the shell starts
+     * (system processes spawned here take pids below the shell's) */
+    void (*booted)(world *w, int node);
+    /* halt or restart: the shell's evaluation is dropped, the node's
+     * processes still exist (they are killed next) */
+    void (*halted)(world *w, int node);
+    void (*frozen)(world *w, int node);
+    /* before the node's processes and shell run again */
+    void (*resumed)(world *w, int node);
+    /* the network link from -> to was just cut / healed (cut since
+     * `cut_at`) */
+    void (*link_cut)(world *w, int from, int to);
+    void (*link_healed)(world *w, int from, int to, int64_t cut_at);
+    /* p is dying: its links and monitors have not fired yet */
+    void (*proc_exit)(world *w, proc *p);
+    /* world_free: free the subsystem's state */
+    void (*fini)(world *w);
+};
+/* Adds a subsystem's hooks (copied). */
+void world_add_hooks(world *w, const world_hooks *h);
+/* The network's payloads belong to the subsystem that sends them (dist/):
+ * h says who receives them, at arrival or (drop) when the world ends
+ * with the network still holding them. */
+void world_set_payloads(world *w, net_handlers h);
+
+/* ---- signals to other nodes, carried by dist/ ---- */
+
+/* How rt/ reaches a process on another node: the distribution layer
+ * registers one with world_set_remote. Terms are borrowed. */
+struct rt_remote {
+    /* A message to a process on another node. */
+    void (*send)(world *w, int from_node, term_pid to, term *msg);
+    /* {Name, Node} ! Msg for another node (to_node -1: no such node). */
+    void (*send_named)(world *w, int from_node, atom_t name, int to_node,
+                       term *msg);
+    /* Exit signal / link / unlink to a remote process. */
+    void (*exit)(world *w, term_pid from, term_pid to, term *reason,
+                 bool linked);
+    void (*link)(world *w, term_pid from, term_pid to);
+    void (*unlink)(world *w, term_pid from, term_pid to);
+    /* Monitor `to` (a pid) or `name` on node to_node for watcher `from`. */
+    void (*monitor)(world *w, term_pid from, int to_node, const term_pid *to,
+                    atom_t name, term *ref, term *object);
+    void (*demonitor)(world *w, term_pid from, term_pid to, term *ref);
+    /* A 'DOWN' for a remote watcher. */
+    void (*down)(world *w, term_pid dead, term_pid watcher, term *ref,
+                 term *object, term *reason);
+    /* spawn/spawn_link/spawn_monitor of M:F(Args) on node `target` (-1:
+     * no such node) for the BIF call c; opt is 0, 'link' or 'monitor'.
+     * Returns like a BIF (it may block the shell). */
+    ev_status (*spawn)(bif_call_ctx *c, int target, atom_t mod, atom_t fun,
+                       term *args, atom_t opt);
+};
+/* Sets how signals reach other nodes (r must outlive the world). */
+void world_set_remote(world *w, const rt_remote *r);
 
 #endif
-
-/* ---- distribution (dist.c): signals to processes on other nodes ---- */
-void dist_init(world *w, int node);
-void dist_fini(world *w, int node);
-/* The node halted, froze, resumed or restarted. */
-void dist_node_halted(world *w, int node);
-void dist_node_frozen(world *w, int node);
-void dist_node_resumed(world *w, int node);
-/* A message to a process on another node (msg borrowed). */
-void dist_send(world *w, int from_node, term_pid to, term *msg);
-/* {Name, Node} ! Msg for a remote node. */
-void dist_send_named(world *w, int from_node, atom_t name, int to_node,
-                     term *msg);
-/* Exit signal / link / unlink to a remote process. */
-void dist_exit(world *w, term_pid from, term_pid to, term *reason, bool linked);
-void dist_link(world *w, term_pid from, term_pid to);
-void dist_unlink(world *w, term_pid from, term_pid to);
-/* Monitor `to` (pid) or `name` on node `to_node` for watcher `from`. */
-void dist_monitor(world *w, term_pid from, int to_node, const term_pid *to,
-                  atom_t name, term *ref, term *object);
-void dist_demonitor(world *w, term_pid from, term_pid to, term *ref);
-/* A 'DOWN' for a remote watcher. */
-void dist_down(world *w, term_pid dead, term_pid watcher, term *ref,
-               term *object, term *reason);
-/* True if `node` is connected to `peer` (connection up). */
-bool dist_connected(const world *w, int node, int peer);
-
-/* A protocol message of global or an application between nodes x and y
- * over their connection, handled on arrival by fn(w, y, x, msg). Sent
- * only if the connection is up at x (else dropped); msg borrowed. */
-typedef void (*dist_app_fn)(world *w, int to, int from, term *msg);
-void dist_send_app(world *w, int x, int y, dist_app_fn fn, term *msg);
-/* Starts connecting x to y if not connected (global's connect_all). */
-void dist_connect(world *w, int x, int y);
-/* Tears down x's connection to y with `reason` (global's
- * prevent_overlapping_partitions; erlang:disconnect_node). */
-void dist_disconnect(world *w, int x, int y, const char *reason);
-/* Visible, up connections of x in connection order: fills out (size
- * w->n), returns the count. */
-int dist_visible(const world *w, int x, int *out);
-bool dist_is_hidden(const world *w, int x, int y);
-
-/* ---- applications (apps.c) ---- */
-/* Starts a booting node's system processes (rex) and its config apps. */
-void apps_boot(world *w, int node);
-/* The node's rex process (rpc's server), or NULL. */
-proc *apps_rex(world *w, int node);
-
-/* ---- global (global.c) ---- */
-void glob_init(world *w, int node);
-void glob_fini(world *w, int node);
-void glob_node_halted(world *w, int node);
-/* The node runs again: global's timers that fell due meanwhile fire. */
-void glob_node_resumed(world *w, int node);
-void glob_nodeup(world *w, int x, int y, bool hidden);
-void glob_nodedown(world *w, int x, int y, bool hidden);
-/* A process died: its global names go (called by rt_exit). */
-void glob_proc_exit(world *w, proc *p);
-/* The pid registered globally as name, as x sees it, or NULL. */
-const term_pid *glob_whereis(const world *w, int x, atom_t name);
-
-/* Network glue (world.c -> dist.c). */
-void dist_deliver(world *w, int from, int to, void *payload);
-void dist_drop(world *w, int from, int to, void *payload);
-void dist_node_booted(world *w, int node);
-/* The link from -> to was just cut / healed (cut since `cut_at`). */
-void dist_link_cut(world *w, int from, int to);
-void dist_link_healed(world *w, int from, int to, int64_t cut_at);
-
-/* Requests that want an answer from another node. The caller gets
- * {'$spawn_reply'|'$pong'|'$rpc_reply', Ref, Result}, or
- * {'$dist_failed', Ref, Node} when no connection could be made (or it
- * went down: {'$rpc_reply', Ref, {badrpc, nodedown}}). */
-typedef enum dist_req { DIST_REQ_SPAWN, DIST_REQ_PING, DIST_REQ_RPC } dist_req;
-void dist_request(world *w, int x, int y, dist_req kind, term_pid from,
-                  term *ref, term *msg, atom_t name, bool explicit_connect);
-/* Waits for a connection from x to y: {'$connect', Ref, true|false}. */
-void dist_wait_connect(world *w, int x, int y, term_pid pid, term *ref,
-                       bool explicit_connect);
-/* On y (the spawning node): a spawn request from node x arrived;
- * msg is {M, F, Args, Opt}. Replies with dist_spawn_reply. */
-void dist_spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
-                        term *msg, atom_t unused);
-void dist_spawn_reply(world *w, int x, int y, term_pid to, term *ref,
-                      term *result);
-/* On y: rpc:call's {M, F, Args} from `caller` on node x arrived: it is
- * evaluated as rex would, and the answer goes back with dist_rpc_reply
- * (or straight to the caller when x == y). */
-void dist_rpc_arrived(world *w, int y, int x, term_pid caller, term *ref,
-                      term *mfa);
-void dist_rpc_reply(world *w, int y, int x, term_pid to, term *ref,
-                    term *result);
-void dist_set_allow(world *w, int x, const int *nodes, int n);
-void dist_set_cookie(world *w, int x, int y, const char *cookie);
-/* net_kernel:monitor_nodes; type 0 visible, 1 hidden, 2 all. Returns
- * -1 when turning off a subscription that does not exist. */
-int dist_monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
-                       int type, bool type_given);
-
-/* nodes(Which) as seen from `node`: which is "visible", "hidden",
- * "connected", "this" or "known". A new list. */
-term *dist_nodes(world *w, int node, const char *which);
-
-/* ---- distribution BIFs (dist_bif.c), all may block the shell ---- */
-/* Each returns EV_DONE / EV_RAISED / EV_BLOCKED like a host call. */
-typedef struct bif_call_ctx {
-    world *w;
-    proc *self;
-    ev_vm *vm;
-    atom_t mod, fun;
-    uint32_t argc;
-    term **args;
-    term **result;
-    ev_exception *exc;
-} bif_call_ctx;
-
-typedef ev_status (*bif_fn)(bif_call_ctx *c);
-
-/* Looks up a distribution BIF (net_adm, net_kernel, rpc, global,
- * gen_server, erlang:disconnect_node, ...), or NULL. */
-bif_fn dist_bif(atom_t mod, atom_t fun, uint32_t arity);
-/* global's BIFs (global.c), or NULL. */
-bif_fn glob_bif(atom_t fun, uint32_t arity);
-/* Application BIFs (dist_kv:...; apps.c), or NULL. */
-bif_fn app_bif(atom_t mod, atom_t fun, uint32_t arity);
-
-/* Raises error:badarg for the call in c, with extended info for
- * argument `argi` (1-based; 0: none). */
-ev_status bif_badarg(bif_call_ctx *c, int argi, const char *detail);
-/* Blocks the calling shell on wt, or raises error:notsup when the
- * caller cannot block (rpc's server running a BIF). */
-ev_status bif_block(bif_call_ctx *c, shell_wait wt);
-/* Raises Class:Reason for the call in c (reason ownership taken). */
-ev_status bif_raise(bif_call_ctx *c, const char *cls, term *reason);
-/* Returns v (ownership taken) as the call's value. */
-ev_status bif_return(bif_call_ctx *c, term *v);
-
-/* spawn/spawn_link/spawn_monitor on node `target` for the caller;
- * `opt` is 0, 'link' or 'monitor'. Local targets answer at once. */
-ev_status dist_spawn(bif_call_ctx *c, int target, atom_t mod, atom_t fun,
-                     term *args, atom_t opt);

@@ -14,7 +14,7 @@
  * waits, `waiting` says for what; steps are taken from the queue in
  * order and each produces exactly one `eval` and one `result` event
  * (or an `expect` failure if it never finishes by the end of the run). */
-#include "core/rt/rt.h"
+#include "core/rt/bif.h"
 
 #include <stdio.h>
 #include <stdlib.h>

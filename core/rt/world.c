@@ -1,17 +1,28 @@
 /* world: the nodes of one simulation, their life cycle (boot, halt,
- * freeze, resume, restart), the network faults, and the small helpers
- * every runtime file uses (trace events, how a node prints pids).
+ * freeze, resume, restart) and the network faults, told to the
+ * subsystems above through the hooks they registered (world_hooks), in
+ * registration order.
  *
  * Invariants: a node's state changes only here, at the current virtual
- * time; node k's pids print as <k+1.N.S> on every other node and as
- * <0.N.S> on k itself (otp_facts.md 10: a per-observer number, never 0
- * for a remote pid). */
-#include "core/rt/rt.h"
+ * time; a booting node's system processes (spawned by the booted hooks)
+ * take pids from FIRST_SYSTEM_PID up, below the shell's <0.87.0>, as
+ * OTP's kernel processes do. */
+#include "core/rt/bif.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/term/xalloc.h"
+
+#define FIRST_SYSTEM_PID 80
+#define FIRST_USER_PID 87
+
+/* Every hook h->fn of w, in registration order, with the arguments that
+ * follow. */
+#define EACH_HOOK(w, fn, ...)                                   \
+    for (int hk_ = 0; hk_ < (w)->nhooks; hk_++)                 \
+        if ((w)->hooks[hk_].fn)                                 \
+            (w)->hooks[hk_].fn(__VA_ARGS__)
 
 static void copy_cfg(world_node_cfg *dst, const world_node_cfg *src,
                      char **name)
@@ -67,12 +78,27 @@ world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg)
         }
         w->atom2node[nd->atom] = i;
     }
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         w->nodes[i].sh = shell_new(w, i);
-        dist_init(w, i);
-        glob_init(w, i);
-    }
+    bif_register(w, rt__erlang_bifs);
+    bif_register(w, rt__io_bifs);
     return w;
+}
+
+void world_add_hooks(world *w, const world_hooks *h)
+{
+    w->hooks = xrealloc(w->hooks, (size_t)(w->nhooks + 1) * sizeof *w->hooks);
+    w->hooks[w->nhooks++] = *h;
+}
+
+void world_set_payloads(world *w, net_handlers h)
+{
+    w->payloads = h;
+}
+
+void world_set_remote(world *w, const rt_remote *r)
+{
+    w->remote = r;
 }
 
 void world_free(world *w)
@@ -86,10 +112,9 @@ void world_free(world *w)
         }
     net_free(w->net);
     rt_free_laters(w);
+    EACH_HOOK(w, fini, w);
     for (int i = 0; i < w->n; i++) {
         vnode *nd = &w->nodes[i];
-        dist_fini(w, i);
-        glob_fini(w, i);
         shell_free(nd->sh);
         free(nd->procs);
         free(nd->regs);
@@ -97,6 +122,8 @@ void world_free(world *w)
         free(nd->name);
     }
     free(w->atom2node);
+    free(w->bifs);
+    free(w->hooks);
     free(w->nodes);
     free(w);
 }
@@ -106,62 +133,18 @@ const char *world_node_name(const world *w, int node_id)
     return w->nodes[node_id].name;
 }
 
-int rt_node_index(const world *w, atom_t name)
-{
-    return name < w->natoms ? w->atom2node[name] : -1;
-}
-
-static uint32_t node_number(void *ctx, atom_t node_atom)
-{
-    const world *w = ctx;
-    int k = rt_node_index(w, node_atom);
-    /* A node outside the scenario (a pid from a ping to nowhere) gets a
-     * number past every real node. */
-    return k >= 0 ? (uint32_t)k + 1 : (uint32_t)w->n + 1;
-}
-
-term_view rt_view(const world *w, int node_id)
-{
-    term_view v;
-    v.self_node = node_id >= 0 ? w->nodes[node_id].atom : 0;
-    v.node_number = node_number;
-    v.ctx = (void *)w;
-    return v;
-}
-
-char *rt_str(const world *w, int node_id, const term *t)
-{
-    term_view v = rt_view(w, node_id);
-    return term_to_string(t, &v);
-}
-
-void rt_emit(world *w, int node_id, const char *kind, const char *peer,
-             const char *pid, const char *to, const char *name,
-             const char *term_text, const char *reason, const char *text)
-{
-    sim_obs_event ev = {0};
-    ev.node = node_id >= 0 ? w->nodes[node_id].name : NULL;
-    ev.kind = kind;
-    ev.peer = peer;
-    ev.pid = pid;
-    ev.to = to;
-    ev.name = name;
-    ev.term = term_text;
-    ev.reason = reason;
-    ev.text = text;
-    sim_emit(w->s, &ev);
-}
-
-/* ---- network glue: payloads belong to dist.c ---- */
+/* ---- the network's payloads go to their owner (world_set_payloads) ---- */
 
 static void on_deliver(void *ctx, int from, int to, void *payload)
 {
-    dist_deliver(ctx, from, to, payload);
+    world *w = ctx;
+    w->payloads.deliver(w->payloads.ctx, from, to, payload);
 }
 
 static void on_drop(void *ctx, int from, int to, void *payload)
 {
-    dist_drop(ctx, from, to, payload);
+    world *w = ctx;
+    w->payloads.drop(w->payloads.ctx, from, to, payload);
 }
 
 /* ---- life cycle ---- */
@@ -171,13 +154,14 @@ static void start_node(world *w, int node_id, const char *kind)
     vnode *nd = &w->nodes[node_id];
     nd->state = NODE_UP;
     nd->ever_booted = true;
-    nd->next_pid = 0;
+    nd->next_pid = FIRST_SYSTEM_PID;
     nd->next_ref = 0;
     char text[64];
     snprintf(text, sizeof text, "creation %u", nd->creation);
     rt_emit(w, node_id, kind, NULL, NULL, NULL, NULL, NULL, NULL, text);
-    dist_node_booted(w, node_id);
-    apps_boot(w, node_id);
+    EACH_HOOK(w, booted, w, node_id);
+    if (nd->next_pid < FIRST_USER_PID)
+        nd->next_pid = FIRST_USER_PID;
     shell_boot(w, node_id);
 }
 
@@ -206,7 +190,7 @@ static void cut_link(world *w, int from, int to)
     if (net_is_cut(w->net, from, to))
         return;
     net_cut(w->net, from, to);
-    dist_link_cut(w, from, to);
+    EACH_HOOK(w, link_cut, w, from, to);
 }
 
 static void heal_link(world *w, int from, int to)
@@ -215,7 +199,7 @@ static void heal_link(world *w, int from, int to)
     if (since < 0)
         return;
     net_heal(w->net, from, to);
-    dist_link_healed(w, from, to, since);
+    EACH_HOOK(w, link_healed, w, from, to, since);
 }
 
 void world_partition(world *w, const int *group)
@@ -306,7 +290,7 @@ void world_halt(world *w, int node_id)
         return;
     rt_emit(w, node_id, "halt", NULL, NULL, NULL, NULL, NULL, NULL, nd->name);
     shell_node_down(w, node_id);
-    dist_node_halted(w, node_id);
+    EACH_HOOK(w, halted, w, node_id);
     rt_kill_node(w, node_id);
     nd->state = NODE_DOWN;
 }
@@ -318,7 +302,7 @@ void world_freeze(world *w, int node_id)
         return;
     nd->state = NODE_FROZEN;
     rt_emit(w, node_id, "freeze", NULL, NULL, NULL, NULL, NULL, NULL, nd->name);
-    dist_node_frozen(w, node_id);
+    EACH_HOOK(w, frozen, w, node_id);
 }
 
 void world_resume(world *w, int node_id)
@@ -328,8 +312,7 @@ void world_resume(world *w, int node_id)
         return;
     nd->state = NODE_UP;
     rt_emit(w, node_id, "resume", NULL, NULL, NULL, NULL, NULL, NULL, nd->name);
-    dist_node_resumed(w, node_id);
-    glob_node_resumed(w, node_id);
+    EACH_HOOK(w, resumed, w, node_id);
     /* Processes with mail or a timeout that came meanwhile run again,
      * DETERMINISM: in pid order. */
     for (uint32_t i = 0; i < nd->nprocs; i++) {
