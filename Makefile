@@ -19,7 +19,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o)
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
 BIN     ?= bin/clustersim
 
-.PHONY: all deps demo test unit regress golden regress-builds bench asan clean check-engine render-test fuzz
+.PHONY: all deps demo test unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test fuzz
 
 all: deps $(BIN)
 
@@ -59,6 +59,7 @@ test: deps
 	$(BUILD)/unit --jobs 2
 	sh tests/scenarios.sh ./$(BIN)
 	$(MAKE) --no-print-directory check-engine
+	$(MAKE) --no-print-directory check-layers
 	$(MAKE) --no-print-directory regress
 	$(MAKE) --no-print-directory render-test
 	$(MAKE) --no-print-directory asan
@@ -164,6 +165,15 @@ check-engine: $(LIBOBJ)
 	  | grep -E ' (time|clock_gettime|gettimeofday|rand|srand|random|printf|fprintf|puts|fopen|getenv|getpid)$$' | sort -u); \
 	  if [ -n "$$bad" ]; then echo "check-engine: forbidden calls:"; echo "$$bad"; exit 1; fi; \
 	  echo "check-engine: ok"
+
+# Dependencies point down (core/README.md): no file includes or calls
+# into a layer above its own; cJSON only in scenarios/ and main.c, SQLite
+# only in traces/. `layers-graph` prints the include graph between folders.
+check-layers: $(LIBOBJ) $(BUILD)/main.o
+	@sh tests/check_layers.sh $(BUILD)
+
+layers-graph:
+	@sh tests/check_layers.sh --graph
 
 clean:
 	rm -rf build bin
