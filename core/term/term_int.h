@@ -1,10 +1,10 @@
-/* term_int: what the printer's two files share, and no one else.
+/* term_int: what the printer's files share, and no one else.
  *
  * term_print.c (characters, atoms, floats, leaves, ~w, one-line
- * term_print) defines these; term_pretty.c (the io_lib_pretty port:
- * the tree of widths and line breaking) calls them to build its leaves
- * and to detect strings. core/term.h holds the printer's interface to
- * the rest of the program.
+ * term_print) defines the first four; term_pretty.c (the io_lib_pretty
+ * port: the tree of widths) calls them to build its leaves and to detect
+ * strings, and term_break.c breaks that tree over lines. core/term.h
+ * holds the printer's interface to the rest of the program.
  *
  * Invariants: each function is pure apart from appending to the strbuf
  * it is given; none allocates memory that outlives the call, none
@@ -38,5 +38,39 @@ void term__string_char(strbuf *b, uint32_t c, char q);
  * io_lib:write/1 writes it, pids and refs numbered through `view` (may be
  * NULL: every node prints as 0). Any other tag is an assertion failure. */
 void term__write_atomic(strbuf *b, const term *t, const term_view *view);
+
+/* ---- io_lib_pretty's intermediate tree (term_pretty.c builds it) ---- */
+
+typedef enum pn_kind {
+    PN_LEAF,    /* {Chars, Len, _, _}: text that is never broken */
+    PN_DOTS,    /* {dots, 3, 3, More}: "..." ending a cut sequence */
+    PN_BIN,     /* {{bin, S}, ...}: <<1,2,3>>, breakable between bytes */
+    PN_LIST,    /* {{list, L}, ...} */
+    PN_TUPLE,   /* {{tuple, IsTagged, L}, ...} */
+    PN_MAP,     /* {{map, Pairs}, ...} */
+    PN_PAIR     /* {{map_pair, K, V}, ...}: el[0] => el[1] */
+} pn_kind;
+
+typedef struct pn pn;
+struct pn {
+    pn_kind kind;
+    int len;            /* printed width in characters */
+    bool tagged;        /* PN_TUPLE: an atom first and more than 1 element */
+    char *text;         /* PN_LEAF: UTF-8 text */
+    size_t tlen;
+    char **segs;        /* PN_BIN: the byte texts, the last maybe "..." */
+    int nsegs;
+    pn **el;            /* PN_LIST/TUPLE/MAP elements, PN_PAIR key, value */
+    int n;
+    pn *tail;           /* NULL (proper end), a PN_DOTS, or (PN_LIST) an
+                         * improper tail */
+};
+
+/* Appends x on one line (io_lib_pretty:write/1); term_pretty.c. */
+void term__write_pn(strbuf *b, const pn *x);
+/* Appends x broken over lines of length ll holding at most m characters
+ * of term, starting at column col (io_lib_pretty:pp/8 after cind/7);
+ * term_break.c. */
+void term__pp(strbuf *b, const pn *x, int col, int ll, int m);
 
 #endif
