@@ -22,9 +22,9 @@
  *   which this printer does not imitate.
  *
  * Invariants: nothing printed depends on pointers, hash order or locale;
- * a node's len is exactly the number of characters term__write_pn prints for
- * it; the intermediate tree lives in one arena freed before each call
- * returns. */
+ * a node's len is exactly the number of characters term__write_pn
+ * prints for it; the intermediate tree lives in one arena freed before
+ * each call returns. */
 #include "core/term/term.h"
 
 #include <stdio.h>
