@@ -9,7 +9,7 @@
  * parks in virtual time without threads or coroutines (DESIGN.md).
  *
  * Semantics, as erl 25's shell unless said otherwise (the files are
- * core/eval_*.c; tests/test_eval.c holds erl's texts):
+ * core/erl/eval_*.c; tests/test_eval*.c hold erl's texts):
  * - Bindings: an evaluation binds into its own copy of `env` and writes
  *   it back only when it ends with EV_DONE, so `X = 1, 1 = 2.` leaves X
  *   unbound, as in erl. Inside, erl_eval's rules: what `catch` bound is

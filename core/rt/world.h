@@ -1,8 +1,9 @@
 /* world: the virtual nodes of one simulation, the Erlang code running on
  * them, and the network between them. This is core/'s face to the
- * timeline driver: the driver (scenarios/) turns a plan into calls here,
- * at the virtual times the plan says; everything observable leaves as
- * trace events through the engine's observer.
+ * timeline driver: the driver (scenarios/) makes a world with every
+ * subsystem installed (lib_world_new, core/lib/lib.h) and turns a plan
+ * into calls here, at the virtual times the plan says; everything
+ * observable leaves as trace events through the engine's observer.
  *
  * Nodes are numbered 0..n-1 in the scenario's order. */
 #ifndef CS_WORLD_H
@@ -43,7 +44,8 @@ typedef struct world_node_cfg {
 typedef struct world world;
 
 /* A world of `n` nodes (none booted) on `s`, randomness derived from
- * `seed`. Caller frees, before freeing `s`. */
+ * `seed`, with rt/'s own BIFs and nothing of the layers above (see
+ * lib_world_new). Caller frees, before freeing `s`. */
 world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg);
 void world_free(world *w);
 

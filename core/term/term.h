@@ -125,7 +125,7 @@ term *term_map_get(const term *map, const term *key);
 bool term_equal(const term *a, const term *b);
 int term_compare(const term *a, const term *b, bool arith);
 
-/* ---- printing (term_print.c, term_pretty.c) ---- */
+/* ---- printing (term_print.c, term_pretty.c, term_break.c) ---- */
 
 /* How pids and refs print depends on who looks (otp_facts.md 10): the
  * observer's own node prints as 0, another node as a positive number the

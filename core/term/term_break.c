@@ -1,7 +1,8 @@
-/* term_break.c: io_lib_pretty's line breaking (pp/8, with cind/7
- * choosing the tuple indentation), on the tree term_pretty.c builds.
- * Like the rest of the printer it follows stdlib 4.2 of erl 25.2.3; its
- * argument names are io_lib_pretty's (below).
+/* term_break.c: writing the tree term_pretty.c builds, as io_lib_pretty
+ * does: on one line (write/1), or broken over lines (pp/8, with cind/7
+ * choosing the tuple indentation). Like the rest of the printer it
+ * follows stdlib 4.2 of erl 25.2.3; the argument names are
+ * io_lib_pretty's (below).
  *
  * Invariants: the tree is only read, never changed; nothing printed
  * depends on pointers, hash order or locale. */
@@ -12,6 +13,67 @@
 #include <string.h>
 
 #include "core/term/term_int.h"
+
+/* ---- one-line writing (io_lib_pretty:write/1) ---- */
+
+/* write_list/2 and write_tail/2 */
+static void write_seq(strbuf *b, const pn *x, char sep)
+{
+    for (int i = 0; i < x->n; i++) {
+        if (i)
+            sb_putc(b, ',');
+        term__write_pn(b, x->el[i]);
+    }
+    if (x->tail) {
+        if (x->n)
+            sb_putc(b, sep);
+        if (x->tail->kind == PN_DOTS)
+            sb_puts(b, "...");
+        else
+            term__write_pn(b, x->tail);
+    }
+}
+
+void term__write_pn(strbuf *b, const pn *x)
+{
+    switch (x->kind) {
+    case PN_LEAF:
+        sb_putn(b, x->text, x->tlen);
+        break;
+    case PN_DOTS:
+        sb_puts(b, "...");
+        break;
+    case PN_BIN:
+        sb_puts(b, "<<");
+        for (int i = 0; i < x->nsegs; i++) {
+            if (i)
+                sb_putc(b, ',');
+            sb_puts(b, x->segs[i]);
+        }
+        sb_puts(b, ">>");
+        break;
+    case PN_LIST:
+        sb_putc(b, '[');
+        write_seq(b, x, '|');
+        sb_putc(b, ']');
+        break;
+    case PN_TUPLE:
+        sb_putc(b, '{');
+        write_seq(b, x, ',');
+        sb_putc(b, '}');
+        break;
+    case PN_MAP:
+        sb_puts(b, "#{");
+        write_seq(b, x, ',');
+        sb_putc(b, '}');
+        break;
+    case PN_PAIR:
+        term__write_pn(b, x->el[0]);
+        sb_puts(b, " => ");
+        term__write_pn(b, x->el[1]);
+        break;
+    }
+}
 
 /* ---- breaking over lines (io_lib_pretty:pp/8 and cind/7) ----
  *

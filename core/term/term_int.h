@@ -3,7 +3,7 @@
  * term_print.c (characters, atoms, floats, leaves, ~w, one-line
  * term_print) defines the first four; term_pretty.c (the io_lib_pretty
  * port: the tree of widths) calls them to build its leaves and to detect
- * strings, and term_break.c breaks that tree over lines. core/term.h
+ * strings, and term_break.c writes that tree out. core/term/term.h
  * holds the printer's interface to the rest of the program.
  *
  * Invariants: each function is pure apart from appending to the strbuf
@@ -66,7 +66,7 @@ struct pn {
                          * improper tail */
 };
 
-/* Appends x on one line (io_lib_pretty:write/1); term_pretty.c. */
+/* Appends x on one line (io_lib_pretty:write/1); term_break.c. */
 void term__write_pn(strbuf *b, const pn *x);
 /* Appends x broken over lines of length ll holding at most m characters
  * of term, starting at column col (io_lib_pretty:pp/8 after cind/7);

@@ -1,22 +1,23 @@
 /* term_pretty.c: io_lib_pretty, the layout half of the printer: the tree
- * of widths, one-line writing, and the entry points; term_break.c breaks
- * the tree over lines.
+ * of widths and the entry points; term_break.c writes the tree, on one
+ * line or broken over lines.
  *
  * A port of io_lib_pretty (stdlib 4.2, read from the beam's debug info
  * of erl 25.2.3). Like io_lib_pretty it works in two passes: `plen`
  * (print_length/6) turns a term into an intermediate tree of nodes that
  * each know their printed width in characters, cutting it at the depth
- * limit with "..."; then `write` (write/1) prints the tree on one line,
- * or `pp` (pp/8, with cind/7 choosing the tuple indentation, in
- * term_break.c) breaks it over lines that fit the line length. term_print_pp is io_lib_pretty:
- * print/2 with explicit options (io:format's ~p); term_print_pretty is
- * what the shell prints for a result (depth 30, 80 columns, at most 60
- * characters of term per line); term_print (term_print.c) is the one-line
- * form without a depth limit.
+ * limit with "..."; then (in term_break.c) `write` (write/1) prints the
+ * tree on one line, or `pp` (pp/8, with cind/7 choosing the tuple
+ * indentation) breaks it over lines that fit the line length.
+ * term_print_pp is io_lib_pretty:print/2 with explicit options
+ * (io:format's ~p); term_print_pretty is what the shell prints for a
+ * result (depth 30, 80 columns, at most 60 characters of term per line);
+ * term_print (term_print.c) is the one-line form without a depth limit.
  *
  * The text of every leaf (atoms, floats, pids, string escapes) and the
- * printable-character test come from term_print.c through core/term_int.h;
- * its opening comment lists the choices they make. One more is made here:
+ * printable-character test come from term_print.c through
+ * core/term/term_int.h; its opening comment lists the choices they make.
+ * One more is made here:
  * - Map pairs come in key order (term.c keeps keys sorted). OTP agrees
  *   for maps of up to 32 keys; larger maps print in hash order there,
  *   which this printer does not imitate.
@@ -358,67 +359,6 @@ static pn *plen(arena *a, const term *t, int d)
     default:
         term__write_atomic(&sb, t, a->view);
         return leaf_sb(a, &sb);
-    }
-}
-
-/* ---- one-line writing (io_lib_pretty:write/1) ---- */
-
-/* write_list/2 and write_tail/2 */
-static void write_seq(strbuf *b, const pn *x, char sep)
-{
-    for (int i = 0; i < x->n; i++) {
-        if (i)
-            sb_putc(b, ',');
-        term__write_pn(b, x->el[i]);
-    }
-    if (x->tail) {
-        if (x->n)
-            sb_putc(b, sep);
-        if (x->tail->kind == PN_DOTS)
-            sb_puts(b, "...");
-        else
-            term__write_pn(b, x->tail);
-    }
-}
-
-void term__write_pn(strbuf *b, const pn *x)
-{
-    switch (x->kind) {
-    case PN_LEAF:
-        sb_putn(b, x->text, x->tlen);
-        break;
-    case PN_DOTS:
-        sb_puts(b, "...");
-        break;
-    case PN_BIN:
-        sb_puts(b, "<<");
-        for (int i = 0; i < x->nsegs; i++) {
-            if (i)
-                sb_putc(b, ',');
-            sb_puts(b, x->segs[i]);
-        }
-        sb_puts(b, ">>");
-        break;
-    case PN_LIST:
-        sb_putc(b, '[');
-        write_seq(b, x, '|');
-        sb_putc(b, ']');
-        break;
-    case PN_TUPLE:
-        sb_putc(b, '{');
-        write_seq(b, x, ',');
-        sb_putc(b, '}');
-        break;
-    case PN_MAP:
-        sb_puts(b, "#{");
-        write_seq(b, x, ',');
-        sb_putc(b, '}');
-        break;
-    case PN_PAIR:
-        term__write_pn(b, x->el[0]);
-        sb_puts(b, " => ");
-        term__write_pn(b, x->el[1]);
-        break;
     }
 }
 

@@ -7,10 +7,10 @@
  * the atomic leaves (integers, floats, atoms, pids, refs, funs),
  * term_write (io_lib:write/1, ~w), and the one-line entry points
  * term_print and term_to_string. The port of io_lib_pretty (the tree of
- * widths, line breaking, term_print_pp and term_print_pretty) is in
- * term_pretty.c; term_print is term_print_pp with no line length and no
- * depth limit. The two files share the term__ functions declared in
- * core/term_int.h and nothing else.
+ * widths, term_print_pp and term_print_pretty) is in term_pretty.c, its
+ * line breaking in term_break.c; term_print is term_print_pp with no
+ * line length and no depth limit. The files share the term__ functions
+ * declared in core/term/term_int.h and nothing else.
  *
  * Choices, each as the shell with a UTF-8 terminal does them:
  * - Encoding unicode (io:getopts() says {encoding,unicode}) with the
