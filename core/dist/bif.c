@@ -364,7 +364,7 @@ static void rpc_done(world *w, void *ctx, term *value, const ev_exception *x)
             term_unref(m);
         }
     } else {
-        dist__rpc_reply(w, r->y, r->x, r->caller, r->ref, result);
+        dist__reply(w, r->y, r->x, DIST_REQ_RPC, r->caller, r->ref, result);
     }
     term_unref(result);
     term_unref(r->ref);
@@ -543,7 +543,7 @@ void dist__spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
         rt_link_add(p, caller);
     if (opt == A("monitor"))
         rt_monitor_add(p, ref, caller, pt, false);
-    dist__spawn_reply(w, y, x, caller, ref, pt);
+    dist__reply(w, y, x, DIST_REQ_SPAWN, caller, ref, pt);
     term_unref(pt);
 }
 

@@ -207,26 +207,23 @@ extern const rt_remote dist__remote;
 typedef enum dist_req { DIST_REQ_SPAWN, DIST_REQ_PING, DIST_REQ_RPC } dist_req;
 void dist__request(world *w, int x, int y, dist_req kind, term_pid from,
                    term *ref, term *msg, bool explicit_connect);
-/* The answer to a spawn request from x, sent back by y (result
- * borrowed); dropped if the connection is down. */
-void dist__spawn_reply(world *w, int y, int x, term_pid to, term *ref,
-                       term *result);
-/* The answer to an rpc from x, sent back by y; dropped if the connection
- * is down (the caller learns nodedown from it). */
-void dist__rpc_reply(world *w, int y, int x, term_pid to, term *ref,
-                     term *result);
+/* The answer to x's spawn request (DIST_REQ_SPAWN) or rpc
+ * (DIST_REQ_RPC), sent back by y (result borrowed); dropped if the
+ * connection is down (the caller learns it from the connection). */
+void dist__reply(world *w, int y, int x, dist_req kind, term_pid to,
+                 term *ref, term *result);
 
 /* ---- bif.c ---- */
 
 /* On y: a spawn request from `caller` on node x arrived; msg is {M, F,
- * Args, Opt}. Replies with dist__spawn_reply. */
+ * Args, Opt}. Replies with dist__reply. */
 void dist__spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
                          term *msg);
 /* The remote spawn of rt_remote (bif.c). */
 ev_status dist__spawn(bif_call_ctx *c, int target, atom_t mod, atom_t fun,
                       term *args, atom_t opt);
 /* On y: rpc:call's {M, F, Args} from `caller` on node x arrived: it is
- * evaluated as rex would, and the answer goes back with dist__rpc_reply
+ * evaluated as rex would, and the answer goes back with dist__reply
  * (or straight to the caller when x == y). */
 void dist__rpc_arrived(world *w, int y, int x, term_pid caller, term *ref,
                        term *mfa);

@@ -358,20 +358,10 @@ void dist__request(world *w, int x, int y, dist_req kind, term_pid from,
     dist__send(w, x, y, pk, explicit_connect);
 }
 
-void dist__spawn_reply(world *w, int y, int x, term_pid to, term *ref,
-                       term *result)
+void dist__reply(world *w, int y, int x, dist_req kind, term_pid to,
+                 term *ref, term *result)
 {
-    packet *pk = pk_new(PK_SPAWN_REPLY, y);
-    pk->to = to;
-    pk->ref = term_ref(ref);
-    pk->msg = term_ref(result);
-    dist__send_up(w, y, x, pk);
-}
-
-void dist__rpc_reply(world *w, int y, int x, term_pid to, term *ref,
-                     term *result)
-{
-    packet *pk = pk_new(PK_RPC_REPLY, y);
+    packet *pk = pk_new(kind == DIST_REQ_SPAWN ? PK_SPAWN_REPLY : PK_RPC_REPLY, y);
     pk->to = to;
     pk->ref = term_ref(ref);
     pk->msg = term_ref(result);

@@ -32,14 +32,15 @@ static atom_t A(const char *s) { return atom_intern(s); }
 
 /* DETERMINISM: atom indices depend on the order atoms were interned, but
  * the table is only searched for an exact key, never walked in order. */
-static int key_cmp(const bif_entry *e, atom_t mod, atom_t fun, uint32_t arity)
+static int key_cmp(const void *elem, const void *key)
 {
-    if (e->mod != mod)
-        return e->mod < mod ? -1 : 1;
-    if (e->fun != fun)
-        return e->fun < fun ? -1 : 1;
-    if (e->arity != arity)
-        return e->arity < arity ? -1 : 1;
+    const bif_entry *e = elem, *k = key;
+    if (e->mod != k->mod)
+        return e->mod < k->mod ? -1 : 1;
+    if (e->fun != k->fun)
+        return e->fun < k->fun ? -1 : 1;
+    if (e->arity != k->arity)
+        return e->arity < k->arity ? -1 : 1;
     return 0;
 }
 
@@ -47,21 +48,9 @@ static int key_cmp(const bif_entry *e, atom_t mod, atom_t fun, uint32_t arity)
 static uint32_t bif_pos(const world *w, atom_t mod, atom_t fun,
                         uint32_t arity, bool *found)
 {
-    uint32_t lo = 0, hi = w->nbifs;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        int c = key_cmp(&w->bifs[mid], mod, fun, arity);
-        if (c == 0) {
-            *found = true;
-            return mid;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *found = false;
-    return lo;
+    bif_entry k = {mod, fun, arity, 0, NULL};
+    return (uint32_t)term_bsearch(w->bifs, w->nbifs, sizeof *w->bifs, key_cmp,
+                                  &k, found);
 }
 
 static void bif_add(world *w, atom_t mod, atom_t fun, uint32_t arity,

@@ -155,17 +155,15 @@ const char *atom_text(atom_t a)
     return atoms.v[a]->text;
 }
 
-/* The length of the atom's text in bytes (it may hold NUL bytes). */
-size_t atom_search(const void *base, size_t n, size_t stride, atom_t key,
-                   bool *found)
+/* Binary search in any sorted array (contract in term.h). */
+size_t term_bsearch(const void *base, size_t n, size_t stride,
+                    int (*cmp)(const void *elem, const void *key),
+                    const void *key, bool *found)
 {
-    const char *t = atom_text(key);
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        atom_t a;
-        memcpy(&a, (const char *)base + mid * stride, sizeof a);
-        int c = strcmp(atom_text(a), t);
+        int c = cmp((const char *)base + mid * stride, key);
         if (c == 0) {
             *found = true;
             return mid;
@@ -179,6 +177,22 @@ size_t atom_search(const void *base, size_t n, size_t stride, atom_t key,
     return lo;
 }
 
+/* An element's leading atom against the text `key`, in strcmp order. */
+static int atom_text_cmp(const void *elem, const void *key)
+{
+    atom_t a;
+    memcpy(&a, elem, sizeof a);
+    return strcmp(atom_text(a), key);
+}
+
+/* Binary search by atom text (contract in term.h). */
+size_t atom_search(const void *base, size_t n, size_t stride, atom_t key,
+                   bool *found)
+{
+    return term_bsearch(base, n, stride, atom_text_cmp, atom_text(key), found);
+}
+
+/* The length of the atom's text in bytes (it may hold NUL bytes). */
 size_t atom_len(atom_t a)
 {
     atoms_init();

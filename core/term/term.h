@@ -83,6 +83,13 @@ const char *atom_text(atom_t a);               /* valid for the program's life *
 size_t atom_search(const void *base, size_t n, size_t stride, atom_t key,
                    bool *found);
 size_t atom_len(atom_t a);                     /* bytes of atom_text (may hold NUL) */
+/* The binary search atom_search is made of, for any order: in an array
+ * of n elements of `stride` bytes sorted by cmp (cmp(elem, key) < 0 when
+ * elem sorts before key), the index of an element equal to key (*found
+ * true), or where key would go (false). */
+size_t term_bsearch(const void *base, size_t n, size_t stride,
+                    int (*cmp)(const void *elem, const void *key),
+                    const void *key, bool *found);
 
 /* ---- construction (new references) ---- */
 term *term_int(int64_t v);
