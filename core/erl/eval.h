@@ -7,6 +7,7 @@
  * running evaluation (ev_vm) can stop in the middle of any expression,
  * when a call blocks or at a `receive`, and continue later, so a shell
  * parks in virtual time without threads or coroutines (DESIGN.md).
+ * core/erl/ uses core/term/ and nothing else (core/README.md).
  *
  * Semantics, as erl 25's shell unless said otherwise (the files are
  * core/erl/eval_*.c; tests/test_eval*.c hold erl's texts):

@@ -10,8 +10,9 @@
  * event at the same virtual time); signals to other nodes leave through
  * the handlers that the distribution layer registers (rt_remote, below),
  * and what happens to a node (boot, halt, freeze, ...) reaches the layers
- * above through the hooks they register (world_hooks). rt/ itself calls
- * nothing above it. Invariant: a dead process is never reachable from
+ * above through the hooks they register (world_hooks). rt/ uses erl/,
+ * term/, net_model/ and sim/, and calls nothing above it
+ * (core/README.md). Invariant: a dead process is never reachable from
  * its node's table; a pid names a live process only while its node's
  * creation matches. */
 #ifndef CS_RT_H

@@ -11,7 +11,10 @@
  * Ownership: every function that returns a `term *` returns a new
  * reference the caller must `term_unref`; constructors that take `term *`
  * arguments TAKE OWNERSHIP of them (say so at each), accessors return
- * borrowed pointers. `term_unref(NULL)` is a no-op. Out of memory aborts. */
+ * borrowed pointers. `term_unref(NULL)` is a no-op. Out of memory aborts.
+ *
+ * core/term/ is the bottom of core/ (core/README.md): it uses the C
+ * library and nothing else. */
 #ifndef CS_TERM_H
 #define CS_TERM_H
 
