@@ -110,4 +110,4 @@ if [ -s "$tmp/bad" ]; then
     sort -u "$tmp/bad" | sed 's/^/  /'
     exit 1
 fi
-echo "check-layers: ok ($(sources | wc -l | tr -d ' ') files, $(wc -l <"$tmp/uses" | tr -d ' ') external symbols)"
+echo "check-layers: ok ($(sources | wc -l | tr -d ' ') sources, $(wc -l <"$tmp/uses" | tr -d ' ') undefined symbols looked up)"
