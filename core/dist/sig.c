@@ -371,53 +371,6 @@ void dist__reply(world *w, int y, int x, dist_req kind, term_pid to,
 
 /* ---- when the connection is missing or lost ---- */
 
-void dist__sig_failed(world *w, int x, int y, packet *pk)
-{
-    term *nc = term_atom_s("noconnection");
-    switch (pk->kind) {
-    case PK_LINK: {
-        /* the linker gets noconnection (otp_facts.md 11) */
-        proc *p = rt_find(w, pk->from);
-        if (p)
-            rt_exit_arrived(w, p, pk->to, nc, true);
-        break;
-    }
-    case PK_MONITOR: {
-        proc *p = rt_find(w, pk->from);
-        monitor m;
-        if (p && rt_monitor_remove(p, pk->ref, &m)) {
-            rt_down(w, p, m.ref, m.object, nc);
-            term_unref(m.ref);
-            term_unref(m.object);
-        }
-        break;
-    }
-    case PK_SPAWN_REQ:
-    case PK_PING:
-    case PK_RPC_REQ: {
-        proc *p = rt_find(w, pk->from);
-        if (p) {
-            term *m = term_tuplev(3, term_atom_s("$dist_failed"),
-                                  term_ref(pk->ref), node_atom(w, y));
-            rt_deliver(w, p, m);
-            term_unref(m);
-        }
-        break;
-    }
-    case PK_MSG:
-    case PK_MSG_NAMED: {
-        char *ms = rt_str(w, x, pk->msg);
-        rt_emit(w, x, "drop", w->nodes[y].name, NULL, NULL, NULL, ms,
-                "noconnection", NULL);
-        free(ms);
-        break;
-    }
-    default:
-        break;
-    }
-    term_unref(nc);
-}
-
 /* Every link and monitor between x's processes and y's fires with
  * noconnection (otp_facts.md 12), in pid order. */
 void dist__sig_noconnection(world *w, int x, int y)
@@ -474,6 +427,53 @@ void dist__sig_noconnection(world *w, int x, int y)
         }
         term_unref(r.ref);
     }
+}
+
+void dist__sig_failed(world *w, int x, int y, packet *pk)
+{
+    term *nc = term_atom_s("noconnection");
+    switch (pk->kind) {
+    case PK_LINK: {
+        /* the linker gets noconnection (otp_facts.md 11) */
+        proc *p = rt_find(w, pk->from);
+        if (p)
+            rt_exit_arrived(w, p, pk->to, nc, true);
+        break;
+    }
+    case PK_MONITOR: {
+        proc *p = rt_find(w, pk->from);
+        monitor m;
+        if (p && rt_monitor_remove(p, pk->ref, &m)) {
+            rt_down(w, p, m.ref, m.object, nc);
+            term_unref(m.ref);
+            term_unref(m.object);
+        }
+        break;
+    }
+    case PK_SPAWN_REQ:
+    case PK_PING:
+    case PK_RPC_REQ: {
+        proc *p = rt_find(w, pk->from);
+        if (p) {
+            term *m = term_tuplev(3, term_atom_s("$dist_failed"),
+                                  term_ref(pk->ref), node_atom(w, y));
+            rt_deliver(w, p, m);
+            term_unref(m);
+        }
+        break;
+    }
+    case PK_MSG:
+    case PK_MSG_NAMED: {
+        char *ms = rt_str(w, x, pk->msg);
+        rt_emit(w, x, "drop", w->nodes[y].name, NULL, NULL, NULL, ms,
+                "noconnection", NULL);
+        free(ms);
+        break;
+    }
+    default:
+        break;
+    }
+    term_unref(nc);
 }
 
 const rt_remote dist__remote = {
