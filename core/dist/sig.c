@@ -361,7 +361,8 @@ void dist__request(world *w, int x, int y, dist_req kind, term_pid from,
 void dist__reply(world *w, int y, int x, dist_req kind, term_pid to,
                  term *ref, term *result)
 {
-    packet *pk = pk_new(kind == DIST_REQ_SPAWN ? PK_SPAWN_REPLY : PK_RPC_REPLY, y);
+    pk_kind k = kind == DIST_REQ_SPAWN ? PK_SPAWN_REPLY : PK_RPC_REPLY;
+    packet *pk = pk_new(k, y);
     pk->to = to;
     pk->ref = term_ref(ref);
     pk->msg = term_ref(result);

@@ -1,15 +1,16 @@
 /* tick: failure detection by net_ticktime (net_kernel's ticker and
- * dist_util:con_loop/send_tick): every node ticks each T/4 at its own phase; at a tick, a connection
- * that read nothing since 4 ticks ago is "not responding"; a node that
- * wrote nothing during a tick interval sends a tick. While traffic flows
- * nothing is simulated per tick. When the flow from Y to X stops (Y
- * freezes, the link Y->X is cut) X computes the last arrival `a` from Y
- * (real packets, in flight ones included, or Y's last tick, sent only if
- * Y wrote nothing in that tick interval) and arms one watchdog at the
- * first X tick after `a`, plus T: the instant a per-tick model detects
- * it, so detection lands in (0.75T, 1.25T] after the silence began. An
- * arrival after `a` (a held packet after a heal, Y's first tick after a
- * resume, at TCP's retransmission time) disarms it.
+ * dist_util:con_loop/send_tick): every node ticks each T/4 at its own
+ * phase; at a tick, a connection that read nothing since 4 ticks ago is
+ * "not responding"; a node that wrote nothing during a tick interval
+ * sends a tick. While traffic flows nothing is simulated per tick. When
+ * the flow from Y to X stops (Y freezes, the link Y->X is cut) X computes
+ * the last arrival `a` from Y (real packets, in flight ones included, or
+ * Y's last tick, sent only if Y wrote nothing in that tick interval) and
+ * arms one watchdog at the first X tick after `a`, plus T: the instant a
+ * per-tick model detects it, so detection lands in (0.75T, 1.25T] after
+ * the silence began. An arrival after `a` (a held packet after a heal,
+ * Y's first tick after a resume, at TCP's retransmission time) disarms
+ * it.
  *
  * This file owns the detection state of each node's view of each peer;
  * it learns of connections from conn.c (writes, arrivals, up, down) and
@@ -248,7 +249,8 @@ static void on_virtual_arrival(sim *s, void *ctx, uint64_t arg)
     world *w = ctx;
     int x = (int)(arg >> 32), y = (int)(uint32_t)arg;
     /* y's view must be up with the same id as x's (x's may be down) */
-    if (!dist__conn_up(w, y, x) || dist__conn_id(w, y, x) != dist__conn_id(w, x, y) ||
+    if (!dist__conn_up(w, y, x) ||
+        dist__conn_id(w, y, x) != dist__conn_id(w, x, y) ||
         w->nodes[y].state != NODE_UP || net_is_cut(w->net, y, x))
         return;
     pr(w, x, y)->virt = (sim_timer){0, 0};
