@@ -75,7 +75,7 @@ typedef struct sub_list sub_list;
 typedef struct sig_node sig_node;
 
 struct dist_world {
-    uint64_t next_conn;    /* connection ids, shared by both ends */
+    uint64_t next_conn;    /* conn.c: connection ids, shared by both ends */
     conn_node *conn;       /* by node: conn.c */
     tick_node *tick;       /* by node: tick.c */
     sub_list *subs;        /* by node: nodes.c */
