@@ -13,13 +13,13 @@ CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -ffp-contract=off -
            -I. $(EXTRA_CFLAGS)
 export LC_ALL := C
 
-LIBSRC  := $(sort $(wildcard sim/*.c core/*.c net_model/*.c scenarios/*.c traces/*.c))
+LIBSRC  := $(sort $(wildcard sim/*.c core/*/*.c net_model/*.c scenarios/*.c traces/*.c))
 TESTSRC := $(sort $(wildcard tests/*.c))
 LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o)
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
 BIN     ?= bin/clustersim
 
-.PHONY: all deps demo test unit regress golden regress-builds bench asan clean check-engine render-test fuzz mutants
+.PHONY: all deps demo test unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test fuzz mutants
 
 all: deps $(BIN)
 
@@ -60,6 +60,7 @@ test: deps
 	sh tests/scenarios.sh ./$(BIN)
 	sh tests/must_fail.sh ./$(BIN)
 	$(MAKE) --no-print-directory check-engine
+	$(MAKE) --no-print-directory check-layers
 	$(MAKE) --no-print-directory regress
 	$(MAKE) --no-print-directory render-test
 	$(MAKE) --no-print-directory asan
@@ -103,7 +104,7 @@ build/chaos_gen: tests/chaos/gen.c sim/rng.c
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
              -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
-EVAL_SRC = core/xalloc.c $(wildcard core/eval_*.c) core/term.c core/term_print.c core/term_pretty.c
+EVAL_SRC = $(wildcard core/term/*.c core/erl/*.c)
 fuzz: deps
 	@command -v clang >/dev/null 2>&1 || { echo "fuzz needs clang: apt-get install -y clang"; exit 1; }
 	@mkdir -p build/fuzz/loader build/fuzz/eval
@@ -171,10 +172,19 @@ regress-builds: deps
 # sim/ core/ net_model/ must not call the clock, libc randomness or stdio
 # (xalloc's one out-of-memory line on the way to abort() is the exception).
 check-engine: $(LIBOBJ)
-	@bad=$$(nm -u $(filter-out $(BUILD)/core/xalloc.o,$(filter $(BUILD)/sim/% $(BUILD)/core/% $(BUILD)/net_model/%,$(LIBOBJ))) \
+	@bad=$$(nm -u $(filter-out $(BUILD)/core/term/xalloc.o,$(filter $(BUILD)/sim/% $(BUILD)/core/% $(BUILD)/net_model/%,$(LIBOBJ))) \
 	  | grep -E ' (time|clock_gettime|gettimeofday|rand|srand|random|printf|fprintf|puts|fopen|getenv|getpid)$$' | sort -u); \
 	  if [ -n "$$bad" ]; then echo "check-engine: forbidden calls:"; echo "$$bad"; exit 1; fi; \
 	  echo "check-engine: ok"
+
+# Dependencies point down (core/README.md): no file includes or calls
+# into a layer above its own; cJSON only in scenarios/ and main.c, SQLite
+# only in traces/. `layers-graph` prints the include graph between folders.
+check-layers: $(LIBOBJ) $(BUILD)/main.o
+	@sh tests/check_layers.sh $(BUILD)
+
+layers-graph:
+	@sh tests/check_layers.sh --graph
 
 clean:
 	rm -rf build bin

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/eval.h"
-#include "core/xalloc.h"
+#include "core/erl/eval.h"
+#include "core/term/xalloc.h"
 #include "scenarios/jsonpos.h"
 
 /* ---- points in time ------------------------------------------------- */

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/xalloc.h"
+#include "core/term/xalloc.h"
 #include "scenarios/jsonpos.h"
 
 #define MSG_LEN 600   /* the message proper, without "file:line:col: path: " */

@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/xalloc.h"
+#include "core/term/xalloc.h"
 #include "scenarios/jsonpos.h"
 
 #define NAME_MAX_LEN 255   /* Erlang atoms hold at most 255 characters */

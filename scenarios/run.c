@@ -8,7 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/world.h"
+#include "core/lib/lib.h"
 #include "scenarios/checks.h"
 #include "sim/sim.h"
 #include "traces/trace.h"
@@ -116,7 +116,7 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
         abort();
     for (int i = 0; i < p->nnodes; i++)
         cfg[i] = node_cfg(&p->nodes[i]);
-    world *w = world_new(s, r->seed, p->nnodes, cfg);
+    world *w = lib_world_new(s, r->seed, p->nnodes, cfg);
     free(cfg);
     for (int i = 0; i < p->nlinks; i++) {
         const scn_link *l = &p->links[i];

@@ -6,7 +6,8 @@
  * (connect -> the peer's nodeup), lane marks, lane states (halted,
  * frozen), bands of time while some link is cut, and the transcript.
  * Writing (trace_render_write) closes what is still open, lays the model
- * out (render_layout.c) and prints it (render_html.c).
+ * out (render_layout.c) and prints it (render_html.c). The cut links and
+ * their bands are render_bands.c's, the u64 map render_imap.c's.
  *
  * Pairing messages. A trace has no message ids: `send` is at the sender
  * (node A, peer B), `deliver`/`drop` at the receiver (node B, peer A),
@@ -33,110 +34,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/xalloc.h"
+#include "core/term/xalloc.h"
 #include "traces/render_int.h"
 #include "traces/trace.h"
 
 enum {
     TEXT_MAX = 600,          /* bytes of a transcript entry kept */
-    SHORT_MAX = 120,         /* bytes of names, reasons, destinations */
     SCAN = 4096,             /* pending sends examined per receive */
     TERMS_KEPT_PER_ARROW = 8 /* terms kept: max_arrows times this */
 };
-
-/* ---- u64 -> int map (render_int.h) ---- */
-
-uint64_t trace_render__mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    return x ^ (x >> 33);
-}
-
-void trace_render__imap_free(imap *m)
-{
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
-}
-
-void trace_render__imap_clear(imap *m)
-{
-    if (m->keys)
-        memset(m->keys, 0, m->cap * sizeof *m->keys);
-    m->n = 0;
-}
-
-/* The value slot of key; *fresh tells if it was just added (value 0). */
-int *trace_render__imap_slot(imap *m, uint64_t key, bool *fresh)
-{
-    if (2 * (m->n + 1) > m->cap) {
-        imap old = *m;
-        m->cap = old.cap ? 2 * old.cap : 64;
-        m->keys = xcalloc(m->cap, sizeof *m->keys);
-        m->vals = xcalloc(m->cap, sizeof *m->vals);
-        m->n = 0;
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.keys[i]) {
-                bool f;
-                *trace_render__imap_slot(m, old.keys[i] - 1, &f) =
-                    old.vals[i];
-            }
-        free(old.keys);
-        free(old.vals);
-    }
-    size_t mask = m->cap - 1;
-    for (size_t i = trace_render__mix64(key) & mask;; i = (i + 1) & mask) {
-        if (m->keys[i] == key + 1) {
-            *fresh = false;
-            return &m->vals[i];
-        }
-        if (!m->keys[i]) {
-            m->keys[i] = key + 1;
-            m->vals[i] = 0;
-            m->n++;
-            *fresh = true;
-            return &m->vals[i];
-        }
-    }
-}
-
-int trace_render__imap_get(const imap *m, uint64_t key, int missing)
-{
-    if (!m->cap)
-        return missing;
-    size_t mask = m->cap - 1;
-    for (size_t i = trace_render__mix64(key) & mask; m->keys[i];
-         i = (i + 1) & mask)
-        if (m->keys[i] == key + 1)
-            return m->vals[i];
-    return missing;
-}
-
-void trace_render__imap_del(imap *m, uint64_t key)
-{
-    /* Backward-shift deletion keeps probe chains intact. */
-    if (!m->cap)
-        return;
-    size_t mask = m->cap - 1, i = trace_render__mix64(key) & mask;
-    while (m->keys[i] && m->keys[i] != key + 1)
-        i = (i + 1) & mask;
-    if (!m->keys[i])
-        return;
-    m->keys[i] = 0;
-    m->n--;
-    for (size_t j = (i + 1) & mask; m->keys[j]; j = (j + 1) & mask) {
-        size_t home = trace_render__mix64(m->keys[j] - 1) & mask;
-        if (((j - home) & mask) >= ((j - i) & mask)) {
-            m->keys[i] = m->keys[j];
-            m->vals[i] = m->vals[j];
-            m->keys[j] = 0;
-            i = j;
-        }
-    }
-}
 
 /* ---- hashes of names and terms ---- */
 
@@ -178,11 +84,6 @@ struct pair {
     int connect;             /* arrow of a pending connect, or -1 */
 };
 
-struct cutdesc {             /* what cut links: a partition or cut event */
-    const char *label;
-    int refs;                /* links it still holds cut */
-};
-
 /* ---- string arena: every kept string lives here until free ---- */
 
 struct chunk {
@@ -191,7 +92,7 @@ struct chunk {
     char data[];
 };
 
-static char *arena_alloc(trace_render *r, size_t n)
+char *trace_render__arena_alloc(trace_render *r, size_t n)
 {
     chunk *c = r->arena;
     if (!c || c->cap - c->used < n) {
@@ -229,7 +130,7 @@ static char *copy_cut(trace_render *r, const char *s, size_t max, bool arena)
     bool cut;
     size_t n = cut_len(s, max, &cut);
     size_t sz = n + (cut ? 4 : 1);
-    char *d = arena ? arena_alloc(r, sz) : xmalloc(sz);
+    char *d = arena ? trace_render__arena_alloc(r, sz) : xmalloc(sz);
     memcpy(d, s, n);
     if (cut) {
         memcpy(d + n, "\xe2\x80\xa6", 3);
@@ -239,7 +140,7 @@ static char *copy_cut(trace_render *r, const char *s, size_t max, bool arena)
     return d;
 }
 
-static const char *keep(trace_render *r, const char *s, size_t max)
+const char *trace_render__keep(trace_render *r, const char *s, size_t max)
 {
     return copy_cut(r, s, max, true);
 }
@@ -250,14 +151,14 @@ static const char *intern(trace_render *r, const char *s)
     if (!s)
         return NULL;
     if (strlen(s) > SHORT_MAX)
-        return keep(r, s, SHORT_MAX);
+        return trace_render__keep(r, s, SHORT_MAX);
     for (uint64_t k = fnv(s);; k++) {
         bool fresh;
         int *v = trace_render__imap_slot(&r->strix, k, &fresh);
         if (fresh) {
             GROW(r->strs, r->nstrs, r->capstrs);
             *v = (int)r->nstrs;
-            r->strs[r->nstrs] = keep(r, s, SHORT_MAX);
+            r->strs[r->nstrs] = trace_render__keep(r, s, SHORT_MAX);
             return r->strs[r->nstrs++];
         }
         if (!strcmp(r->strs[*v], s))
@@ -331,7 +232,7 @@ void trace_render_free(trace_render *r)
 /* ---- lanes, pairs and messages ---- */
 
 /* The lane of node `name`, added in first-seen order. */
-static int lane_of(trace_render *r, const char *name)
+int trace_render__lane_of(trace_render *r, const char *name)
 {
     if (2 * (r->nlanes + 1) > r->ltabcap) {
         free(r->ltab);
@@ -352,7 +253,7 @@ static int lane_of(trace_render *r, const char *name)
             return r->ltab[i];
     GROW(r->lanes, r->nlanes, r->caplanes);
     lane_info *l = &r->lanes[r->nlanes];
-    l->name = keep(r, name, SHORT_MAX);
+    l->name = trace_render__keep(r, name, SHORT_MAX);
     l->halted = l->frozen = -1;
     r->ltab[i] = (int)r->nlanes;
     return (int)r->nlanes++;
@@ -380,7 +281,7 @@ static pair *pair_get(trace_render *r, int a, int b)
 }
 
 /* The link a->b changed state: what was in flight on it is suspect. */
-static void bump(trace_render *r, int a, int b)
+void trace_render__bump(trace_render *r, int a, int b)
 {
     pair *p = pair_find(r, a, b);
     if (p)
@@ -390,8 +291,8 @@ static void bump(trace_render *r, int a, int b)
 static void bump_node(trace_render *r, int x)
 {
     for (size_t a = 0; a < r->nlanes; a++) {
-        bump(r, (int)a, x);
-        bump(r, x, (int)a);
+        trace_render__bump(r, (int)a, x);
+        trace_render__bump(r, x, (int)a);
     }
 }
 
@@ -415,7 +316,7 @@ static const char *keep_term(trace_render *r, const char *term)
     if (!term || r->terms_kept >= (uint64_t)r->o.max_arrows * TERMS_KEPT_PER_ARROW)
         return NULL;
     r->terms_kept++;
-    return keep(r, term, TERM_MAX);
+    return trace_render__keep(r, term, TERM_MAX);
 }
 
 static void msg_send(trace_render *r, const sim_obs_event *ev, int a, int b)
@@ -543,170 +444,6 @@ static void add_comment(trace_render *r, const sim_obs_event *ev, int lane,
     free(buf);
 }
 
-/* ---- cut links and the bands they shade ---- */
-
-static int cut_find(const trace_render *r, int a, int b)
-{
-    return trace_render__imap_get(&r->cuts, trace_render__pkey(a, b), -1);
-}
-
-static void link_cut(trace_render *r, int a, int b, int cd)
-{
-    bool fresh;
-    int *v = trace_render__imap_slot(&r->cuts, trace_render__pkey(a, b),
-                                     &fresh);
-    if (!fresh)
-        r->cds[*v].refs--;
-    *v = cd;
-    r->cds[cd].refs++;
-    bump(r, a, b);
-}
-
-static void link_heal(trace_render *r, int a, int b)
-{
-    int v = cut_find(r, a, b);
-    if (v < 0)
-        return;
-    r->cds[v].refs--;
-    trace_render__imap_del(&r->cuts, trace_render__pkey(a, b));
-    bump(r, a, b);
-}
-
-static void heal_all(trace_render *r)
-{
-    /* DETERMINISM: bumps commute, so slot order does not show. */
-    for (size_t i = 0; i < r->cuts.cap; i++)
-        if (r->cuts.keys[i]) {
-            uint64_t k = r->cuts.keys[i] - 1;
-            bump(r, (int)(k >> 32), (int)(uint32_t)k);
-        }
-    trace_render__imap_clear(&r->cuts);
-    for (size_t i = 0; i < r->ncds; i++)
-        r->cds[i].refs = 0;
-}
-
-static int new_cutdesc(trace_render *r, const char *label)
-{
-    GROW(r->cds, r->ncds, r->capcds);
-    r->cds[r->ncds].label = keep(r, label, SHORT_MAX * 4);
-    r->cds[r->ncds].refs = 0;
-    return (int)r->ncds++;
-}
-
-/* Sides of the cluster while links are cut: connected components of the
- * lanes over links up both ways. NULL when it is still one piece (or too
- * many lanes to be worth the n^2). */
-static uint8_t *compute_sides(trace_render *r, int *nside)
-{
-    int n = (int)r->nlanes;
-    *nside = 0;
-    if (n < 2 || n > 64)
-        return NULL;
-    int parent[64];
-    for (int i = 0; i < n; i++)
-        parent[i] = i;
-    for (int i = 0; i < n; i++)
-        for (int j = i + 1; j < n; j++)
-            if (cut_find(r, i, j) < 0 && cut_find(r, j, i) < 0) {
-                int x = i, y = j;
-                while (parent[x] != x)
-                    x = parent[x];
-                while (parent[y] != y)
-                    y = parent[y];
-                if (x != y)
-                    parent[x > y ? x : y] = x < y ? x : y;
-            }
-    /* DETERMINISM: sides numbered by their lowest lane. */
-    uint8_t *side = xmalloc((size_t)n);
-    int count = 0, id[64];
-    for (int i = 0; i < n; i++) {
-        int x = i;
-        while (parent[x] != x)
-            x = parent[x];
-        if (x == i)
-            id[i] = count++;
-        side[i] = (uint8_t)id[x];
-    }
-    if (count < 2) {
-        free(side);
-        return NULL;
-    }
-    *nside = n;
-    return side;
-}
-
-/* Closes the open band at t and opens the next if links are still cut. */
-static void bands_changed(trace_render *r, int64_t t)
-{
-    if (r->band_open) {
-        r->band_open = false;
-        if (t > r->cur.t0) {
-            r->cur.t1 = t;
-            GROW(r->bands, r->nbands, r->capbands);
-            r->bands[r->nbands++] = r->cur;
-        } else {
-            free(r->cur.side);
-        }
-        r->cur.side = NULL;
-    }
-    if (!r->cuts.n)
-        return;
-    size_t len = 0;
-    for (size_t i = 0; i < r->ncds; i++)
-        if (r->cds[i].refs > 0)
-            len += strlen(r->cds[i].label) + 2;
-    char *label = arena_alloc(r, len + 1);
-    label[0] = '\0';
-    for (size_t i = 0; i < r->ncds; i++)
-        if (r->cds[i].refs > 0) {
-            if (label[0])
-                strcat(label, "; ");
-            strcat(label, r->cds[i].label);
-        }
-    r->cur.t0 = t;
-    r->cur.t1 = -1;
-    r->cur.label = label;
-    r->cur.open_end = false;
-    r->cur.side = compute_sides(r, &r->cur.nside);
-    r->band_open = true;
-}
-
-/* "[a@h,b@h] | [c@h]": cuts every link between two groups. */
-static void on_partition(trace_render *r, const sim_obs_event *ev)
-{
-    const char *s = ev->text ? ev->text : "";
-    int *group = xmalloc((strlen(s) + 1) * sizeof *group);
-    int *who = xmalloc((strlen(s) + 1) * sizeof *who);
-    int n = 0, g = -1;
-    char name[256];
-    for (const char *p = s; *p;) {
-        if (*p == '[') {
-            g++;
-            p++;
-        } else if (*p == ']' || *p == ',' || *p == '|' || *p == ' ') {
-            p++;
-        } else {
-            size_t k = strcspn(p, "[],| ");
-            if (g >= 0 && k < sizeof name) {
-                memcpy(name, p, k);
-                name[k] = '\0';
-                who[n] = lane_of(r, name);
-                group[n++] = g;
-            }
-            p += k;
-        }
-    }
-    char label[SHORT_MAX * 4];
-    snprintf(label, sizeof label, "partition %s", s);
-    int cd = new_cutdesc(r, label);
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++)
-            if (group[i] != group[j])
-                link_cut(r, who[i], who[j], cd);
-    free(group);
-    free(who);
-}
-
 /* ---- feeding ---- */
 
 static void count_other(trace_render *r, const char *kind)
@@ -764,8 +501,8 @@ void trace_render_add(void *ctx, const sim_obs_event *ev)
         r->t_min = ev->t;
     if (r->events == 1 || ev->t > r->t_max)
         r->t_max = ev->t;
-    int node = ev->node ? lane_of(r, ev->node) : -1;
-    int peer = ev->peer ? lane_of(r, ev->peer) : -1;
+    int node = ev->node ? trace_render__lane_of(r, ev->node) : -1;
+    int peer = ev->peer ? trace_render__lane_of(r, ev->peer) : -1;
     int64_t t = ev->t;
 
     if (is(k, "send") && node >= 0 && peer >= 0) {
@@ -789,8 +526,8 @@ void trace_render_add(void *ctx, const sim_obs_event *ev)
         add_mark(r, t, node, peer, up ? D_NODEUP : D_HSFAIL,
                  intern(r, up ? ev->text : ev->reason), NULL, NULL);
     } else if (is(k, "nodedown") && node >= 0 && peer >= 0) {
-        bump(r, node, peer);
-        bump(r, peer, node);
+        trace_render__bump(r, node, peer);
+        trace_render__bump(r, peer, node);
         add_mark(r, t, node, peer, D_NODEDOWN, intern(r, ev->reason), NULL,
                  NULL);
     } else if ((is(k, "halt") || is(k, "restart")) && node >= 0) {
@@ -823,33 +560,20 @@ void trace_render_add(void *ctx, const sim_obs_event *ev)
         add_mark(r, t, node, -1, kind, intern(r, ev->name),
                  intern(r, ev->pid ? ev->pid : ev->to), intern(r, ev->reason));
     } else if (is(k, "partition")) {
-        on_partition(r, ev);
-        bands_changed(r, t);
+        trace_render__partition(r, ev);
         add_comment(r, ev, -1, 0);
     } else if (is(k, "cut") && node >= 0 && peer >= 0) {
-        char label[SHORT_MAX * 4];
-        snprintf(label, sizeof label, "cut %s", ev->text ? ev->text : "");
-        int cd = new_cutdesc(r, label);
-        link_cut(r, node, peer, cd);
-        if (ev->text && strstr(ev->text, "<->"))
-            link_cut(r, peer, node, cd);
-        bands_changed(r, t);
+        trace_render__cut(r, ev, node, peer);
         add_comment(r, ev, node, 0);
     } else if (is(k, "heal")) {
-        if (node >= 0 && peer >= 0) {
-            link_heal(r, node, peer);
-            link_heal(r, peer, node);
-        } else {
-            heal_all(r);
-        }
-        bands_changed(r, t);
+        trace_render__heal(r, t, node, peer);
         add_comment(r, ev, node, 0);
     } else if (is(k, "latency") || is(k, "note")) {
         add_comment(r, ev, node, 0);
     } else if (is(k, "eval") && ev->text) {
         add_line(r, t, node, D_EVAL, 0, ev->text);
         if (node >= 0)
-            add_mark(r, t, node, -1, D_EVAL, keep(r, ev->text, TERM_MAX),
+            add_mark(r, t, node, -1, D_EVAL, trace_render__keep(r, ev->text, TERM_MAX),
                      NULL, NULL);
     } else if ((is(k, "result") || is(k, "output")) && ev->text) {
         add_line(r, t, node, is(k, "result") ? D_RESULT : D_OUTPUT, 0,
@@ -896,14 +620,7 @@ static void finish(trace_render *r)
         close_span(r, (int)i, D_HALT, r->t_max);
         close_span(r, (int)i, D_FREEZE, r->t_max);
     }
-    if (r->band_open) {
-        r->band_open = false;
-        r->cur.t1 = r->t_max;
-        r->cur.open_end = true;
-        GROW(r->bands, r->nbands, r->capbands);
-        r->bands[r->nbands++] = r->cur;
-        r->cur.side = NULL;
-    }
+    trace_render__bands_end(r);
 }
 
 int trace_render_write(trace_render *r, FILE *f, trace_render_stats *st)

@@ -10,7 +10,8 @@
  * time axis, cut bands, lanes, halted or frozen spans, arrows, marks --
  * beside the shell transcript, and a footer on how to read it. Every
  * element carries data-k (its kind) and data-n (its lanes), which is
- * all the filters look at.
+ * all the filters look at. The arrows and marks are render_svg.c's, the
+ * escaping html.c's.
  *
  * Invariants. Output depends only on the model and the page: the same
  * events give the same bytes. Numbers print as integers, or with %.1f
@@ -20,17 +21,11 @@
 #include "traces/render_int.h"
 
 #include <inttypes.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "traces/trace.h"
 
-/* Each kind's name in the filters (data-k), its checkbox label and its
- * colour, by enum dk. */
-static const struct {
-    const char *name, *label, *color;
-} kinds[D_NKINDS] = {
+const dk_style trace_render__kinds[D_NKINDS] = {
     {"deliver", "messages", "#334155"},
     {"drop", "dropped", "#dc2626"},
     {"lost", "lost", "#dc2626"},
@@ -54,11 +49,10 @@ static const struct {
 };
 
 /* Lane colours: distinct, none of them the red of failures. */
-static const char *const lane_colors[] = {
+const char *const trace_render__lane_colors[NCOLORS] = {
     "#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed",
     "#0891b2", "#4d7c0f", "#92400e", "#c026d3", "#475569",
 };
-#define NCOLORS ((int)(sizeof lane_colors / sizeof lane_colors[0]))
 
 /* Colours of the sides of a partition. */
 static const char *const side_colors[] = {
@@ -66,95 +60,7 @@ static const char *const side_colors[] = {
 };
 #define NSIDES ((int)(sizeof side_colors / sizeof side_colors[0]))
 
-/* ---- a string buffer, escaping ---- */
-
-typedef struct sb {
-    char *s;
-    size_t n, cap;
-} sb;
-
-static void sb_printf(sb *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(sb *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (k < 0)
-        return;
-    if (b->n + (size_t)k + 1 > b->cap) {
-        b->cap = 2 * (b->n + (size_t)k + 1);
-        b->s = xrealloc(b->s, b->cap);
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)k;
-}
-
-static void sb_reset(sb *b)
-{
-    b->n = 0;
-    if (b->s)
-        b->s[0] = '\0';
-}
-
-/* Writes s HTML-escaped (text or attribute: & < > " ' all escaped),
- * at most max characters (0: all) with an ellipsis when cut. Invalid
- * UTF-8 becomes U+FFFD; control characters but \n and \t print as \xNN. */
-static void esc(FILE *f, const char *s, size_t max)
-{
-    size_t chars = 0;
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    while (*p) {
-        if (max && chars == max) {
-            fputs("\xe2\x80\xa6", f);
-            return;
-        }
-        chars++;
-        unsigned c = *p;
-        switch (c) {
-        case '&': fputs("&amp;", f); p++; continue;
-        case '<': fputs("&lt;", f); p++; continue;
-        case '>': fputs("&gt;", f); p++; continue;
-        case '"': fputs("&quot;", f); p++; continue;
-        case '\'': fputs("&#39;", f); p++; continue;
-        default: break;
-        }
-        if (c < 0x80) {
-            if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-                fprintf(f, "\\x%02x", c);
-            else
-                fputc((int)c, f);
-            p++;
-            continue;
-        }
-        /* the length of a well-formed sequence (RFC 3629), or 0 */
-        int n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-              : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-        unsigned lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
-        unsigned hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
-        for (int i = 1; i < n; i++) {
-            unsigned d = p[i];
-            if (d < (i == 1 ? lo : 0x80) || d > (i == 1 ? hi : 0xbf)) {
-                n = 0;
-                break;
-            }
-        }
-        if (!n) {
-            fputs("\xef\xbf\xbd", f);
-            p++;
-        } else {
-            fwrite(p, 1, (size_t)n, f);
-            p += n;
-        }
-    }
-}
-
-/* The part of a node name before '@'. */
-static void short_name(char *buf, size_t n, const char *name)
+void trace_render__short_name(char *buf, size_t n, const char *name)
 {
     size_t k = strcspn(name, "@");
     if (k >= n)
@@ -283,332 +189,6 @@ static const char js[] =
     "tr.scrollTop=Math.max(0,e.offsetTop-tr.clientHeight/3);}}"
     "})();";
 
-/* ---- arrows and marks ---- */
-
-/* Describes arrow w for its tooltip. */
-static void arrow_title(const trace_render *r, const arrow *w, sb *b)
-{
-    const char *na = r->lanes[w->a].name, *nb = r->lanes[w->b].name;
-    char t0[40], t1[40];
-    trace_format_short_time(t0, w->t0);
-    trace_format_short_time(t1, w->t1 >= 0 ? w->t1 : w->t0);
-    if (w->kind == D_CONNECT) {
-        sb_printf(b, "%s connects to %s at %s\n", na, nb, t0);
-        if (w->t1 < 0)
-            sb_printf(b, "no answer before the trace ended");
-        else if (w->failed)
-            sb_printf(b, "the handshake failed at %s (%s)", w->at_sender ? na : nb, t1);
-        else
-            sb_printf(b, "nodeup at %s: %s", nb, t1);
-        return;
-    }
-    sb_printf(b, "%s \xe2\x86\x92 %s%s%s\n", na, nb, w->to ? "  to " : "",
-              w->to ? w->to : "");
-    if (w->orphan)
-        sb_printf(b, "received at %s; no matching send in the trace", t1);
-    else if (w->t1 < 0)
-        sb_printf(b, "sent %s, never delivered: lost (link cut or "
-                  "connection gone)", t0);
-    else if (w->at_sender)
-        sb_printf(b, "sent %s, dropped at the sender %s: %s", t0, t1,
-                  w->reason ? w->reason : "?");
-    else if (w->kind == D_DROP)
-        sb_printf(b, "sent %s, arrived %s and dropped: %s", t0, t1,
-                  w->reason ? w->reason : "?");
-    else
-        sb_printf(b, "sent %s, delivered %s", t0, t1);
-    if (w->term)
-        sb_printf(b, "\n%s", w->term);
-}
-
-static void arrow_label(const trace_render *r, const arrow *w, char *buf,
-                        size_t n)
-{
-    (void)r;
-    if (w->kind == D_CONNECT)
-        snprintf(buf, n, "%s", w->failed ? "connect (failed)" : "connect");
-    else
-        snprintf(buf, n, "%s", w->term ? w->term : "");
-}
-
-/* Characters (code points) in s. */
-static size_t utf8_len(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
-/* Label boxes already placed, so that labels do not overprint. */
-typedef struct box {
-    int x, y, w, h;
-} box;
-
-typedef struct boxes {
-    box *b;
-    size_t n, cap;
-} boxes;
-
-/* Places bx unless it overlaps a placed box; returns whether it did. */
-static bool place(boxes *bs, const box *bx)
-{
-    for (size_t i = 0; i < bs->n; i++) {
-        const box *o = &bs->b[i];
-        if (bx->x < o->x + o->w && o->x < bx->x + bx->w &&
-            bx->y < o->y + o->h && o->y < bx->y + bx->h)
-            return false;
-    }
-    GROW(bs->b, bs->n, bs->cap);
-    bs->b[bs->n++] = *bx;
-    return true;
-}
-
-static void put_head(FILE *f, const geo *g)
-{
-    /* sqrt is correctly rounded (IEEE 754), so this prints the same
-     * bytes everywhere. */
-    double dx = g->x1 - g->x0, dy = g->y1 - g->y0;
-    double len = sqrt(dx * dx + dy * dy);
-    if (len < 1)
-        return;
-    double ux = dx / len, uy = dy / len;
-    double bx = g->x1 - 9 * ux, by = g->y1 - 9 * uy;
-    fprintf(f, "<path class=\"h\" d=\"M%d %dL%.1f %.1fL%.1f %.1fZ\"/>", g->x1,
-            g->y1, bx - 3.6 * uy, by + 3.6 * ux, bx + 3.6 * uy, by - 3.6 * ux);
-}
-
-static void put_arrow(FILE *f, const trace_render *r, const layout *L,
-                      const drawn *d, bool labels, boxes *placed, sb *b)
-{
-    const arrow *w = &r->arrows[d->first];
-    geo g;
-    trace_render__arrow_geo(L, w, &g);
-    bool bad = w->kind != D_DELIVER && w->kind != D_CONNECT;
-    int kind = trace_render__arrow_kind(w);
-    fprintf(f, "<g class=\"msg c%d%s%s\" data-k=\"%s\" data-n=\"%d %d\"><title>",
-            w->a % NCOLORS, bad ? " bad" : "", w->t1 < 0 ? " lost" : "",
-            kinds[kind].name, w->a, w->b);
-    sb_reset(b);
-    if (d->count > 1) {
-        char t0[40], t1[40];
-        trace_format_short_time(t0, w->t0);
-        trace_format_short_time(t1, d->tlast);
-        sb_printf(b, "%u messages %s \xe2\x86\x92 %s (%s), sent %s \xe2\x80\xa6 "
-                  "%s; the first:\n", d->count, r->lanes[w->a].name,
-                  r->lanes[w->b].name, kinds[kind].name, t0, t1);
-    }
-    arrow_title(r, w, b);
-    esc(f, b->s, 0);
-    fputs("</title><path class=\"s\"", f);
-    if (d->count > 1)  /* a bundle: thicker with the log of its size */
-        fprintf(f, " style=\"stroke-width:%d\"",
-                2 + trace_render__lg8(d->count) / 8);
-    fprintf(f, " d=\"M%d %dL%d %d\"/>", g.x0, g.y0, g.x1, g.y1);
-    if (g.head)
-        put_head(f, &g);
-    if (g.cross)
-        fprintf(f, "<path class=\"x\" d=\"M%d %dl8 8m0 -8l-8 8\"/>", g.x1 - 4,
-                g.y1 - 4);
-    int dx = g.x1 - g.x0, dy = g.y1 - g.y0;
-    int span = dx > 0 ? dx : -dx;
-    char label[TERM_MAX + 16];
-    size_t max = 40;
-    if (d->count > 1) {
-        snprintf(label, sizeof label, "\xc3\x97%u", d->count);
-    } else if (labels && span > 40) {
-        arrow_label(r, w, label, sizeof label);
-        max = (size_t)(span - 16) * 10 / 63;
-        if (max > 40)
-            max = 40;
-    } else {
-        label[0] = '\0';
-    }
-    /* Try the middle of the arrow, then nearer its end, then nearer its
-     * start; give up (the title still tells) if all collide. */
-    size_t chars = utf8_len(label) < max ? utf8_len(label) : max;
-    int wpx = (int)chars * 63 / 10 + 4;
-    static const int at[3] = {50, 72, 30};
-    for (int i = 0; label[0] && i < 3; i++) {
-        box bx = {g.x0 + dx * at[i] / 100 - wpx / 2,
-                  g.y0 + dy * at[i] / 100 - 15, wpx, 13};
-        if (!place(placed, &bx))
-            continue;
-        fprintf(f, "<text%s x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
-                d->count > 1 ? " class=\"n\"" : "", bx.x + wpx / 2, bx.y + 10);
-        esc(f, label, max);
-        fputs("</text>", f);
-        break;
-    }
-    fputs("</g>\n", f);
-}
-
-/* A mark's one-line description, for its tooltip. */
-static void mark_line(const trace_render *r, const mark *m, sb *b)
-{
-    char ts[40];
-    trace_format_short_time(ts, m->t);
-    const char *node = r->lanes[m->lane].name;
-    const char *peer = m->peer >= 0 ? r->lanes[m->peer].name : "?";
-    sb_printf(b, "%s  %s: ", ts, node);
-    switch (m->kind) {
-    case D_NODEUP:
-        sb_printf(b, "nodeup %s%s%s%s", peer, m->s1 ? " (" : "",
-                  m->s1 ? m->s1 : "", m->s1 ? ")" : "");
-        break;
-    case D_NODEDOWN:
-        sb_printf(b, "nodedown %s, reason %s", peer, m->s1 ? m->s1 : "?");
-        break;
-    case D_HSFAIL:
-        sb_printf(b, "handshake with %s failed: %s", peer, m->s1 ? m->s1 : "?");
-        break;
-    case D_HALT: sb_printf(b, "halted"); break;
-    case D_RESTART:
-        sb_printf(b, "restarted%s%s%s", m->s1 ? " (" : "", m->s1 ? m->s1 : "",
-                  m->s1 ? ")" : "");
-        break;
-    case D_FREEZE: sb_printf(b, "frozen: silent, not dead"); break;
-    case D_RESUME: sb_printf(b, "resumed"); break;
-    case D_GREG:
-        sb_printf(b, "global name %s registered to %s", m->s1 ? m->s1 : "?",
-                  m->s2 ? m->s2 : "?");
-        break;
-    case D_GUNREG:
-        sb_printf(b, "global name %s unregistered%s%s", m->s1 ? m->s1 : "?",
-                  m->s3 ? ", reason " : "", m->s3 ? m->s3 : "");
-        break;
-    case D_GCONF:
-        sb_printf(b, "global name clash on %s (other pid %s), resolved by %s",
-                  m->s1 ? m->s1 : "?", m->s2 ? m->s2 : "?",
-                  m->s3 ? m->s3 : "?");
-        break;
-    case D_DROP:
-        sb_printf(b, "message to %s dropped: %s%s%s", m->s1 ? m->s1 : "?",
-                  m->s2 ? m->s2 : "?", m->s3 ? "\n" : "", m->s3 ? m->s3 : "");
-        break;
-    case D_EVAL: sb_printf(b, "%s", m->s1 ? m->s1 : ""); break;
-    default: break;
-    }
-}
-
-/* The text drawn beside a mark: a peer's short name, a global name. */
-static void mark_label(const trace_render *r, const mark *m, char *buf,
-                       size_t n)
-{
-    buf[0] = '\0';
-    switch (m->kind) {
-    case D_NODEUP: case D_NODEDOWN: case D_HSFAIL:
-        if (m->peer >= 0)
-            short_name(buf, n, r->lanes[m->peer].name);
-        break;
-    case D_GREG: case D_GUNREG: case D_GCONF:
-        snprintf(buf, n, "%s", m->s1 ? m->s1 : "");
-        break;
-    case D_HALT: snprintf(buf, n, "halt"); break;
-    case D_RESTART: snprintf(buf, n, "restart"); break;
-    case D_FREEZE: snprintf(buf, n, "freeze"); break;
-    case D_RESUME: snprintf(buf, n, "resume"); break;
-    case D_DROP: snprintf(buf, n, "%s", m->s1 ? m->s1 : ""); break;
-    default: break;
-    }
-}
-
-/* The shape of a mark of kind k centred on x, y. */
-static void put_shape(FILE *f, int k, int x, int y)
-{
-    const char *c = kinds[k].color;
-    switch (k) {
-    case D_NODEUP:
-        fprintf(f, "<path fill=\"%s\" d=\"M%d %dl6 9h-12z\"/>", c, x, y - 5);
-        break;
-    case D_NODEDOWN:
-        fprintf(f, "<path fill=\"%s\" d=\"M%d %dl6 -9h-12z\"/>", c, x, y + 5);
-        break;
-    case D_HSFAIL: case D_DROP:
-        fprintf(f, "<path stroke=\"%s\" stroke-width=\"2.4\" d=\"M%d %dl8 8m0 "
-                "-8l-8 8\"/>", c, x - 4, y - 4);
-        break;
-    case D_HALT:
-        fprintf(f, "<rect fill=\"%s\" x=\"%d\" y=\"%d\" width=\"10\" "
-                "height=\"10\" rx=\"1\"/>", c, x - 5, y - 5);
-        break;
-    case D_RESTART:
-        fprintf(f, "<circle fill=\"#fff\" stroke=\"%s\" stroke-width=\"2.5\" "
-                "cx=\"%d\" cy=\"%d\" r=\"5\"/>", c, x, y);
-        break;
-    case D_FREEZE:
-        fprintf(f, "<rect fill=\"#e0f2fe\" stroke=\"%s\" stroke-width=\"2\" "
-                "x=\"%d\" y=\"%d\" width=\"10\" height=\"10\"/>", c, x - 5, y - 5);
-        break;
-    case D_RESUME:
-        fprintf(f, "<path fill=\"%s\" d=\"M%d %dl9 5l-9 5z\"/>", c, x - 4, y - 5);
-        break;
-    case D_GREG: case D_GUNREG: case D_GCONF:
-        fprintf(f, "<path fill=\"%s\" stroke=\"%s\" stroke-width=\"1.6\" "
-                "d=\"M%d %dl6 6l-6 6l-6 -6z\"/>",
-                k == D_GUNREG ? "#fff" : c, c, x, y - 6);
-        break;
-    case D_EVAL:
-        fprintf(f, "<circle fill=\"#fff\" stroke=\"%s\" stroke-width=\"1.5\" "
-                "cx=\"%d\" cy=\"%d\" r=\"3\"/>", c, x, y);
-        break;
-    default: break;
-    }
-}
-
-static void put_mark(FILE *f, const trace_render *r, const layout *L,
-                     const drawn *d, imap *offs, sb *b)
-{
-    const mark *m = &r->marks[d->first];
-    int x = trace_render__lane_x(L, m->lane), y = trace_render__y(L, m->t);
-    bool fresh;
-    int *off = trace_render__imap_slot(offs, trace_render__pkey(m->lane, y),
-                                       &fresh);
-    x += *off;
-    /* the label: the members' labels, distinct, three at most */
-    char label[160] = "", one[64];
-    int shown = 0;
-    uint32_t nmem = d->count < MEMBERS ? d->count : MEMBERS;
-    for (uint32_t i = 0; i < nmem; i++) {
-        mark_label(r, &r->marks[d->mem[i]], one, sizeof one);
-        if (!one[0] || strstr(label, one))
-            continue;
-        if (shown++ < 3)
-            snprintf(label + strlen(label), sizeof label - strlen(label),
-                     "%s%s", label[0] ? ", " : "", one);
-    }
-    if (d->count > 1 && m->kind != D_EVAL &&
-        (shown > 3 || d->count > nmem || !label[0]))
-        snprintf(label + strlen(label), sizeof label - strlen(label),
-                 " \xc3\x97%u", d->count);
-    fprintf(f, "<g class=\"mark\" data-k=\"%s\" data-n=\"%d", kinds[m->kind].name,
-            m->lane);
-    if (m->peer >= 0 && m->peer != m->lane)
-        fprintf(f, " %d", m->peer);
-    fputs("\"><title>", f);
-    sb_reset(b);
-    for (uint32_t i = 0; i < nmem; i++) {
-        if (i)
-            sb_printf(b, "\n");
-        mark_line(r, &r->marks[d->mem[i]], b);
-    }
-    if (d->count > nmem)
-        sb_printf(b, "\n\xe2\x80\xa6 and %u more", d->count - nmem);
-    esc(f, b->s, 0);
-    fputs("</title>", f);
-    put_shape(f, m->kind, x, y);
-    size_t maxc = (size_t)(L->lw / 2 - 10) * 10 / 62;
-    if (label[0]) {
-        fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"%s\">", x + 9, y + 4,
-                kinds[m->kind].color);
-        esc(f, label, maxc < 4 ? 4 : maxc);
-        fputs("</text>", f);
-    }
-    fputs("</g>\n", f);
-    size_t chars = strlen(label) < maxc ? strlen(label) : maxc;
-    *off += 16 + (label[0] ? (int)chars * 6 + 6 : 0);
-}
-
 /* ---- the rest of the page ---- */
 
 static void put_controls(FILE *f, const trace_render *r, const uint64_t *cnt)
@@ -616,15 +196,15 @@ static void put_controls(FILE *f, const trace_render *r, const uint64_t *cnt)
     fputs("<div class=\"ctl\"><div class=\"g\"><b>Nodes</b>", f);
     for (size_t i = 0; i < r->nlanes; i++) {
         char sn[128];
-        short_name(sn, sizeof sn, r->lanes[i].name);
+        trace_render__short_name(sn, sizeof sn, r->lanes[i].name);
         fprintf(f, "<label title=\"");
-        esc(f, r->lanes[i].name, 0);
+        html_esc(f, r->lanes[i].name, 0);
         fprintf(f, "\"><input type=\"checkbox\" name=\"n\" value=\"%zu\" "
                 "data-label=\"", i);
-        esc(f, r->lanes[i].name, 0);
+        html_esc(f, r->lanes[i].name, 0);
         fprintf(f, "\" checked><i style=\"background:%s\"></i>",
-                lane_colors[i % NCOLORS]);
-        esc(f, sn, 24);
+                trace_render__lane_colors[i % NCOLORS]);
+        html_esc(f, sn, 24);
         fputs("</label>", f);
     }
     fputs("</div><div class=\"g\"><b>Show</b>", f);
@@ -632,8 +212,9 @@ static void put_controls(FILE *f, const trace_render *r, const uint64_t *cnt)
         if (cnt[k])
             fprintf(f, "<label><input type=\"checkbox\" name=\"k\" value=\"%s\" "
                     "checked><i style=\"background:%s\"></i>%s <small>%" PRIu64
-                    "</small></label>", kinds[k].name, kinds[k].color,
-                    kinds[k].label, cnt[k]);
+                    "</small></label>", trace_render__kinds[k].name,
+                    trace_render__kinds[k].color, trace_render__kinds[k].label,
+                    cnt[k]);
     fputs("</div></div>\n", f);
 }
 
@@ -665,7 +246,7 @@ static void put_axis(FILE *f, const layout *L)
     }
 }
 
-static void put_bands(FILE *f, const trace_render *r, const layout *L, sb *b)
+static void put_bands(FILE *f, const trace_render *r, const layout *L, html_buf *b)
 {
     for (size_t i = 0; i < r->nbands && i < MAX_BANDS; i++) {
         const band *bd = &r->bands[i];
@@ -675,11 +256,11 @@ static void put_bands(FILE *f, const trace_render *r, const layout *L, sb *b)
         char t0[40], t1[40];
         trace_format_short_time(t0, bd->t0);
         trace_format_short_time(t1, bd->t1);
-        sb_reset(b);
-        sb_printf(b, "%s\n%s \xe2\x80\x93 %s%s", bd->label, t0, t1,
+        html_reset(b);
+        html_printf(b, "%s\n%s \xe2\x80\x93 %s%s", bd->label, t0, t1,
                   bd->open_end ? " (still cut when the trace ends)" : "");
         fputs("<g class=\"band\" data-k=\"cut\"><title>", f);
-        esc(f, b->s, 0);
+        html_esc(f, b->s, 0);
         fprintf(f, "</title><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
                 "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>",
                 AXIS_W - 14, y0, L->width - AXIS_W + 14, y1 - y0,
@@ -691,7 +272,7 @@ static void put_bands(FILE *f, const trace_render *r, const layout *L, sb *b)
                     i + 1 < r->nbands && r->bands[i + 1].t0 == bd->t1
                         ? "changed" : "healed");
         fprintf(f, "<text x=\"%d\" y=\"%d\">", AXIS_W - 8, y0 + 13);
-        esc(f, bd->label, (size_t)(L->width - AXIS_W) / 7);
+        html_esc(f, bd->label, (size_t)(L->width - AXIS_W) / 7);
         fputs("</text></g>\n", f);
         for (int l = 0; l < bd->nside; l++) {
             int x = trace_render__lane_x(L, l);
@@ -703,7 +284,7 @@ static void put_bands(FILE *f, const trace_render *r, const layout *L, sb *b)
     }
 }
 
-static void put_spans(FILE *f, const trace_render *r, const layout *L, sb *b)
+static void put_spans(FILE *f, const trace_render *r, const layout *L, html_buf *b)
 {
     for (size_t i = 0; i < r->nspans && i < MAX_BANDS; i++) {
         const lane_span *s = &r->spans[i];
@@ -712,12 +293,12 @@ static void put_spans(FILE *f, const trace_render *r, const layout *L, sb *b)
         char t0[40], t1[40];
         trace_format_short_time(t0, s->t0);
         trace_format_short_time(t1, s->t1);
-        sb_reset(b);
-        sb_printf(b, "%s %s %s \xe2\x80\x93 %s", r->lanes[s->lane].name,
+        html_reset(b);
+        html_printf(b, "%s %s %s \xe2\x80\x93 %s", r->lanes[s->lane].name,
                   s->kind == D_HALT ? "down (halted)" : "frozen", t0, t1);
-        fprintf(f, "<g data-k=\"%s\" data-n=\"%d\"><title>", kinds[s->kind].name,
-                s->lane);
-        esc(f, b->s, 0);
+        fprintf(f, "<g data-k=\"%s\" data-n=\"%d\"><title>",
+                trace_render__kinds[s->kind].name, s->lane);
+        html_esc(f, b->s, 0);
         if (s->kind == D_HALT)
             fprintf(f, "</title><rect x=\"%d\" y=\"%d\" width=\"12\" height=\"%d\" "
                     "fill=\"url(#hatch)\"/></g>\n", x - 6, y0, y1 - y0);
@@ -736,17 +317,18 @@ static void put_lanes_head(FILE *f, const trace_render *r, const layout *L)
     for (size_t i = 0; i < r->nlanes; i++) {
         const char *name = r->lanes[i].name;
         char sn[128];
-        short_name(sn, sizeof sn, name);
+        trace_render__short_name(sn, sizeof sn, name);
         int x = trace_render__lane_x(L, (int)i);
         size_t room = (size_t)L->lw / 8;
         fprintf(f, "<g data-k=\"lane\" data-n=\"%zu\"><title>", i);
-        esc(f, name, 0);
+        html_esc(f, name, 0);
         fprintf(f, "</title><text class=\"lh\" x=\"%d\" y=\"24\" "
-                "text-anchor=\"middle\" fill=\"%s\">", x, lane_colors[i % NCOLORS]);
-        esc(f, sn, room);
+                "text-anchor=\"middle\" fill=\"%s\">", x,
+                trace_render__lane_colors[i % NCOLORS]);
+        html_esc(f, sn, room);
         if (strlen(name) > strlen(sn) && strlen(name) <= room) {
             fputs("<tspan>", f);
-            esc(f, name + strlen(sn), 0);
+            html_esc(f, name + strlen(sn), 0);
             fputs("</tspan>", f);
         }
         fputs("</text></g>\n", f);
@@ -764,17 +346,17 @@ static void put_line(FILE *f, const trace_render *r, const layout *L,
     fprintf(f, "<div class=\"l%s", cls);
     if (l->lane >= 0)
         fprintf(f, " b%d", l->lane % NCOLORS);
-    fprintf(f, "\" data-k=\"%s\"", kinds[l->kind].name);
+    fprintf(f, "\" data-k=\"%s\"", trace_render__kinds[l->kind].name);
     if (l->lane >= 0)
         fprintf(f, " data-n=\"%d\"", l->lane);
     fprintf(f, " data-y=\"%d\"><span class=\"t\">%s</span><span class=\"x\">",
             trace_render__y(L, l->t), ts);
     if (l->kind == D_LOG && l->lane >= 0) {
         fputs("%% on ", f);
-        esc(f, r->lanes[l->lane].name, 0);
+        html_esc(f, r->lanes[l->lane].name, 0);
         fputs(":\n", f);
     }
-    esc(f, l->text, 0);
+    html_esc(f, l->text, 0);
     fputs("</span></div>\n", f);
 }
 
@@ -787,18 +369,18 @@ int trace_render__put_page(FILE *f, const trace_render *r, const page *p)
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
           "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
           "<meta name=\"generator\" content=\"clustersim render\"><title>", f);
-    esc(f, r->title, 0);
+    html_esc(f, r->title, 0);
     fputs("</title>\n<style>", f);
     fputs(css, f);
     for (int i = 0; i < NCOLORS; i++)
-        fprintf(f, ".c%d{--c:%s}.b%d{border-left-color:%s}", i, lane_colors[i],
-                i, lane_colors[i]);
+        fprintf(f, ".c%d{--c:%s}.b%d{border-left-color:%s}", i,
+                trace_render__lane_colors[i], i, trace_render__lane_colors[i]);
     fputs("</style></head>\n<body>\n<header><h1>", f);
-    esc(f, r->title, 0);
+    html_esc(f, r->title, 0);
     fputs("</h1>", f);
     if (r->subtitle) {
         fputs("<p>", f);
-        esc(f, r->subtitle, 600);
+        html_esc(f, r->subtitle, 600);
         fputs("</p>", f);
     }
     char t0[40], t1[40];
@@ -846,25 +428,18 @@ int trace_render__put_page(FILE *f, const trace_render *r, const page *p)
             "stroke=\"#6b7280\" stroke-width=\"2.5\"/></pattern></defs>\n",
             L->width, L->height, L->width, L->height);
     put_axis(f, L);
-    sb b = {0};
+    html_buf b = {0};
     put_bands(f, r, L, &b);
     for (size_t i = 0; i < r->nlanes; i++) {
         int x = trace_render__lane_x(L, (int)i);
         fprintf(f, "<g class=\"lane\" data-k=\"lane\" data-n=\"%zu\"><line "
                 "x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\"/></g>\n", i,
                 x, TOP - 10, x, L->height - BOTTOM + 10,
-                lane_colors[i % NCOLORS]);
+                trace_render__lane_colors[i % NCOLORS]);
     }
     put_spans(f, r, L, &b);
-    bool labels = p->A.n <= 400;
-    boxes bxs = {0};
-    for (size_t i = 0; i < p->A.n; i++)
-        put_arrow(f, r, L, &p->A.d[i], labels, &bxs, &b);
-    free(bxs.b);
-    imap offs = {0};
-    for (size_t i = 0; i < p->M.n; i++)
-        put_mark(f, r, L, &p->M.d[i], &offs, &b);
-    trace_render__imap_free(&offs);
+    trace_render__put_arrows(f, r, p, &b);
+    trace_render__put_marks(f, r, p, &b);
     fprintf(f, "<line id=\"cur\" class=\"cur off\" x1=\"%d\" y1=\"0\" x2=\"%d\" "
             "y2=\"0\"/>\n</svg></div>\n", AXIS_W - 14, L->width);
 
@@ -888,7 +463,7 @@ int trace_render__put_page(FILE *f, const trace_render *r, const page *p)
         fputs(" Not drawn (see the text trace):", f);
         for (size_t i = 0; i < r->nothers; i++) {
             fprintf(f, "%s %" PRIu64 " ", i ? "," : "", r->others[i].n);
-            esc(f, r->others[i].kind, 40);
+            html_esc(f, r->others[i].kind, 40);
         }
         fputc('.', f);
     }

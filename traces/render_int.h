@@ -16,7 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "core/xalloc.h"
+#include "core/term/xalloc.h"
+#include "traces/html.h"
 #include "traces/render.h"
 
 /* Makes room for one more element in the growing array a of n of cap. */
@@ -30,6 +31,7 @@
 
 enum {
     TERM_MAX = 240,          /* bytes of a term kept for titles */
+    SHORT_MAX = 120,         /* bytes of names, reasons, destinations */
     TOP = 28, BOTTOM = 36,   /* diagram margins, px */
     AXIS_W = 92,             /* width of the time axis column, px */
     MAX_BANDS = 400,         /* cut bands drawn, and lane spans */
@@ -44,7 +46,7 @@ enum dk {
 };
 
 /* ---- u64 -> int map, open addressing; never iterated where order shows
- * (render.c) ---- */
+ * (render_imap.c) ---- */
 
 typedef struct imap {
     uint64_t *keys;  /* key + 1; 0 marks a free slot */
@@ -174,6 +176,27 @@ struct trace_render {
  * then the ring of the last ones. */
 const tline *trace_render__line_at(const trace_render *r, size_t i);
 
+/* ---- feeding's helpers (render.c) ---- */
+
+/* n bytes in r's string arena, alive until trace_render_free. */
+char *trace_render__arena_alloc(trace_render *r, size_t n);
+/* A copy of s cut to max bytes, in r's arena. */
+const char *trace_render__keep(trace_render *r, const char *s, size_t max);
+/* The lane of a node name, made on first sight (trace order). */
+int trace_render__lane_of(trace_render *r, const char *name);
+/* The link a -> b changed state: its messages start a new epoch. */
+void trace_render__bump(trace_render *r, int a, int b);
+
+/* ---- cut links and bands (render_bands.c) ---- */
+
+/* A partition, cut or heal event: the links it changes, and the bands. */
+void trace_render__partition(trace_render *r, const sim_obs_event *ev);
+void trace_render__cut(trace_render *r, const sim_obs_event *ev, int a, int b);
+/* heal of a <-> b, or of every link when a or b is -1, at t. */
+void trace_render__heal(trace_render *r, int64_t t, int a, int b);
+/* The trace ended: a band still open ends at its last event. */
+void trace_render__bands_end(trace_render *r);
+
 /* ---- the page: rows, bundles and counts (render_layout.c) ---- */
 
 typedef struct layout {
@@ -239,5 +262,24 @@ int trace_render__arrow_kind(const arrow *w);
 
 /* Writes the page p of r to f. Returns 0, or -1 if a write failed. */
 int trace_render__put_page(FILE *f, const trace_render *r, const page *p);
+
+/* Each kind's name in the filters (data-k), its checkbox label and its
+ * colour, by enum dk; the lanes' colours (render_html.c). */
+typedef struct dk_style {
+    const char *name, *label, *color;
+} dk_style;
+extern const dk_style trace_render__kinds[D_NKINDS];
+enum { NCOLORS = 10 };
+extern const char *const trace_render__lane_colors[NCOLORS];
+/* The part of a node name before '@', cut to n - 1 bytes. */
+void trace_render__short_name(char *buf, size_t n, const char *name);
+
+/* ---- the diagram's arrows and marks (render_svg.c) ---- */
+
+/* Prints the page's arrows / marks; b is scratch space for titles. */
+void trace_render__put_arrows(FILE *f, const trace_render *r, const page *p,
+                              html_buf *b);
+void trace_render__put_marks(FILE *f, const trace_render *r, const page *p,
+                             html_buf *b);
 
 #endif

@@ -1,0 +1,565 @@
+/* bif: the distribution BIFs a shell can call, registered as the rows of
+ * dist__bifs: net_adm:ping/1, net_kernel:connect_node/1, allow/1,
+ * monitor_nodes/1,2, erlang:nodes/0,1, disconnect_node/1, get_cookie/0,
+ * set_cookie/1,2 and rpc:call/4,5 with rex, rpc's server; and remote
+ * spawn, rt's rt_remote spawn (dist__spawn).
+ *
+ * Those that wait for another node block the shell (shell_wait) until a
+ * reply message arrives; the replies are runtime messages tagged
+ * '$pong', '$connect', '$spawn_reply', '$rpc_reply' or '$dist_failed'
+ * with the request's reference, and are never visible to user code
+ * (nothing else matches the fresh reference). */
+#include "core/dist/dist_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static atom_t A(const char *s) { return atom_intern(s); }
+static int me(const bif_call_ctx *c) { return c->self->node; }
+
+static bool is_tagged(const term *m, const char *tag, const term *ref)
+{
+    return m->tag == T_TUPLE && m->u.tuple.n == 3 &&
+           term_is_atom(m->u.tuple.el[0], A(tag)) &&
+           term_equal(m->u.tuple.el[1], ref);
+}
+
+/* A reply wait: the reference, and what to make of the answers. */
+typedef struct rwait {
+    term *ref;
+    atom_t node;      /* spawn: the target node */
+    term *extra;      /* spawn: {M, F, Args} */
+    atom_t opt;       /* spawn: 0, link or monitor */
+    term_pid self;
+} rwait;
+
+static void rwait_free(void *d)
+{
+    rwait *r = d;
+    term_unref(r->ref);
+    term_unref(r->extra);
+    free(r);
+}
+
+static rwait *rwait_new(bif_call_ctx *c, term *ref)
+{
+    rwait *r = xcalloc(1, sizeof *r);
+    r->ref = ref;
+    r->self = c->self->pid;
+    return r;
+}
+
+static ev_status wait_for(bif_call_ctx *c, rwait *r,
+                          bool (*match)(world *, void *, const term *, term **,
+                                        ev_exception *, bool *),
+                          int64_t timeout_us,
+                          void (*timeout)(world *, void *, term **,
+                                          ev_exception *, bool *))
+{
+    shell_wait wt = {match, timeout, rwait_free, r, timeout_us};
+    return bif_block(c, wt);
+}
+
+/* ---- net_adm:ping/1, net_kernel:connect_node/1 ---- */
+
+static bool ping_match(world *w, void *d, const term *m, term **res,
+                       ev_exception *x, bool *raised)
+{
+    (void)w, (void)x, (void)raised;
+    rwait *r = d;
+    if (is_tagged(m, "$pong", r->ref)) {
+        *res = term_atom_s("pong");
+        return true;
+    }
+    if (is_tagged(m, "$dist_failed", r->ref) || is_tagged(m, "$rpc_reply", r->ref)) {
+        *res = term_atom_s("pang");
+        return true;
+    }
+    return false;
+}
+
+/* net_adm:ping/1 is gen:call({net_kernel, N}, {is_auth, node()},
+ * infinity) caught: it connects as a send would (dist_auto_connect
+ * applies) and waits for the answer or for the connection to die. */
+static ev_status b_ping(bif_call_ctx *c)
+{
+    const term *n = c->args[0];
+    if (n->tag != T_ATOM)
+        return bif_raise(c, "error", term_atom_s("function_clause"));
+    int x = me(c), y = rt_node_index(c->w, n->u.atom);
+    if (y == x)
+        return bif_return(c, term_atom_s("pong"));
+    if (y < 0)  /* nobody runs it: EPMD says no at once (otp_facts.md 2) */
+        return bif_return(c, term_atom_s("pang"));
+    term *ref = rt_make_ref(c->w, x);
+    term *none = term_nil();
+    dist__request(c->w, x, y, DIST_REQ_PING, c->self->pid, ref, none, false);
+    term_unref(none);
+    return wait_for(c, rwait_new(c, ref), ping_match, -1, NULL);
+}
+
+static bool connect_match(world *w, void *d, const term *m, term **res,
+                          ev_exception *x, bool *raised)
+{
+    (void)w, (void)x, (void)raised;
+    rwait *r = d;
+    if (!is_tagged(m, "$connect", r->ref))
+        return false;
+    *res = term_ref(m->u.tuple.el[2]);
+    return true;
+}
+
+static ev_status b_connect_node(bif_call_ctx *c)
+{
+    const term *n = c->args[0];
+    if (n->tag != T_ATOM)
+        return bif_raise(c, "error", term_atom_s("function_clause"));
+    int x = me(c), y = rt_node_index(c->w, n->u.atom);
+    if (y == x)
+        return bif_return(c, term_atom_s("true"));
+    if (y < 0)
+        return bif_return(c, term_atom_s("false"));
+    term *ref = rt_make_ref(c->w, x);
+    dist__wait_connect(c->w, x, y, c->self->pid, ref, true);
+    return wait_for(c, rwait_new(c, ref), connect_match, -1, NULL);
+}
+
+static ev_status b_disconnect_node(bif_call_ctx *c)
+{
+    const term *n = c->args[0];
+    if (n->tag != T_ATOM)
+        return bif_badarg(c, 1, "not an atom");
+    int x = me(c), y = rt_node_index(c->w, n->u.atom);
+    if (y < 0 || y == x || !dist_connected(c->w, x, y))
+        return bif_return(c, term_atom_s("false"));
+    /* The caller's side reports disconnect, the peer connection_closed
+     * (otp_facts.md 6, 14). */
+    dist_disconnect(c->w, x, y, "disconnect");
+    return bif_return(c, term_atom_s("true"));
+}
+
+static ev_status b_allow(bif_call_ctx *c)
+{
+    const term *l = c->args[0];
+    if (!term_is_proper_list(l))
+        return bif_raise(c, "error", term_atom_s("function_clause"));
+    int n = 0, *ks = xcalloc(term_list_length(l) + 1, sizeof *ks);
+    for (; l->tag == T_CONS; l = l->u.cons.tail) {
+        if (l->u.cons.head->tag != T_ATOM) {
+            free(ks);
+            return bif_return(c, term_atom_s("error"));
+        }
+        ks[n++] = rt_node_index(c->w, l->u.cons.head->u.atom);
+    }
+    dist__set_allow(c->w, me(c), ks, n);
+    free(ks);
+    return bif_return(c, term_atom_s("ok"));
+}
+
+/* ---- nodes/0,1, monitor_nodes, allow, cookies ---- */
+
+static bool is_atom(const term *t) { return t->tag == T_ATOM; }
+
+static ev_status b_nodes0(bif_call_ctx *c)
+{
+    return bif_return(c, dist__nodes(c->w, me(c), "visible"));
+}
+
+static ev_status b_nodes1(bif_call_ctx *c)
+{
+    const term *a = c->args[0];
+    const char *which[] = {"visible", "hidden", "connected", "this", "known"};
+    term *acc = NULL;
+    /* nodes(Arg) takes an atom or a list of them (erlang:nodes/1). */
+    const term *l = a;
+    if (is_atom(a))
+        l = NULL;
+    else if (!term_is_proper_list(a))
+        return bif_badarg(c, 1, "not a valid node type");
+    for (const term *it = l ? l : a;; it = it->u.cons.tail) {
+        const term *k = l ? (it->tag == T_CONS ? it->u.cons.head : NULL) : a;
+        if (!k)
+            break;
+        int found = -1;
+        for (int i = 0; i < 5; i++)
+            if (is_atom(k) && !strcmp(atom_text(k->u.atom), which[i]))
+                found = i;
+        if (found < 0) {
+            term_unref(acc);
+            return bif_badarg(c, 1, "not a valid node type");
+        }
+        term *part = dist__nodes(c->w, me(c), which[found]);
+        if (!acc) {
+            acc = part;
+        } else {
+            /* append part's new members to acc, keeping order */
+            size_t n = term_list_length(acc) + term_list_length(part);
+            term **el = xcalloc(n + 1, sizeof *el);
+            size_t k2 = 0;
+            for (term *x = acc; x->tag == T_CONS; x = x->u.cons.tail)
+                el[k2++] = term_ref(x->u.cons.head);
+            for (term *x = part; x->tag == T_CONS; x = x->u.cons.tail) {
+                bool dup = false;
+                for (size_t j = 0; j < k2; j++)
+                    dup |= term_equal(el[j], x->u.cons.head);
+                if (!dup)
+                    el[k2++] = term_ref(x->u.cons.head);
+            }
+            term_unref(acc);
+            term_unref(part);
+            acc = term_list((uint32_t)k2, el, NULL);
+            free(el);
+        }
+        if (!l)
+            break;
+    }
+    return bif_return(c, acc ? acc : term_nil());
+}
+
+/* net_kernel:monitor_nodes(Flag[, Options]) (otp_facts.md 13). */
+static ev_status b_monitor_nodes(bif_call_ctx *c)
+{
+    const term *flag = c->args[0];
+    bool on;
+    if (term_is_atom(flag, A("true")))
+        on = true;
+    else if (term_is_atom(flag, A("false")))
+        on = false;
+    else
+        return bif_return(c, term_atom_s("error"));
+    bool reason = false, type_given = false;
+    int type = 0;
+    if (c->argc == 2) {
+        const term *o = c->args[1];
+        if (!term_is_proper_list(o))
+            return bif_return(c, term_atom_s("error"));
+        term *unknown = term_nil();
+        for (; o->tag == T_CONS; o = o->u.cons.tail) {
+            const term *h = o->u.cons.head;
+            if (term_is_atom(h, A("nodedown_reason"))) {
+                reason = true;
+            } else if (h->tag == T_TUPLE && h->u.tuple.n == 2 &&
+                       term_is_atom(h->u.tuple.el[0], A("node_type"))) {
+                const term *v = h->u.tuple.el[1];
+                type_given = true;
+                if (term_is_atom(v, A("visible")))
+                    type = 0;
+                else if (term_is_atom(v, A("hidden")))
+                    type = 1;
+                else if (term_is_atom(v, A("all")))
+                    type = 2;
+                else {
+                    term_unref(unknown);
+                    return bif_return(c, term_tuplev(2, term_atom_s("error"),
+                        term_tuplev(2, term_atom_s("bad_option_value"),
+                                    term_ref((term *)h))));
+                }
+            } else {
+                unknown = term_cons(term_ref((term *)h), unknown);
+            }
+        }
+        if (unknown->tag != T_NIL)
+            return bif_return(c, term_tuplev(2, term_atom_s("error"),
+                              term_tuplev(2, term_atom_s("unknown_options"), unknown)));
+        term_unref(unknown);
+    }
+    if (dist__monitor_nodes(c->w, me(c), c->self->pid, on, reason, type,
+                            type_given) < 0)
+        return bif_return(c, term_atom_s("error"));
+    return bif_return(c, term_atom_s("ok"));
+}
+
+static ev_status b_get_cookie(bif_call_ctx *c)
+{
+    return bif_return(c, term_atom_s(c->w->nodes[me(c)].cfg.cookie));
+}
+
+static ev_status b_set_cookie(bif_call_ctx *c)
+{
+    const term *n = c->argc == 2 ? c->args[0] : NULL;
+    const term *k = c->args[c->argc - 1];
+    if (n && n->tag != T_ATOM)
+        return bif_badarg(c, 1, "not an atom");
+    if (k->tag != T_ATOM)
+        return bif_badarg(c, (int)c->argc, "not an atom");
+    int x = me(c), y = n ? rt_node_index(c->w, n->u.atom) : x;
+    if (y >= 0)
+        dist__set_cookie(c->w, x, y, atom_text(k->u.atom));
+    return bif_return(c, term_atom_s("true"));
+}
+
+/* ---- rex, rpc:call/4,5 ---- */
+
+/* rex: rpc's server (registered as rex, as in OTP); rpc:call runs the
+ * requested BIF with rex as the calling process. */
+static const behaviour rex_behaviour = {"rpc", "rex", 0, NULL, NULL, NULL, NULL};
+
+proc *dist_rex(world *w, int node)
+{
+    return rt_whereis(w, node, A("rex"));
+}
+
+void dist__rpc_booted(world *w, int node)
+{
+    term *args = term_nil();
+    term_pid pid;
+    proc *rex = rt_spawn(w, node, &rex_behaviour, args, node, &pid);
+    term_unref(args);
+    rt_register(w, rex, A("rex"));
+}
+
+static bool rpc_match(world *w, void *d, const term *m, term **res,
+                      ev_exception *x, bool *raised)
+{
+    (void)w, (void)x, (void)raised;
+    rwait *r = d;
+    if (is_tagged(m, "$rpc_reply", r->ref)) {
+        *res = term_ref(m->u.tuple.el[2]);
+        return true;
+    }
+    if (is_tagged(m, "$dist_failed", r->ref)) {
+        *res = term_tuplev(2, term_atom_s("badrpc"), term_atom_s("nodedown"));
+        return true;
+    }
+    return false;
+}
+
+static void rpc_timeout(world *w, void *d, term **res, ev_exception *x,
+                        bool *raised)
+{
+    (void)w, (void)d, (void)x, (void)raised;
+    *res = term_tuplev(2, term_atom_s("badrpc"), term_atom_s("timeout"));
+}
+
+typedef struct rpc_ctx {
+    int y, x;
+    term_pid caller;
+    term *ref;
+} rpc_ctx;
+
+/* The answer of an rpc evaluation: the value, or what rpc:call makes
+ * of an exception: {badrpc, {'EXIT', Reason}} (with {Reason, Stack} for
+ * errors, rpc.erl). */
+static void rpc_done(world *w, void *ctx, term *value, const ev_exception *x)
+{
+    rpc_ctx *r = ctx;
+    term *result;
+    if (value) {
+        result = term_ref(value);
+    } else {
+        term *why = x->cls == A("error")
+            ? term_tuplev(2, term_ref(x->reason), term_nil())
+            : term_ref(x->reason);
+        result = x->cls == A("throw") ? why
+            : term_tuplev(2, term_atom_s("badrpc"),
+                          term_tuplev(2, term_atom_s("EXIT"), why));
+    }
+    if (r->x == r->y) {
+        proc *p = rt_find(w, r->caller);
+        if (p) {
+            term *m = term_tuplev(3, term_atom_s("$rpc_reply"), term_ref(r->ref),
+                                  term_ref(result));
+            rt_deliver(w, p, m);
+            term_unref(m);
+        }
+    } else {
+        dist__reply(w, r->y, r->x, DIST_REQ_RPC, r->caller, r->ref, result);
+    }
+    term_unref(result);
+    term_unref(r->ref);
+    free(r);
+}
+
+void dist__rpc_arrived(world *w, int y, int x, term_pid caller, term *ref,
+                       term *mfa)
+{
+    term *m = mfa->u.tuple.el[0], *f = mfa->u.tuple.el[1], *a = mfa->u.tuple.el[2];
+    rpc_ctx *r = xcalloc(1, sizeof *r);
+    r->y = y;
+    r->x = x;
+    r->caller = caller;
+    r->ref = term_ref(ref);
+    if (m->tag != T_ATOM || f->tag != T_ATOM || !term_is_proper_list(a)) {
+        ev_exception bad = {A("error"), term_atom_s("badarg"), 0, 0, 0, NULL, false, 0, NULL};
+        rpc_done(w, r, NULL, &bad);
+        ev_exception_fini(&bad);
+        return;
+    }
+    /* M:F(A1, ..., An) with the arguments bound as variables: rex's
+     * apply, run by an evaluator that may block like any process. */
+    strbuf src;
+    sb_init(&src);
+    term_print_atom(&src, m->u.atom);
+    sb_putc(&src, ':');
+    term_print_atom(&src, f->u.atom);
+    sb_putc(&src, '(');
+    ev_env *env = ev_env_new();
+    int i = 0;
+    for (term *l = a; l->tag == T_CONS; l = l->u.cons.tail, i++) {
+        char var[32];
+        snprintf(var, sizeof var, "RpcArg%d", i + 1);
+        ev_env_set(env, var, term_ref(l->u.cons.head));
+        sb_printf(&src, "%s%s", i ? ", " : "", var);
+    }
+    sb_puts(&src, ").");
+    shell_eval_detached(w, y, x, src.s, env, rpc_done, r);
+    sb_fini(&src);
+}
+
+static ev_status b_rpc_call(bif_call_ctx *c)
+{
+    const term *n = c->args[0];
+    if (n->tag != T_ATOM)
+        return bif_raise(c, "error", term_atom_s("function_clause"));
+    int64_t timeout = -1;
+    if (c->argc == 5) {
+        const term *t = c->args[4];
+        if (t->tag == T_INT && t->u.i >= 0)
+            timeout = t->u.i * 1000;
+        else if (!term_is_atom(t, A("infinity")))
+            return bif_raise(c, "error", term_atom_s("function_clause"));
+    }
+    int x = me(c), y = rt_node_index(c->w, n->u.atom);
+    if (y < 0)
+        return bif_return(c, term_tuplev(2, term_atom_s("badrpc"),
+                                         term_atom_s("nodedown")));
+    term *ref = rt_make_ref(c->w, x);
+    term *mfa = term_tuplev(3, term_ref(c->args[1]), term_ref(c->args[2]),
+                            term_ref(c->args[3]));
+    if (y == x)
+        dist__rpc_arrived(c->w, x, x, c->self->pid, ref, mfa);
+    else
+        dist__request(c->w, x, y, DIST_REQ_RPC, c->self->pid, ref, mfa, false);
+    term_unref(mfa);
+    return wait_for(c, rwait_new(c, ref), rpc_match, timeout, rpc_timeout);
+}
+
+/* ---- remote spawn ---- */
+
+static const char *opt_note(atom_t opt)
+{
+    return opt == A("link") ? " ([link])" : opt == A("monitor") ? " ([monitor])" : "";
+}
+
+/* spawn to a node that cannot be reached: a local pid that is already
+ * dead, a WARNING, and noconnection for a link or a monitor
+ * (otp_facts.md 11). */
+static term *spawn_failed(world *w, term_pid self, term *ref, atom_t node,
+                          const term *mfa, atom_t opt)
+{
+    int x = rt_node_index(w, self.node);
+    vnode *nd = &w->nodes[x];
+    term_pid dead = {nd->atom, nd->next_pid++, 0, nd->creation};
+    term_view v = rt_view(w, x);
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "** Can not start ");
+    term_print(&b, mfa->u.tuple.el[0], &v);
+    sb_putc(&b, ':');
+    term_print(&b, mfa->u.tuple.el[1], &v);
+    sb_putc(&b, ',');
+    term_print(&b, mfa->u.tuple.el[2], &v);
+    sb_puts(&b, " on ");
+    term_print_atom(&b, node);
+    sb_printf(&b, "%s **", opt_note(opt));
+    rt_log(w, x, "warning", b.s);
+    sb_fini(&b);
+    term *nc = term_atom_s("noconnection");
+    if (opt == A("link"))
+        rt_signal_exit_later(w, dead, self, nc, true);
+    term *pid = term_pid_new(dead);
+    term *result;
+    if (opt == A("monitor")) {
+        proc *p = rt_find(w, self);
+        if (p)
+            rt_down(w, p, ref, pid, nc);
+        result = term_tuplev(2, pid, term_ref(ref));
+    } else {
+        result = pid;
+    }
+    term_unref(nc);
+    return result;
+}
+
+static bool spawn_match(world *w, void *d, const term *m, term **res,
+                        ev_exception *x, bool *raised)
+{
+    (void)x, (void)raised;
+    rwait *r = d;
+    if (is_tagged(m, "$dist_failed", r->ref)) {
+        *res = spawn_failed(w, r->self, r->ref, r->node, r->extra, r->opt);
+        return true;
+    }
+    if (!is_tagged(m, "$spawn_reply", r->ref))
+        return false;
+    term *pid = m->u.tuple.el[2];
+    proc *p = rt_find(w, r->self);
+    if (p && r->opt == A("link"))
+        rt_link_add(p, pid->u.pid);
+    if (p && r->opt == A("monitor")) {
+        rt_monitor_add(p, r->ref, pid->u.pid, pid, true);
+        *res = term_tuplev(2, term_ref(pid), term_ref(r->ref));
+    } else {
+        *res = term_ref(pid);
+    }
+    return true;
+}
+
+ev_status dist__spawn(bif_call_ctx *c, int target, atom_t mod, atom_t fun,
+                      term *args, atom_t opt)
+{
+    int x = me(c);
+    term *ref = rt_make_ref(c->w, x);
+    term *mfa = term_tuplev(3, term_atom(mod), term_atom(fun), term_ref(args));
+    atom_t node = c->argc == 4 ? c->args[0]->u.atom : 0;
+    if (target < 0) {
+        term *r = spawn_failed(c->w, c->self->pid, ref, node, mfa, opt);
+        term_unref(mfa);
+        term_unref(ref);
+        return bif_return(c, r);
+    }
+    term *req = term_tuplev(4, term_atom(mod), term_atom(fun), term_ref(args),
+                            term_atom(opt ? opt : A("none")));
+    dist__request(c->w, x, target, DIST_REQ_SPAWN, c->self->pid, ref, req, false);
+    term_unref(req);
+    rwait *r = rwait_new(c, ref);
+    r->node = node;
+    r->extra = mfa;
+    r->opt = opt;
+    return wait_for(c, r, spawn_match, -1, NULL);
+}
+
+void dist__spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
+                         term *msg)
+{
+    term *m = msg->u.tuple.el[0], *f = msg->u.tuple.el[1], *a = msg->u.tuple.el[2];
+    atom_t opt = msg->u.tuple.el[3]->u.atom;
+    term_pid pid;
+    /* The group leader stays on the caller's node (otp_facts.md 11). */
+    proc *p = rt_spawn_mfa(w, y, m, f, a, x, &pid);
+    term *pt = term_pid_new(pid);
+    if (opt == A("link"))
+        rt_link_add(p, caller);
+    if (opt == A("monitor"))
+        rt_monitor_add(p, ref, caller, pt, false);
+    dist__reply(w, y, x, DIST_REQ_SPAWN, caller, ref, pt);
+    term_unref(pt);
+}
+
+const bif_reg dist__bifs[] = {
+    {"erlang", "nodes", 0, b_nodes0, BIF_AUTO},
+    {"erlang", "nodes", 1, b_nodes1, BIF_AUTO},
+    {"net_adm", "ping", 1, b_ping, BIF_QUALIFIED},
+    {"net_kernel", "connect_node", 1, b_connect_node, BIF_QUALIFIED},
+    {"net_kernel", "allow", 1, b_allow, BIF_QUALIFIED},
+    {"net_kernel", "monitor_nodes", 1, b_monitor_nodes, BIF_QUALIFIED},
+    {"net_kernel", "monitor_nodes", 2, b_monitor_nodes, BIF_QUALIFIED},
+    {"erlang", "disconnect_node", 1, b_disconnect_node, BIF_QUALIFIED},
+    {"erlang", "get_cookie", 0, b_get_cookie, BIF_QUALIFIED},
+    {"erlang", "set_cookie", 1, b_set_cookie, BIF_QUALIFIED},
+    {"erlang", "set_cookie", 2, b_set_cookie, BIF_QUALIFIED},
+    {"rpc", "call", 4, b_rpc_call, BIF_QUALIFIED},
+    {"rpc", "call", 5, b_rpc_call, BIF_QUALIFIED},
+    {NULL, NULL, 0, NULL, BIF_QUALIFIED},
+};

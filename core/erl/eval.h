@@ -1,0 +1,177 @@
+/* eval: the Erlang subset of the shell (SCENARIO_FORMAT.md, "The Erlang
+ * subset"): parsing, compiling to a small resumable program, and running
+ * it one evaluation at a time with suspension.
+ *
+ * The evaluator is pure: everything with an effect (BIF calls, `!`,
+ * mailboxes, time) belongs to the host, reached through ev_host. A
+ * running evaluation (ev_vm) can stop in the middle of any expression,
+ * when a call blocks or at a `receive`, and continue later, so a shell
+ * parks in virtual time without threads or coroutines (DESIGN.md).
+ * core/erl/ uses core/term/ and nothing else (core/README.md).
+ *
+ * Semantics, as erl 25's shell unless said otherwise (the files are
+ * core/erl/eval_*.c; tests/test_eval*.c hold erl's texts):
+ * - Bindings: an evaluation binds into its own copy of `env` and writes
+ *   it back only when it ends with EV_DONE, so `X = 1, 1 = 2.` leaves X
+ *   unbound, as in erl. Inside, erl_eval's rules: what `catch` bound is
+ *   dropped when it catches; what the right side of andalso/orelse binds
+ *   is dropped.
+ * - Unbound variables: checked as shell:exprs/7 does, per top-level
+ *   expression just before evaluating it (erl_lint's rules: unbound,
+ *   unsafe in case/if/receive/catch/andalso/orelse, siblings in a tuple or
+ *   call do not see each other's bindings). A failure ends the evaluation
+ *   with EV_RAISED and ev_vm_command_error() true: erl prints it as
+ *   `* 1:13: variable 'A' is unbound`, not as an exception.
+ * - `catch`: throw:V gives V, exit:R {'EXIT',R}, error:R
+ *   {'EXIT',{R,Stack}} with Stack = [{M,F,ArgsOrArity,[]}] for the frame
+ *   the exception names, else [] (erl adds erl_eval/shell frames and
+ *   error_info; patterns like {'EXIT',{badarith,_}} match both).
+ * - Integers are int64: where erl would make a bignum (9223372036854775807
+ *   + 1, 1 bsl 64, trunc(1.0e30)), error:system_limit is raised instead;
+ *   a literal beyond int64 is a syntax error. `/` always gives a float;
+ *   div/rem/band/... take integers only (badarith otherwise and on /0).
+ * - The VM runs these itself and never asks the host: f() and f(X) (the
+ *   shell commands, on the VM's copy of the bindings), apply/2,3,
+ *   error/1,2, exit/1, throw/1, and the guard BIFs (is_atom ... is_tuple,
+ *   abs, element, hd, tl, length, size, tuple_size, byte_size, map_size,
+ *   map_get, is_map_key, float, round, trunc, ceil, floor), with erl's
+ *   "*** argument N:" details. Guards may also call self() and node():
+ *   the host must answer those with EV_DONE.
+ * - Not in the subset (a clear compile error): fun bodies and local
+ *   funs (only fun M:F/A), try, list comprehensions, records, macros, bit
+ *   syntax beyond /binary, non-constant binary patterns. */
+#ifndef CS_EVAL_H
+#define CS_EVAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/term/term.h"
+
+typedef struct ev_code ev_code; /* a compiled expression sequence or pattern */
+typedef struct ev_env ev_env;   /* variable bindings (one per shell) */
+typedef struct ev_vm ev_vm;     /* one evaluation in progress */
+
+/* A syntax error: message and 1-based column within the source text
+ * (line too, for multi-line text). */
+typedef struct ev_error {
+    int line, col;
+    char msg[240];
+} ev_error;
+
+/* Compiles `src` (a sequence of expressions, the trailing '.' optional).
+ * Returns NULL and fills `err` on a syntax error. Caller frees. */
+ev_code *ev_compile(const char *src, ev_error *err);
+/* Compiles a pattern (for `expect`). NULL and `err` on error. */
+ev_code *ev_compile_pattern(const char *src, ev_error *err);
+void ev_code_free(ev_code *c);
+
+/* Matches `value` against pattern `pat`: `_` and variables unbound in
+ * `env` match anything (and are NOT bound: expect never binds), bound
+ * ones must be equal (=:=). `env` may be NULL. */
+bool ev_match_pattern(const ev_code *pat, const term *value, const ev_env *env);
+
+ev_env *ev_env_new(void);
+void ev_env_free(ev_env *e);
+/* Borrowed value of a bound variable, or NULL. */
+term *ev_env_get(const ev_env *e, const char *name);
+/* Binds (or rebinds) a variable; takes ownership of v. */
+void ev_env_set(ev_env *e, const char *name, term *v);
+/* Forgets every binding, as the shell's f(). */
+void ev_env_clear(ev_env *e);
+/* The bindings in order of variable name (as the shell's b() lists
+ * them): how many, and the i-th one's name (valid for the program's
+ * life) and borrowed value, for i < ev_env_size(e). */
+uint32_t ev_env_size(const ev_env *e);
+const char *ev_env_name(const ev_env *e, uint32_t i);
+term *ev_env_value(const ev_env *e, uint32_t i);
+
+typedef enum ev_status {
+    EV_DONE,      /* finished: ev_vm_value is the value */
+    EV_RAISED,    /* finished with an exception: ev_vm_exception */
+    EV_BLOCKED,   /* a host call blocked: the host later calls ev_vm_resume* */
+    EV_RECEIVE    /* waiting in receive: the host offers messages / fires the timeout */
+} ev_status;
+
+/* An Erlang exception: class (error | exit | throw) and reason, plus
+ * where it happened, for the shell's "in function ... called as" lines. */
+typedef struct ev_exception {
+    atom_t cls;
+    term *reason;        /* owned by whoever holds the struct */
+    atom_t mod, fun;     /* the function or operator that raised it; fun 0 if unknown */
+    uint32_t arity;
+    term *args;          /* list of arguments for "called as", or NULL */
+    bool is_operator;    /* "in operator  !/2" rather than "in function" */
+    /* OTP 24+ extended error info: "*** argument N: detail" (0: none);
+     * detail is a static string. */
+    int arg_index;
+    const char *arg_detail;
+} ev_exception;
+
+void ev_exception_fini(ev_exception *x);
+
+/* What the host provides. Every `term *` argument is borrowed; every
+ * result the host stores is a new reference that the evaluator owns. */
+typedef struct ev_host {
+    void *ctx;
+    /* Calls mod:fun(args). `mod` is atom "" for an unqualified call
+     * (auto-imported BIFs such as self(), and shell commands such as
+     * flush()). Returns EV_DONE with *result set, EV_RAISED with *exc
+     * filled (its reason owned by the evaluator from then on), or
+     * EV_BLOCKED: the evaluation stops and continues when the host calls
+     * ev_vm_resume / ev_vm_resume_raise. `args` are borrowed for the
+     * duration of the call only; *exc arrives zeroed; fill the frame
+     * (mod, fun, args or arity, arg_index/arg_detail) where erl prints
+     * "in function", leave fun 0 where it prints none (exit/1). */
+    ev_status (*call)(void *ctx, ev_vm *vm, atom_t mod, atom_t fun,
+                      uint32_t argc, term **args, term **result,
+                      ev_exception *exc);
+    /* Dest ! Msg. EV_DONE (the value of `!` is Msg) or EV_RAISED. */
+    ev_status (*send)(void *ctx, term *dest, term *msg, ev_exception *exc);
+} ev_host;
+
+/* Starts evaluating `code` with bindings `env` (both borrowed; both must
+ * outlive the vm; successful matches bind into env, as the shell does). */
+ev_vm *ev_vm_new(const ev_code *code, ev_env *env, const ev_host *host);
+void ev_vm_free(ev_vm *vm);
+
+/* Runs until the evaluation finishes, blocks or waits in receive. */
+ev_status ev_vm_run(ev_vm *vm);
+
+/* After EV_DONE: the value (borrowed from the vm). */
+term *ev_vm_value(const ev_vm *vm);
+/* After EV_RAISED: the exception (borrowed from the vm). */
+const ev_exception *ev_vm_exception(const ev_vm *vm);
+/* After EV_RAISED: true when the evaluation stopped before one of its
+ * top-level expressions because that expression's variables failed the
+ * shell's check (erl_lint's rules, which shell:exprs/7 applies to each
+ * expression just before evaluating it, with the bindings of that
+ * moment). erl reports this as a command error, not an exception, and
+ * its evaluator survives: `* 1:13: variable 'A' is unbound` (with
+ * "* <line>:<col>: <msg>" from `err`, which may be NULL). The exception
+ * is then error:{unbound,'A'} (or {unsafe_var,'A',{'case',{L,C}}}), which
+ * ev_format_exception prints as erl_eval's run-time error. */
+bool ev_vm_command_error(const ev_vm *vm, ev_error *err);
+
+/* After EV_BLOCKED: the blocked call's result (ownership taken), or an
+ * exception (ownership of exc->reason and exc->args taken). Then call
+ * ev_vm_run again. */
+void ev_vm_resume(ev_vm *vm, term *result);
+void ev_vm_resume_raise(ev_vm *vm, ev_exception *exc);
+
+/* After EV_RECEIVE: the timeout of the `after` clause in milliseconds,
+ * or -1 when there is none (wait forever). */
+int64_t ev_vm_receive_timeout(const ev_vm *vm);
+/* Tries `msg` against the receive clauses in order. On a match binds the
+ * clause's variables, selects its body and returns true: the host then
+ * removes the message from the mailbox and calls ev_vm_run. */
+bool ev_vm_offer(ev_vm *vm, const term *msg);
+/* The `after` timeout fired: selects the after body; then ev_vm_run. */
+void ev_vm_timeout(ev_vm *vm);
+
+/* Appends the shell's report of an exception, as erl prints it, e.g.
+ *   ** exception error: no match of right hand side value 42
+ *   ** exception exit: {badarg,{nosuch,hi}}
+ * possibly followed by "     in function  ..." lines; no trailing newline. */
+void ev_format_exception(strbuf *b, const ev_exception *x, const term_view *view);
+
+#endif

@@ -1,0 +1,280 @@
+/* eval_ast: internals shared by the evaluator's files (eval_lex.c,
+ * eval_parse.c, eval_match.c, eval_ops.c, eval_comp.c, eval_env.c,
+ * eval_vm.c, eval_fmt.c). Nothing here is part of the eval.h interface.
+ *
+ * Pipeline: text -> tokens (ev__lex) -> syntax tree (ev__parse, nodes in
+ * an arena owned by the ev_code) -> patterns checked and folded
+ * (ev__pattern) -> bytecode (eval_comp.c) run by the VM (eval_vm.c).
+ * Patterns and guards are never compiled to bytecode: they cannot block,
+ * so they are matched / evaluated directly on the tree. */
+#ifndef CS_EVAL_AST_H
+#define CS_EVAL_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/erl/eval.h"
+
+/* ---- arena: every node of one ev_code, freed at once ---- */
+typedef struct ev_ablk ev_ablk;
+typedef struct ev_arena {
+    ev_ablk *head;
+} ev_arena;
+void *ev__arena_alloc(ev_arena *a, size_t n);   /* zeroed; aborts on OOM */
+void ev__arena_free(ev_arena *a);
+
+/* ---- tokens ---- */
+
+/* Keywords and punctuation, with the text erl_scan gives them. */
+#define EV_SYMS(X)                                                        \
+    X(S_LPAREN, "(") X(S_RPAREN, ")") X(S_COMMA, ",") X(S_ARROW, "->")    \
+    X(S_LBRACE, "{") X(S_RBRACE, "}") X(S_LBRACK, "[") X(S_RBRACK, "]")   \
+    X(S_BAR, "|") X(S_BARBAR, "||") X(S_SEMI, ";") X(S_COLON, ":")        \
+    X(S_COLCOL, "::") X(S_HASH, "#") X(S_PERIOD, ".") X(S_DOTDOT, "..")   \
+    X(S_DOTS, "...") X(S_PLUS, "+") X(S_MINUS, "-") X(S_STAR, "*")        \
+    X(S_SLASH, "/") X(S_EQ, "=") X(S_EQEQ, "==") X(S_NE, "/=")            \
+    X(S_EXEQ, "=:=") X(S_EXNE, "=/=") X(S_LT, "<") X(S_GT, ">")           \
+    X(S_LE, "=<") X(S_GE, ">=") X(S_PLUSPLUS, "++")                       \
+    X(S_MINUSMINUS, "--") X(S_BANG, "!") X(S_QUEST, "?")                  \
+    X(S_LTLT, "<<") X(S_GTGT, ">>") X(S_LARROW, "<-") X(S_LEQ, "<=")      \
+    X(S_DARROW, "=>") X(S_ASSIGN, ":=")                                   \
+    X(K_AFTER, "after") X(K_AND, "and") X(K_ANDALSO, "andalso")           \
+    X(K_BAND, "band") X(K_BEGIN, "begin") X(K_BNOT, "bnot")               \
+    X(K_BOR, "bor") X(K_BSL, "bsl") X(K_BSR, "bsr") X(K_BXOR, "bxor")     \
+    X(K_CASE, "case") X(K_CATCH, "catch") X(K_COND, "cond")               \
+    X(K_DIV, "div") X(K_END, "end") X(K_FUN, "fun") X(K_IF, "if")         \
+    X(K_LET, "let") X(K_NOT, "not") X(K_OF, "of") X(K_OR, "or")           \
+    X(K_ORELSE, "orelse") X(K_RECEIVE, "receive") X(K_REM, "rem")         \
+    X(K_TRY, "try") X(K_WHEN, "when") X(K_XOR, "xor")
+
+typedef enum ev_sym {
+#define EV_SYM_ENUM(id, text) id,
+    EV_SYMS(EV_SYM_ENUM)
+#undef EV_SYM_ENUM
+    S__COUNT
+} ev_sym;
+const char *ev__sym_text(ev_sym s);
+
+typedef enum ev_tokkind {
+    TK_INT, TK_FLOAT, TK_CHAR, TK_STRING, TK_ATOM, TK_VAR, TK_SYM,
+    TK_DOT, /* '.' ending the text; synthesized at the end when missing */
+    TK_EOF
+} ev_tokkind;
+
+typedef struct ev_token {
+    ev_tokkind kind;
+    int line, col;
+    ev_sym sym;          /* TK_SYM */
+    int64_t i;           /* TK_INT, TK_CHAR */
+    double f;            /* TK_FLOAT */
+    atom_t a;            /* TK_ATOM, TK_VAR (the variable's name) */
+    uint32_t *s;         /* TK_STRING: character codes (owned) */
+    size_t slen;
+} ev_token;
+
+typedef struct ev_tokens {
+    ev_token *t;
+    size_t n;
+} ev_tokens;
+
+/* Scans `src`. The result always ends with TK_DOT then TK_EOF. Returns
+ * 0, or -1 with `err` filled (erl_scan's messages). */
+int ev__lex(const char *src, ev_tokens *out, ev_error *err);
+void ev__tokens_free(ev_tokens *t);
+/* Appends a token as erl_parse names it in "syntax error before: X". */
+void ev__token_text(strbuf *b, const ev_token *t);
+
+/* ---- syntax tree ---- */
+
+typedef enum ev_op {
+    OP_NONE,
+    /* binary */
+    OP_ADD, OP_SUB, OP_MUL, OP_FDIV, OP_DIV, OP_REM,
+    OP_BAND, OP_BOR, OP_BXOR, OP_BSL, OP_BSR,
+    OP_AND, OP_OR, OP_XOR,
+    OP_EQ, OP_NE, OP_EXEQ, OP_EXNE, OP_LT, OP_GT, OP_LE, OP_GE,
+    OP_APPEND, OP_SUBTRACT,
+    /* unary */
+    OP_NEG, OP_PLUS, OP_NOT, OP_BNOT
+} ev_op;
+/* The operator's Erlang name ('+', 'div', '=:=', ...). */
+const char *ev__op_name(ev_op op);
+
+typedef enum ev_kind {
+    N_LIT,      /* lit: any constant term (numbers, atoms, strings, binaries, funs) */
+    N_VAR,      /* name */
+    N_WILD,     /* _ */
+    N_TUPLE,    /* kid[0..n) */
+    N_CONS,     /* kid[0] head, kid[1] tail */
+    N_MAP,      /* #{K => V, ...}: kids are N_FIELD */
+    N_MAPUPD,   /* M#{...}: kid[0] the map, then N_FIELD kids */
+    N_FIELD,    /* kid[0] key, kid[1] value; flag 1 for ':=', else '=>';
+                 * the position is the operator's, as erl_parse's */
+    N_BIN,      /* <<...>>: kid[i] a segment value; flag bit i: /binary */
+    N_MATCH,    /* kid[0] pattern = kid[1] expression (in a pattern: alias) */
+    N_SEND,     /* kid[0] ! kid[1] */
+    N_CALL,     /* kid[0] module or NULL, kid[1] function, kid[2..] args */
+    N_OP2,      /* op: kid[0] op kid[1] (not andalso/orelse) */
+    N_OP1,      /* op: op kid[0] */
+    N_ANDALSO,  /* kid[0] andalso kid[1] */
+    N_ORELSE,
+    N_CATCH,    /* catch kid[0] */
+    N_CASE,     /* case kid[0] of kid[1..] (N_CLAUSE) end */
+    N_IF,       /* if kid[0..] (N_CLAUSE without pattern) end */
+    N_RECEIVE,  /* kid[0..nclauses) clauses; with `flag` 1: after kid[n-2] -> kid[n-1] */
+    N_CLAUSE,   /* kid[0] pattern (NULL in if), kid[1] N_GUARD or NULL, kid[2] N_SEQ */
+    N_GUARD,    /* G1; G2; ...: kid[i] an N_SEQ whose elements are and-ed */
+    N_SEQ       /* E1, E2, ...: the value is the last */
+} ev_kind;
+
+typedef struct ev_node ev_node;
+struct ev_node {
+    uint8_t kind;        /* ev_kind */
+    uint8_t op;          /* ev_op for N_OP1 / N_OP2 */
+    int line, col;       /* where erl_lint would point */
+    atom_t name;         /* N_VAR */
+    term *lit;           /* N_LIT: borrowed from the code's pool */
+    uint32_t n;          /* number of kids */
+    uint64_t flag;       /* see the kinds */
+    ev_node **kid;
+};
+
+/* The VM's instructions (compiled in eval_comp.c, run in eval_vm.c). */
+typedef enum ev_opcode {
+    I_CONST,       /* push n->lit */
+    I_VAR,         /* push the value of variable n (error {unbound,V} if none) */
+    I_POP,
+    I_TUPLE,       /* pop a elements, push the tuple */
+    I_CONS,        /* pop tail, head; push [head|tail] */
+    I_MAP,         /* pop a key/value pairs, push the map (n: N_MAP) */
+    I_MAPUPD,      /* pop the map and a pairs (n: N_MAPUPD, := checks) */
+    I_BIN,         /* pop a segment values (n: N_BIN) */
+    I_MATCH,       /* pop V, match pattern n binding, push V */
+    I_SEND,        /* pop Msg, Dest; host send; push Msg */
+    I_CALL,        /* pop a args; call n's static M:F */
+    I_CALLDYN,     /* pop a args, the function and (b) the module */
+    I_OP2,         /* pop B, A; push A op B (a: ev_op) */
+    I_OP1,
+    I_JMP,         /* pc = a */
+    I_ANDALSO,     /* top false: jump a (keep); true: pop; else badarg */
+    I_ORELSE,
+    I_SCOPE_PUSH,  /* save the bindings */
+    I_SCOPE_POP,   /* restore the saved bindings */
+    I_CASE,        /* pop V; first matching clause's body label */
+    I_IF,
+    I_RECV,        /* (pop the after timeout) wait for a message */
+    I_CATCH,       /* push a handler continuing at a */
+    I_CATCH_END,   /* pop the handler */
+    I_LINT,        /* check the variables of top-level expression n */
+    I_FORGET,      /* f(X): unbind variable n */
+    I_FORGET_ALL,  /* f() */
+    I_RET          /* pop the value; done */
+} ev_opcode;
+
+/* A compiled program: the tree and, for expressions, its bytecode. */
+typedef struct ev_ins {
+    uint8_t op;          /* ev_opcode, eval_comp.c */
+    uint32_t a, b;
+    const ev_node *n;
+} ev_ins;
+
+struct ev_code {
+    ev_arena arena;
+    term **pool;         /* every term the tree refers to (owned) */
+    size_t npool, cappool;
+    ev_node *root;       /* N_SEQ, or the pattern for ev_compile_pattern */
+    bool is_pattern;
+    ev_ins *ins;
+    uint32_t nins, capins;
+    uint32_t *labels;    /* jump tables of case / receive / if */
+    uint32_t nlabels, caplabels;
+};
+
+/* Keeps `t` alive as long as `c` (ownership taken); returns t. */
+term *ev__pool(ev_code *c, term *t);
+ev_node *ev__node(ev_code *c, ev_kind kind, int line, int col, uint32_t nkids);
+
+/* Parses tokens into c->root. `pattern`: a single expression (for
+ * ev_compile_pattern) instead of a sequence. 0 or -1 and err. Patterns
+ * and guards inside are already checked (ev__pattern, ev__guard_check). */
+int ev__parse(ev_code *c, const ev_tokens *toks, bool pattern, ev_error *err);
+
+/* Checks that `*np` is a valid pattern, folding constant arithmetic and
+ * "abc" ++ T into literals and conses. 0, or -1 with err
+ * ("illegal pattern"). */
+int ev__pattern(ev_code *c, ev_node **np, ev_error *err);
+/* Checks that `g` (N_GUARD) holds only guard expressions. 0 or -1. */
+int ev__guard_check(const ev_node *g, ev_error *err);
+
+/* ---- matching and guards (eval_match.c) ---- */
+
+/* Tentative bindings of one match attempt, looked up before `env`. */
+typedef struct ev_binds {
+    atom_t *name;
+    term **val;          /* owned */
+    uint32_t n, cap;
+} ev_binds;
+void ev__binds_fini(ev_binds *b);
+void ev__binds_reset(ev_binds *b);
+
+/* Calls host BIFs allowed in guards (self(), node()); may be NULL. */
+typedef struct ev_guard_host {
+    const ev_host *host;
+    ev_vm *vm;
+} ev_guard_host;
+
+/* Matches `v` against pattern `p`. Variables bound in `env` (may be
+ * NULL) or `b` must be =:=; others are added to `b`. */
+bool ev__match(const ev_node *p, const term *v, const ev_env *env,
+               ev_binds *b, const ev_guard_host *gh);
+/* True when guard `g` (N_GUARD, or NULL) succeeds; an exception in a
+ * guard makes it fail, as in Erlang. */
+bool ev__guard(const ev_node *g, const ev_env *env, const ev_binds *b,
+               const ev_guard_host *gh);
+
+/* ---- env internals (eval_env.c) ---- */
+
+/* Bindings sorted by name text; the VM embeds them by value. */
+struct ev_env {
+    atom_t *name;
+    term **val;          /* owned */
+    uint32_t n, cap;
+};
+
+term *ev__env_find(const ev_env *e, atom_t name);
+void ev__env_bind(ev_env *e, atom_t name, term *v);  /* ownership taken */
+void ev__env_remove(ev_env *e, atom_t name);
+void ev__env_copy(ev_env *dst, const ev_env *src);   /* dst replaced */
+void ev__env_init(ev_env *e);
+void ev__env_fini(ev_env *e);
+uint32_t ev__env_count(const ev_env *e);
+atom_t ev__env_name_at(const ev_env *e, uint32_t i);
+
+/* ---- operators and pure BIFs (eval_ops.c) ---- */
+
+/* An exception being raised: the fields of ev_exception. */
+void ev__exc_set(ev_exception *x, const char *cls, term *reason);
+/* Fills `x` as erlang:Op raising `reason` with the operands (borrowed). */
+void ev__exc_op(ev_exception *x, const char *cls, term *reason, ev_op op,
+                const term *a, const term *b);
+
+/* Applies an operator (operands borrowed; b NULL for unary ones).
+ * EV_DONE with *out (new reference) or EV_RAISED with x filled. */
+ev_status ev__op2(ev_op op, const term *a, const term *b, term **out,
+                  ev_exception *x);
+ev_status ev__op1(ev_op op, const term *a, term **out, ev_exception *x);
+
+/* The pure BIFs the evaluator runs itself (type tests, element, hd,
+ * length, ...: what guards may call, plus error/throw/exit).
+ * ev__bif_find returns an index or -1; mod is erlang or "". */
+int ev__bif_find(atom_t mod, atom_t fun, uint32_t arity, bool guard_only);
+ev_status ev__bif_call(int idx, uint32_t argc, term **args, term **out,
+                       ev_exception *x);
+
+/* ---- lint (eval_comp.c): erl_lint's variable rules, run by the VM on
+ * each top-level expression just before it is evaluated, as the shell
+ * does (shell:exprs/7 -> erl_eval:check_command/2). ---- */
+bool ev__lint(const ev_node *expr, const ev_env *env, ev_error *err,
+              term **reason);
+
+#endif

@@ -1,0 +1,492 @@
+/* eval_match: patterns and guards, both at compile time (checking and
+ * folding, as erl_lint and the compiler do) and at run time (matching
+ * and evaluation, walking the tree: neither can block, so neither needs
+ * the VM).
+ *
+ * Invariants: matching never binds anything outside the ev_binds it is
+ * given (the caller commits them on success or drops them); a variable
+ * is bound at most once per ev_binds, so `{X, X}` requires equal
+ * elements; equality in patterns is exact (=:=), so 1 does not match
+ * 1.0, as in Erlang. A guard that raises is false. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/erl/eval_ast.h"
+#include "core/term/xalloc.h"
+
+static int node_error(ev_error *err, const ev_node *n, const char *msg)
+{
+    err->line = n->line;
+    err->col = n->col;
+    snprintf(err->msg, sizeof err->msg, "%s", msg);
+    return -1;
+}
+
+static bool is_number_lit(const ev_node *n)
+{
+    return n->kind == N_LIT && (n->lit->tag == T_INT || n->lit->tag == T_FLOAT);
+}
+
+/* The bytes of a constant binary segment, appended to `b`; false if the
+ * segment is not constant. */
+static bool const_segment(const ev_node *seg, bool isbin, strbuf *b)
+{
+    if (seg->kind != N_LIT)
+        return false;
+    const term *t = seg->lit;
+    if (isbin) {
+        if (t->tag != T_BIN)
+            return false;
+        sb_putn(b, (const char *)t->u.bin.bytes, t->u.bin.n);
+        return true;
+    }
+    if (t->tag == T_INT) {
+        sb_putc(b, (char)(uint8_t)t->u.i);
+        return true;
+    }
+    if (t->tag == T_NIL)
+        return true;
+    if (t->tag != T_CONS || !term_is_proper_list(t))
+        return false;
+    for (; t->tag == T_CONS; t = t->u.cons.tail) {   /* a string literal */
+        if (t->u.cons.head->tag != T_INT)
+            return false;
+        sb_putc(b, (char)(uint8_t)t->u.cons.head->u.i);
+    }
+    return true;
+}
+
+/* Folds a binary whose segments are all constant into a literal; NULL
+ * when one is not. */
+static ev_node *fold_binary(ev_code *c, const ev_node *n)
+{
+    strbuf b;
+    sb_init(&b);
+    for (uint32_t i = 0; i < n->n; i++) {
+        bool isbin = i < 64 && (n->flag >> i & 1);
+        if (!const_segment(n->kid[i], isbin, &b)) {
+            sb_fini(&b);
+            return NULL;
+        }
+    }
+    ev_node *l = ev__node(c, N_LIT, n->line, n->col, 0);
+    l->lit = ev__pool(c, term_binary(b.s ? b.s : "", b.len));
+    sb_fini(&b);
+    return l;
+}
+
+static int check_gexpr(const ev_node *n, ev_error *err);
+
+/* Checks and folds a pattern in place; see eval_ast.h. */
+int ev__pattern(ev_code *c, ev_node **np, ev_error *err)
+{
+    ev_node *n = *np;
+    switch ((ev_kind)n->kind) {
+    case N_LIT:
+    case N_VAR:
+    case N_WILD:
+        return 0;
+    case N_TUPLE:
+    case N_CONS:
+    case N_MATCH:
+        for (uint32_t i = 0; i < n->n; i++)
+            if (ev__pattern(c, &n->kid[i], err) < 0)
+                return -1;
+        return 0;
+    case N_MAP:
+        for (uint32_t i = 0; i < n->n; i++) {
+            ev_node *f = n->kid[i];
+            if (!f->flag)
+                return node_error(err, f, "illegal pattern");
+            if (f->kid[0]->kind == N_WILD || check_gexpr(f->kid[0], err) < 0)
+                return node_error(err, f->kid[0], "illegal map key in pattern");
+            if (ev__pattern(c, &f->kid[1], err) < 0)
+                return -1;
+        }
+        return 0;
+    case N_BIN: {
+        ev_node *l = fold_binary(c, n);
+        if (!l)
+            return node_error(err, n, "binary patterns are only supported "
+                                      "with constant segments");
+        *np = l;
+        return 0;
+    }
+    case N_OP1:
+        if (ev__pattern(c, &n->kid[0], err) < 0)
+            return -1;
+        if ((n->op == OP_NEG || n->op == OP_PLUS) && is_number_lit(n->kid[0])) {
+            term *r = NULL;
+            ev_exception x = { 0 };
+            if (ev__op1((ev_op)n->op, n->kid[0]->lit, &r, &x) != EV_DONE) {
+                ev_exception_fini(&x);
+                return node_error(err, n, "illegal pattern");
+            }
+            ev_node *l = ev__node(c, N_LIT, n->line, n->col, 0);
+            l->lit = ev__pool(c, r);
+            *np = l;
+            return 0;
+        }
+        return node_error(err, n, "illegal pattern");
+    case N_OP2:
+        if (n->op == OP_APPEND) {
+            /* "abc" ++ T: a cons chain ending in T */
+            const ev_node *l = n->kid[0];
+            if (l->kind != N_LIT || !term_is_proper_list(l->lit))
+                return node_error(err, n, "illegal pattern");
+            if (ev__pattern(c, &n->kid[1], err) < 0)
+                return -1;
+            ev_node *tail = n->kid[1];
+            size_t len = term_list_length(l->lit);
+            term **el = xmalloc((len ? len : 1) * sizeof *el);
+            size_t k = 0;
+            for (const term *t = l->lit; t->tag == T_CONS; t = t->u.cons.tail)
+                el[k++] = t->u.cons.head;
+            for (size_t i = len; i-- > 0;) {
+                ev_node *h = ev__node(c, N_LIT, l->line, l->col, 0);
+                h->lit = ev__pool(c, term_ref(el[i]));
+                ev_node *cn = ev__node(c, N_CONS, l->line, l->col, 2);
+                cn->kid[0] = h;
+                cn->kid[1] = tail;
+                tail = cn;
+            }
+            free(el);
+            *np = tail;
+            return 0;
+        }
+        for (int i = 0; i < 2; i++)
+            if (ev__pattern(c, &n->kid[i], err) < 0)
+                return -1;
+        if (is_number_lit(n->kid[0]) && is_number_lit(n->kid[1])
+            && n->op >= OP_ADD && n->op <= OP_BSR) {
+            term *r = NULL;
+            ev_exception x = { 0 };
+            if (ev__op2((ev_op)n->op, n->kid[0]->lit, n->kid[1]->lit, &r, &x)
+                != EV_DONE) {
+                ev_exception_fini(&x);
+                return node_error(err, n, "illegal pattern");
+            }
+            ev_node *l = ev__node(c, N_LIT, n->line, n->col, 0);
+            l->lit = ev__pool(c, r);
+            *np = l;
+            return 0;
+        }
+        return node_error(err, n, "illegal pattern");
+    default:
+        return node_error(err, n, "illegal pattern");
+    }
+}
+
+/* Is `n` an expression allowed in a guard (erl_lint's gexpr)? */
+static int check_gexpr(const ev_node *n, ev_error *err)
+{
+    switch ((ev_kind)n->kind) {
+    case N_LIT:
+    case N_VAR:
+        return 0;
+    case N_WILD:
+        return node_error(err, n, "variable '_' is unbound");
+    case N_TUPLE:
+    case N_CONS:
+    case N_MAP:
+    case N_OP1:
+    case N_OP2:
+    case N_ANDALSO:
+    case N_ORELSE:
+        for (uint32_t i = 0; i < n->n; i++)
+            if (check_gexpr(n->kid[i], err) < 0)
+                return -1;
+        return 0;
+    case N_FIELD:
+        if (n->flag)
+            return node_error(err, n, "only association operators '=>' are "
+                                      "allowed in map construction");
+        for (uint32_t i = 0; i < n->n; i++)
+            if (check_gexpr(n->kid[i], err) < 0)
+                return -1;
+        return 0;
+    case N_CALL: {
+        const ev_node *m = n->kid[0], *f = n->kid[1];
+        atom_t mod = atom_intern("");
+        if (m) {
+            if (m->kind != N_LIT || !term_is_atom(m->lit, atom_intern("erlang")))
+                return node_error(err, n, "illegal guard expression");
+            mod = atom_intern("erlang");
+        }
+        if (f->kind != N_LIT || f->lit->tag != T_ATOM)
+            return node_error(err, n, "illegal guard expression");
+        const char *name = atom_text(f->lit->u.atom);
+        uint32_t argc = n->n - 2;
+        bool hostcall = (strcmp(name, "self") == 0 && argc == 0)
+            || (strcmp(name, "node") == 0 && argc <= 1);
+        if (!hostcall && ev__bif_find(mod, f->lit->u.atom, argc, true) < 0)
+            return node_error(err, n, "illegal guard expression");
+        for (uint32_t i = 2; i < n->n; i++)
+            if (check_gexpr(n->kid[i], err) < 0)
+                return -1;
+        return 0;
+    }
+    default:
+        return node_error(err, n, "illegal guard expression");
+    }
+}
+
+/* Checks a guard sequence; see eval_ast.h. */
+int ev__guard_check(const ev_node *g, ev_error *err)
+{
+    for (uint32_t i = 0; i < g->n; i++)
+        for (uint32_t k = 0; k < g->kid[i]->n; k++)
+            if (check_gexpr(g->kid[i]->kid[k], err) < 0)
+                return -1;
+    return 0;
+}
+
+/* ---- run time ---- */
+
+/* Drops the tentative bindings, keeping the arrays. */
+void ev__binds_reset(ev_binds *b)
+{
+    for (uint32_t i = 0; i < b->n; i++)
+        term_unref(b->val[i]);
+    b->n = 0;
+}
+
+/* Drops the bindings and frees the arrays. */
+void ev__binds_fini(ev_binds *b)
+{
+    ev__binds_reset(b);
+    free(b->name);
+    free(b->val);
+    memset(b, 0, sizeof *b);
+}
+
+static term *binds_find(const ev_binds *b, atom_t name)
+{
+    for (uint32_t i = 0; b && i < b->n; i++)
+        if (b->name[i] == name)
+            return b->val[i];
+    return NULL;
+}
+
+static void binds_add(ev_binds *b, atom_t name, term *v)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 8;
+        b->name = xrealloc(b->name, b->cap * sizeof *b->name);
+        b->val = xrealloc(b->val, b->cap * sizeof *b->val);
+    }
+    b->name[b->n] = name;
+    b->val[b->n++] = v;
+}
+
+static term *lookup(atom_t name, const ev_env *env, const ev_binds *b)
+{
+    term *v = binds_find(b, name);
+    if (!v && env)
+        v = ev__env_find(env, name);
+    return v;
+}
+
+/* Evaluates a guard expression: a new reference, or NULL if it raised. */
+static term *geval(const ev_node *n, const ev_env *env, const ev_binds *b,
+                   const ev_guard_host *gh)
+{
+    ev_exception x = { 0 };
+    term *r = NULL;
+    switch ((ev_kind)n->kind) {
+    case N_LIT:
+        return term_ref(n->lit);
+    case N_VAR:
+        return term_ref(lookup(n->name, env, b));
+    case N_TUPLE: {
+        term **el = xcalloc(n->n ? n->n : 1, sizeof *el);
+        for (uint32_t i = 0; i < n->n; i++) {
+            if (!(el[i] = geval(n->kid[i], env, b, gh))) {
+                for (uint32_t k = 0; k < i; k++)
+                    term_unref(el[k]);
+                free(el);
+                return NULL;
+            }
+        }
+        r = term_tuple(n->n, el);
+        free(el);
+        return r;
+    }
+    case N_CONS: {
+        term *h = geval(n->kid[0], env, b, gh);
+        term *t = h ? geval(n->kid[1], env, b, gh) : NULL;
+        if (!t) {
+            term_unref(h);
+            return NULL;
+        }
+        return term_cons(h, t);
+    }
+    case N_OP1: {
+        term *a = geval(n->kid[0], env, b, gh);
+        if (!a)
+            return NULL;
+        if (ev__op1((ev_op)n->op, a, &r, &x) != EV_DONE)
+            r = NULL;
+        term_unref(a);
+        ev_exception_fini(&x);
+        return r;
+    }
+    case N_OP2: {
+        term *a = geval(n->kid[0], env, b, gh);
+        term *c = a ? geval(n->kid[1], env, b, gh) : NULL;
+        if (c && ev__op2((ev_op)n->op, a, c, &r, &x) != EV_DONE)
+            r = NULL;
+        term_unref(a);
+        term_unref(c);
+        ev_exception_fini(&x);
+        return r;
+    }
+    case N_ANDALSO:
+    case N_ORELSE: {
+        term *a = geval(n->kid[0], env, b, gh);
+        atom_t t = atom_intern("true"), f = atom_intern("false");
+        if (!a || (!term_is_atom(a, t) && !term_is_atom(a, f))) {
+            term_unref(a);
+            return NULL;
+        }
+        bool short_circuit = term_is_atom(a, n->kind == N_ANDALSO ? f : t);
+        if (short_circuit)
+            return a;
+        term_unref(a);
+        return geval(n->kid[1], env, b, gh);
+    }
+    case N_CALL: {
+        uint32_t argc = n->n - 2;
+        atom_t fun = n->kid[1]->lit->u.atom;
+        term **args = xcalloc(argc ? argc : 1, sizeof *args);
+        uint32_t got = 0;
+        while (got < argc && (args[got] = geval(n->kid[2 + got], env, b, gh)))
+            got++;
+        if (got == argc) {
+            int bif = ev__bif_find(atom_intern(""), fun, argc, true);
+            ev_status s = EV_RAISED;
+            if (bif >= 0) {
+                s = ev__bif_call(bif, argc, args, &r, &x);
+            } else if (gh && gh->host && gh->host->call) {
+                /* self() and node(): the host must answer at once */
+                s = gh->host->call(gh->host->ctx, gh->vm, atom_intern(""), fun,
+                                   argc, args, &r, &x);
+            }
+            if (s != EV_DONE) {
+                term_unref(r);     /* the host sets it only on EV_DONE */
+                r = NULL;
+            }
+        }
+        for (uint32_t i = 0; i < got; i++)
+            term_unref(args[i]);
+        free(args);
+        ev_exception_fini(&x);
+        return r;
+    }
+    case N_MAP: {
+        term **k = xcalloc(n->n ? n->n : 1, sizeof *k);
+        term **v = xcalloc(n->n ? n->n : 1, sizeof *v);
+        uint32_t i;
+        for (i = 0; i < n->n; i++) {
+            k[i] = geval(n->kid[i]->kid[0], env, b, gh);
+            v[i] = k[i] ? geval(n->kid[i]->kid[1], env, b, gh) : NULL;
+            if (!v[i])
+                break;
+        }
+        if (i == n->n) {
+            r = term_map(n->n, k, v);
+        } else {
+            for (uint32_t j = 0; j <= i; j++) {
+                term_unref(k[j]);
+                term_unref(v[j]);
+            }
+        }
+        free(k);
+        free(v);
+        return r;
+    }
+    default:
+        return NULL;           /* check_gexpr admits nothing else */
+    }
+}
+
+/* Runs a guard sequence; see eval_ast.h. */
+bool ev__guard(const ev_node *g, const ev_env *env, const ev_binds *b,
+               const ev_guard_host *gh)
+{
+    if (!g)
+        return true;
+    atom_t t = atom_intern("true");
+    for (uint32_t i = 0; i < g->n; i++) {
+        const ev_node *conj = g->kid[i];
+        bool ok = true;
+        for (uint32_t k = 0; ok && k < conj->n; k++) {
+            term *v = geval(conj->kid[k], env, b, gh);
+            ok = v && term_is_atom(v, t);
+            term_unref(v);
+        }
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
+/* Matches a pattern; see eval_ast.h. */
+bool ev__match(const ev_node *p, const term *v, const ev_env *env,
+               ev_binds *b, const ev_guard_host *gh)
+{
+    switch ((ev_kind)p->kind) {
+    case N_LIT:
+        return term_equal(p->lit, v);
+    case N_WILD:
+        return true;
+    case N_VAR: {
+        const term *old = lookup(p->name, env, b);
+        if (old)
+            return term_equal(old, v);
+        binds_add(b, p->name, term_ref((term *)v));
+        return true;
+    }
+    case N_TUPLE:
+        if (v->tag != T_TUPLE || v->u.tuple.n != p->n)
+            return false;
+        for (uint32_t i = 0; i < p->n; i++)
+            if (!ev__match(p->kid[i], v->u.tuple.el[i], env, b, gh))
+                return false;
+        return true;
+    case N_CONS:
+        return v->tag == T_CONS
+            && ev__match(p->kid[0], v->u.cons.head, env, b, gh)
+            && ev__match(p->kid[1], v->u.cons.tail, env, b, gh);
+    case N_MATCH:
+        return ev__match(p->kid[0], v, env, b, gh)
+            && ev__match(p->kid[1], v, env, b, gh);
+    case N_MAP:
+        if (v->tag != T_MAP)
+            return false;
+        for (uint32_t i = 0; i < p->n; i++) {
+            const ev_node *f = p->kid[i];
+            /* keys are guard expressions over variables bound before
+             * this pattern, never by it */
+            term *k = geval(f->kid[0], env, NULL, gh);
+            const term *mv = k ? term_map_get(v, k) : NULL;
+            term_unref(k);
+            if (!mv || !ev__match(f->kid[1], mv, env, b, gh))
+                return false;
+        }
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Matches for `expect`: see eval.h. Bindings made while matching are
+ * only used to make repeated variables agree, then dropped. */
+bool ev_match_pattern(const ev_code *pat, const term *value, const ev_env *env)
+{
+    ev_binds b = { 0 };
+    bool ok = ev__match(pat->root, value, env, &b, NULL);
+    ev__binds_fini(&b);
+    return ok;
+}

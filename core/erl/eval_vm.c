@@ -1,0 +1,742 @@
+/* eval_vm: the stack machine that runs compiled evaluations one step at
+ * a time, so an evaluation can stop in the middle of any expression (a
+ * blocking host call, a receive) and continue later.
+ *
+ * Invariants:
+ * - The value stack holds owned references; each instruction leaves it
+ *   as eval_comp.c's comment says. Every catch pushes a handler (its
+ *   continuation, the stack depth and a copy of the bindings), removed by
+ *   I_CATCH_END or by the exception it catches, which restores the
+ *   bindings to what they were at `catch` (erl_eval returns Bs0).
+ * - An evaluation binds into its own copy of the shell's bindings (work)
+ *   and writes them back to the shell's env only when it ends with
+ *   EV_DONE: as in erl, `X = 1, 1 = 2.` leaves X unbound.
+ * - State machine: RUN -> (BLOCKED -> RUN)* / (RECEIVE -> RUN)* ->
+ *   DONE | RAISED. ev_vm_run in BLOCKED or RECEIVE returns that status
+ *   again until the host resumes, offers a matching message or fires
+ *   the timeout. */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/erl/eval_ast.h"
+#include "core/term/xalloc.h"
+
+/* ---- the machine ---- */
+
+typedef enum vstate { VS_RUN, VS_BLOCKED, VS_RECEIVE, VS_DONE, VS_RAISED } vstate;
+
+typedef struct handler {
+    uint32_t pc, sp, save;   /* continuation, stack depth, bindings copy */
+} handler;
+
+struct ev_vm {
+    const ev_code *code;
+    ev_env *env;             /* the shell's, written back at EV_DONE */
+    ev_env work;             /* this evaluation's bindings */
+    const ev_host *host;
+    term **stk;
+    uint32_t sp, capstk;
+    handler *hs;
+    uint32_t nh, caph;
+    ev_env *saves;           /* bindings saved by catch and andalso/orelse */
+    uint32_t nsaves, capsaves;
+    uint32_t pc;
+    vstate st;
+    term *value;             /* VS_DONE */
+    ev_exception exc;        /* VS_RAISED */
+    ev_exception pend;       /* raised by ev_vm_resume_raise, not yet thrown */
+    bool pending;
+    const ev_node *recv;     /* VS_RECEIVE: the receive and its labels */
+    uint32_t recv_labels, recv_n;
+    int64_t recv_timeout;
+    ev_binds binds;          /* tentative bindings of the match in progress */
+    bool has_cmd_err;
+    ev_error cmd_err;
+};
+
+static atom_t A(const char *s)
+{
+    return atom_intern(s);
+}
+
+static void push(ev_vm *vm, term *t)
+{
+    if (vm->sp == vm->capstk) {
+        vm->capstk = vm->capstk ? vm->capstk * 2 : 32;
+        vm->stk = xrealloc(vm->stk, vm->capstk * sizeof *vm->stk);
+    }
+    vm->stk[vm->sp++] = t;
+}
+
+static term *pop(ev_vm *vm)
+{
+    assert(vm->sp > 0);
+    return vm->stk[--vm->sp];
+}
+
+static void drop(ev_vm *vm, uint32_t n)
+{
+    while (n-- > 0)
+        term_unref(pop(vm));
+}
+
+static void save_push(ev_vm *vm)
+{
+    if (vm->nsaves == vm->capsaves) {
+        vm->capsaves = vm->capsaves ? vm->capsaves * 2 : 4;
+        vm->saves = xrealloc(vm->saves, vm->capsaves * sizeof *vm->saves);
+    }
+    ev_env *s = &vm->saves[vm->nsaves++];
+    ev__env_init(s);
+    ev__env_copy(s, &vm->work);
+}
+
+/* Drops saves down to `depth`; restores the bindings from the save at
+ * `depth` first when `restore`. */
+static void save_unwind(ev_vm *vm, uint32_t depth, bool restore)
+{
+    if (restore && depth < vm->nsaves) {
+        ev__env_fini(&vm->work);
+        vm->work = vm->saves[depth];
+        ev__env_init(&vm->saves[depth]);
+    }
+    while (vm->nsaves > depth)
+        ev__env_fini(&vm->saves[--vm->nsaves]);
+}
+
+/* What `catch` makes of an exception (erl_eval's catch clauses): throw
+ * gives the value, exit {'EXIT',R}, error {'EXIT',{R,Stack}} where Stack
+ * is [{M,F,ArgsOrArity,[]}] when the raiser is known, else []. */
+static term *caught_value(const ev_exception *x)
+{
+    if (x->cls == A("throw"))
+        return term_ref(x->reason);
+    if (x->cls == A("exit"))
+        return term_tuplev(2, term_atom_s("EXIT"), term_ref(x->reason));
+    term *stack = term_nil();
+    if (x->fun) {
+        term *how = x->args ? term_ref(x->args) : term_int(x->arity);
+        stack = term_cons(term_tuplev(4, term_atom(x->mod), term_atom(x->fun),
+                                      how, term_nil()), stack);
+    }
+    return term_tuplev(2, term_atom_s("EXIT"),
+                       term_tuplev(2, term_ref(x->reason), stack));
+}
+
+/* Raises x (its terms' ownership taken): to the innermost catch, or out
+ * of the evaluation. */
+static void vm_raise(ev_vm *vm, ev_exception *x)
+{
+    if (vm->nh == 0) {
+        ev_exception_fini(&vm->exc);
+        vm->exc = *x;
+        vm->st = VS_RAISED;
+        return;
+    }
+    handler h = vm->hs[--vm->nh];
+    drop(vm, vm->sp - h.sp);
+    save_unwind(vm, h.save, true);
+    push(vm, caught_value(x));
+    ev_exception_fini(x);
+    vm->pc = h.pc;
+}
+
+static void raise_error(ev_vm *vm, term *reason)
+{
+    ev_exception x;
+    ev__exc_set(&x, "error", reason);
+    vm_raise(vm, &x);
+}
+
+static void commit_binds(ev_vm *vm)
+{
+    for (uint32_t i = 0; i < vm->binds.n; i++)
+        ev__env_bind(&vm->work, vm->binds.name[i], term_ref(vm->binds.val[i]));
+    ev__binds_reset(&vm->binds);
+}
+
+/* Tries clause c (pattern may be absent, as in if) against v. */
+static bool try_clause(ev_vm *vm, const ev_node *c, const term *v)
+{
+    ev_guard_host gh = { vm->host, vm };
+    ev__binds_reset(&vm->binds);
+    if (c->kid[0] && !ev__match(c->kid[0], v, &vm->work, &vm->binds, &gh)) {
+        ev__binds_reset(&vm->binds);
+        return false;
+    }
+    if (!ev__guard(c->kid[1], &vm->work, &vm->binds, &gh)) {
+        ev__binds_reset(&vm->binds);
+        return false;
+    }
+    commit_binds(vm);
+    return true;
+}
+
+static void do_call(ev_vm *vm, atom_t mod, atom_t fun, uint32_t argc,
+                    uint32_t extra);
+
+/* apply(F, Args) and apply(M, F, Args): the call they name, with Args
+ * spread on the stack; erl's badarg otherwise. */
+static void do_apply(ev_vm *vm, uint32_t argc, uint32_t extra)
+{
+    term **a = vm->stk + vm->sp - argc;
+    term *args = a[argc - 1];
+    term *f = a[argc - 2], *m = argc == 3 ? a[0] : NULL;
+    int bad = 0;
+    const char *why = NULL;
+    if (m && m->tag != T_ATOM) {
+        bad = 1;
+        why = "not an atom";
+    } else if (m && f->tag != T_ATOM) {
+        bad = 2;
+        why = "not an atom";
+    } else if (!term_is_proper_list(args)) {
+        bad = (int)argc;
+        why = "not a list";
+    } else if (!m && (f->tag != T_FUN && f->tag != T_ATOM)) {
+        term *r = term_tuplev(2, term_atom_s("badfun"), term_ref(f));
+        drop(vm, argc + extra);
+        raise_error(vm, r);
+        return;
+    } else if (!m && f->tag == T_FUN
+               && f->u.fun.arity != term_list_length(args)) {
+        term *r = term_tuplev(2, term_atom_s("badarity"),
+                              term_tuplev(2, term_ref(f), term_ref(args)));
+        drop(vm, argc + extra);
+        raise_error(vm, r);
+        return;
+    }
+    if (bad) {
+        ev_exception x;
+        ev__exc_set(&x, "error", term_atom_s("badarg"));
+        x.mod = A("erlang");
+        x.fun = A("apply");
+        x.arity = argc;
+        for (uint32_t i = 0; i < argc; i++)
+            term_ref(a[i]);
+        x.args = term_list(argc, a, NULL);
+        x.arg_index = bad;
+        x.arg_detail = why;
+        drop(vm, argc + extra);
+        vm_raise(vm, &x);
+        return;
+    }
+    atom_t cm, cf;
+    uint32_t n = (uint32_t)term_list_length(args);
+    if (m) {
+        cm = m->u.atom;
+        cf = f->u.atom;
+    } else if (f->tag == T_FUN) {
+        cm = f->u.fun.mod;
+        cf = f->u.fun.fun;
+    } else {
+        cm = A("");
+        cf = f->u.atom;
+    }
+    /* keep the apply's values below the spread arguments until the call */
+    for (const term *t = args; t->tag == T_CONS; t = t->u.cons.tail)
+        push(vm, term_ref(t->u.cons.head));
+    do_call(vm, cm, cf, n, argc + extra);
+}
+
+/* Calls mod:fun on the argc values on top of the stack, then drops them
+ * and `extra` slots below them. */
+static void do_call(ev_vm *vm, atom_t mod, atom_t fun, uint32_t argc,
+                    uint32_t extra)
+{
+    if ((argc == 2 || argc == 3) && fun == A("apply")
+        && (mod == A("") || mod == A("erlang"))) {
+        do_apply(vm, argc, extra);
+        return;
+    }
+    term **args = vm->stk + vm->sp - argc;
+    term *res = NULL;
+    ev_exception x = { 0 };
+    ev_status s;
+    int bif = ev__bif_find(mod, fun, argc, false);
+    if (bif >= 0) {
+        s = ev__bif_call(bif, argc, args, &res, &x);
+    } else if (vm->host && vm->host->call) {
+        s = vm->host->call(vm->host->ctx, vm, mod, fun, argc, args, &res, &x);
+    } else {
+        ev__exc_set(&x, "error", term_atom_s("undef"));
+        x.mod = mod;
+        x.fun = fun;
+        x.arity = argc;
+        for (uint32_t i = 0; i < argc; i++)
+            term_ref(args[i]);
+        x.args = term_list(argc, args, NULL);
+        s = EV_RAISED;
+    }
+    drop(vm, argc + extra);
+    switch (s) {
+    case EV_DONE:
+        push(vm, res);
+        break;
+    case EV_RAISED:
+        vm_raise(vm, &x);
+        break;
+    default:                 /* EV_BLOCKED: ev_vm_resume* continues */
+        vm->st = VS_BLOCKED;
+        break;
+    }
+}
+
+/* M:F(Args) or F(Args) with computed M, F (b: a module is on the stack). */
+static void call_dyn(ev_vm *vm, uint32_t argc, bool has_mod)
+{
+    term *f = vm->stk[vm->sp - argc - 1];
+    term *m = has_mod ? vm->stk[vm->sp - argc - 2] : NULL;
+    if (has_mod) {
+        if (m->tag == T_ATOM && f->tag == T_ATOM) {
+            do_call(vm, m->u.atom, f->u.atom, argc, 2);
+            return;
+        }
+        /* erl_eval applies it: apply(1,b,[]) raises badarg */
+        term *l = term_list(argc, vm->stk + vm->sp - argc, NULL);
+        vm->sp -= argc;
+        ev_exception x;
+        ev__exc_set(&x, "error", term_atom_s("badarg"));
+        x.mod = A("erlang");
+        x.fun = A("apply");
+        x.arity = 3;
+        x.args = term_list(3, (term *[]){ term_ref(m), term_ref(f), l }, NULL);
+        x.arg_index = m->tag != T_ATOM ? 1 : 2;
+        x.arg_detail = "not an atom";
+        drop(vm, 2);
+        vm_raise(vm, &x);
+        return;
+    }
+    if (f->tag == T_FUN && f->u.fun.arity == argc) {
+        do_call(vm, f->u.fun.mod, f->u.fun.fun, argc, 1);
+        return;
+    }
+    if (f->tag == T_ATOM) {
+        do_call(vm, A(""), f->u.atom, argc, 1);
+        return;
+    }
+    term *l = term_list(argc, vm->stk + vm->sp - argc, NULL);
+    vm->sp -= argc;
+    term *reason = f->tag == T_FUN
+        ? term_tuplev(2, term_atom_s("badarity"),
+                      term_tuplev(2, term_ref(f), l))
+        : term_tuplev(2, term_atom_s("badfun"), term_ref(f));
+    if (f->tag != T_FUN)
+        term_unref(l);
+    drop(vm, 1);
+    raise_error(vm, reason);
+}
+
+static void do_send(ev_vm *vm)
+{
+    term *msg = vm->stk[vm->sp - 1], *dest = vm->stk[vm->sp - 2];
+    ev_exception x = { 0 };
+    ev_status s = EV_RAISED;
+    if (vm->host && vm->host->send) {
+        s = vm->host->send(vm->host->ctx, dest, msg, &x);
+    } else {
+        ev__exc_set(&x, "error", term_atom_s("badarg"));
+        x.mod = A("erlang");
+        x.fun = A("!");
+        x.arity = 2;
+        x.args = term_list(2, (term *[]){ term_ref(dest), term_ref(msg) }, NULL);
+        x.is_operator = true;
+    }
+    if (s == EV_DONE) {
+        term *m = pop(vm);
+        drop(vm, 1);
+        push(vm, m);
+        return;
+    }
+    drop(vm, 2);
+    vm_raise(vm, &x);
+}
+
+static void build_map(ev_vm *vm, const ev_node *n, uint32_t nf, bool update)
+{
+    uint32_t base_n = 0;
+    term *base = update ? vm->stk[vm->sp - 2 * nf - 1] : NULL;
+    term **pairs = vm->stk + vm->sp - 2 * nf;
+    if (update) {
+        if (base->tag != T_MAP) {
+            term *r = term_tuplev(2, term_atom_s("badmap"), term_ref(base));
+            drop(vm, 2 * nf + 1);
+            raise_error(vm, r);
+            return;
+        }
+        for (uint32_t i = 0; i < nf; i++) {
+            if (n->kid[1 + i]->flag && !term_map_get(base, pairs[2 * i])) {
+                term *r = term_tuplev(2, term_atom_s("badkey"),
+                                      term_ref(pairs[2 * i]));
+                drop(vm, 2 * nf + 1);
+                raise_error(vm, r);
+                return;
+            }
+        }
+        base_n = base->u.map.n;
+    }
+    uint32_t total = base_n + nf;
+    term **k = xmalloc((total ? total : 1) * sizeof *k);
+    term **v = xmalloc((total ? total : 1) * sizeof *v);
+    for (uint32_t i = 0; i < base_n; i++) {
+        k[i] = term_ref(base->u.map.keys[i]);
+        v[i] = term_ref(base->u.map.vals[i]);
+    }
+    for (uint32_t i = 0; i < nf; i++) {
+        k[base_n + i] = pairs[2 * i];
+        v[base_n + i] = pairs[2 * i + 1];
+    }
+    vm->sp -= 2 * nf;
+    if (update)
+        drop(vm, 1);
+    push(vm, term_map(total, k, v));
+    free(k);
+    free(v);
+}
+
+static void build_binary(ev_vm *vm, const ev_node *n)
+{
+    strbuf b;
+    sb_init(&b);
+    term **seg = vm->stk + vm->sp - n->n;
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < n->n; i++) {
+        const term *t = seg[i];
+        if (i < 64 && (n->flag >> i & 1)) {
+            if ((ok = t->tag == T_BIN))
+                sb_putn(&b, (const char *)t->u.bin.bytes, t->u.bin.n);
+        } else if (t->tag == T_INT) {
+            sb_putc(&b, (char)(uint8_t)t->u.i);
+        } else if (n->kid[i]->kind == N_LIT && term_is_proper_list(t)) {
+            /* a string literal segment: its characters */
+            for (; t->tag == T_CONS && ok; t = t->u.cons.tail)
+                if ((ok = t->u.cons.head->tag == T_INT))
+                    sb_putc(&b, (char)(uint8_t)t->u.cons.head->u.i);
+        } else {
+            ok = false;
+        }
+    }
+    drop(vm, n->n);
+    if (ok)
+        push(vm, term_binary(b.s ? b.s : "", b.len));
+    else
+        raise_error(vm, term_atom_s("badarg"));
+    sb_fini(&b);
+}
+
+static void do_receive(ev_vm *vm, const ev_ins *in)
+{
+    const ev_node *n = in->n;
+    int64_t ms = -1;
+    if (n->flag) {
+        term *t = pop(vm);
+        bool ok = true;
+        if (t->tag == T_INT && t->u.i >= 0)
+            ms = t->u.i;
+        else if (!term_is_atom(t, A("infinity")))
+            ok = false;
+        term_unref(t);
+        if (!ok) {
+            /* erl: "bad receive timeout value" in prim_eval:'receive'/2 */
+            ev_exception x;
+            ev__exc_set(&x, "error", term_atom_s("timeout_value"));
+            x.mod = A("prim_eval");
+            x.fun = A("receive");
+            x.arity = 2;
+            vm_raise(vm, &x);
+            return;
+        }
+    }
+    vm->recv = n;
+    vm->recv_labels = in->a;
+    vm->recv_n = in->b;
+    vm->recv_timeout = ms;
+    vm->st = VS_RECEIVE;
+}
+
+static void lint_step(ev_vm *vm, const ev_node *n)
+{
+    term *reason = NULL;
+    if (ev__lint(n, &vm->work, &vm->cmd_err, &reason))
+        return;
+    vm->has_cmd_err = true;
+    raise_error(vm, reason);
+}
+
+/* Executes one instruction. */
+static void step(ev_vm *vm)
+{
+    const ev_ins *in = &vm->code->ins[vm->pc++];
+    const ev_node *n = in->n;
+    switch ((ev_opcode)in->op) {
+    case I_CONST:
+        push(vm, term_ref(n->lit));
+        break;
+    case I_VAR: {
+        term *v = ev__env_find(&vm->work, n->name);
+        if (v)
+            push(vm, term_ref(v));
+        else        /* f() ran, or a binding was dropped: erl_eval's error */
+            raise_error(vm, term_tuplev(2, term_atom_s("unbound"),
+                                        term_atom(n->name)));
+        break;
+    }
+    case I_POP:
+        drop(vm, 1);
+        break;
+    case I_TUPLE: {
+        term *t = term_tuple(in->a, vm->stk + vm->sp - in->a);
+        vm->sp -= in->a;
+        push(vm, t);
+        break;
+    }
+    case I_CONS: {
+        term *tail = pop(vm), *head = pop(vm);
+        push(vm, term_cons(head, tail));
+        break;
+    }
+    case I_MAP:
+    case I_MAPUPD:
+        build_map(vm, n, in->a, in->op == I_MAPUPD);
+        break;
+    case I_BIN:
+        build_binary(vm, n);
+        break;
+    case I_MATCH: {
+        term *v = pop(vm);
+        ev_guard_host gh = { vm->host, vm };
+        ev__binds_reset(&vm->binds);
+        if (ev__match(n, v, &vm->work, &vm->binds, &gh)) {
+            commit_binds(vm);
+            push(vm, v);
+        } else {
+            ev__binds_reset(&vm->binds);
+            raise_error(vm, term_tuplev(2, term_atom_s("badmatch"), v));
+        }
+        break;
+    }
+    case I_SEND:
+        do_send(vm);
+        break;
+    case I_CALL:
+        do_call(vm, n->kid[0] ? n->kid[0]->lit->u.atom : A(""),
+                n->kid[1]->lit->u.atom, in->a, 0);
+        break;
+    case I_CALLDYN:
+        call_dyn(vm, in->a, in->b != 0);
+        break;
+    case I_OP2:
+    case I_OP1: {
+        bool two = in->op == I_OP2;
+        term *b = two ? pop(vm) : NULL, *a = pop(vm), *r = NULL;
+        ev_exception x = { 0 };
+        ev_status s = two ? ev__op2((ev_op)in->a, a, b, &r, &x)
+                          : ev__op1((ev_op)in->a, a, &r, &x);
+        term_unref(a);
+        term_unref(b);
+        if (s == EV_DONE)
+            push(vm, r);
+        else
+            vm_raise(vm, &x);
+        break;
+    }
+    case I_JMP:
+        vm->pc = in->a;
+        break;
+    case I_ANDALSO:
+    case I_ORELSE: {
+        term *v = vm->stk[vm->sp - 1];
+        bool t = term_is_atom(v, A("true")), f = term_is_atom(v, A("false"));
+        if (!t && !f) {
+            /* erl_eval: error {badarg, V} ("bad argument: V") */
+            raise_error(vm, term_tuplev(2, term_atom_s("badarg"), pop(vm)));
+        } else if (t == (in->op == I_ORELSE)) {
+            vm->pc = in->a;                 /* decided: keep the value */
+        } else {
+            drop(vm, 1);
+        }
+        break;
+    }
+    case I_SCOPE_PUSH:
+        save_push(vm);
+        break;
+    case I_SCOPE_POP:
+        save_unwind(vm, vm->nsaves - 1, true);
+        break;
+    case I_CASE:
+    case I_IF: {
+        bool is_case = in->op == I_CASE;
+        term *v = is_case ? pop(vm) : NULL;
+        uint32_t first = is_case ? 1 : 0;
+        for (uint32_t i = 0; i < in->b; i++) {
+            if (try_clause(vm, n->kid[first + i], v)) {
+                vm->pc = vm->code->labels[in->a + i];
+                term_unref(v);
+                return;
+            }
+        }
+        raise_error(vm, is_case ? term_tuplev(2, term_atom_s("case_clause"), v)
+                                : term_atom_s("if_clause"));
+        break;
+    }
+    case I_RECV:
+        do_receive(vm, in);
+        break;
+    case I_CATCH:
+        if (vm->nh == vm->caph) {
+            vm->caph = vm->caph ? vm->caph * 2 : 4;
+            vm->hs = xrealloc(vm->hs, vm->caph * sizeof *vm->hs);
+        }
+        vm->hs[vm->nh++] = (handler){ in->a, vm->sp, vm->nsaves };
+        save_push(vm);
+        break;
+    case I_CATCH_END:
+        assert(vm->nh > 0);
+        save_unwind(vm, vm->hs[--vm->nh].save, false);
+        break;
+    case I_LINT:
+        lint_step(vm, n);
+        break;
+    case I_FORGET:
+        ev__env_remove(&vm->work, n->name);
+        break;
+    case I_FORGET_ALL:
+        ev__env_fini(&vm->work);
+        break;
+    case I_RET:
+        vm->value = pop(vm);
+        assert(vm->sp == 0 && vm->nh == 0 && vm->nsaves == 0);
+        ev__env_copy(vm->env, &vm->work);
+        vm->st = VS_DONE;
+        break;
+    }
+}
+
+/* Starts an evaluation; see eval.h. */
+ev_vm *ev_vm_new(const ev_code *code, ev_env *env, const ev_host *host)
+{
+    assert(code && !code->is_pattern && env);
+    ev_vm *vm = xcalloc(1, sizeof *vm);
+    vm->code = code;
+    vm->env = env;
+    vm->host = host;
+    /* never NULL: `stk + sp - argc` with argc 0 must point somewhere */
+    vm->capstk = 32;
+    vm->stk = xmalloc(vm->capstk * sizeof *vm->stk);
+    ev__env_copy(&vm->work, env);
+    return vm;
+}
+
+/* Frees the evaluation and everything it holds; NULL is fine. */
+void ev_vm_free(ev_vm *vm)
+{
+    if (!vm)
+        return;
+    drop(vm, vm->sp);
+    free(vm->stk);
+    free(vm->hs);
+    save_unwind(vm, 0, false);
+    free(vm->saves);
+    ev__env_fini(&vm->work);
+    term_unref(vm->value);
+    ev_exception_fini(&vm->exc);
+    ev_exception_fini(&vm->pend);
+    ev__binds_fini(&vm->binds);
+    free(vm);
+}
+
+static ev_status status_of(vstate s)
+{
+    switch (s) {
+    case VS_BLOCKED: return EV_BLOCKED;
+    case VS_RECEIVE: return EV_RECEIVE;
+    case VS_DONE: return EV_DONE;
+    default: return EV_RAISED;
+    }
+}
+
+/* Runs until done, raised, blocked or waiting in receive; see eval.h. */
+ev_status ev_vm_run(ev_vm *vm)
+{
+    if (vm->st == VS_RUN && vm->pending) {
+        ev_exception x = vm->pend;
+        memset(&vm->pend, 0, sizeof vm->pend);
+        vm->pending = false;
+        vm_raise(vm, &x);
+    }
+    while (vm->st == VS_RUN)
+        step(vm);
+    return status_of(vm->st);
+}
+
+/* The value after EV_DONE (borrowed), else NULL. */
+term *ev_vm_value(const ev_vm *vm)
+{
+    return vm->st == VS_DONE ? vm->value : NULL;
+}
+
+/* The exception after EV_RAISED (borrowed), else NULL. */
+const ev_exception *ev_vm_exception(const ev_vm *vm)
+{
+    return vm->st == VS_RAISED ? &vm->exc : NULL;
+}
+
+/* True after EV_RAISED from the shell's variable check; see eval.h. */
+bool ev_vm_command_error(const ev_vm *vm, ev_error *err)
+{
+    if (vm->st != VS_RAISED || !vm->has_cmd_err)
+        return false;
+    if (err)
+        *err = vm->cmd_err;
+    return true;
+}
+
+/* The blocked call returned `result` (ownership taken). */
+void ev_vm_resume(ev_vm *vm, term *result)
+{
+    assert(vm->st == VS_BLOCKED);
+    push(vm, result);
+    vm->st = VS_RUN;
+}
+
+/* The blocked call raised (ownership of exc's terms taken). */
+void ev_vm_resume_raise(ev_vm *vm, ev_exception *exc)
+{
+    assert(vm->st == VS_BLOCKED);
+    ev_exception_fini(&vm->pend);
+    vm->pend = *exc;
+    vm->pending = true;
+    vm->st = VS_RUN;
+}
+
+/* The after timeout in ms while waiting in receive; -1: none. */
+int64_t ev_vm_receive_timeout(const ev_vm *vm)
+{
+    return vm->st == VS_RECEIVE ? vm->recv_timeout : -1;
+}
+
+/* Offers a message to the waiting receive; see eval.h. */
+bool ev_vm_offer(ev_vm *vm, const term *msg)
+{
+    if (vm->st != VS_RECEIVE)
+        return false;
+    for (uint32_t i = 0; i < vm->recv_n; i++) {
+        if (try_clause(vm, vm->recv->kid[i], msg)) {
+            vm->pc = vm->code->labels[vm->recv_labels + i];
+            vm->st = VS_RUN;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The after timeout fired: continue with the after body. A receive
+ * without after ignores it. */
+void ev_vm_timeout(ev_vm *vm)
+{
+    if (vm->st != VS_RECEIVE || !vm->recv->flag)
+        return;
+    vm->pc = vm->code->labels[vm->recv_labels + vm->recv_n];
+    vm->st = VS_RUN;
+}

@@ -1,0 +1,135 @@
+/* global_int: what the files of core/global/ share, and no one else:
+ * each node's replica of the name table with the state of its
+ * registrations and exchanges, and the functions one file calls in
+ * another (glob__ names).
+ *   global.c    the table, the protocol's dispatcher, the hooks,
+ *               glob_install;
+ *   mesh.c      the exchange on nodeup (the transitive mesh, clashes)
+ *               and prevent_overlapping_partitions;
+ *   register.c  registration under the cluster lock, and the BIFs.
+ * core/global/global.h holds the layer's interface to lib/. */
+#ifndef CS_GLOBAL_INT_H
+#define CS_GLOBAL_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/dist/dist.h"
+#include "core/global/global.h"
+#include "core/rt/bif.h"
+
+typedef struct gname {
+    atom_t name;
+    term_pid pid;
+    atom_t method;
+} gname;
+
+typedef enum greq_kind { GR_REGISTER, GR_UNREGISTER, GR_REREGISTER } greq_kind;
+
+typedef struct greq {
+    greq_kind kind;
+    atom_t name;
+    term_pid pid;
+    atom_t method;
+    uint64_t id;
+    term_pid caller;
+    term *ref;
+    int phase;            /* 0 locking, 1 updating */
+    bool *pending;        /* by node: an answer is awaited */
+    int npending;
+    bool *asked;          /* nodes in this round */
+    bool denied;
+    int tries;
+    bool result;
+    sim_timer retry;
+} greq;
+
+typedef struct lost_entry {
+    uint64_t key, op;
+} lost_entry;
+
+typedef struct glob_node {
+    gname *names;
+    uint32_t n, cap;
+    bool locked;
+    uint64_t lock_id;
+    int lock_node;
+    greq *req;
+    sim_timer *sync;      /* per peer: the locker's exchange timer */
+    bool *sync_sent;      /* per peer: our exchange is under way */
+    bool *sync_due;       /* per peer: the timer fired while we were frozen */
+    bool retry_due;       /* the lock retry fell due while we were frozen */
+    bool *expect_down;    /* per peer: a disconnect global asked for */
+    uint64_t next_id;
+    uint64_t lost_op;     /* our lost_connection reports, counted */
+    /* lost_connection reports handled: "a lost b" up to op, in an
+     * open-addressing table keyed by (a, b) (only ever probed) */
+    lost_entry *lost_seen;    /* key 0: empty */
+    uint32_t nlost, caplost;  /* caplost: a power of two, or 0 */
+} glob_node;
+
+struct glob_world {
+    glob_node *node;      /* by node */
+};
+
+
+static inline glob_node *gn(const world *w, int k) { return &w->glob->node[k]; }
+
+static inline bool same_pid(term_pid a, term_pid b)
+{
+    return a.node == b.node && a.number == b.number && a.creation == b.creation;
+}
+
+/* The visible peers global talks to (hidden connections excluded). */
+static inline int visible(const world *w, int x, int *out)
+{
+    return dist_visible(w, x, out);
+}
+
+static inline term *tag3(const char *tag, term *a, term *b)
+{
+    return term_tuplev(3, term_atom_s(tag), a, b);
+}
+
+/* ---- global.c: the table, messages ---- */
+
+/* k's entry for name, or NULL. */
+gname *glob__lookup(const glob_node *g, atom_t name);
+/* Binds name to pid on node k (replacing a binding), with its event. */
+void glob__put_name(world *w, int k, atom_t name, term_pid pid, atom_t method);
+/* Removes name on node k, if bound, with its event and reason `why`. */
+void glob__del_name(world *w, int k, atom_t name, const char *why);
+/* Sends a global protocol message from x to y (dropped if they are not
+ * connected); msg borrowed. */
+void glob__send(world *w, int x, int y, term *msg);
+
+/* ---- mesh.c: the exchange on nodeup, lost connections ---- */
+
+void glob__mesh_nodeup(world *w, int x, int y, bool hidden);
+/* x lost y: the exchange with y is off. */
+void glob__mesh_nodedown(world *w, int x, int y);
+/* x lost y unexpectedly: with prevent_overlapping_partitions, x tells
+ * its other visible nodes. */
+void glob__mesh_lost(world *w, int x, int y);
+/* The exchange timers that fell due while x was frozen fire now. */
+void glob__mesh_resumed(world *w, int x);
+void glob__mesh_halted(world *w, int x);
+/* Handles the exchange's messages (sync, sync_req, sync_reply, lost,
+ * disconnect_me); false for any other tag. */
+bool glob__mesh_recv(world *w, int to, int from, const char *tag, term *msg);
+
+/* ---- register.c: registration, BIFs ---- */
+
+/* x lost y: a lock y held is released, y's answer is no longer awaited. */
+void glob__reg_nodedown(world *w, int x, int y);
+/* A lock retry that fell due while x was frozen runs now. */
+void glob__reg_resumed(world *w, int x);
+/* x halted: its request and lock are gone. */
+void glob__reg_halted(world *w, int x);
+/* Handles the lock protocol's messages (lock, lock_answer, unlock,
+ * update, update_ok); false for any other tag. */
+bool glob__reg_recv(world *w, int to, int from, const char *tag, term *msg);
+/* Frees a registration request (NULL ok). */
+void glob__req_free(greq *r);
+extern const bif_reg glob__bifs[];
+
+#endif

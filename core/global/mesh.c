@@ -1,0 +1,383 @@
+/* mesh: what global does when two nodes meet or lose each other.
+ *
+ * On nodeup between two visible nodes, after global's locker delay
+ * (200 ms when the node knew nobody, else min(1000 + 100 * known, 3000)
+ * ms; the earlier side's timer runs the exchange), the two sides
+ * exchange their node lists (each connects to the nodes it lacks: the
+ * transitive mesh, otp_facts.md 4) and their name tables; a name bound
+ * to different pids is resolved on the node whose name sorts lower, by
+ * its entry's resolve method (global:exchange_names/4, resolve_it/4):
+ * random_exit_name keeps the pid on the node whose name sorts lower and
+ * kills the other (otp_facts.md 19), random_notify_name keeps the same
+ * one and tells the loser, notify_all_name unregisters and tells both,
+ * clustersim:none_name/3 stands for a resolver returning none.
+ *
+ * With prevent_overlapping_partitions a node that loses a connection
+ * tells its other visible nodes, which pass it on; each of them still
+ * connected to the lost node asks it to disconnect them (otp_facts.md
+ * 20; global.erl's lost_connection / remove_connection). Disconnects
+ * made on such a request are expected on both ends and tell no one. */
+#include "core/global/global_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/term/xalloc.h"
+
+static atom_t A(const char *s) { return atom_intern(s); }
+
+static term *names_term(world *w, int k)
+{
+    glob_node *g = gn(w, k);
+    term *l = term_nil();
+    for (uint32_t i = g->n; i-- > 0;)
+        l = term_cons(term_tuplev(3, term_atom(g->names[i].name),
+                                  term_pid_new(g->names[i].pid),
+                                  term_atom(g->names[i].method)), l);
+    return l;
+}
+
+static term *nodes_term(world *w, int k)
+{
+    int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
+    int n = visible(w, k, ks);
+    term *l = term_nil();
+    for (int i = n; i-- > 0;)
+        l = term_cons(term_atom(w->nodes[ks[i]].atom), l);
+    free(ks);
+    return l;
+}
+
+/* ---- the exchange on nodeup ---- */
+
+static void on_sync_timer(sim *s, void *ctx, uint64_t arg);
+
+void glob__mesh_nodeup(world *w, int x, int y, bool hidden)
+{
+    const world_node_cfg *cx = &w->nodes[x].cfg, *cy = &w->nodes[y].cfg;
+    if (hidden || !cx->connect_all || !cy->connect_all)
+        return;
+    /* global's locker: 200 ms when this node knew nobody, else
+     * min(1000 + 100 * known, 3000) ms (otp_facts.md 4). */
+    int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
+    int known = visible(w, x, ks) - 1;
+    free(ks);
+    int64_t delay = known <= 0 ? 200000
+                  : (1000 + 100 * known < 3000 ? 1000 + 100 * known : 3000) * 1000LL;
+    glob_node *g = gn(w, x);
+    sim_cancel(w->s, g->sync[y]);
+    g->sync_sent[y] = false;
+    g->sync[y] = sim_after(w->s, delay, on_sync_timer, w,
+                           ((uint64_t)(uint32_t)x << 32) | (uint32_t)y);
+}
+
+static void connect_missing(world *w, int x, const term *nodes)
+{
+    if (!w->nodes[x].cfg.connect_all)
+        return;
+    for (const term *l = nodes; l->tag == T_CONS; l = l->u.cons.tail) {
+        int k = rt_node_index(w, l->u.cons.head->u.atom);
+        if (k >= 0 && k != x && !dist_connected(w, x, k))
+            dist_connect(w, x, k);
+    }
+}
+
+/* The exchange always runs into the node whose name sorts lower, which
+ * resolves the clashes: global:exchange_names/4 calls the resolve
+ * functions "from the smaller node", so all of them run in the same
+ * partition. The larger node sends its table; the smaller one asks it
+ * to (sync_req) when its own timer fires first. */
+static void send_sync(world *w, int x, int y)
+{
+    glob_node *g = gn(w, x);
+    if (g->sync_sent[y])
+        return;
+    g->sync_sent[y] = true;
+    term *m;
+    if (strcmp(w->nodes[x].name, w->nodes[y].name) > 0)
+        m = tag3("sync", nodes_term(w, x), names_term(w, x));
+    else
+        m = term_tuplev(1, term_atom_s("sync_req"));
+    glob__send(w, x, y, m);
+    term_unref(m);
+}
+
+static void on_sync_timer(sim *s, void *ctx, uint64_t arg)
+{
+    (void)s;
+    world *w = ctx;
+    int x = (int)(arg >> 32), y = (int)(uint32_t)arg;
+    gn(w, x)->sync[y] = (sim_timer){0, 0};
+    if (w->nodes[x].state == NODE_FROZEN) {
+        gn(w, x)->sync_due[y] = true;  /* a stopped node's timers fire late */
+        return;
+    }
+    if (!dist_connected(w, x, y) || w->nodes[x].state != NODE_UP)
+        return;
+    send_sync(w, x, y);
+}
+
+/* Resolves a clash on node k: `mine` is k's entry, `theirs` the other
+ * side's pid. Returns the winner's pid (has_winner false: the name goes). */
+static bool resolve_clash(world *w, int k, const gname *mine, term_pid theirs,
+                          term_pid *winner)
+{
+    term_pid a = mine->pid, b = theirs;
+    /* the pid on the node whose name sorts lower survives (OTP 25's
+     * "random" resolvers are not random: otp_facts.md 19) */
+    bool a_wins = strcmp(atom_text(a.node), atom_text(b.node)) <= 0;
+    term_pid win = a_wins ? a : b, lose = a_wins ? b : a;
+    atom_t method = mine->method, name = mine->name;
+    term *wp = term_pid_new(win), *lp = term_pid_new(lose);
+    char *ws = rt_str(w, k, wp), *ls = rt_str(w, k, lp);
+    bool keep = true;
+    if (method == A("random_notify_name")) {
+        term *m = term_tuplev(2, term_atom_s("global_name_conflict"), term_atom(name));
+        rt_send(w, k, NULL, lose, m);
+        term_unref(m);
+    } else if (method == A("notify_all_name")) {
+        term *m1 = term_tuplev(3, term_atom_s("global_name_conflict"), term_atom(name), term_ref(lp));
+        term *m2 = term_tuplev(3, term_atom_s("global_name_conflict"), term_atom(name), term_ref(wp));
+        rt_send(w, k, NULL, win, m1);
+        rt_send(w, k, NULL, lose, m2);
+        term_unref(m1);
+        term_unref(m2);
+        keep = false;
+    } else if (method == A("none_name")) {
+        keep = false;
+    } else {
+        /* random_exit_name: exit(Loser, kill), logged at INFO only */
+        /* resolve_it runs on the node of the resolving side's pid */
+        int at = rt_node_index(w, a.node);
+        if (at < 0 || w->nodes[at].state != NODE_UP)
+            at = k;
+        term *lp2 = term_pid_new(lose);
+        char *ls2 = rt_str(w, at, lp2);
+        term_unref(lp2);
+        char text[512];
+        snprintf(text, sizeof text, "global: Name conflict terminating {%s,%s}",
+                 atom_text(name), ls2);
+        free(ls2);
+        rt_log(w, at, "info", text);
+        proc *srv = dist_rex(w, k);
+        term *kill = term_atom_s("kill");
+        if (srv)
+            rt_signal_exit(w, srv->pid, lose, kill, false);
+        term_unref(kill);
+    }
+    rt_emit(w, k, "global_conflict", NULL, keep ? ws : NULL, ls, atom_text(name),
+            NULL, atom_text(method), NULL);
+    free(ws);
+    free(ls);
+    term_unref(wp);
+    term_unref(lp);
+    *winner = win;
+    return keep;
+}
+
+/* Merges the other side's table into k's; clashes are resolved here
+ * when `resolve` is true (the receiving side), and recorded in *gone. */
+static void merge(world *w, int k, const term *names, bool resolve, term **gone)
+{
+    for (const term *l = names; l->tag == T_CONS; l = l->u.cons.tail) {
+        const term *e = l->u.cons.head;
+        atom_t name = e->u.tuple.el[0]->u.atom;
+        term_pid pid = e->u.tuple.el[1]->u.pid;
+        atom_t method = e->u.tuple.el[2]->u.atom;
+        gname *mine = glob__lookup(gn(w, k), name);
+        if (!mine) {
+            glob__put_name(w, k, name, pid, method);
+            continue;
+        }
+        if (same_pid(mine->pid, pid) || !resolve)
+            continue;
+        term_pid win;
+        gname copy = *mine;
+        if (resolve_clash(w, k, &copy, pid, &win)) {
+            if (!same_pid(win, copy.pid))
+                glob__put_name(w, k, name, win, copy.method);
+        } else {
+            glob__del_name(w, k, name, "conflict");
+            if (gone)
+                *gone = term_cons(term_atom(name), *gone);
+        }
+    }
+}
+
+static void on_sync(world *w, int y, int x, term *msg)
+{
+    glob_node *g = gn(w, y);
+    sim_cancel(w->s, g->sync[x]);
+    g->sync[x] = (sim_timer){0, 0};
+    g->sync_sent[x] = true;
+    term *gone = term_nil();
+    merge(w, y, msg->u.tuple.el[2], true, &gone);
+    term *reply = term_tuplev(4, term_atom_s("sync_reply"), nodes_term(w, y),
+                              names_term(w, y), gone);
+    glob__send(w, y, x, reply);
+    term_unref(reply);
+    connect_missing(w, y, msg->u.tuple.el[1]);
+}
+
+static void on_sync_reply(world *w, int x, int y, term *msg)
+{
+    (void)y;
+    /* The other side resolved the clashes: take its table. */
+    for (const term *l = msg->u.tuple.el[3]; l->tag == T_CONS; l = l->u.cons.tail)
+        glob__del_name(w, x, l->u.cons.head->u.atom, "conflict");
+    for (const term *l = msg->u.tuple.el[2]; l->tag == T_CONS; l = l->u.cons.tail) {
+        const term *e = l->u.cons.head;
+        atom_t name = e->u.tuple.el[0]->u.atom;
+        term_pid pid = e->u.tuple.el[1]->u.pid;
+        gname *mine = glob__lookup(gn(w, x), name);
+        if (!mine || !same_pid(mine->pid, pid))
+            glob__put_name(w, x, name, pid, e->u.tuple.el[2]->u.atom);
+    }
+    connect_missing(w, x, msg->u.tuple.el[1]);
+}
+
+/* ---- lost connections ---- */
+
+/* The op counter of key in g's table of handled reports, added at 0. */
+static uint64_t *lost_slot(glob_node *g, uint64_t key)
+{
+    if (2 * (g->nlost + 1) > g->caplost) {
+        uint32_t oldcap = g->caplost, cap = oldcap ? 2 * oldcap : 64;
+        lost_entry *old = g->lost_seen;
+        g->lost_seen = xcalloc(cap, sizeof *g->lost_seen);
+        g->caplost = cap;
+        for (uint32_t i = 0; i < oldcap; i++)
+            if (old[i].key) {
+                uint32_t j = (uint32_t)rng_mix64(old[i].key) & (cap - 1);
+                while (g->lost_seen[j].key)
+                    j = (j + 1) & (cap - 1);
+                g->lost_seen[j] = old[i];
+            }
+        free(old);
+    }
+    uint32_t j = (uint32_t)rng_mix64(key) & (g->caplost - 1);
+    while (g->lost_seen[j].key && g->lost_seen[j].key != key)
+        j = (j + 1) & (g->caplost - 1);
+    if (!g->lost_seen[j].key) {
+        g->lost_seen[j].key = key;
+        g->nlost++;
+    }
+    return &g->lost_seen[j].op;
+}
+
+/* {lost, A, B, OpId}: node A lost its connection to B (global.erl's
+ * lost_connection). As OTP does, pass it on to every other node we see
+ * (so all learn it even if A drops meanwhile), then ask the node we
+ * should no longer see (B, or A when we are B) to disconnect us. */
+static void on_lost(world *w, int z, term *msg)
+{
+    glob_node *g = gn(w, z);
+    int a = rt_node_index(w, msg->u.tuple.el[1]->u.atom);
+    int b = rt_node_index(w, msg->u.tuple.el[2]->u.atom);
+    uint64_t op = (uint64_t)msg->u.tuple.el[3]->u.i;
+    if (a < 0 || b < 0 || !w->nodes[z].cfg.prevent_overlapping_partitions)
+        return;
+    uint64_t *seen = lost_slot(g, ((uint64_t)(uint32_t)a << 32 | (uint32_t)b) + 1);
+    if (op <= *seen)
+        return;
+    *seen = op;
+    int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
+    int n = visible(w, z, ks);
+    for (int k = 0; k < n; k++)
+        if (ks[k] != a)
+            glob__send(w, z, ks[k], msg);
+    free(ks);
+    int rm = z == b ? a : b;
+    if (rm == z || !dist_connected(w, z, rm) || dist_is_hidden(w, z, rm))
+        return;
+    char text[512];
+    snprintf(text, sizeof text,
+             "'global' at node %s requested disconnect from node %s in "
+             "order to prevent overlapping partitions",
+             w->nodes[z].name, w->nodes[rm].name);
+    rt_log(w, z, "warning", text);
+    g->expect_down[rm] = true;
+    term *m = term_tuplev(1, term_atom_s("disconnect_me"));
+    glob__send(w, z, rm, m);
+    term_unref(m);
+}
+
+void glob__mesh_lost(world *w, int x, int y)
+{
+    glob_node *g = gn(w, x);
+    bool expected = g->expect_down[y];
+    g->expect_down[y] = false;
+    if (expected || !w->nodes[x].cfg.prevent_overlapping_partitions ||
+        w->nodes[x].state != NODE_UP)
+        return;
+    int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
+    int n = visible(w, x, ks);
+    term *m = term_tuplev(4, term_atom_s("lost"), term_atom(w->nodes[x].atom),
+                          term_atom(w->nodes[y].atom),
+                          term_int((int64_t)++g->lost_op));
+    for (int i = 0; i < n; i++)
+        glob__send(w, x, ks[i], m);
+    term_unref(m);
+    free(ks);
+}
+
+/* ---- messages, node life ---- */
+
+bool glob__mesh_recv(world *w, int to, int from, const char *t, term *msg)
+{
+    glob_node *g = gn(w, to);
+    if (!strcmp(t, "sync")) {
+        on_sync(w, to, from, msg);
+    } else if (!strcmp(t, "sync_req")) {
+        sim_cancel(w->s, g->sync[from]);
+        g->sync[from] = (sim_timer){0, 0};
+        send_sync(w, to, from);
+    } else if (!strcmp(t, "sync_reply")) {
+        on_sync_reply(w, to, from, msg);
+    } else if (!strcmp(t, "lost")) {
+        on_lost(w, to, msg);
+    } else if (!strcmp(t, "disconnect_me")) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "'global' at node %s disconnected node %s in order to prevent "
+                 "overlapping partitions",
+                 w->nodes[to].name, w->nodes[from].name);
+        rt_log(w, to, "warning", text);
+        g->expect_down[from] = true;
+        dist_disconnect(w, to, from, "disconnect");
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void glob__mesh_nodedown(world *w, int x, int y)
+{
+    glob_node *g = gn(w, x);
+    sim_cancel(w->s, g->sync[y]);
+    g->sync[y] = (sim_timer){0, 0};
+    g->sync_sent[y] = false;
+}
+
+void glob__mesh_resumed(world *w, int x)
+{
+    glob_node *g = gn(w, x);
+    /* DETERMINISM: timers that fell due during the freeze, in node order */
+    for (int y = 0; y < w->n; y++)
+        if (g->sync_due[y]) {
+            g->sync_due[y] = false;
+            if (dist_connected(w, x, y))
+                send_sync(w, x, y);
+        }
+}
+
+void glob__mesh_halted(world *w, int x)
+{
+    glob_node *g = gn(w, x);
+    for (int k = 0; k < w->n; k++) {
+        sim_cancel(w->s, g->sync[k]);
+        g->sync[k] = (sim_timer){0, 0};
+        g->sync_due[k] = false;
+        g->expect_down[k] = false;
+    }
+}

@@ -1,0 +1,18 @@
+/* lib: the whole system on a new world. The order of installation is the
+ * order of the layers, which is the order every hook runs in: dist/
+ * before global/ before the applications (core/README.md). */
+#include "core/lib/lib.h"
+
+#include "core/dist/dist.h"
+#include "core/global/global.h"
+#include "core/lib/apps.h"
+#include "core/rt/rt.h"
+
+world *lib_world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg)
+{
+    world *w = world_new(s, seed, n, cfg);
+    dist_install(w);
+    glob_install(w);
+    apps_install(w);
+    return w;
+}

@@ -1,0 +1,91 @@
+/* bif: the BIF table, and the host calls of the evaluator (core/erl/)
+ * that go through it.
+ *
+ * Every subsystem owns its BIFs and registers them, as rows of a table
+ * like Lua's luaL_Reg arrays, when a world is made: rt/ its own in
+ * world_new, dist/ global/ lib/ theirs when lib_world_new installs them.
+ * The dispatcher (bif_call) knows none of them: adding a BIF is one row
+ * in the file that owns it. A BIF is a C function of the call's context
+ * that returns like a host call: EV_DONE with *c->result set, EV_RAISED
+ * with *c->exc filled, or EV_BLOCKED after bif_block. */
+#ifndef CS_BIF_H
+#define CS_BIF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/rt/rt.h"
+
+struct bif_call_ctx {
+    world *w;
+    proc *self;
+    ev_vm *vm;
+    atom_t mod, fun;
+    uint32_t argc;
+    term **args;
+    term **result;
+    ev_exception *exc;
+};
+
+typedef ev_status (*bif_fn)(bif_call_ctx *c);
+
+/* How a BIF may be called. */
+typedef enum bif_scope {
+    BIF_QUALIFIED,   /* only as Mod:Fun(...) */
+    BIF_AUTO,        /* also as Fun(...): erlang's auto-imported BIFs */
+    BIF_SHELL        /* also as Fun(...): a shell command (shell_default),
+                        reported without its module */
+} bif_scope;
+
+/* One row of a BIF table. A table ends with a row whose fn is NULL. */
+typedef struct bif_reg {
+    const char *mod, *fun;
+    uint32_t arity;
+    bif_fn fn;
+    bif_scope scope;
+} bif_reg;
+
+/* Adds the rows of `rows` to w's BIF table (the strings must outlive the
+ * world; they are interned). Registering one Mod:Fun/Arity twice, or
+ * two unqualified Fun/Arity, is an assertion failure. */
+void bif_register(world *w, const bif_reg *rows);
+
+/* The evaluator's host call Mod:Fun(Args) for process self (mod is atom
+ * "" for an unqualified call): the registered BIF, else error:undef (or
+ * the shell's "undefined shell command" for an unqualified call). */
+ev_status bif_call(world *w, proc *self, ev_vm *vm, atom_t mod, atom_t fun,
+                   uint32_t argc, term **args, term **result,
+                   ev_exception *exc);
+/* Dest ! Msg from self (erlang:send/2): a pid, a local name or {Name,
+ * Node}. EV_DONE, or EV_RAISED with badarg for an unknown bare name or a
+ * bad destination. */
+ev_status bif_send(world *w, proc *self, term *dest, term *msg,
+                   ev_exception *exc);
+
+/* ---- for the BIFs themselves ---- */
+
+/* Raises error:badarg for the call in c, with extended info for
+ * argument `argi` (1-based; 0: none). */
+ev_status bif_badarg(bif_call_ctx *c, int argi, const char *detail);
+/* Blocks the calling shell on wt, or raises error:notsup when the
+ * caller cannot block (rpc's server running a BIF). */
+ev_status bif_block(bif_call_ctx *c, shell_wait wt);
+/* Raises Class:Reason for the call in c (reason ownership taken). */
+ev_status bif_raise(bif_call_ctx *c, const char *cls, term *reason);
+/* The call's arguments as a proper list (a new reference). */
+term *bif_args(const bif_call_ctx *c);
+/* Returns v (ownership taken) as the call's value. */
+ev_status bif_return(bif_call_ctx *c, term *v);
+/* Fills exc with Class:Reason and no frame (reason ownership taken). */
+void bif_exception(ev_exception *exc, const char *cls, term *reason);
+
+/* io_lib:format(Fmt, Args) into b, as seen from `node`; -1 on badarg
+ * (bif_io.c). */
+int bif_format(world *w, int node, strbuf *b, const term *fmt,
+               const term *args);
+
+/* rt/'s own rows: erlang's process BIFs, the shell commands, lists and
+ * timer (bif_erlang.c); io (bif_io.c). */
+extern const bif_reg rt__erlang_bifs[];
+extern const bif_reg rt__io_bifs[];
+
+#endif

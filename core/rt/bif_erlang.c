@@ -1,0 +1,489 @@
+/* bif_erlang: rt/'s own BIFs: erlang's process BIFs, the shell commands
+ * (flush/0), timer:sleep and a few lists functions, registered as the
+ * rows of rt__erlang_bifs (bif.h). A spawn on another node leaves
+ * through the world's rt_remote; nodes() and the distribution BIFs are
+ * dist/'s (core/dist/bif.c).
+ *
+ * Errors are raised as erl 25 raises them, with the extended error info
+ * line where OTP gives one (checked against erl 25.2.3, e.g.
+ * `register(foo, self())` twice: "*** argument 2: this process or port
+ * already has a name"). */
+#include "core/rt/bif.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/term/xalloc.h"
+
+static atom_t A(const char *s) { return atom_intern(s); }
+
+static bool is_atom(const term *t) { return t->tag == T_ATOM; }
+static bool is_pid(const term *t) { return t->tag == T_PID; }
+static int self_node(const bif_call_ctx *c) { return c->self->node; }
+
+/* ---- processes ---- */
+
+static ev_status b_self(bif_call_ctx *c)
+{
+    return bif_return(c, term_pid_new(c->self->pid));
+}
+
+static ev_status b_node0(bif_call_ctx *c)
+{
+    return bif_return(c, term_atom(c->w->nodes[self_node(c)].atom));
+}
+
+static ev_status b_node1(bif_call_ctx *c)
+{
+    const term *t = c->args[0];
+    if (t->tag == T_PID)
+        return bif_return(c, term_atom(t->u.pid.node));
+    if (t->tag == T_REF)
+        return bif_return(c, term_atom(t->u.ref.node));
+    return bif_badarg(c, 1, "not a pid, port or reference");
+}
+
+/* Local spawn, or a remote one through the world's rt_remote. */
+static ev_status do_spawn(bif_call_ctx *c, const term *node, const term *m,
+                          const term *f, const term *a, atom_t opt)
+{
+    int off = node ? 1 : 0;
+    if (node && !is_atom(node))
+        return bif_badarg(c, 1, "not an atom");
+    if (!is_atom(m))
+        return bif_badarg(c, 1 + off, "not an atom");
+    if (!is_atom(f))
+        return bif_badarg(c, 2 + off, "not an atom");
+    if (!term_is_proper_list(a))
+        return bif_badarg(c, 3 + off, "not a list");
+    int target = self_node(c);
+    if (node && node->u.atom != c->w->nodes[target].atom) {
+        int k = rt_node_index(c->w, node->u.atom);
+        return c->w->remote->spawn(c, k, m->u.atom, f->u.atom, (term *)a, opt);
+    }
+    world *w = c->w;
+    term_pid pid;
+    rt_spawn_mfa(w, target, (term *)m, (term *)f, (term *)a, c->self->leader,
+                 &pid);
+    if (opt == A("link"))
+        rt_link(w, c->self, pid);
+    if (opt == A("monitor")) {
+        term *obj = term_pid_new(pid);
+        term *ref = rt_monitor(w, c->self, &pid, obj);
+        term_unref(obj);
+        return bif_return(c, term_tuplev(2, term_pid_new(pid), ref));
+    }
+    return bif_return(c, term_pid_new(pid));
+}
+
+static ev_status b_spawn3(bif_call_ctx *c)
+{
+    return do_spawn(c, NULL, c->args[0], c->args[1], c->args[2], 0);
+}
+static ev_status b_spawn4(bif_call_ctx *c)
+{
+    return do_spawn(c, c->args[0], c->args[1], c->args[2], c->args[3], 0);
+}
+static ev_status b_spawn_link3(bif_call_ctx *c)
+{
+    return do_spawn(c, NULL, c->args[0], c->args[1], c->args[2], A("link"));
+}
+static ev_status b_spawn_link4(bif_call_ctx *c)
+{
+    return do_spawn(c, c->args[0], c->args[1], c->args[2], c->args[3], A("link"));
+}
+static ev_status b_spawn_monitor3(bif_call_ctx *c)
+{
+    return do_spawn(c, NULL, c->args[0], c->args[1], c->args[2], A("monitor"));
+}
+static ev_status b_spawn_monitor4(bif_call_ctx *c)
+{
+    return do_spawn(c, c->args[0], c->args[1], c->args[2], c->args[3], A("monitor"));
+}
+
+static ev_status b_register(bif_call_ctx *c)
+{
+    const term *name = c->args[0], *pid = c->args[1];
+    if (!is_atom(name))
+        return bif_badarg(c, 1, "not an atom");
+    if (name->u.atom == A("undefined"))
+        return bif_badarg(c, 1, "undefined is not a permitted name");
+    if (!is_pid(pid))
+        return bif_badarg(c, 2, "not a pid or port");
+    if (rt_node_index(c->w, pid->u.pid.node) != self_node(c))
+        return bif_badarg(c, 2, "not a local pid or port");
+    proc *p = rt_find(c->w, pid->u.pid);
+    if (!p)
+        return bif_badarg(c, 2, "not an existing process or port");
+    if (rt_whereis(c->w, self_node(c), name->u.atom))
+        return bif_badarg(c, 1, "name is in use");
+    if (p->reg)
+        return bif_badarg(c, 2, "this process or port already has a name");
+    rt_register(c->w, p, name->u.atom);
+    return bif_return(c, term_atom_s("true"));
+}
+
+static ev_status b_unregister(bif_call_ctx *c)
+{
+    const term *name = c->args[0];
+    if (!is_atom(name))
+        return bif_badarg(c, 1, "not an atom");
+    if (!rt_whereis(c->w, self_node(c), name->u.atom))
+        /* sic: erl 25 says "not a pid" here (erl_erts_errors) */
+        return bif_badarg(c, 1, "not a pid");
+    rt_unregister(c->w, self_node(c), name->u.atom);
+    return bif_return(c, term_atom_s("true"));
+}
+
+static ev_status b_whereis(bif_call_ctx *c)
+{
+    if (!is_atom(c->args[0]))
+        return bif_badarg(c, 1, "not an atom");
+    proc *p = rt_whereis(c->w, self_node(c), c->args[0]->u.atom);
+    return bif_return(c, p ? term_pid_new(p->pid) : term_atom_s("undefined"));
+}
+
+static ev_status b_registered(bif_call_ctx *c)
+{
+    const vnode *nd = &c->w->nodes[self_node(c)];
+    term *l = term_nil();
+    for (uint32_t i = nd->nregs; i-- > 0;)
+        l = term_cons(term_atom(nd->regs[i].name), l);
+    return bif_return(c, l);
+}
+
+static ev_status b_exit2(bif_call_ctx *c)
+{
+    if (!is_pid(c->args[0]))
+        return bif_badarg(c, 1, "not a pid");
+    term_pid self = c->self->pid;
+    rt_signal_exit(c->w, self, c->args[0]->u.pid, c->args[1], false);
+    return bif_return(c, term_atom_s("true"));
+}
+
+static ev_status b_link(bif_call_ctx *c)
+{
+    if (!is_pid(c->args[0]))
+        return bif_badarg(c, 1, "not a pid");
+    if (rt_link(c->w, c->self, c->args[0]->u.pid) < 0) {
+        bif_raise(c, "error", term_atom_s("noproc"));
+        c->exc->arg_index = 1;
+        c->exc->arg_detail = "the pid does not refer to an existing process";
+        return EV_RAISED;
+    }
+    return bif_return(c, term_atom_s("true"));
+}
+
+static ev_status b_unlink(bif_call_ctx *c)
+{
+    if (!is_pid(c->args[0]))
+        return bif_badarg(c, 1, "not a pid");
+    rt_unlink(c->w, c->self, c->args[0]->u.pid);
+    return bif_return(c, term_atom_s("true"));
+}
+
+static ev_status b_process_flag(bif_call_ctx *c)
+{
+    if (!term_is_atom(c->args[0], A("trap_exit")))
+        return bif_badarg(c, 1, "invalid process flag");
+    bool v;
+    if (term_is_atom(c->args[1], A("true")))
+        v = true;
+    else if (term_is_atom(c->args[1], A("false")))
+        v = false;
+    else
+        return bif_badarg(c, 2, "invalid value for process flag trap_exit");
+    bool old = c->self->trap_exit;
+    c->self->trap_exit = v;
+    return bif_return(c, term_bool(old));
+}
+
+static ev_status b_make_ref(bif_call_ctx *c)
+{
+    return bif_return(c, rt_make_ref(c->w, self_node(c)));
+}
+
+static ev_status b_monitor(bif_call_ctx *c)
+{
+    if (!term_is_atom(c->args[0], A("process")))
+        return bif_badarg(c, 1, "invalid monitor type");
+    world *w = c->w;
+    const term *t = c->args[1];
+    int me = self_node(c);
+    if (is_pid(t)) {
+        term *ref = rt_monitor(w, c->self, &t->u.pid, (term *)t);
+        return bif_return(c, ref);
+    }
+    atom_t name, node_atom;
+    if (is_atom(t)) {
+        name = t->u.atom;
+        node_atom = w->nodes[me].atom;
+    } else if (t->tag == T_TUPLE && t->u.tuple.n == 2 &&
+               is_atom(t->u.tuple.el[0]) && is_atom(t->u.tuple.el[1])) {
+        name = t->u.tuple.el[0]->u.atom;
+        node_atom = t->u.tuple.el[1]->u.atom;
+    } else {
+        return bif_badarg(c, 2, "invalid monitor target");
+    }
+    /* A monitor by name reports {Name, Node} (otp_facts.md 12). */
+    term *obj = term_tuplev(2, term_atom(name), term_atom(node_atom));
+    int k = rt_node_index(w, node_atom);
+    term *ref;
+    if (k == me) {
+        proc *p = rt_whereis(w, me, name);
+        ref = rt_monitor(w, c->self, p ? &p->pid : NULL, obj);
+    } else {
+        ref = rt_make_ref(w, me);
+        term_pid none = {node_atom, 0, 0, 0};
+        rt_monitor_add(c->self, ref, none, obj, true);
+        w->remote->monitor(w, c->self->pid, k, NULL, name, ref, obj);
+    }
+    term_unref(obj);
+    return bif_return(c, ref);
+}
+
+static ev_status b_demonitor(bif_call_ctx *c)
+{
+    if (c->args[0]->tag != T_REF)
+        return bif_badarg(c, 1, "not a reference");
+    rt_demonitor(c->w, c->self, c->args[0]);
+    if (c->argc == 2 && term_is_proper_list(c->args[1])) {
+        /* [flush]: drop a 'DOWN' already delivered for this ref. */
+        for (const term *o = c->args[1]; o->tag == T_CONS; o = o->u.cons.tail)
+            if (term_is_atom(o->u.cons.head, A("flush"))) {
+                proc *p = c->self;
+                for (uint32_t i = 0; i < p->mlen; i++) {
+                    term *m = p->mbox[i];
+                    if (m->tag == T_TUPLE && m->u.tuple.n == 5 &&
+                        term_is_atom(m->u.tuple.el[0], A("DOWN")) &&
+                        term_equal(m->u.tuple.el[1], c->args[0])) {
+                        memmove(p->mbox + i, p->mbox + i + 1,
+                                (p->mlen - i - 1) * sizeof *p->mbox);
+                        p->mlen--;
+                        term_unref(m);
+                        break;
+                    }
+                }
+            }
+    }
+    return bif_return(c, term_atom_s("true"));
+}
+
+/* The first argument must be a pid of this node (otp_facts.md 10:
+ * is_process_alive on a remote pid is badarg). 0, or EV_RAISED. */
+static int local_pid_arg(bif_call_ctx *c)
+{
+    const term *t = c->args[0];
+    if (!is_pid(t))
+        return bif_badarg(c, 1, "not a pid");
+    if (rt_node_index(c->w, t->u.pid.node) != self_node(c))
+        return bif_badarg(c, 1, "not a local pid");
+    return 0;
+}
+
+static ev_status b_is_process_alive(bif_call_ctx *c)
+{
+    if (local_pid_arg(c))
+        return EV_RAISED;
+    return bif_return(c, term_bool(rt_find(c->w, c->args[0]->u.pid) != NULL));
+}
+
+static ev_status b_process_info(bif_call_ctx *c)
+{
+    const term *t = c->args[0];
+    if (local_pid_arg(c))
+        return EV_RAISED;
+    const char *items[] = {"messages", "message_queue_len", "registered_name",
+                           "trap_exit", "links"};
+    int item = -1;
+    for (int i = 0; i < 5; i++)
+        if (term_is_atom(c->args[1], A(items[i])))
+            item = i;
+    if (item < 0)
+        return bif_badarg(c, 2, "not a valid item");
+    proc *p = rt_find(c->w, t->u.pid);
+    if (!p)
+        return bif_return(c, term_atom_s("undefined"));
+    term *v;
+    switch (item) {
+    case 0:
+        v = term_nil();
+        for (uint32_t i = p->mlen; i-- > 0;)
+            v = term_cons(term_ref(p->mbox[i]), v);
+        break;
+    case 1: v = term_int(p->mlen); break;
+    case 2:
+        if (!p->reg)
+            return bif_return(c, term_nil());
+        v = term_atom(p->reg);
+        break;
+    case 3: v = term_bool(p->trap_exit); break;
+    default:
+        v = term_nil();
+        for (uint32_t i = p->nlinks; i-- > 0;)
+            v = term_cons(term_pid_new(p->links[i]), v);
+    }
+    return bif_return(c, term_tuplev(2, term_atom_s(items[item]), v));
+}
+
+/* ---- shell commands ---- */
+
+/* flush(): "Shell got X" for every message, then ok (shell_default). */
+static ev_status b_flush(bif_call_ctx *c)
+{
+    proc *p = c->self;
+    strbuf b;
+    sb_init(&b);
+    /* shell_default:flush/0 is io:format("Shell got ~p~n", [X]) */
+    term *fmt = term_string("Shell got ~p~n");
+    for (uint32_t i = 0; i < p->mlen; i++) {
+        term *args = term_cons(p->mbox[i], term_nil());
+        bif_format(c->w, p->node, &b, fmt, args);
+        term_unref(args);
+    }
+    term_unref(fmt);
+    p->mlen = 0;
+    if (b.len)
+        rt_output(c->w, p->leader, b.s);
+    sb_fini(&b);
+    return bif_return(c, term_atom_s("ok"));
+}
+
+/* ---- timer, lists, misc ---- */
+
+static ev_status b_sleep(bif_call_ctx *c)
+{
+    const term *t = c->args[0];
+    if (t->tag != T_INT || t->u.i < 0) {
+        /* erl: "bad receive timeout value", frame timer:sleep/1 */
+        bif_raise(c, "error", term_atom_s("timeout_value"));
+        term_unref(c->exc->args);
+        c->exc->args = NULL;
+        return EV_RAISED;
+    }
+    shell_wait wt = {0};
+    wt.timeout_us = t->u.i * 1000;
+    return bif_block(c, wt);
+}
+
+static ev_status b_atom_to_list(bif_call_ctx *c)
+{
+    if (!is_atom(c->args[0]))
+        return bif_badarg(c, 1, "not an atom");
+    return bif_return(c, term_string(atom_text(c->args[0]->u.atom)));
+}
+
+static ev_status b_integer_to_list(bif_call_ctx *c)
+{
+    if (c->args[0]->tag != T_INT)
+        return bif_badarg(c, 1, "not an integer");
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", (long long)c->args[0]->u.i);
+    return bif_return(c, term_string(buf));
+}
+
+static int cmp_terms(const void *a, const void *b)
+{
+    return term_compare(*(term *const *)a, *(term *const *)b, false);
+}
+
+static term **list_array(const term *l, size_t *n)
+{
+    *n = term_list_length(l);
+    term **el = xcalloc(*n + 1, sizeof *el);
+    size_t i = 0;
+    for (const term *x = l; x->tag == T_CONS; x = x->u.cons.tail)
+        el[i++] = term_ref(x->u.cons.head);
+    return el;
+}
+
+static ev_status b_sort(bif_call_ctx *c)
+{
+    if (!term_is_proper_list(c->args[0]))
+        return bif_raise(c, "error", term_atom_s("function_clause"));
+    size_t n;
+    term **el = list_array(c->args[0], &n);
+    /* DETERMINISM: a stable merge is what lists:sort does; qsort is not
+     * stable, but equal (=:=) terms are indistinguishable, and the
+     * comparator is total (it uses exact order, 1 before 1.0). */
+    qsort(el, n, sizeof *el, cmp_terms);
+    term *l = term_list((uint32_t)n, el, NULL);
+    free(el);
+    return bif_return(c, l);
+}
+
+static ev_status b_reverse(bif_call_ctx *c)
+{
+    if (!term_is_proper_list(c->args[0]))
+        return bif_raise(c, "error", term_atom_s("function_clause"));
+    term *l = term_nil();
+    for (const term *x = c->args[0]; x->tag == T_CONS; x = x->u.cons.tail)
+        l = term_cons(term_ref(x->u.cons.head), l);
+    return bif_return(c, l);
+}
+
+static ev_status b_member(bif_call_ctx *c)
+{
+    if (!term_is_proper_list(c->args[1]))
+        return bif_raise(c, "error", term_atom_s("function_clause"));
+    for (const term *x = c->args[1]; x->tag == T_CONS; x = x->u.cons.tail)
+        if (term_equal(x->u.cons.head, c->args[0]))
+            return bif_return(c, term_atom_s("true"));
+    return bif_return(c, term_atom_s("false"));
+}
+
+static ev_status b_seq(bif_call_ctx *c)
+{
+    const term *a = c->args[0], *b = c->args[1];
+    if (a->tag != T_INT || b->tag != T_INT || b->u.i < a->u.i - 1 ||
+        b->u.i - a->u.i > 10000000)
+        return bif_raise(c, "error", term_atom_s("function_clause"));
+    term *l = term_nil();
+    for (int64_t i = b->u.i; i >= a->u.i; i--)
+        l = term_cons(term_int(i), l);
+    return bif_return(c, l);
+}
+
+static ev_status b_send(bif_call_ctx *c)
+{
+    ev_status st = bif_send(c->w, c->self, c->args[0], c->args[1], c->exc);
+    if (st == EV_DONE)
+        *c->result = term_ref(c->args[1]);
+    return st;
+}
+
+const bif_reg rt__erlang_bifs[] = {
+    {"erlang", "self", 0, b_self, BIF_AUTO},
+    {"erlang", "node", 0, b_node0, BIF_AUTO},
+    {"erlang", "node", 1, b_node1, BIF_AUTO},
+    {"erlang", "spawn", 3, b_spawn3, BIF_AUTO},
+    {"erlang", "spawn", 4, b_spawn4, BIF_AUTO},
+    {"erlang", "spawn_link", 3, b_spawn_link3, BIF_AUTO},
+    {"erlang", "spawn_link", 4, b_spawn_link4, BIF_AUTO},
+    {"erlang", "spawn_monitor", 3, b_spawn_monitor3, BIF_AUTO},
+    {"erlang", "spawn_monitor", 4, b_spawn_monitor4, BIF_AUTO},
+    {"erlang", "register", 2, b_register, BIF_AUTO},
+    {"erlang", "unregister", 1, b_unregister, BIF_AUTO},
+    {"erlang", "whereis", 1, b_whereis, BIF_AUTO},
+    {"erlang", "registered", 0, b_registered, BIF_AUTO},
+    {"erlang", "exit", 2, b_exit2, BIF_AUTO},
+    {"erlang", "link", 1, b_link, BIF_AUTO},
+    {"erlang", "unlink", 1, b_unlink, BIF_AUTO},
+    {"erlang", "process_flag", 2, b_process_flag, BIF_AUTO},
+    {"erlang", "make_ref", 0, b_make_ref, BIF_AUTO},
+    {"erlang", "monitor", 2, b_monitor, BIF_AUTO},
+    {"erlang", "demonitor", 1, b_demonitor, BIF_AUTO},
+    {"erlang", "demonitor", 2, b_demonitor, BIF_AUTO},
+    {"erlang", "is_process_alive", 1, b_is_process_alive, BIF_AUTO},
+    {"erlang", "process_info", 2, b_process_info, BIF_AUTO},
+    {"erlang", "atom_to_list", 1, b_atom_to_list, BIF_AUTO},
+    {"erlang", "integer_to_list", 1, b_integer_to_list, BIF_AUTO},
+    {"erlang", "send", 2, b_send, BIF_QUALIFIED},
+    {"shell_default", "flush", 0, b_flush, BIF_SHELL},
+    {"timer", "sleep", 1, b_sleep, BIF_QUALIFIED},
+    {"lists", "sort", 1, b_sort, BIF_QUALIFIED},
+    {"lists", "reverse", 1, b_reverse, BIF_QUALIFIED},
+    {"lists", "member", 2, b_member, BIF_QUALIFIED},
+    {"lists", "seq", 2, b_seq, BIF_QUALIFIED},
+    {NULL, NULL, 0, NULL, BIF_QUALIFIED},
+};

@@ -1,0 +1,704 @@
+/* shell: one Erlang shell per node, evaluating the scenario's steps.
+ *
+ * Like erl, the shell has an evaluator process (its pid is what self()
+ * returns in eval text); it evaluates queued steps one at a time, in
+ * order. A step that blocks (receive, a blocking BIF) holds the ones
+ * behind it in virtual time. As in shell.erl, an exception kills the
+ * evaluator with the exception's reason (links fire, its mailbox is
+ * lost) and a new evaluator with a new pid takes over, keeping the
+ * variable bindings; the prompt number counts every evaluation,
+ * exceptions included (checked against erl 25: `(sh@vm)2> 1/0.` is
+ * followed by prompt 3).
+ *
+ * Invariants: at most one evaluation is in progress (sh->vm); while it
+ * waits, `waiting` says for what; steps are taken from the queue in
+ * order and each produces exactly one `eval` and one `result` event
+ * (or an `expect` failure if it never finishes by the end of the run). */
+#include "core/rt/bif.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/term/xalloc.h"
+
+typedef struct step {
+    char *src, *expect, *where;
+} step;
+
+typedef enum waiting { W_NONE, W_RECEIVE, W_CALL } waiting;
+
+struct shell {
+    world *w;
+    int node;
+    int leader;          /* group leader's node for the evaluator */
+    /* A detached evaluation (rpc's): no prompt, no events; `done` gets
+     * the value or the exception, then the evaluator exits. */
+    bool detached;
+    shell_done_fn done;
+    void *done_ctx;
+    shell *next;         /* the node shell's list of detached ones */
+    ev_host host;
+    bool in_run;         /* inside run(): the evaluator's death is deferred */
+    term *killed;        /* exit reason of an evaluator killed during run() */
+    step *q;
+    size_t qhead, qlen, qcap;
+    int prompt;
+    ev_env *env;
+    term_pid pid;
+    bool has_pid;
+    bool busy;
+    step cur;
+    ev_code *code;
+    ev_vm *vm;
+    waiting wait;
+    shell_wait call;
+};
+
+static atom_t A(const char *s) { return atom_intern(s); }
+
+static ev_status host_call(void *ctx, ev_vm *vm, atom_t mod, atom_t fun,
+                           uint32_t argc, term **args, term **result,
+                           ev_exception *exc);
+static ev_status host_send(void *ctx, term *dest, term *msg,
+                           ev_exception *exc);
+
+shell *shell_new(world *w, int node_id)
+{
+    shell *sh = xcalloc(1, sizeof *sh);
+    sh->w = w;
+    sh->node = node_id;
+    sh->leader = node_id;
+    sh->host.ctx = sh;
+    sh->host.call = host_call;
+    sh->host.send = host_send;
+    sh->env = ev_env_new();
+    sh->prompt = 1;
+    return sh;
+}
+
+static void step_free(step *s)
+{
+    free(s->src);
+    free(s->expect);
+    free(s->where);
+    memset(s, 0, sizeof *s);
+}
+
+static void clear_call(shell *sh)
+{
+    if (sh->call.free)
+        sh->call.free(sh->call.data);
+    memset(&sh->call, 0, sizeof sh->call);
+}
+
+static void end_eval(shell *sh)
+{
+    ev_vm_free(sh->vm);
+    ev_code_free(sh->code);
+    sh->vm = NULL;
+    sh->code = NULL;
+    sh->wait = W_NONE;
+    clear_call(sh);
+    step_free(&sh->cur);
+    sh->busy = false;
+}
+
+void shell_free(shell *sh)
+{
+    if (!sh)
+        return;
+    end_eval(sh);
+    term_unref(sh->killed);
+    for (size_t i = 0; i < sh->qlen; i++)
+        step_free(&sh->q[(sh->qhead + i) % sh->qcap]);
+    free(sh->q);
+    ev_env_free(sh->env);
+    free(sh);
+}
+
+static proc *evaluator(world *w, shell *sh)
+{
+    return sh->has_pid ? rt_find(w, sh->pid) : NULL;
+}
+
+static ev_status host_call(void *ctx, ev_vm *vm, atom_t mod, atom_t fun,
+                           uint32_t argc, term **args, term **result,
+                           ev_exception *exc)
+{
+    shell *sh = ctx;
+    return bif_call(sh->w, evaluator(sh->w, sh), vm, mod, fun, argc, args,
+                    result, exc);
+}
+
+static ev_status host_send(void *ctx, term *dest, term *msg,
+                           ev_exception *exc)
+{
+    shell *sh = ctx;
+    return bif_send(sh->w, evaluator(sh->w, sh), dest, msg, exc);
+}
+
+/* ---- expectations ---- */
+
+static void expect_failed(world *w, int node_id, const step *st,
+                          const char *got)
+{
+    char *text;
+    size_t n = strlen(st->where) + strlen(st->expect) + strlen(got) + 128;
+    text = xmalloc(n);
+    snprintf(text, n, "%s on %s: expected %s, got %s", st->where,
+             w->nodes[node_id].name, st->expect, got);
+    w->failures++;
+    rt_emit(w, node_id, "expect", NULL, NULL, NULL, st->where, st->expect,
+            "fail", text);
+    free(text);
+}
+
+static void check_expect(world *w, shell *sh, const term *value,
+                         const char *printed)
+{
+    const step *st = &sh->cur;
+    if (!st->expect)
+        return;
+    ev_error err;
+    ev_code *pat = ev_compile_pattern(st->expect, &err);
+    if (!pat) {
+        char got[512];
+        snprintf(got, sizeof got, "a pattern that does not parse (%d:%d: %s)",
+                 err.line, err.col, err.msg);
+        expect_failed(w, sh->node, st, got);
+        return;
+    }
+    if (ev_match_pattern(pat, value, sh->env))
+        rt_emit(w, sh->node, "expect", NULL, NULL, NULL, st->where, st->expect,
+                "pass", NULL);
+    else
+        expect_failed(w, sh->node, st, printed);
+    ev_code_free(pat);
+}
+
+/* ---- evaluation ---- */
+
+static const behaviour shell_behaviour;
+static void start_next(world *w, shell *sh);
+static void run(world *w, shell *sh);
+
+static void spawn_evaluator(world *w, shell *sh)
+{
+    term *args = term_nil();
+    sh->has_pid = false;
+    proc *p = rt_spawn(w, sh->node, &shell_behaviour, args, sh->leader, &sh->pid);
+    term_unref(args);
+    if (p) {
+        p->state = sh;
+        sh->has_pid = true;
+    }
+}
+
+static void finish_value(world *w, shell *sh, term *v)
+{
+    if (sh->detached) {
+        sh->done(w, sh->done_ctx, v, NULL);
+        end_eval(sh);
+        return;
+    }
+    term_view view = rt_view(w, sh->node);
+    char *printed = term_to_string(v, &view);
+    /* the shell's own layout (shell:pp/4: depth 30, 80 columns) for the
+     * transcript; the trace keeps the whole term on one line */
+    strbuf pretty;
+    sb_init(&pretty);
+    term_print_pretty(&pretty, v, &view, 1);
+    rt_emit(w, sh->node, "result", NULL, NULL, NULL, NULL, printed, NULL,
+            pretty.s);
+    sb_fini(&pretty);
+    check_expect(w, sh, v, printed);
+    free(printed);
+    end_eval(sh);
+}
+
+/* Class and reason as Erlang's shell reports them, and the evaluator's
+ * exit reason (shell.erl: error -> {Reason, Stack}; throw -> nocatch). */
+static void finish_exception(world *w, shell *sh, const ev_exception *x)
+{
+    if (sh->detached) {
+        sh->done(w, sh->done_ctx, NULL, x);
+        end_eval(sh);
+        return;
+    }
+    term_view view = rt_view(w, sh->node);
+    strbuf b;
+    sb_init(&b);
+    ev_format_exception(&b, x, &view);
+    char *reason = term_to_string(x->reason, &view);
+    rt_emit(w, sh->node, "result", NULL, NULL, NULL, NULL, NULL, reason, b.s);
+    term *as_value = term_tuplev(3, term_atom_s("exception"), term_atom(x->cls),
+                                 term_ref(x->reason));
+    if (sh->cur.expect) {
+        char *printed = term_to_string(as_value, &view);
+        check_expect(w, sh, as_value, printed);
+        free(printed);
+    }
+    term_unref(as_value);
+    free(reason);
+    sb_fini(&b);
+
+    term *exit_reason;
+    if (x->cls == A("error"))
+        exit_reason = term_tuplev(2, term_ref(x->reason), term_nil());
+    else if (x->cls == A("throw"))
+        exit_reason = term_tuplev(2, term_tuplev(2, term_atom_s("nocatch"),
+                                                 term_ref(x->reason)),
+                                  term_nil());
+    else
+        exit_reason = term_ref(x->reason);
+    end_eval(sh);
+    proc *p = evaluator(w, sh);
+    if (p) {
+        sh->has_pid = false;  /* so terminate knows it is expected */
+        rt_exit(w, p, exit_reason);
+    }
+    term_unref(exit_reason);
+    spawn_evaluator(w, sh);
+}
+
+/* Offers the evaluator's current mailbox to the waiting receive or call,
+ * oldest first. Returns true if one was taken. */
+static bool scan_mailbox(world *w, shell *sh, proc *p)
+{
+    for (uint32_t i = 0; i < p->mlen; i++) {
+        term *m = p->mbox[i];
+        bool took = false, raised = false;
+        term *result = NULL;
+        ev_exception exc = {0};
+        if (sh->wait == W_RECEIVE)
+            took = ev_vm_offer(sh->vm, m);
+        else if (sh->call.match)
+            took = sh->call.match(w, sh->call.data, m, &result, &exc, &raised);
+        if (!took)
+            continue;
+        memmove(p->mbox + i, p->mbox + i + 1, (p->mlen - i - 1) * sizeof *p->mbox);
+        p->mlen--;
+        term_unref(m);
+        if (sh->wait == W_CALL) {
+            if (raised)
+                ev_vm_resume_raise(sh->vm, &exc);
+            else
+                ev_vm_resume(sh->vm, result);
+        }
+        return true;
+    }
+    return false;
+}
+
+/* A detached evaluation is over: its evaluator exits and it is freed. */
+static void retire(world *w, shell *sh)
+{
+    shell *owner = w->nodes[sh->node].sh;
+    for (shell **pp = &owner->next; *pp; pp = &(*pp)->next)
+        if (*pp == sh) {
+            *pp = sh->next;
+            break;
+        }
+    proc *p = evaluator(w, sh);
+    sh->has_pid = false;
+    if (p) {
+        p->state = NULL;
+        term *normal = term_atom_s("normal");
+        rt_exit(w, p, normal);
+        term_unref(normal);
+    }
+    shell_free(sh);
+}
+
+/* Runs the evaluation until it finishes or waits. */
+static void run(world *w, shell *sh)
+{
+    for (;;) {
+        sh->wait = W_NONE;
+        sh->in_run = true;
+        ev_status st = ev_vm_run(sh->vm);
+        sh->in_run = false;
+        proc *p = evaluator(w, sh);
+        if (sh->killed) {
+            /* The evaluation killed its own evaluator (exit(self(), kill),
+             * a linked crash): erl reports it like an exception. */
+            ev_exception x = {A("exit"), sh->killed, 0, 0, 0, NULL, false, 0, NULL};
+            sh->killed = NULL;
+            finish_exception(w, sh, &x);
+            ev_exception_fini(&x);
+            break;
+        }
+        if (st == EV_DONE) {
+            finish_value(w, sh, ev_vm_value(sh->vm));
+            break;
+        }
+        ev_error cerr;
+        if (st == EV_RAISED && !sh->detached && ev_vm_command_error(sh->vm, &cerr)) {
+            /* erl_lint's complaint (`* 1:13: variable 'A' is unbound`):
+             * printed, not raised; the evaluator lives on. */
+            char msg[320];
+            snprintf(msg, sizeof msg, "* %d:%d: %s", cerr.line, cerr.col, cerr.msg);
+            const ev_exception *x = ev_vm_exception(sh->vm);
+            char *rs = rt_str(w, sh->node, x->reason);
+            rt_emit(w, sh->node, "result", NULL, NULL, NULL, NULL, NULL, rs, msg);
+            free(rs);
+            if (sh->cur.expect) {
+                term *v = term_tuplev(3, term_atom_s("exception"), term_atom(x->cls),
+                                      term_ref(x->reason));
+                char *printed = rt_str(w, sh->node, v);
+                check_expect(w, sh, v, printed);
+                free(printed);
+                term_unref(v);
+            }
+            end_eval(sh);
+            break;
+        }
+        if (st == EV_RAISED) {
+            ev_exception x = *ev_vm_exception(sh->vm);
+            x.reason = term_ref(x.reason);
+            x.args = term_ref(x.args);
+            finish_exception(w, sh, &x);
+            ev_exception_fini(&x);
+            break;
+        }
+        if (st == EV_RECEIVE) {
+            sh->wait = W_RECEIVE;
+            if (scan_mailbox(w, sh, p)) {
+                rt_set_timeout(w, p, -1);
+                continue;
+            }
+            int64_t ms = ev_vm_receive_timeout(sh->vm);
+            if (ms == 0) {
+                ev_vm_timeout(sh->vm);
+                continue;
+            }
+            rt_set_timeout(w, p, ms < 0 ? -1 : ms * 1000);
+            return;
+        }
+        /* EV_BLOCKED: the BIF called shell_block. */
+        sh->wait = W_CALL;
+        if (scan_mailbox(w, sh, p)) {
+            clear_call(sh);
+            rt_set_timeout(w, p, -1);
+            continue;
+        }
+        rt_set_timeout(w, p, sh->call.timeout_us);
+        return;
+    }
+    if (sh->detached)
+        retire(w, sh);
+    else
+        start_next(w, sh);
+}
+
+void shell_block(world *w, proc *self, shell_wait wt)
+{
+    (void)w;
+    shell *sh = self->state;
+    clear_call(sh);
+    sh->call = wt;
+}
+
+bool shell_is_evaluator(const proc *p)
+{
+    return p && p->beh == &shell_behaviour;
+}
+
+static void begin(world *w, shell *sh)
+{
+    step *st = &sh->cur;
+    size_t n = strlen(st->src);
+    while (n > 0 && (st->src[n - 1] == ' ' || st->src[n - 1] == '\n'))
+        n--;
+    bool dot = n > 0 && st->src[n - 1] == '.';
+    char *line = xmalloc(strlen(w->nodes[sh->node].name) + n + 32);
+    sprintf(line, "(%s)%d> %.*s%s", w->nodes[sh->node].name, sh->prompt,
+            (int)n, st->src, dot ? "" : ".");
+    rt_emit(w, sh->node, "eval", NULL, NULL, NULL, st->where, NULL, NULL, line);
+    free(line);
+    sh->prompt++;
+    ev_error err;
+    sh->code = ev_compile(st->src, &err);
+    if (!sh->code) {
+        /* The loader rejects steps that do not parse; this is a backstop
+         * with erl's own wording: `* 1:5: syntax error before: '.'`. */
+        char msg[400];
+        snprintf(msg, sizeof msg, "* %d:%d: %s", err.line, err.col, err.msg);
+        sh->prompt--;
+        rt_emit(w, sh->node, "result", NULL, NULL, NULL, NULL, NULL,
+                "syntax_error", msg);
+        if (st->expect)
+            expect_failed(w, sh->node, st, msg);
+        end_eval(sh);
+        return;
+    }
+    sh->vm = ev_vm_new(sh->code, sh->env, &sh->host);
+    run(w, sh);
+}
+
+static void start_next(world *w, shell *sh)
+{
+    while (!sh->busy && sh->qlen && w->nodes[sh->node].state == NODE_UP &&
+           evaluator(w, sh)) {
+        sh->cur = sh->q[sh->qhead];
+        sh->qhead = (sh->qhead + 1) % sh->qcap;
+        sh->qlen--;
+        sh->busy = true;
+        begin(w, sh);
+    }
+}
+
+void shell_queue(world *w, int node_id, const char *src, const char *expect,
+                 const char *where)
+{
+    shell *sh = w->nodes[node_id].sh;
+    step st = {xstrdup(src), expect ? xstrdup(expect) : NULL, xstrdup(where)};
+    if (w->nodes[node_id].state == NODE_DOWN) {
+        char text[256];
+        snprintf(text, sizeof text, "%s: %s is not running; step skipped",
+                 where, w->nodes[node_id].name);
+        rt_log(w, node_id, "error", text);
+        if (st.expect)
+            expect_failed(w, node_id, &st, "no evaluation (the node is not running)");
+        step_free(&st);
+        return;
+    }
+    if (sh->qlen == sh->qcap) {
+        size_t nc = sh->qcap ? 2 * sh->qcap : 8;
+        step *nq = xcalloc(nc, sizeof *nq);
+        for (size_t i = 0; i < sh->qlen; i++)
+            nq[i] = sh->q[(sh->qhead + i) % sh->qcap];
+        free(sh->q);
+        sh->q = nq;
+        sh->qhead = 0;
+        sh->qcap = nc;
+    }
+    sh->q[(sh->qhead + sh->qlen) % sh->qcap] = st;
+    sh->qlen++;
+    start_next(w, sh);
+}
+
+/* ---- the evaluator process's behaviour ---- */
+
+static bool sh_message(world *w, proc *p, term *msg)
+{
+    shell *sh = p->state;
+    if (!sh || !sh->busy)
+        return false;
+    bool took = false, raised = false;
+    term *result = NULL;
+    ev_exception exc = {0};
+    if (sh->wait == W_RECEIVE) {
+        took = ev_vm_offer(sh->vm, msg);
+    } else if (sh->wait == W_CALL && sh->call.match) {
+        took = sh->call.match(w, sh->call.data, msg, &result, &exc, &raised);
+        if (took) {
+            clear_call(sh);
+            if (raised)
+                ev_vm_resume_raise(sh->vm, &exc);
+            else
+                ev_vm_resume(sh->vm, result);
+        }
+    }
+    if (took) {
+        rt_set_timeout(w, p, -1);
+        run(w, sh);
+    }
+    return took;
+}
+
+static void sh_timeout(world *w, proc *p)
+{
+    shell *sh = p->state;
+    if (!sh || !sh->busy)
+        return;
+    if (sh->wait == W_RECEIVE) {
+        ev_vm_timeout(sh->vm);
+    } else if (sh->wait == W_CALL) {
+        term *result = NULL;
+        bool raised = false;
+        ev_exception exc = {0};
+        if (sh->call.timeout)
+            sh->call.timeout(w, sh->call.data, &result, &exc, &raised);
+        else
+            result = term_atom_s("ok");
+        clear_call(sh);
+        if (raised)
+            ev_vm_resume_raise(sh->vm, &exc);
+        else
+            ev_vm_resume(sh->vm, result);
+    } else {
+        return;
+    }
+    run(w, sh);
+}
+
+static void free_later(sim *s, void *ctx, uint64_t arg)
+{
+    (void)s, (void)arg;
+    shell *sh = ctx;
+    shell *owner = sh->w->nodes[sh->node].sh;
+    for (shell **pp = &owner->next; *pp; pp = &(*pp)->next)
+        if (*pp == sh) {
+            *pp = sh->next;
+            break;
+        }
+    shell_free(sh);
+}
+
+static void respawn(sim *s, void *ctx, uint64_t node_id)
+{
+    (void)s;
+    world *w = ctx;
+    shell *sh = w->nodes[node_id].sh;
+    if (w->nodes[node_id].state == NODE_UP && !sh->has_pid) {
+        spawn_evaluator(w, sh);
+        start_next(w, sh);
+    }
+}
+
+static void sh_terminate(world *w, proc *p, term *reason)
+{
+    shell *sh = p->state;
+    if (!sh || !sh->has_pid || w->nodes[sh->node].state != NODE_UP)
+        return;  /* expected: an exception, a halt or a restart */
+    if (sh->detached) {
+        /* killed while evaluating for rpc: report it as an exit */
+        if (sh->in_run) {
+            sh->killed = term_ref(reason);
+            return;
+        }
+        sh->has_pid = false;
+        ev_exception x = {A("exit"), term_ref(reason), 0, 0, 0, NULL, false, 0, NULL};
+        sh->done(w, sh->done_ctx, NULL, &x);
+        ev_exception_fini(&x);
+        p->state = NULL;
+        sim_after(w->s, 0, free_later, sh, 0);
+        return;
+    }
+    if (sh->in_run) {
+        /* The evaluation in progress did it; run() reports it. */
+        sh->killed = term_ref(reason);
+        return;
+    }
+    /* Killed from outside (a link, exit/2): erl prints the reason and
+     * starts a new evaluator; an evaluation in progress is lost. */
+    sh->has_pid = false;
+    if (sh->busy) {
+        ev_exception x = {A("exit"), term_ref(reason), 0, 0, 0, NULL, false, 0, NULL};
+        term_view view = rt_view(w, sh->node);
+        strbuf b;
+        sb_init(&b);
+        ev_format_exception(&b, &x, &view);
+        char *rs = rt_str(w, sh->node, reason);
+        rt_emit(w, sh->node, "result", NULL, NULL, NULL, NULL, NULL, rs, b.s);
+        if (sh->cur.expect) {
+            term *v = term_tuplev(3, term_atom_s("exception"),
+                                  term_atom_s("exit"), term_ref(reason));
+            char *printed = rt_str(w, sh->node, v);
+            check_expect(w, sh, v, printed);
+            free(printed);
+            term_unref(v);
+        }
+        free(rs);
+        sb_fini(&b);
+        ev_exception_fini(&x);
+        end_eval(sh);
+    } else {
+        char *rs = rt_str(w, sh->node, reason);
+        size_t n = strlen(rs) + 32;
+        char *text = xmalloc(n);
+        snprintf(text, n, "** exception exit: %s", rs);
+        rt_output(w, sh->node, text);
+        free(text);
+        free(rs);
+    }
+    /* A fresh evaluator once the dying one is gone. */
+    sim_after(w->s, 0, respawn, w, (uint64_t)sh->node);
+}
+
+static const behaviour shell_behaviour = {
+    "shell", "evaluator", 0, NULL, sh_message, sh_timeout, sh_terminate,
+};
+
+void shell_eval_detached(world *w, int node_id, int leader, const char *src,
+                         ev_env *env, shell_done_fn done, void *ctx)
+{
+    shell *owner = w->nodes[node_id].sh;
+    shell *sh = shell_new(w, node_id);
+    ev_env_free(sh->env);
+    sh->env = env;
+    sh->leader = leader;
+    sh->detached = true;
+    sh->done = done;
+    sh->done_ctx = ctx;
+    sh->next = owner->next;
+    owner->next = sh;
+    spawn_evaluator(w, sh);
+    ev_error err;
+    sh->code = ev_compile(src, &err);
+    sh->busy = true;
+    if (!sh->code) {
+        ev_exception x = {A("error"), term_atom_s("badarg"), 0, 0, 0, NULL, false, 0, NULL};
+        finish_exception(w, sh, &x);
+        ev_exception_fini(&x);
+        retire(w, sh);
+        return;
+    }
+    sh->vm = ev_vm_new(sh->code, sh->env, &sh->host);
+    run(w, sh);
+}
+
+void shell_boot(world *w, int node_id)
+{
+    shell *sh = w->nodes[node_id].sh;
+    end_eval(sh);
+    spawn_evaluator(w, sh);
+    start_next(w, sh);
+}
+
+/* Reports the step in progress and the queued ones as never finished
+ * (expectations fail), and forgets them. */
+static void abandon(world *w, shell *sh, const char *why_cur,
+                    const char *why_queued)
+{
+    if (sh->busy && sh->cur.expect)
+        expect_failed(w, sh->node, &sh->cur, why_cur);
+    end_eval(sh);
+    while (sh->qlen) {
+        step *st = &sh->q[sh->qhead];
+        if (st->expect)
+            expect_failed(w, sh->node, st, why_queued);
+        step_free(st);
+        sh->qhead = (sh->qhead + 1) % sh->qcap;
+        sh->qlen--;
+    }
+}
+
+void shell_resumed(world *w, int node_id)
+{
+    /* steps typed while the node was stopped run now, in order */
+    start_next(w, w->nodes[node_id].sh);
+}
+
+void shell_node_down(world *w, int node_id)
+{
+    shell *sh = w->nodes[node_id].sh;
+    while (sh->next) {
+        shell *d = sh->next;
+        sh->next = d->next;
+        proc *p = evaluator(w, d);
+        if (p)
+            p->state = NULL;
+        shell_free(d);
+    }
+    sh->has_pid = false;
+    abandon(w, sh, "no result (the node went down)",
+            "never evaluated (the node went down)");
+}
+
+void shell_finish(world *w, int node_id)
+{
+    abandon(w, w->nodes[node_id].sh, "no result by the end of the run",
+            "never evaluated (the shell was still busy)");
+}

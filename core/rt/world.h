@@ -1,0 +1,89 @@
+/* world: the virtual nodes of one simulation, the Erlang code running on
+ * them, and the network between them. This is core/'s face to the
+ * timeline driver: the driver (scenarios/) makes a world with every
+ * subsystem installed (lib_world_new, core/lib/lib.h) and turns a plan
+ * into calls here, at the virtual times the plan says; everything
+ * observable leaves as trace events through the engine's observer.
+ *
+ * Nodes are numbered 0..n-1 in the scenario's order. */
+#ifndef CS_WORLD_H
+#define CS_WORLD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "net_model/latency.h"
+#include "sim/sim.h"
+
+typedef enum world_autoconnect {
+    WORLD_AUTOCONNECT_ALWAYS,
+    WORLD_AUTOCONNECT_ONCE,
+    WORLD_AUTOCONNECT_NEVER
+} world_autoconnect;
+
+/* One node's kernel parameters (SCENARIO_FORMAT.md, config). Strings are
+ * copied by world_new. */
+typedef struct world_node_cfg {
+    const char *name;              /* full name, "alice@sim" */
+    const char *cookie;
+    bool hidden;
+    int64_t net_ticktime;          /* microseconds */
+    int64_t net_setuptime;
+    bool connect_all;
+    world_autoconnect autoconnect;
+    bool prevent_overlapping_partitions;
+    lat_dist latency;              /* outgoing links' default */
+    double loss;
+    const char *const *apps;
+    int napps;
+    bool tls;                      /* TLS distribution */
+    const char *tls_ca;            /* trusted CA */
+    const char *tls_cert_ca;       /* CA that signed this node's certificate */
+    bool tls_verify_peer;
+} world_node_cfg;
+
+typedef struct world world;
+
+/* A world of `n` nodes (none booted) on `s`, randomness derived from
+ * `seed`, with rt/'s own BIFs and nothing of the layers above (see
+ * lib_world_new). Caller frees, before freeing `s`. */
+world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg);
+void world_free(world *w);
+
+const char *world_node_name(const world *w, int node);
+
+/* ---- timeline actions, applied at the current virtual time ---- */
+
+/* Boots a node that never ran (start time). */
+void world_boot(world *w, int node);
+
+/* Queues `src` for the node's shell, with an optional `expect` pattern
+ * (NULL: none). `where` names the step in messages ("timeline[3]"). The
+ * shell evaluates queued steps in order; a blocking one holds the rest. */
+void world_eval(world *w, int node, const char *src, const char *expect,
+                const char *where);
+
+/* Prints a note in the transcript. */
+void world_note(world *w, const char *text);
+
+/* Cuts every link between nodes of different groups (group[i] < 0: node
+ * i keeps all its links). */
+void world_partition(world *w, const int *group);
+void world_cut(world *w, int from, int to, bool both_ways);
+void world_heal(world *w, int a, int b);
+void world_heal_all(world *w);
+/* Sets a link's latency; `traced` (a timeline step, not the scenario's
+ * links) also records it as a `latency` trace event. */
+void world_set_latency(world *w, int from, int to, bool both_ways,
+                       lat_dist latency, bool traced);
+void world_halt(world *w, int node);
+void world_freeze(world *w, int node);
+void world_resume(world *w, int node);
+void world_restart(world *w, int node);
+
+/* Ends the run at the current time: shells still busy are reported. */
+void world_finish(world *w);
+
+/* Expectations that failed so far. */
+int world_failures(const world *w);
+
+#endif

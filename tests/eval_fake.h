@@ -1,0 +1,29 @@
+/* eval_fake: the fake host of the evaluator's tests, defined in
+ * test_eval.c and shared with test_eval_host.c. It answers self/0,
+ * node/0 and fake:id/1, blocks in fake:block/1, raises what erl raises
+ * for a few calls (global:send/2, lists:sort/1, timer:sleep/1,
+ * is_process_alive/1) and undef for anything else, and records what is
+ * sent (nosuch ! M raises badarg). */
+#ifndef CS_TESTS_EVAL_FAKE_H
+#define CS_TESTS_EVAL_FAKE_H
+
+#include "core/erl/eval.h"
+
+typedef struct fake {
+    term *sent[8];        /* {Dest, Msg} of each send */
+    int nsent;
+    int calls;
+    term *block_arg;      /* the argument of the last fake:block/1 */
+} fake;
+
+/* The ev_host call and send of the fake (ctx is a fake). */
+ev_status fake_call(void *ctx, ev_vm *vm, atom_t mod, atom_t fun,
+                    uint32_t argc, term **args, term **result,
+                    ev_exception *exc);
+ev_status fake_send(void *ctx, term *dest, term *msg, ev_exception *exc);
+/* Frees what f recorded and zeroes it. */
+void fake_fini(fake *f);
+/* The one-line text of t, pids as seen from nowhere; caller frees. */
+char *print(const term *t);
+
+#endif
