@@ -137,6 +137,15 @@ void ev_vm_free(ev_vm *vm);
 /* Runs until the evaluation finishes, blocks or waits in receive. */
 ev_status ev_vm_run(ev_vm *vm);
 
+/* How deep non-tail calls of funs may nest in one evaluation: one more
+ * raises error:system_limit in the caller (where erl would eventually
+ * run out of memory). A tail call adds nothing to the depth. */
+#define EV_MAX_DEPTH 100000u
+
+/* The deepest the calls of funs have nested so far (callers waiting at
+ * once): 0 for code that calls no fun, 1 for a loop of tail calls. */
+uint32_t ev_vm_max_depth(const ev_vm *vm);
+
 /* After EV_DONE: the value (borrowed from the vm). */
 term *ev_vm_value(const ev_vm *vm);
 /* After EV_RAISED: the exception (borrowed from the vm). */
