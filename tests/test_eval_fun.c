@@ -172,3 +172,33 @@ Test(eval_fun, deep_body_recursion_hits_the_depth_limit)
     depth_of("S = fun S(0) -> 0; S(N) -> 1 + S(N-1) end, "
              "element(1, catch S(1000000)).", "'EXIT'");
 }
+
+Test(eval_fun, a_slice_of_reductions_yields_and_goes_on)
+{
+    ev_error err;
+    ev_code *c = ev_compile("L = fun L(0) -> done; L(N) -> L(N-1) end, "
+                            "L(10000).", &err);
+    cr_assert_not_null(c);
+    ev_env *env = ev_env_new();
+    fake f = { 0 };
+    ev_host h = { &f, fake_call, fake_send };
+    ev_vm *vm = ev_vm_new(c, env, &h);
+    ev_vm_set_slice(vm, 1000);
+    int yields = 0;
+    ev_status st;
+    while ((st = ev_vm_run(vm)) == EV_YIELD) {
+        yields++;
+        cr_expect_eq(ev_vm_reductions(vm), 1000u * (unsigned)yields);
+    }
+    cr_expect_eq(st, EV_DONE);
+    /* one reduction per call: L(10000) down to L(0) */
+    cr_expect_eq(ev_vm_reductions(vm), 10001);
+    cr_expect_eq(yields, 10);
+    char *v = print(ev_vm_value(vm));
+    cr_expect_str_eq(v, "done");
+    free(v);
+    ev_vm_free(vm);
+    ev_code_free(c);
+    fake_fini(&f);
+    ev_env_free(env);
+}

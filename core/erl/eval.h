@@ -89,7 +89,9 @@ typedef enum ev_status {
     EV_DONE,      /* finished: ev_vm_value is the value */
     EV_RAISED,    /* finished with an exception: ev_vm_exception */
     EV_BLOCKED,   /* a host call blocked: the host later calls ev_vm_resume* */
-    EV_RECEIVE    /* waiting in receive: the host offers messages / fires the timeout */
+    EV_RECEIVE,   /* waiting in receive: the host offers messages / fires the timeout */
+    EV_YIELD      /* used its slice of reductions (ev_vm_set_slice): call
+                   * ev_vm_run again to go on */
 } ev_status;
 
 /* An Erlang exception: class (error | exit | throw) and reason, plus
@@ -136,6 +138,18 @@ void ev_vm_free(ev_vm *vm);
 
 /* Runs until the evaluation finishes, blocks or waits in receive. */
 ev_status ev_vm_run(ev_vm *vm);
+
+/* Reductions: one per call of a function or a fun (BIFs included), so
+ * every loop, which is a recursion, counts. From now on each ev_vm_run
+ * returns EV_YIELD once it has used `n` more reductions (0: never, the
+ * default), with nothing lost: the next ev_vm_run goes on. */
+void ev_vm_set_slice(ev_vm *vm, uint64_t n);
+/* The reductions this evaluation has used so far. */
+uint64_t ev_vm_reductions(const ev_vm *vm);
+/* Where the evaluation is, for a message: "lists:map/2" for a library
+ * function, "a fun (L:C)" in a shell fun (where it was written), "the top
+ * level" otherwise. Static or into buf. */
+const char *ev_vm_where(const ev_vm *vm, char *buf, size_t size);
 
 /* How deep non-tail calls of funs may nest in one evaluation: one more
  * raises error:system_limit in the caller (where erl would eventually

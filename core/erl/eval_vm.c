@@ -16,6 +16,7 @@
  *   again until the host resumes, offers a matching message or fires
  *   the timeout. */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,7 @@ struct ev_vm {
     frame *fr;               /* the callers, innermost last */
     uint32_t nfr, capfr, maxfr;
     uint64_t reds;           /* reductions so far (ev_vm_reductions) */
-    uint64_t slice_end;      /* EV_YIELD when reds reaches it; 0: never */
+    uint64_t slice;          /* reductions per ev_vm_run; 0: no limit */
     term *lib[EV__NLIB];     /* eval_lib.c's funs, compiled when first called */
     term **stk;
     uint32_t sp, capstk;
@@ -863,9 +864,40 @@ ev_status ev_vm_run(ev_vm *vm)
         vm->pending = false;
         vm_raise(vm, &x);
     }
-    while (vm->st == VS_RUN)
+    uint64_t end = vm->slice ? vm->reds + vm->slice : UINT64_MAX;
+    while (vm->st == VS_RUN) {
+        if (vm->reds >= end)
+            return EV_YIELD;
         step(vm);
+    }
     return status_of(vm->st);
+}
+
+/* Sets the reductions per ev_vm_run; see eval.h. */
+void ev_vm_set_slice(ev_vm *vm, uint64_t n)
+{
+    vm->slice = n;
+}
+
+/* The reductions used so far. */
+uint64_t ev_vm_reductions(const ev_vm *vm)
+{
+    return vm->reds;
+}
+
+/* Where the running activation is; see eval.h. */
+const char *ev_vm_where(const ev_vm *vm, char *buf, size_t size)
+{
+    const term *f = vm->fun;
+    if (!f)
+        return "the top level";
+    if (f->u.fun.fun)
+        snprintf(buf, size, "%s:%s/%u", atom_text(f->u.fun.mod),
+                 atom_text(f->u.fun.fun), (unsigned)f->u.fun.arity);
+    else
+        snprintf(buf, size, "a fun (%u:%u)", (unsigned)f->u.fun.clo->line,
+                 (unsigned)f->u.fun.clo->col);
+    return buf;
 }
 
 /* The most callers that were ever waiting at once; see eval.h. */

@@ -128,6 +128,10 @@ struct world {
     net_handlers payloads;    /* who receives the network's payloads */
     dist_world *dist;
     glob_world *glob;
+    /* Reductions run by every evaluation so far, and the run's budget
+     * (world_set_max_reductions); `limit` says who used it up. */
+    uint64_t reductions, max_reductions;
+    char limit[256];
 };
 
 /* ---- trace events and how a node prints (emit.c, the bottom of rt/) ---- */

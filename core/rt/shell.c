@@ -25,7 +25,7 @@ typedef struct step {
     char *src, *expect, *where;
 } step;
 
-typedef enum waiting { W_NONE, W_RECEIVE, W_CALL } waiting;
+typedef enum waiting { W_NONE, W_RECEIVE, W_CALL, W_YIELD } waiting;
 
 struct shell {
     world *w;
@@ -310,13 +310,37 @@ static void retire(world *w, shell *sh)
     shell_free(sh);
 }
 
-/* Runs the evaluation until it finishes or waits. */
+/* The run's budget of reductions is used up: the run stops, saying who
+ * was running (world_limit). */
+static void limit_reached(world *w, shell *sh, proc *p)
+{
+    if (!w->limit[0]) {
+        term *pid = term_pid_new(p->pid);
+        char *ps = rt_str(w, p->node, pid), where[128];
+        snprintf(w->limit, sizeof w->limit,
+                 "max_reductions=%llu (%s on %s, in %s)",
+                 (unsigned long long)w->max_reductions, ps,
+                 w->nodes[p->node].name,
+                 ev_vm_where(sh->vm, where, sizeof where));
+        free(ps);
+        term_unref(pid);
+    }
+    sim_halt(w->s);
+}
+
+/* Runs the evaluation until it finishes or waits, at most
+ * WORLD_SLICE_REDUCTIONS at a time, charged to the run's budget. */
 static void run(world *w, shell *sh)
 {
     for (;;) {
         sh->wait = W_NONE;
         sh->in_run = true;
-        ev_status st = ev_vm_run(sh->vm);
+        uint64_t left = w->max_reductions - w->reductions;
+        ev_vm_set_slice(sh->vm, left < WORLD_SLICE_REDUCTIONS
+                                    ? left : WORLD_SLICE_REDUCTIONS);
+        uint64_t before = ev_vm_reductions(sh->vm);
+        ev_status st = left ? ev_vm_run(sh->vm) : EV_YIELD;
+        w->reductions += ev_vm_reductions(sh->vm) - before;
         sh->in_run = false;
         proc *p = evaluator(w, sh);
         if (sh->killed) {
@@ -331,6 +355,15 @@ static void run(world *w, shell *sh)
         if (st == EV_DONE) {
             finish_value(w, sh, ev_vm_value(sh->vm));
             break;
+        }
+        if (st == EV_YIELD) {
+            if (w->reductions >= w->max_reductions) {
+                limit_reached(w, sh, p);
+                return;
+            }
+            sh->wait = W_YIELD;      /* sh_timeout goes on */
+            rt_set_timeout(w, p, 0);
+            return;
         }
         ev_error cerr;
         if (st == EV_RAISED && !sh->detached && ev_vm_command_error(sh->vm, &cerr)) {
@@ -512,7 +545,9 @@ static void sh_timeout(world *w, proc *p)
     shell *sh = p->state;
     if (!sh || !sh->busy)
         return;
-    if (sh->wait == W_RECEIVE) {
+    if (sh->wait == W_YIELD) {
+        /* nothing to do: run() goes on where the slice ended */
+    } else if (sh->wait == W_RECEIVE) {
         ev_vm_timeout(sh->vm);
     } else if (sh->wait == W_CALL) {
         term *result = NULL;
