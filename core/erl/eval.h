@@ -110,6 +110,9 @@ typedef struct ev_exception {
 } ev_exception;
 
 void ev_exception_fini(ev_exception *x);
+/* The stack trace of x as `catch` and a crashing process report it: a
+ * new [{M, F, ArgsOrArity, []}] for the frame x names, or []. */
+term *ev_exception_stack(const ev_exception *x);
 
 /* What the host provides. Every `term *` argument is borrowed; every
  * result the host stores is a new reference that the evaluator owns. */

@@ -131,14 +131,21 @@ static term *caught_value(const ev_exception *x)
         return term_ref(x->reason);
     if (x->cls == A("exit"))
         return term_tuplev(2, term_atom_s("EXIT"), term_ref(x->reason));
+    return term_tuplev(2, term_atom_s("EXIT"),
+                       term_tuplev(2, term_ref(x->reason),
+                                   ev_exception_stack(x)));
+}
+
+/* The one-frame stack trace of x; see eval.h. */
+term *ev_exception_stack(const ev_exception *x)
+{
     term *stack = term_nil();
     if (x->fun) {
         term *how = x->args ? term_ref(x->args) : term_int(x->arity);
         stack = term_cons(term_tuplev(4, term_atom(x->mod), term_atom(x->fun),
                                       how, term_nil()), stack);
     }
-    return term_tuplev(2, term_atom_s("EXIT"),
-                       term_tuplev(2, term_ref(x->reason), stack));
+    return stack;
 }
 
 /* Returns to the caller at depth `depth`, dropping the activations
