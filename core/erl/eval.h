@@ -1,5 +1,5 @@
-/* eval: the Erlang subset of the shell (SCENARIO_FORMAT.md, "The Erlang
- * subset"): parsing, compiling to a small resumable program, and running
+/* eval: the Erlang of the shell (SCENARIO_FORMAT.md, "Erlang on the
+ * nodes", still a subset of it): parsing, compiling to a small resumable program, and running
  * it one evaluation at a time with suspension.
  *
  * The evaluator is pure: everything with an effect (BIF calls, `!`,
@@ -37,9 +37,19 @@
  *   map_get, is_map_key, float, round, trunc, ceil, floor), with erl's
  *   "*** argument N:" details. Guards may also call self() and node():
  *   the host must answer those with EV_DONE.
- * - Not in the subset (a clear compile error): fun bodies and local
- *   funs (only fun M:F/A), try, list comprehensions, records, macros, bit
- *   syntax beyond /binary, non-constant binary patterns. */
+ * - Funs: `fun M:F/A`, and funs with bodies, as erl_eval's: clauses with
+ *   pattern heads (fresh variables) and guards, closures over every
+ *   binding of the moment the fun is made, named funs (`fun L(N) -> ...
+ *   L(N-1) end`), printed #Fun<erl_eval.N.3316493>. A fun value is a term
+ *   (term_closure) that keeps its code alive, so it outlives its
+ *   evaluation and runs in any process on any node. A call in tail
+ *   position replaces its caller's activation (constant space); body
+ *   calls nest up to EV_MAX_DEPTH. lists:map/2, foldl/3, foldr/3,
+ *   filter/2, foreach/2, any/2, all/2 run on the VM (eval_lib.c).
+ * - Reductions: one per call; ev_vm_set_slice makes ev_vm_run yield.
+ * - Not yet (a clear compile error naming it): local funs `fun F/A` (no
+ *   modules), try, list comprehensions, records, macros, bit syntax
+ *   beyond /binary, non-constant binary patterns. */
 #ifndef CS_EVAL_H
 #define CS_EVAL_H
 
