@@ -27,6 +27,16 @@ void fake_fini(fake *f);
  * returns what the shell would print: the value, the exception text, or
  * "* L:C: msg" for a syntax or command error. Caller frees. */
 char *fake_run(const char *src, ev_env *env, fake *f);
+/* fake_run with new empty bindings and a new fake. Caller frees. */
+char *fake_eval(const char *src);
+/* Expects what the shell prints for src (fake_eval) to be want. */
+#define EXPECT(src, want)                                                  \
+    do {                                                                   \
+        char *got_ = fake_eval(src);                                       \
+        cr_expect_str_eq(got_, want, "%s\n  got:  %s\n  want: %s", src,   \
+                         got_, want);                                      \
+        free(got_);                                                        \
+    } while (0)
 /* The one-line text of t, pids as seen from nowhere; caller frees. */
 char *print(const term *t);
 

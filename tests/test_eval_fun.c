@@ -13,24 +13,6 @@
 #include "core/erl/eval.h"
 #include "tests/eval_fake.h"
 
-static char *run(const char *src)
-{
-    ev_env *env = ev_env_new();
-    fake f = { 0 };
-    char *out = fake_run(src, env, &f);
-    fake_fini(&f);
-    ev_env_free(env);
-    return out;
-}
-
-#define EXPECT(src, want)                                                  \
-    do {                                                                   \
-        char *got_ = run(src);                                             \
-        cr_expect_str_eq(got_, want, "%s\n  got:  %s\n  want: %s", src,    \
-                         got_, want);                                      \
-        free(got_);                                                        \
-    } while (0)
-
 Test(eval_fun, values_and_calls_like_erl)
 {
     /* erl: 1> F = fun(X) -> X * 2 end, F(21).  ->  42 */
