@@ -23,7 +23,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  run FILE [--seed N] [--text OUT.trace] [--trace OUT.db] [--quiet]\n"
-    "           [--html OUT.html] [--max-events N]\n"
+    "           [--html OUT.html] [--max-events N] [--max-reductions N]\n"
     "                      run a scenario: print its shell transcript, check\n"
     "                      its expectations, print the trace hash\n"
     "  validate FILE...    parse and check scenarios, run nothing\n"
@@ -50,6 +50,8 @@ static const char usage[] =
     "  --quiet             print no transcript, only the outcome\n"
     "  --max-events N      stop with exit code 3 after N engine events\n"
     "                      (default 1000000000)\n"
+    "  --max-reductions N  stop with exit code 3 when the Erlang code of all\n"
+    "                      processes has made N calls (default 1000000000)\n"
     "  -h, --help          this help\n"
     "  --version           the program's version\n"
     "\n"
@@ -99,7 +101,7 @@ static int cmd_validate(int argc, char **argv)
 
 typedef struct run_args {
     const char *file, *text, *db, *html;
-    uint64_t seed, max_events;
+    uint64_t seed, max_events, max_reductions;
     bool has_seed, quiet;
 } run_args;
 
@@ -111,7 +113,7 @@ static int parse_run(int argc, char **argv, run_args *a)
         bool has_val = i + 1 < argc;
         if (!strcmp(o, "--seed") || !strcmp(o, "--text") ||
             !strcmp(o, "--trace") || !strcmp(o, "--html") ||
-            !strcmp(o, "--max-events")) {
+            !strcmp(o, "--max-events") || !strcmp(o, "--max-reductions")) {
             if (!has_val)
                 return usage_error("%s needs a value", o);
             const char *v = argv[++i];
@@ -125,6 +127,10 @@ static int parse_run(int argc, char **argv, run_args *a)
                 if (parse_u64(v, &a->seed))
                     return usage_error("--seed: not an unsigned 64-bit integer: %s", v);
                 a->has_seed = true;
+            } else if (!strcmp(o, "--max-reductions")) {
+                if (parse_u64(v, &a->max_reductions) || !a->max_reductions)
+                    return usage_error("--max-reductions: not a positive "
+                                       "integer: %s", v);
             } else if (parse_u64(v, &a->max_events) || !a->max_events)
                 return usage_error("--max-events: not a positive integer: %s", v);
         } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
@@ -321,6 +327,7 @@ static int cmd_run(int argc, char **argv)
     o.report = stderr;
     o.extra = tt || out.store || html ? &extra : NULL;
     o.max_events = a.max_events;
+    o.max_reductions = a.max_reductions;
     scn_run_result r;
     scn_run(p, &o, &r);
     signal(SIGINT, SIG_DFL);

@@ -129,10 +129,15 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
     for (int i = 0; i < p->nsteps; i++)
         sim_at(s, p->steps[i].at, on_step, &d, (uint64_t)i);
 
+    if (o->max_reductions)
+        world_set_max_reductions(w, o->max_reductions);
     sim_stop stop = sim_run(s, p->until, max_events);
     if (stop == SIM_BUDGET) {
         r->outcome = SCN_LIMIT;
         snprintf(r->limit, sizeof r->limit, "max_events=%" PRIu64, max_events);
+    } else if (stop == SIM_HALTED && world_limit(w)) {
+        r->outcome = SCN_LIMIT;
+        snprintf(r->limit, sizeof r->limit, "%s", world_limit(w));
     } else {
         world_finish(w);
         r->failed_expects = world_failures(w);

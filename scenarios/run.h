@@ -17,6 +17,8 @@ typedef struct scn_run_opts {
     FILE *report;              /* failed expectations and checks (stderr), or NULL */
     sim_observer *extra;       /* another sink (text file, database), or NULL */
     uint64_t max_events;       /* internal limit; 0: the default */
+    uint64_t max_reductions;   /* internal limit; 0: the default
+                                * (WORLD_DEFAULT_MAX_REDUCTIONS) */
 } scn_run_opts;
 
 typedef enum scn_outcome {
@@ -32,7 +34,8 @@ typedef struct scn_run_result {
     uint64_t sim_events;       /* engine events run */
     uint64_t seed;
     int failed_expects, failed_checks;
-    char limit[128];           /* SCN_LIMIT: "max_events=..." */
+    char limit[256];           /* SCN_LIMIT: "max_events=..." or
+                                * "max_reductions=N (who)" */
 } scn_run_result;
 
 #define SCN_DEFAULT_MAX_EVENTS 1000000000ULL

@@ -23,6 +23,20 @@ ev_status fake_call(void *ctx, ev_vm *vm, atom_t mod, atom_t fun,
 ev_status fake_send(void *ctx, term *dest, term *msg, ev_exception *exc);
 /* Frees what f recorded and zeroes it. */
 void fake_fini(fake *f);
+/* Evaluates `src` to the end with the fake host (it must not block) and
+ * returns what the shell would print: the value, the exception text, or
+ * "* L:C: msg" for a syntax or command error. Caller frees. */
+char *fake_run(const char *src, ev_env *env, fake *f);
+/* fake_run with new empty bindings and a new fake. Caller frees. */
+char *fake_eval(const char *src);
+/* Expects what the shell prints for src (fake_eval) to be want. */
+#define EXPECT(src, want)                                                  \
+    do {                                                                   \
+        char *got_ = fake_eval(src);                                       \
+        cr_expect_str_eq(got_, want, "%s\n  got:  %s\n  want: %s", src,   \
+                         got_, want);                                      \
+        free(got_);                                                        \
+    } while (0)
 /* The one-line text of t, pids as seen from nowhere; caller frees. */
 char *print(const term *t);
 

@@ -136,7 +136,7 @@ char *print(const term *t)
 /* Evaluates `src` to the end with the fake host (it must not block) and
  * returns what the shell would print: the value, the exception text, or
  * "* L:C: msg" for a syntax or command error. Caller frees. */
-static char *run_in(const char *src, ev_env *env, fake *f)
+char *fake_run(const char *src, ev_env *env, fake *f)
 {
     ev_error err;
     ev_code *c = ev_compile(src, &err);
@@ -170,27 +170,21 @@ static char *run_in(const char *src, ev_env *env, fake *f)
     return out;
 }
 
-static char *run(const char *src)
+/* fake_run with fresh bindings and a fresh fake; see eval_fake.h. */
+char *fake_eval(const char *src)
 {
     ev_env *env = ev_env_new();
     fake f = { 0 };
-    char *out = run_in(src, env, &f);
+    char *out = fake_run(src, env, &f);
     fake_fini(&f);
     ev_env_free(env);
     return out;
 }
 
-#define EXPECT(src, want)                                                  \
-    do {                                                                   \
-        char *got_ = run(src);                                             \
-        cr_expect_str_eq(got_, want, "%s\n  got:  %s\n  want: %s", src, got_, want);                           \
-        free(got_);                                                        \
-    } while (0)
-
 #define EXPECT_IN(src, env, want)                                          \
     do {                                                                   \
         fake f_ = { 0 };                                                   \
-        char *got_ = run_in(src, env, &f_);                                \
+        char *got_ = fake_run(src, env, &f_);                                \
         cr_expect_str_eq(got_, want, "%s\n  got:  %s\n  want: %s", src, got_, want);                           \
         free(got_);                                                        \
         fake_fini(&f_);                                                    \
@@ -301,8 +295,11 @@ static const struct {
     { "foo(", 1, 5, "syntax error before: '.'" },   /* the '.' is implied */
     { "1. 2.", 1, 4, "unexpected text after the final '.' "
                      "(one expression sequence per evaluation)" },
-    { "fun() -> ok end.", 1, 1, "fun expressions are not supported "
-                                "(only fun Module:Function/Arity)" },
+    /* erl: * 1:14: head mismatch */
+    { "fun(X) -> 1; (X,Y) -> 2 end.", 1, 14, "head mismatch" },
+    { "fun A(X) -> 1; B(X) -> 2 end.", 1, 16, "head mismatch" },
+    { "fun f/1.", 1, 1, "local funs (fun F/A) are not supported (no modules: "
+                        "use fun Module:Function/Arity or a fun with a body)" },
     { "[X || X <- [1]].", 1, 1, "list comprehensions are not supported" },
     { "try 1 of _ -> 1 catch _ -> 2 end.", 1, 1,
       "try ... catch is not supported (use catch Expr)" },
@@ -429,7 +426,7 @@ Test(eval, calls_and_sends)
 {
     ev_env *env = ev_env_new();
     fake f = { 0 };
-    char *out = run_in("self() ! hi, {b, 'bob@sim'} ! {x, 1}.", env, &f);
+    char *out = fake_run("self() ! hi, {b, 'bob@sim'} ! {x, 1}.", env, &f);
     cr_expect_str_eq(out, "{x,1}");
     free(out);
     cr_assert_eq(f.nsent, 2);
@@ -557,7 +554,7 @@ Test(eval, unbound_and_unsafe_variables_like_the_shell)
     /* side effects of earlier expressions stay, as in erl */
     ev_env *env = ev_env_new();
     fake f = { 0 };
-    char *out = run_in("self() ! a, Nope.", env, &f);
+    char *out = fake_run("self() ! a, Nope.", env, &f);
     cr_expect_str_eq(out, "* 1:13: variable 'Nope' is unbound");
     cr_expect_eq(f.nsent, 1);
     free(out);

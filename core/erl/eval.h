@@ -1,5 +1,5 @@
-/* eval: the Erlang subset of the shell (SCENARIO_FORMAT.md, "The Erlang
- * subset"): parsing, compiling to a small resumable program, and running
+/* eval: the Erlang of the shell (SCENARIO_FORMAT.md, "Erlang on the
+ * nodes", still a subset of it): parsing, compiling to a small resumable program, and running
  * it one evaluation at a time with suspension.
  *
  * The evaluator is pure: everything with an effect (BIF calls, `!`,
@@ -37,9 +37,19 @@
  *   map_get, is_map_key, float, round, trunc, ceil, floor), with erl's
  *   "*** argument N:" details. Guards may also call self() and node():
  *   the host must answer those with EV_DONE.
- * - Not in the subset (a clear compile error): fun bodies and local
- *   funs (only fun M:F/A), try, list comprehensions, records, macros, bit
- *   syntax beyond /binary, non-constant binary patterns. */
+ * - Funs: `fun M:F/A`, and funs with bodies, as erl_eval's: clauses with
+ *   pattern heads (fresh variables) and guards, closures over every
+ *   binding of the moment the fun is made, named funs (`fun L(N) -> ...
+ *   L(N-1) end`), printed #Fun<erl_eval.N.3316493>. A fun value is a term
+ *   (term_closure) that keeps its code alive, so it outlives its
+ *   evaluation and runs in any process on any node. A call in tail
+ *   position replaces its caller's activation (constant space); body
+ *   calls nest up to EV_MAX_DEPTH. lists:map/2, foldl/3, foldr/3,
+ *   filter/2, foreach/2, any/2, all/2 run on the VM (eval_lib.c).
+ * - Reductions: one per call; ev_vm_set_slice makes ev_vm_run yield.
+ * - Not yet (a clear compile error naming it): local funs `fun F/A` (no
+ *   modules), try, list comprehensions, records, macros, bit syntax
+ *   beyond /binary, non-constant binary patterns. */
 #ifndef CS_EVAL_H
 #define CS_EVAL_H
 
@@ -89,7 +99,9 @@ typedef enum ev_status {
     EV_DONE,      /* finished: ev_vm_value is the value */
     EV_RAISED,    /* finished with an exception: ev_vm_exception */
     EV_BLOCKED,   /* a host call blocked: the host later calls ev_vm_resume* */
-    EV_RECEIVE    /* waiting in receive: the host offers messages / fires the timeout */
+    EV_RECEIVE,   /* waiting in receive: the host offers messages / fires the timeout */
+    EV_YIELD      /* used its slice of reductions (ev_vm_set_slice): call
+                   * ev_vm_run again to go on */
 } ev_status;
 
 /* An Erlang exception: class (error | exit | throw) and reason, plus
@@ -108,6 +120,9 @@ typedef struct ev_exception {
 } ev_exception;
 
 void ev_exception_fini(ev_exception *x);
+/* The stack trace of x as `catch` and a crashing process report it: a
+ * new [{M, F, ArgsOrArity, []}] for the frame x names, or []. */
+term *ev_exception_stack(const ev_exception *x);
 
 /* What the host provides. Every `term *` argument is borrowed; every
  * result the host stores is a new reference that the evaluator owns. */
@@ -136,6 +151,27 @@ void ev_vm_free(ev_vm *vm);
 
 /* Runs until the evaluation finishes, blocks or waits in receive. */
 ev_status ev_vm_run(ev_vm *vm);
+
+/* Reductions: one per call of a function or a fun (BIFs included), so
+ * every loop, which is a recursion, counts. From now on each ev_vm_run
+ * returns EV_YIELD once it has used `n` more reductions (0: never, the
+ * default), with nothing lost: the next ev_vm_run goes on. */
+void ev_vm_set_slice(ev_vm *vm, uint64_t n);
+/* The reductions this evaluation has used so far. */
+uint64_t ev_vm_reductions(const ev_vm *vm);
+/* Where the evaluation is, for a message: "lists:map/2" for a library
+ * function, "a fun (L:C)" in a shell fun (where it was written), "the top
+ * level" otherwise. Static or into buf. */
+const char *ev_vm_where(const ev_vm *vm, char *buf, size_t size);
+
+/* How deep non-tail calls of funs may nest in one evaluation: one more
+ * raises error:system_limit in the caller (where erl would eventually
+ * run out of memory). A tail call adds nothing to the depth. */
+#define EV_MAX_DEPTH 100000u
+
+/* The deepest the calls of funs have nested so far (callers waiting at
+ * once): 0 for code that calls no fun, 1 for a loop of tail calls. */
+uint32_t ev_vm_max_depth(const ev_vm *vm);
 
 /* After EV_DONE: the value (borrowed from the vm). */
 term *ev_vm_value(const ev_vm *vm);

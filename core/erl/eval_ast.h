@@ -124,6 +124,9 @@ typedef enum ev_kind {
     N_RECEIVE,  /* kid[0..nclauses) clauses; with `flag` 1: after kid[n-2] -> kid[n-1] */
     N_CLAUSE,   /* kid[0] pattern (NULL in if), kid[1] N_GUARD or NULL, kid[2] N_SEQ */
     N_GUARD,    /* G1; G2; ...: kid[i] an N_SEQ whose elements are and-ed */
+    N_FUN,      /* fun with a body: kid[0..] N_CLAUSE whose kid[0] is an
+                 * N_TUPLE of the argument patterns; name: the named
+                 * fun's variable, or 0; flag: the arity */
     N_SEQ       /* E1, E2, ...: the value is the last */
 } ev_kind;
 
@@ -168,6 +171,9 @@ typedef enum ev_opcode {
     I_LINT,        /* check the variables of top-level expression n */
     I_FORGET,      /* f(X): unbind variable n */
     I_FORGET_ALL,  /* f() */
+    I_FUN,         /* push the closure of fun n (N_FUN), its clause bodies
+                    * at labels[a .. a+b) */
+    I_RETURN,      /* end of a fun body: pop the value, back to the caller */
     I_RET          /* pop the value; done */
 } ev_opcode;
 
@@ -179,6 +185,8 @@ typedef struct ev_ins {
 } ev_ins;
 
 struct ev_code {
+    uint32_t rc;         /* holds: the compiler's caller, and every fun made
+                          * from this code (ev__code_hold) */
     ev_arena arena;
     term **pool;         /* every term the tree refers to (owned) */
     size_t npool, cappool;
@@ -189,6 +197,9 @@ struct ev_code {
     uint32_t *labels;    /* jump tables of case / receive / if */
     uint32_t nlabels, caplabels;
 };
+
+/* One more hold on c, dropped by ev_code_free. */
+void ev__code_hold(const ev_code *c);
 
 /* Keeps `t` alive as long as `c` (ownership taken); returns t. */
 term *ev__pool(ev_code *c, term *t);
@@ -270,6 +281,14 @@ ev_status ev__op1(ev_op op, const term *a, term **out, ev_exception *x);
 int ev__bif_find(atom_t mod, atom_t fun, uint32_t arity, bool guard_only);
 ev_status ev__bif_call(int idx, uint32_t argc, term **args, term **out,
                        ev_exception *x);
+
+/* ---- the library functions that take funs (eval_lib.c) ---- */
+#define EV__NLIB 7
+/* The index of mod:fun/arity among them, or -1. */
+int ev__lib_find(atom_t mod, atom_t fun, uint32_t arity);
+/* Function `idx` as a fun with a body (a new reference) whose mod and
+ * fun fields name it. */
+term *ev__lib_fun(int idx);
 
 /* ---- lint (eval_comp.c): erl_lint's variable rules, run by the VM on
  * each top-level expression just before it is evaluated, as the shell

@@ -241,6 +241,21 @@ static int comp(ev_code *c, const ev_node *n, ev_error *err)
     }
     case N_SEQ:
         return comp_seq(c, n, false, err);
+    case N_FUN: {
+        /* the closure, then its clause bodies out of line, each ending
+         * in I_RETURN (a call just before it is a tail call) */
+        uint32_t labels = new_labels(c, n->n);
+        emit(c, I_FUN, labels, n->n, n);
+        uint32_t skip = emit(c, I_JMP, 0, 0, NULL);
+        for (uint32_t i = 0; i < n->n; i++) {
+            c->labels[labels + i] = c->nins;
+            if (comp_seq(c, n->kid[i]->kid[2], false, err) < 0)
+                return -1;
+            emit(c, I_RETURN, 0, 0, NULL);
+        }
+        c->ins[skip].a = c->nins;
+        return 0;
+    }
     default:
         return comp_error(err, n, "illegal expression");
     }
@@ -255,6 +270,7 @@ static ev_code *compile(const char *src, bool pattern, ev_error *err)
     if (ev__lex(src, &toks, err) < 0)
         return NULL;
     ev_code *c = xcalloc(1, sizeof *c);
+    c->rc = 1;
     c->is_pattern = pattern;
     int rc = ev__parse(c, &toks, pattern, err);
     ev__tokens_free(&toks);
@@ -282,10 +298,17 @@ ev_code *ev_compile_pattern(const char *src, ev_error *err)
     return compile(src, true, err);
 }
 
-/* Frees the code and every term it holds; NULL is fine. */
+/* One more hold (a fun made from c keeps it alive); see eval_ast.h. */
+void ev__code_hold(const ev_code *c)
+{
+    ((ev_code *)c)->rc++;    /* the count is not part of the code's value */
+}
+
+/* Drops a hold; the last frees the code and every term it holds. NULL is
+ * fine. */
 void ev_code_free(ev_code *c)
 {
-    if (!c)
+    if (!c || --c->rc > 0)
         return;
     for (size_t i = 0; i < c->npool; i++)
         term_unref(c->pool[i]);
@@ -561,6 +584,37 @@ static void lint_unsafe(lvt *e, const lvt *vt, const ev_node *at,
     }
 }
 
+/* A fun: its body sees the outer variables, its name and its head's
+ * variables (fresh: they shadow outer ones, as erl_lint's fun_clauses);
+ * nothing it binds is visible after it. */
+static bool lint_fun(lint_ctx *L, const ev_node *n, const lvt *vt)
+{
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < n->n; i++) {
+        const ev_node *cl = n->kid[i];
+        lvt vt1 = { 0 }, head = { 0 }, none = { 0 }, vt2 = { 0 }, ignore = { 0 };
+        lvt_merge(&vt1, vt);
+        if (n->name) {
+            lvar self = { n->name, false, NULL, 0, 0 };
+            lvt_update(&vt2, &vt1, &(lvt){ &self, 1, 1 });
+            lvt_free(&vt1);
+            vt1 = vt2;
+            vt2 = (lvt){ 0 };
+        }
+        ok = lint_pattern(L, cl->kid[0], &none, &head);
+        lvt_update(&vt2, &vt1, &head);
+        for (uint32_t g = 0; ok && cl->kid[1] && g < cl->kid[1]->n; g++)
+            ok = lint_list(L, cl->kid[1]->kid[g], 0, &vt2, &ignore);
+        if (ok)
+            ok = lint_seq(L, cl->kid[2], &vt2, &ignore);
+        lvt_free(&vt1);
+        lvt_free(&head);
+        lvt_free(&vt2);
+        lvt_free(&ignore);
+    }
+    return ok;
+}
+
 static bool lint(lint_ctx *L, const ev_node *n, const lvt *vt, lvt *out)
 {
     switch ((ev_kind)n->kind) {
@@ -636,6 +690,8 @@ static bool lint(lint_ctx *L, const ev_node *n, const lvt *vt, lvt *out)
         lvt_free(&evt);
         return ok;
     }
+    case N_FUN:
+        return lint_fun(L, n, vt);
     case N_ANDALSO:
     case N_ORELSE: {
         lvt evt1 = { 0 }, vt1 = { 0 }, evt2 = { 0 };

@@ -67,6 +67,13 @@ static const struct {
     { "gen_server", "call", 2, "gen_server.erl", 370 },
     { "gen_server", "call", 3, "gen_server.erl", 385 },
     { "global", "send", 2, "global.erl", 252 },
+    { "lists", "all", 2, "lists.erl", 1265 },
+    { "lists", "any", 2, "lists.erl", 1288 },
+    { "lists", "filter", 2, "lists.erl", 1382 },
+    { "lists", "foldl", 3, "lists.erl", 1348 },
+    { "lists", "foldr", 3, "lists.erl", 1368 },
+    { "lists", "foreach", 2, "lists.erl", 1438 },
+    { "lists", "map", 2, "lists.erl", 1313 },
     { "lists", "reverse", 1, "lists.erl", 175 },
     { "lists", "sort", 1, "lists.erl", 512 },
     { "timer", "sleep", 1, "timer.erl", 219 },
@@ -237,7 +244,18 @@ static bool explain_error(strbuf *b, const ev_exception *x, const term_view *v)
         return true;
     }
     if (term_is_atom(r, A("function_clause")) && x->fun && x->args) {
-        sb_puts(b, "no function clause matching ");
+        /* erl_error:format_call: the call goes on a line of its own,
+         * indented by 20, when even two short arguments after the
+         * function's name would not fit in 80 columns (as for
+         * erl_eval:'-inside-an-interpreted-fun-'(2)) */
+        static const char text[] = "no function clause matching ";
+        sb_puts(b, text);
+        strbuf mf;
+        sb_init(&mf);
+        put_mf(&mf, x->mod, x->fun, list_len(x->args), false);
+        if (20 + sizeof text - 1 + mf.len + strlen("(a2345,b2345)") > 80)
+            sb_puts(b, "\n                    ");
+        sb_fini(&mf);
         put_call(b, x, v);
         sb_putc(b, ' ');
         put_location(b, x->mod, x->fun, list_len(x->args));
@@ -271,10 +289,18 @@ static bool explain_error(strbuf *b, const ev_exception *x, const term_view *v)
     }
     if ((t = tagged(r, "badarity", 2)) && t->tag == T_TUPLE && t->u.tuple.n == 2
         && t->u.tuple.el[0]->tag == T_FUN) {
+        /* erl_error:format_fun: a shell fun is "interpreted function
+         * with arity N" */
         const term *f = t->u.tuple.el[0];
         char buf[32];
-        put_mf(b, f->u.fun.mod, f->u.fun.fun, f->u.fun.arity, false);
-        sb_printf(b, "/%u called with %s", f->u.fun.arity,
+        if (f->u.fun.clo) {
+            sb_printf(b, "interpreted function with arity %u",
+                      f->u.fun.arity);
+        } else {
+            put_mf(b, f->u.fun.mod, f->u.fun.fun, f->u.fun.arity, false);
+            sb_printf(b, "/%u", f->u.fun.arity);
+        }
+        sb_printf(b, " called with %s",
                   argss(list_len(t->u.tuple.el[1]), buf, sizeof buf));
         return false;
     }

@@ -429,20 +429,84 @@ fail:
     return NULL;
 }
 
-/* fun M:F/A, the only fun expression of the subset. */
+/* One clause of a fun after its name (if any): '(' Patterns ')' [when
+ * Guard] -> Body, as an N_CLAUSE whose kid[0] is an N_TUPLE of the
+ * argument patterns. */
+static ev_node *parse_fun_clause(parser *P, const ev_token *at)
+{
+    nvec args = { 0 };
+    ev_node *guard = NULL, *body;
+    if (!expect(P, S_LPAREN) || !parse_until(P, S_RPAREN, &args))
+        return NULL;
+    ev_node *head = nv_node(P, N_TUPLE, at->line, at->col, NULL, &args);
+    for (uint32_t i = 0; i < head->n; i++)
+        if (ev__pattern(P->c, &head->kid[i], P->err) < 0)
+            return NULL;
+    if (accept(P, K_WHEN) && !(guard = parse_guard(P)))
+        return NULL;
+    if (!expect(P, S_ARROW) || !(body = parse_exprs(P, N_SEQ)))
+        return NULL;
+    ev_node *c = ev__node(P->c, N_CLAUSE, at->line, at->col, 3);
+    c->kid[0] = head;
+    c->kid[1] = guard;
+    c->kid[2] = body;
+    return c;
+}
+
+/* fun M:F/A, or a fun with a body: `fun (Ps) -> ... ; (Ps) -> ... end`
+ * or the named `fun Name(Ps) -> ... ; Name(Ps) -> ... end` (erl_parse's
+ * fun_expr). Every clause must have the same arity and, when named, the
+ * same name: erl_parse's "head mismatch" at the clause otherwise. */
 static ev_node *parse_fun(parser *P)
 {
     const ev_token *kw = P->t++;
-    if (is_sym(P, S_LPAREN))
-        return fail_at(P, kw, "fun expressions are not supported "
-                              "(only fun Module:Function/Arity)");
+    if (is_sym(P, S_LPAREN) || P->t->kind == TK_VAR) {
+        atom_t name = P->t->kind == TK_VAR ? P->t->a : 0;
+        nvec cl = { 0 };
+        do {
+            const ev_token *at = P->t;
+            if (name ? at->kind != TK_VAR || at->a != name
+                     : !is_sym(P, S_LPAREN)) {
+                if (cl.n && (at->kind == TK_VAR || is_sym(P, S_LPAREN))) {
+                    free(cl.v);
+                    return fail_at(P, at, "head mismatch");
+                }
+                free(cl.v);
+                return syntax_error(P);
+            }
+            if (name)
+                P->t++;
+            ev_node *c = parse_fun_clause(P, at);
+            if (!c) {
+                free(cl.v);
+                return NULL;
+            }
+            if (cl.n && c->kid[0]->n != cl.v[0]->kid[0]->n) {
+                free(cl.v);
+                return fail_at(P, at, "head mismatch");
+            }
+            nv_push(&cl, c);
+        } while (accept(P, S_SEMI));
+        if (!expect(P, K_END)) {
+            free(cl.v);
+            return NULL;
+        }
+        ev_node *f = nv_node(P, N_FUN, kw->line, kw->col, NULL, &cl);
+        f->name = name;
+        f->flag = f->kid[0]->kid[0]->n;
+        if (f->flag > 20)   /* erl_eval's funs stop at 20 arguments */
+            return fail_at(P, kw, "limit of number of arguments to "
+                                  "interpreted function exceeded");
+        return f;
+    }
     if (P->t->kind != TK_ATOM)
         return syntax_error(P);
     atom_t m = P->t->a, f;
     P->t++;
     if (is_sym(P, S_SLASH))
         return fail_at(P, kw, "local funs (fun F/A) are not supported "
-                              "(only fun Module:Function/Arity)");
+                              "(no modules: use fun Module:Function/Arity "
+                              "or a fun with a body)");
     if (!expect(P, S_COLON))
         return NULL;
     if (P->t->kind != TK_ATOM)

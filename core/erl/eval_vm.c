@@ -16,6 +16,7 @@
  *   again until the host resumes, offers a matching message or fires
  *   the timeout. */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,13 +29,29 @@ typedef enum vstate { VS_RUN, VS_BLOCKED, VS_RECEIVE, VS_DONE, VS_RAISED } vstat
 
 typedef struct handler {
     uint32_t pc, sp, save;   /* continuation, stack depth, bindings copy */
+    uint32_t nfr;            /* call depth at the catch */
 } handler;
 
-struct ev_vm {
+/* A caller waiting for a fun to return: what the running activation
+ * (code, fun, work) was, and where it goes on. */
+typedef struct frame {
     const ev_code *code;
+    term *fun;               /* owned; NULL for the top-level code */
+    ev_env work;
+    uint32_t pc, sp;
+} frame;
+
+struct ev_vm {
+    const ev_code *code;     /* the running activation's code */
+    term *fun;               /* its fun (owned; keeps code alive), or NULL */
     ev_env *env;             /* the shell's, written back at EV_DONE */
-    ev_env work;             /* this evaluation's bindings */
+    ev_env work;             /* the running activation's bindings */
     const ev_host *host;
+    frame *fr;               /* the callers, innermost last */
+    uint32_t nfr, capfr, maxfr;
+    uint64_t reds;           /* reductions so far (ev_vm_reductions) */
+    uint64_t slice;          /* reductions per ev_vm_run; 0: no limit */
+    term *lib[EV__NLIB];     /* eval_lib.c's funs, compiled when first called */
     term **stk;
     uint32_t sp, capstk;
     handler *hs;
@@ -114,14 +131,36 @@ static term *caught_value(const ev_exception *x)
         return term_ref(x->reason);
     if (x->cls == A("exit"))
         return term_tuplev(2, term_atom_s("EXIT"), term_ref(x->reason));
+    return term_tuplev(2, term_atom_s("EXIT"),
+                       term_tuplev(2, term_ref(x->reason),
+                                   ev_exception_stack(x)));
+}
+
+/* The one-frame stack trace of x; see eval.h. */
+term *ev_exception_stack(const ev_exception *x)
+{
     term *stack = term_nil();
     if (x->fun) {
         term *how = x->args ? term_ref(x->args) : term_int(x->arity);
         stack = term_cons(term_tuplev(4, term_atom(x->mod), term_atom(x->fun),
                                       how, term_nil()), stack);
     }
-    return term_tuplev(2, term_atom_s("EXIT"),
-                       term_tuplev(2, term_ref(x->reason), stack));
+    return stack;
+}
+
+/* Returns to the caller at depth `depth`, dropping the activations
+ * above it. */
+static void unwind_frames(ev_vm *vm, uint32_t depth)
+{
+    while (vm->nfr > depth) {
+        frame *f = &vm->fr[--vm->nfr];
+        ev__env_fini(&vm->work);
+        vm->work = f->work;
+        term_unref(vm->fun);
+        vm->fun = f->fun;
+        vm->code = f->code;
+        vm->pc = f->pc;
+    }
 }
 
 /* Raises x (its terms' ownership taken): to the innermost catch, or out
@@ -135,6 +174,7 @@ static void vm_raise(ev_vm *vm, ev_exception *x)
         return;
     }
     handler h = vm->hs[--vm->nh];
+    unwind_frames(vm, h.nfr);
     drop(vm, vm->sp - h.sp);
     save_unwind(vm, h.save, true);
     push(vm, caught_value(x));
@@ -175,6 +215,139 @@ static bool try_clause(ev_vm *vm, const ev_node *c, const term *v)
 
 static void do_call(ev_vm *vm, atom_t mod, atom_t fun, uint32_t argc,
                     uint32_t extra);
+
+/* The bindings a fun captured ([{Name, Value}], sorted) into e (empty). */
+static void env_of_closure(ev_env *e, const term_closure *clo)
+{
+    for (const term *l = clo->env; l->tag == T_CONS; l = l->u.cons.tail) {
+        term *const *kv = l->u.cons.head->u.tuple.el;
+        ev__env_bind(e, kv[0]->u.atom, term_ref(kv[1]));
+    }
+}
+
+/* The bindings of `e` as a fun captures them: [{Name, Value}] in e's
+ * order (by name). */
+static term *env_to_list(const ev_env *e)
+{
+    term *l = term_nil();
+    for (uint32_t i = e->n; i-- > 0;)
+        l = term_cons(term_tuplev(2, term_atom(e->name[i]), term_ref(e->val[i])),
+                      l);
+    return l;
+}
+
+static void code_release(void *code)
+{
+    ev_code_free(code);
+}
+
+/* A fun's index in erl_eval 25's make_fun (what #Fun<erl_eval.N.M>
+ * prints): 43 - arity for a plain fun, 20 - arity for a named one,
+ * checked against erl 25 for arities 0 to 20. */
+static term *make_closure(ev_vm *vm, const ev_ins *in)
+{
+    const ev_node *n = in->n;
+    uint32_t arity = (uint32_t)n->flag;
+    term_closure *clo = xcalloc(1, sizeof *clo);
+    ev__code_hold(vm->code);
+    clo->code = (void *)vm->code;
+    clo->node = n;
+    clo->entry = in->a;
+    clo->release = code_release;
+    clo->env = env_to_list(&vm->work);
+    clo->line = (uint32_t)n->line;
+    clo->col = (uint32_t)n->col;
+    clo->index = n->name ? 20 - arity : 43 - arity;
+    clo->uniq = 3316493;     /* erl_eval's, in OTP 25.2.3 */
+    return term_closure_new(A("erl_eval"), arity, clo);
+}
+
+/* Whether the instruction at pc returns from the fun (through jumps):
+ * a call just before it is a tail call. */
+static bool returns_at(const ev_code *c, uint32_t pc)
+{
+    while (c->ins[pc].op == I_JMP)
+        pc = c->ins[pc].a;
+    return c->ins[pc].op == I_RETURN;
+}
+
+/* Applies the fun with a body `f` to the argc values on top of the
+ * stack (then drops them and `extra` slots below), as erl_eval's
+ * eval_fun: the first clause whose head matches (its variables fresh)
+ * and whose guard holds runs with the captured bindings, the fun's own
+ * name (named funs) and the head's variables. A call in tail position
+ * replaces the caller's activation, so a loop runs in constant space. */
+static void apply_fun(ev_vm *vm, term *f, uint32_t argc, uint32_t extra)
+{
+    const term_closure *clo = f->u.fun.clo;
+    const ev_node *n = clo->node;
+    const ev_code *code = clo->code;
+    term **args = vm->stk + vm->sp - argc;
+    ev_guard_host gh = { vm->host, vm };
+    ev_env e;
+    vm->reds++;
+    ev__env_init(&e);
+    env_of_closure(&e, clo);
+    if (n->name)
+        ev__env_bind(&e, n->name, term_ref(f));
+    uint32_t i;
+    for (i = 0; i < n->n; i++) {
+        const ev_node *cl = n->kid[i];
+        bool ok = true;
+        ev__binds_reset(&vm->binds);
+        for (uint32_t k = 0; ok && k < argc; k++)
+            ok = ev__match(cl->kid[0]->kid[k], args[k], NULL, &vm->binds, &gh);
+        if (ok && ev__guard(cl->kid[1], &e, &vm->binds, &gh))
+            break;
+    }
+    if (i == n->n) {
+        ev__binds_reset(&vm->binds);
+        ev__env_fini(&e);
+        ev_exception x;
+        ev__exc_set(&x, "error", term_atom_s("function_clause"));
+        /* a library fun names itself (eval_lib.c); a shell fun is
+         * erl_eval's */
+        x.mod = f->u.fun.fun ? f->u.fun.mod : A("erl_eval");
+        x.fun = f->u.fun.fun ? f->u.fun.fun : A("-inside-an-interpreted-fun-");
+        x.arity = argc;
+        for (uint32_t k = 0; k < argc; k++)
+            term_ref(args[k]);
+        x.args = term_list(argc, args, NULL);
+        drop(vm, argc + extra);
+        vm_raise(vm, &x);
+        return;
+    }
+    for (uint32_t k = 0; k < vm->binds.n; k++)
+        ev__env_bind(&e, vm->binds.name[k], term_ref(vm->binds.val[k]));
+    ev__binds_reset(&vm->binds);
+    term_ref(f);
+    drop(vm, argc + extra);
+    bool tail = vm->nfr > 0 && vm->sp == vm->fr[vm->nfr - 1].sp
+        && returns_at(vm->code, vm->pc);
+    if (!tail) {
+        if (vm->nfr == EV_MAX_DEPTH) {
+            term_unref(f);
+            ev__env_fini(&e);
+            raise_error(vm, term_atom_s("system_limit"));
+            return;
+        }
+        if (vm->nfr == vm->capfr) {
+            vm->capfr = vm->capfr ? vm->capfr * 2 : 8;
+            vm->fr = xrealloc(vm->fr, vm->capfr * sizeof *vm->fr);
+        }
+        vm->fr[vm->nfr++] = (frame){ vm->code, vm->fun, vm->work, vm->pc,
+                                     vm->sp };
+        if (vm->nfr > vm->maxfr)
+            vm->maxfr = vm->nfr;
+    } else {
+        ev__env_fini(&vm->work);
+        term_unref(vm->fun);
+    }
+    vm->work = e;
+    vm->fun = f;
+    vm->code = code;
+    vm->pc = code->labels[clo->entry + i];
+}
 
 /* apply(F, Args) and apply(M, F, Args): the call they name, with Args
  * spread on the stack; erl's badarg otherwise. */
@@ -224,6 +397,12 @@ static void do_apply(ev_vm *vm, uint32_t argc, uint32_t extra)
     }
     atom_t cm, cf;
     uint32_t n = (uint32_t)term_list_length(args);
+    if (!m && f->tag == T_FUN && f->u.fun.clo) {
+        for (const term *t = args; t->tag == T_CONS; t = t->u.cons.tail)
+            push(vm, term_ref(t->u.cons.head));
+        apply_fun(vm, f, n, argc + extra);
+        return;
+    }
     if (m) {
         cm = m->u.atom;
         cf = f->u.atom;
@@ -254,6 +433,15 @@ static void do_call(ev_vm *vm, atom_t mod, atom_t fun, uint32_t argc,
     term *res = NULL;
     ev_exception x = { 0 };
     ev_status s;
+    vm->reds++;
+    int lib = ev__lib_find(mod, fun, argc);
+    if (lib >= 0) {
+        if (!vm->lib[lib])
+            vm->lib[lib] = ev__lib_fun(lib);
+        vm->reds--;          /* apply_fun counts this call */
+        apply_fun(vm, vm->lib[lib], argc, extra);
+        return;
+    }
     int bif = ev__bif_find(mod, fun, argc, false);
     if (bif >= 0) {
         s = ev__bif_call(bif, argc, args, &res, &x);
@@ -309,7 +497,10 @@ static void call_dyn(ev_vm *vm, uint32_t argc, bool has_mod)
         return;
     }
     if (f->tag == T_FUN && f->u.fun.arity == argc) {
-        do_call(vm, f->u.fun.mod, f->u.fun.fun, argc, 1);
+        if (f->u.fun.clo)
+            apply_fun(vm, f, argc, 1);
+        else
+            do_call(vm, f->u.fun.mod, f->u.fun.fun, argc, 1);
         return;
     }
     if (f->tag == T_ATOM) {
@@ -588,7 +779,7 @@ static void step(ev_vm *vm)
             vm->caph = vm->caph ? vm->caph * 2 : 4;
             vm->hs = xrealloc(vm->hs, vm->caph * sizeof *vm->hs);
         }
-        vm->hs[vm->nh++] = (handler){ in->a, vm->sp, vm->nsaves };
+        vm->hs[vm->nh++] = (handler){ in->a, vm->sp, vm->nsaves, vm->nfr };
         save_push(vm);
         break;
     case I_CATCH_END:
@@ -604,9 +795,19 @@ static void step(ev_vm *vm)
     case I_FORGET_ALL:
         ev__env_fini(&vm->work);
         break;
+    case I_FUN:
+        push(vm, make_closure(vm, in));
+        break;
+    case I_RETURN: {
+        term *v = pop(vm);
+        assert(vm->nfr > 0 && vm->sp == vm->fr[vm->nfr - 1].sp);
+        unwind_frames(vm, vm->nfr - 1);
+        push(vm, v);
+        break;
+    }
     case I_RET:
         vm->value = pop(vm);
-        assert(vm->sp == 0 && vm->nh == 0 && vm->nsaves == 0);
+        assert(vm->sp == 0 && vm->nh == 0 && vm->nsaves == 0 && vm->nfr == 0);
         ev__env_copy(vm->env, &vm->work);
         vm->st = VS_DONE;
         break;
@@ -634,6 +835,11 @@ void ev_vm_free(ev_vm *vm)
     if (!vm)
         return;
     drop(vm, vm->sp);
+    unwind_frames(vm, 0);
+    free(vm->fr);
+    term_unref(vm->fun);
+    for (int i = 0; i < EV__NLIB; i++)
+        term_unref(vm->lib[i]);
     free(vm->stk);
     free(vm->hs);
     save_unwind(vm, 0, false);
@@ -665,9 +871,46 @@ ev_status ev_vm_run(ev_vm *vm)
         vm->pending = false;
         vm_raise(vm, &x);
     }
-    while (vm->st == VS_RUN)
+    uint64_t end = vm->slice ? vm->reds + vm->slice : UINT64_MAX;
+    while (vm->st == VS_RUN) {
+        if (vm->reds >= end)
+            return EV_YIELD;
         step(vm);
+    }
     return status_of(vm->st);
+}
+
+/* Sets the reductions per ev_vm_run; see eval.h. */
+void ev_vm_set_slice(ev_vm *vm, uint64_t n)
+{
+    vm->slice = n;
+}
+
+/* The reductions used so far. */
+uint64_t ev_vm_reductions(const ev_vm *vm)
+{
+    return vm->reds;
+}
+
+/* Where the running activation is; see eval.h. */
+const char *ev_vm_where(const ev_vm *vm, char *buf, size_t size)
+{
+    const term *f = vm->fun;
+    if (!f)
+        return "the top level";
+    if (f->u.fun.fun)
+        snprintf(buf, size, "%s:%s/%u", atom_text(f->u.fun.mod),
+                 atom_text(f->u.fun.fun), (unsigned)f->u.fun.arity);
+    else
+        snprintf(buf, size, "a fun (%u:%u)", (unsigned)f->u.fun.clo->line,
+                 (unsigned)f->u.fun.clo->col);
+    return buf;
+}
+
+/* The most callers that were ever waiting at once; see eval.h. */
+uint32_t ev_vm_max_depth(const ev_vm *vm)
+{
+    return vm->maxfr;
 }
 
 /* The value after EV_DONE (borrowed), else NULL. */

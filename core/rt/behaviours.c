@@ -106,6 +106,9 @@ static const behaviour table[] = {
 /* The behaviour spawned for M:F/A, or NULL (undef). */
 static const behaviour *find(atom_t mod, atom_t fun, uint32_t arity)
 {
+    if (!strcmp(atom_text(mod), "erlang") && !strcmp(atom_text(fun), "apply")
+        && arity == 2)
+        return &shell_apply_behaviour;
     for (size_t i = 0; i < sizeof table / sizeof *table; i++)
         if (!strcmp(atom_text(mod), table[i].mod) &&
             !strcmp(atom_text(fun), table[i].fun) && arity == table[i].arity)

@@ -101,6 +101,42 @@ static ev_status b_spawn_monitor4(bif_call_ctx *c)
     return do_spawn(c, c->args[0], c->args[1], c->args[2], c->args[3], A("monitor"));
 }
 
+/* spawn/1,2 and their link and monitor forms: spawn(erlang, apply,
+ * [Fun, []]), as erlang.erl defines them; the fun travels to the other
+ * node as a term. */
+static ev_status spawn_fun(bif_call_ctx *c, const term *node, const term *f,
+                           atom_t opt)
+{
+    if (f->tag != T_FUN)
+        return bif_badarg(c, node ? 2 : 1, "not a fun");
+    term *m = term_atom_s("erlang"), *fn = term_atom_s("apply");
+    term *a = term_list(2, (term *[]){ term_ref((term *)f), term_nil() }, NULL);
+    ev_status st = do_spawn(c, node, m, fn, a, opt);
+    term_unref(a);
+    return st;
+}
+
+static ev_status b_spawn1(bif_call_ctx *c)
+{
+    return spawn_fun(c, NULL, c->args[0], 0);
+}
+static ev_status b_spawn2(bif_call_ctx *c)
+{
+    return spawn_fun(c, c->args[0], c->args[1], 0);
+}
+static ev_status b_spawn_link1(bif_call_ctx *c)
+{
+    return spawn_fun(c, NULL, c->args[0], A("link"));
+}
+static ev_status b_spawn_link2(bif_call_ctx *c)
+{
+    return spawn_fun(c, c->args[0], c->args[1], A("link"));
+}
+static ev_status b_spawn_monitor1(bif_call_ctx *c)
+{
+    return spawn_fun(c, NULL, c->args[0], A("monitor"));
+}
+
 static ev_status b_register(bif_call_ctx *c)
 {
     const term *name = c->args[0], *pid = c->args[1];
@@ -456,6 +492,11 @@ const bif_reg rt__erlang_bifs[] = {
     {"erlang", "self", 0, b_self, BIF_AUTO},
     {"erlang", "node", 0, b_node0, BIF_AUTO},
     {"erlang", "node", 1, b_node1, BIF_AUTO},
+    {"erlang", "spawn", 1, b_spawn1, BIF_AUTO},
+    {"erlang", "spawn", 2, b_spawn2, BIF_AUTO},
+    {"erlang", "spawn_link", 1, b_spawn_link1, BIF_AUTO},
+    {"erlang", "spawn_link", 2, b_spawn_link2, BIF_AUTO},
+    {"erlang", "spawn_monitor", 1, b_spawn_monitor1, BIF_AUTO},
     {"erlang", "spawn", 3, b_spawn3, BIF_AUTO},
     {"erlang", "spawn", 4, b_spawn4, BIF_AUTO},
     {"erlang", "spawn_link", 3, b_spawn_link3, BIF_AUTO},

@@ -128,6 +128,10 @@ struct world {
     net_handlers payloads;    /* who receives the network's payloads */
     dist_world *dist;
     glob_world *glob;
+    /* Reductions run by every evaluation so far, and the run's budget
+     * (world_set_max_reductions); `limit` says who used it up. */
+    uint64_t reductions, max_reductions;
+    char limit[256];
 };
 
 /* ---- trace events and how a node prints (emit.c, the bottom of rt/) ---- */
@@ -269,6 +273,9 @@ void shell_eval_detached(world *w, int node, int leader, const char *src,
                          ev_env *env, shell_done_fn done, void *ctx);
 /* True if p is a shell evaluator, the only process that can block. */
 bool shell_is_evaluator(const proc *p);
+/* erlang:apply/2 as a process (spawn/1,2 of a fun): the VM applies the
+ * fun in a process of its own (rt_spawn_mfa). */
+extern const behaviour shell_apply_behaviour;
 
 shell *shell_new(world *w, int node);
 void shell_free(shell *sh);

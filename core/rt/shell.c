@@ -25,7 +25,7 @@ typedef struct step {
     char *src, *expect, *where;
 } step;
 
-typedef enum waiting { W_NONE, W_RECEIVE, W_CALL } waiting;
+typedef enum waiting { W_NONE, W_RECEIVE, W_CALL, W_YIELD } waiting;
 
 struct shell {
     world *w;
@@ -179,6 +179,7 @@ static void check_expect(world *w, shell *sh, const term *value,
 /* ---- evaluation ---- */
 
 static const behaviour shell_behaviour;
+const behaviour shell_apply_behaviour;
 static void start_next(world *w, shell *sh);
 static void run(world *w, shell *sh);
 
@@ -197,7 +198,8 @@ static void spawn_evaluator(world *w, shell *sh)
 static void finish_value(world *w, shell *sh, term *v)
 {
     if (sh->detached) {
-        sh->done(w, sh->done_ctx, v, NULL);
+        if (sh->done)
+            sh->done(w, sh->done_ctx, v, NULL);
         end_eval(sh);
         return;
     }
@@ -220,9 +222,33 @@ static void finish_value(world *w, shell *sh, term *v)
  * exit reason (shell.erl: error -> {Reason, Stack}; throw -> nocatch). */
 static void finish_exception(world *w, shell *sh, const ev_exception *x)
 {
-    if (sh->detached) {
+    if (sh->detached && sh->done) {
         sh->done(w, sh->done_ctx, NULL, x);
         end_eval(sh);
+        return;
+    }
+    if (sh->detached) {
+        /* a spawned fun: the process ends as erts ends it, with an error
+         * report for error and throw ({Reason, Stack}, {{nocatch, V},
+         * Stack}); retire finds it gone */
+        proc *p = evaluator(w, sh);
+        term *stack = ev_exception_stack(x);
+        term *why = x->cls == A("exit") ? term_ref(x->reason)
+            : x->cls == A("throw")
+            ? term_tuplev(2, term_tuplev(2, term_atom_s("nocatch"),
+                                         term_ref(x->reason)), term_ref(stack))
+            : term_tuplev(2, term_ref(x->reason), term_ref(stack));
+        end_eval(sh);
+        sh->has_pid = false;
+        if (p) {
+            p->state = NULL;
+            if (x->cls == A("exit"))
+                rt_exit(w, p, why);
+            else
+                rt_crash(w, p, why);
+        }
+        term_unref(why);
+        term_unref(stack);
         return;
     }
     term_view view = rt_view(w, sh->node);
@@ -310,15 +336,46 @@ static void retire(world *w, shell *sh)
     shell_free(sh);
 }
 
-/* Runs the evaluation until it finishes or waits. */
+/* The run's budget of reductions is used up: the run stops, saying who
+ * was running (world_limit). */
+static void limit_reached(world *w, shell *sh, proc *p)
+{
+    if (!w->limit[0]) {
+        term *pid = term_pid_new(p->pid);
+        char *ps = rt_str(w, p->node, pid), where[128];
+        snprintf(w->limit, sizeof w->limit,
+                 "max_reductions=%llu (%s on %s, in %s)",
+                 (unsigned long long)w->max_reductions, ps,
+                 w->nodes[p->node].name,
+                 ev_vm_where(sh->vm, where, sizeof where));
+        free(ps);
+        term_unref(pid);
+    }
+    sim_halt(w->s);
+}
+
+/* Runs the evaluation until it finishes or waits, at most
+ * WORLD_SLICE_REDUCTIONS at a time, charged to the run's budget. */
 static void run(world *w, shell *sh)
 {
     for (;;) {
         sh->wait = W_NONE;
         sh->in_run = true;
-        ev_status st = ev_vm_run(sh->vm);
+        uint64_t left = w->max_reductions - w->reductions;
+        ev_vm_set_slice(sh->vm, left < WORLD_SLICE_REDUCTIONS
+                                    ? left : WORLD_SLICE_REDUCTIONS);
+        uint64_t before = ev_vm_reductions(sh->vm);
+        ev_status st = left ? ev_vm_run(sh->vm) : EV_YIELD;
+        w->reductions += ev_vm_reductions(sh->vm) - before;
         sh->in_run = false;
         proc *p = evaluator(w, sh);
+        if (sh->killed && sh->detached && !sh->done) {
+            /* a spawned fun killed its own process: it is already gone */
+            term_unref(sh->killed);
+            sh->killed = NULL;
+            end_eval(sh);
+            break;
+        }
         if (sh->killed) {
             /* The evaluation killed its own evaluator (exit(self(), kill),
              * a linked crash): erl reports it like an exception. */
@@ -331,6 +388,15 @@ static void run(world *w, shell *sh)
         if (st == EV_DONE) {
             finish_value(w, sh, ev_vm_value(sh->vm));
             break;
+        }
+        if (st == EV_YIELD) {
+            if (w->reductions >= w->max_reductions) {
+                limit_reached(w, sh, p);
+                return;
+            }
+            sh->wait = W_YIELD;      /* sh_timeout goes on */
+            rt_set_timeout(w, p, 0);
+            return;
         }
         ev_error cerr;
         if (st == EV_RAISED && !sh->detached && ev_vm_command_error(sh->vm, &cerr)) {
@@ -401,7 +467,7 @@ void shell_block(world *w, proc *self, shell_wait wt)
 
 bool shell_is_evaluator(const proc *p)
 {
-    return p && p->beh == &shell_behaviour;
+    return p && (p->beh == &shell_behaviour || p->beh == &shell_apply_behaviour);
 }
 
 static void begin(world *w, shell *sh)
@@ -512,7 +578,9 @@ static void sh_timeout(world *w, proc *p)
     shell *sh = p->state;
     if (!sh || !sh->busy)
         return;
-    if (sh->wait == W_RECEIVE) {
+    if (sh->wait == W_YIELD) {
+        /* nothing to do: run() goes on where the slice ended */
+    } else if (sh->wait == W_RECEIVE) {
         ev_vm_timeout(sh->vm);
     } else if (sh->wait == W_CALL) {
         term *result = NULL;
@@ -570,7 +638,8 @@ static void sh_terminate(world *w, proc *p, term *reason)
         }
         sh->has_pid = false;
         ev_exception x = {A("exit"), term_ref(reason), 0, 0, 0, NULL, false, 0, NULL};
-        sh->done(w, sh->done_ctx, NULL, &x);
+        if (sh->done)
+            sh->done(w, sh->done_ctx, NULL, &x);
         ev_exception_fini(&x);
         p->state = NULL;
         sim_after(w->s, 0, free_later, sh, 0);
@@ -648,6 +717,33 @@ void shell_eval_detached(world *w, int node_id, int leader, const char *src,
     sh->vm = ev_vm_new(sh->code, sh->env, &sh->host);
     run(w, sh);
 }
+
+/* spawn(Fun) and spawn(erlang, apply, [Fun, Args]): the new process
+ * applies the fun on the VM, as a detached evaluation without a `done`
+ * (it ends normally, or as finish_exception says). */
+static void apply_init(world *w, proc *p, term *args)
+{
+    shell *owner = w->nodes[p->node].sh;
+    shell *sh = shell_new(w, p->node);
+    sh->leader = p->leader;
+    sh->detached = true;
+    sh->next = owner->next;
+    owner->next = sh;
+    sh->pid = p->pid;
+    sh->has_pid = true;
+    p->state = sh;
+    ev_env_set(sh->env, "SpawnFun", term_ref(args->u.cons.head));
+    ev_env_set(sh->env, "SpawnArgs", term_ref(args->u.cons.tail->u.cons.head));
+    ev_error err;
+    sh->code = ev_compile("apply(SpawnFun, SpawnArgs).", &err);
+    sh->busy = true;
+    sh->vm = ev_vm_new(sh->code, sh->env, &sh->host);
+    run(w, sh);
+}
+
+const behaviour shell_apply_behaviour = {
+    "erlang", "apply", 2, apply_init, sh_message, sh_timeout, sh_terminate,
+};
 
 void shell_boot(world *w, int node_id)
 {

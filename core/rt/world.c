@@ -59,6 +59,7 @@ world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg)
     w->s = s;
     w->n = n;
     w->seed = seed;
+    w->max_reductions = WORLD_DEFAULT_MAX_REDUCTIONS;
     w->nodes = xcalloc((size_t)n, sizeof *w->nodes);
     net_handlers h = {on_deliver, on_drop, w};
     w->net = net_new(s, n, seed, h);
@@ -336,6 +337,16 @@ void world_finish(world *w)
 {
     for (int i = 0; i < w->n; i++)
         shell_finish(w, i);
+}
+
+void world_set_max_reductions(world *w, uint64_t n)
+{
+    w->max_reductions = n;
+}
+
+const char *world_limit(const world *w)
+{
+    return w->limit[0] ? w->limit : NULL;
 }
 
 int world_failures(const world *w)

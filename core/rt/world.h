@@ -83,6 +83,21 @@ void world_restart(world *w, int node);
 /* Ends the run at the current time: shells still busy are reported. */
 void world_finish(world *w);
 
+/* The run's budget of reductions (every process's Erlang code counts
+ * one per function or fun call): when it is used up, the run stops at
+ * once (sim_halt) and world_limit says so. Default
+ * WORLD_DEFAULT_MAX_REDUCTIONS. A process runs at most
+ * WORLD_SLICE_REDUCTIONS per engine event, then yields: it goes on in a
+ * new event at the same virtual time, after the events already due, as
+ * BEAM's scheduler moves a process that used its reductions to the back
+ * of the run queue. */
+#define WORLD_DEFAULT_MAX_REDUCTIONS 1000000000ULL
+#define WORLD_SLICE_REDUCTIONS 4000
+void world_set_max_reductions(world *w, uint64_t n);
+/* NULL, or the limit that stopped the run:
+ * "max_reductions=N (<0.84.0> on alice@sim, in a fun (1:10))". */
+const char *world_limit(const world *w);
+
 /* Expectations that failed so far. */
 int world_failures(const world *w);
 

@@ -363,6 +363,16 @@ term *term_fun(atom_t mod, atom_t fun, uint32_t arity)
     return t;
 }
 
+/* A fun with a body; see term.h. */
+term *term_closure_new(atom_t mod, uint32_t arity, term_closure *clo)
+{
+    term *t = cell_new(T_FUN);
+    t->u.fun.mod = mod;
+    t->u.fun.arity = arity;
+    t->u.fun.clo = clo;
+    return t;
+}
+
 typedef struct map_pair {
     term *k, *v;
     uint32_t idx;
@@ -455,6 +465,14 @@ void term_unref(term *t)
             break;
         case T_BIN:
             free(t->u.bin.bytes);
+            break;
+        case T_FUN:
+            if (t->u.fun.clo) {
+                term_closure *c = t->u.fun.clo;
+                c->release(c->code);
+                term_unref(c->env);
+                free(c);
+            }
             break;
         default:
             break;
@@ -615,6 +633,18 @@ int term_compare(const term *a, const term *b, bool arith)
                     return c;
             return 0;
         case T_FUN:
+            if (!a->u.fun.clo != !b->u.fun.clo)    /* external funs first */
+                return a->u.fun.clo ? 1 : -1;
+            if (a->u.fun.clo) {
+                const term_closure *x = a->u.fun.clo, *y = b->u.fun.clo;
+                if ((c = cmp_u64(a->u.fun.arity, b->u.fun.arity))
+                    || (c = cmp_u64(x->line, y->line))
+                    || (c = cmp_u64(x->col, y->col)))
+                    return c;
+                a = x->env;
+                b = y->env;
+                continue;
+            }
             if ((c = cmp_atoms(a->u.fun.mod, b->u.fun.mod)))
                 return c;
             if ((c = cmp_atoms(a->u.fun.fun, b->u.fun.fun)))

@@ -59,6 +59,23 @@ typedef struct term_refv {
 
 typedef struct term term;
 
+/* The body of a fun written in Erlang (`fun (X) -> ... end`): made by
+ * the layer that compiles code (core/erl/), which alone looks at `code`
+ * and `node`; term/ keeps it alive, prints it and compares it. `release`
+ * drops the hold on `code` when the fun is freed. `env` is the captured
+ * bindings, a list of {Name, Value} sorted by name (erl_eval's). The fun
+ * prints as #Fun<Mod.Index.Uniq> (the fun's `mod`); funs compare by
+ * arity, position (line, col), then env. */
+typedef struct term_closure {
+    void *code;
+    const void *node;
+    uint32_t entry;          /* the code's own index of the fun's clauses */
+    void (*release)(void *code);
+    term *env;
+    uint32_t line, col;
+    uint32_t index, uniq;
+} term_closure;
+
 struct term {
     uint32_t rc;     /* UINT32_MAX: static, never freed */
     uint8_t tag;     /* term_tag */
@@ -68,7 +85,8 @@ struct term {
         atom_t atom;                        /* T_ATOM */
         term_pid pid;                       /* T_PID */
         term_refv ref;                      /* T_REF */
-        struct { atom_t mod, fun; uint32_t arity; } fun; /* T_FUN: fun M:F/A */
+        /* T_FUN: fun M:F/A, or with clo a fun with a body */
+        struct { atom_t mod, fun; uint32_t arity; term_closure *clo; } fun;
         struct { term *head, *tail; } cons; /* T_CONS */
         struct { uint32_t n; term **el; } tuple;         /* T_TUPLE */
         struct { uint32_t n; term **keys, **vals; } map; /* T_MAP, keys sorted by term_compare */
@@ -110,6 +128,9 @@ term *term_binary(const void *bytes, size_t n);
 term *term_pid_new(term_pid p);
 term *term_ref_new(term_refv r);
 term *term_fun(atom_t mod, atom_t fun, uint32_t arity);
+/* A fun with a body, printed as #Fun<mod.Index.Uniq>; takes ownership of
+ * clo (xmalloc'd) and its env. */
+term *term_closure_new(atom_t mod, uint32_t arity, term_closure *clo);
 /* A map from n key/value pairs (ownership taken); a later duplicate key
  * replaces an earlier one, as #{k => 1, k => 2} does. */
 term *term_map(uint32_t n, term **keys, term **vals);

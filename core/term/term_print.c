@@ -366,6 +366,13 @@ void term__write_atomic(strbuf *b, const term *t, const term_view *view)
                   (unsigned)t->u.ref.w[2]);
         break;
     case T_FUN:
+        if (t->u.fun.clo) {
+            sb_puts(b, "#Fun<");
+            term_print_atom(b, t->u.fun.mod);
+            sb_printf(b, ".%u.%u>", (unsigned)t->u.fun.clo->index,
+                      (unsigned)t->u.fun.clo->uniq);
+            break;
+        }
         sb_puts(b, "fun ");
         term_print_atom(b, t->u.fun.mod);
         sb_putc(b, ':');

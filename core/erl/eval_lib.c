@@ -1,0 +1,99 @@
+/* eval_lib: the library functions that take funs (lists:map/2,
+ * foldl/3, foldr/3, filter/2, foreach/2, any/2, all/2), written in the
+ * shell's Erlang and run by the VM like any fun.
+ *
+ * Why not C BIFs: a BIF cannot call back into Erlang code, and the fun
+ * it is given may block (receive, a blocking call) or raise; run on the
+ * VM, these functions suspend, raise and count reductions as any code
+ * does. Each is compiled the first time an evaluation calls it (a VM
+ * keeps its own, so nothing is shared between simulations).
+ *
+ * Every loop is a tail call, so a long list runs in constant depth; the
+ * results are OTP 25's. A call whose arguments fail the entry clause
+ * (not a fun of the right arity, not a list) raises function_clause
+ * naming the call, as erl does for a non-fun (`lists:map(a,[1])`);
+ * where OTP 25 raises something else for a bad list (a case_clause in
+ * lists:map/2, bad filter ...), these say function_clause too. */
+#include <assert.h>
+#include <string.h>
+
+#include "core/erl/eval_ast.h"
+#include "core/term/xalloc.h"
+
+#define REV "Rev = fun R([H|T], A) -> R(T, [H|A]); R([], A) -> A end, "
+
+static const struct {
+    const char *mod, *fun;
+    uint32_t arity;
+    const char *src;
+} lib[EV__NLIB] = {
+    { "lists", "map", 2,
+      "fun(F, L) when is_function(F, 1), is_list(L) -> " REV
+      "Loop = fun Lp([H|T], Acc) -> Lp(T, [F(H)|Acc]); "
+      "Lp([], Acc) -> Rev(Acc, []) end, Loop(L, []) end." },
+    { "lists", "foldl", 3,
+      "fun(F, Acc0, L) when is_function(F, 2), is_list(L) -> "
+      "Loop = fun Lp([H|T], A) -> Lp(T, F(H, A)); Lp([], A) -> A end, "
+      "Loop(L, Acc0) end." },
+    { "lists", "foldr", 3,
+      "fun(F, Acc0, L) when is_function(F, 2), is_list(L) -> " REV
+      "Loop = fun Lp([H|T], A) -> Lp(T, F(H, A)); Lp([], A) -> A end, "
+      "Loop(Rev(L, []), Acc0) end." },
+    { "lists", "filter", 2,
+      "fun(P, L) when is_function(P, 1), is_list(L) -> " REV
+      "Loop = fun Lp([H|T], Acc) -> case P(H) of true -> Lp(T, [H|Acc]); "
+      "false -> Lp(T, Acc) end; Lp([], Acc) -> Rev(Acc, []) end, "
+      "Loop(L, []) end." },
+    { "lists", "foreach", 2,
+      "fun(F, L) when is_function(F, 1), is_list(L) -> "
+      "Loop = fun Lp([H|T]) -> F(H), Lp(T); Lp([]) -> ok end, "
+      "Loop(L) end." },
+    { "lists", "any", 2,
+      "fun(P, L) when is_function(P, 1), is_list(L) -> "
+      "Loop = fun Lp([H|T]) -> case P(H) of true -> true; "
+      "false -> Lp(T) end; Lp([]) -> false end, Loop(L) end." },
+    { "lists", "all", 2,
+      "fun(P, L) when is_function(P, 1), is_list(L) -> "
+      "Loop = fun Lp([H|T]) -> case P(H) of true -> Lp(T); "
+      "false -> false end; Lp([]) -> true end, Loop(L) end." },
+};
+
+/* The index of mod:fun/arity in the library, or -1. */
+int ev__lib_find(atom_t mod, atom_t fun, uint32_t arity)
+{
+    for (int i = 0; i < EV__NLIB; i++)
+        if (lib[i].arity == arity && !strcmp(atom_text(mod), lib[i].mod)
+            && !strcmp(atom_text(fun), lib[i].fun))
+            return i;
+    return -1;
+}
+
+static void code_release(void *code)
+{
+    ev_code_free(code);
+}
+
+/* The library function `idx` as a fun (a new reference): compiles its
+ * source, whose one expression is the fun, and closes it over nothing.
+ * The fun carries its module and name, which function_clause reports. */
+term *ev__lib_fun(int idx)
+{
+    ev_error err;
+    ev_code *c = ev_compile(lib[idx].src, &err);
+    assert(c);
+    const ev_node *n = c->root->kid[0];
+    uint32_t at = 0;
+    while (c->ins[at].op != I_FUN)
+        at++;
+    term_closure *clo = xcalloc(1, sizeof *clo);
+    clo->code = c;                     /* the compile's hold, now the fun's */
+    clo->node = n;
+    clo->entry = c->ins[at].a;
+    clo->release = code_release;
+    clo->env = term_nil();
+    clo->line = (uint32_t)n->line;
+    clo->col = (uint32_t)n->col;
+    term *f = term_closure_new(atom_intern(lib[idx].mod), lib[idx].arity, clo);
+    f->u.fun.fun = atom_intern(lib[idx].fun);
+    return f;
+}
