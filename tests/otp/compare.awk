@@ -56,9 +56,9 @@ function indent(s,    out, m, i, l) {
         out = out "    " l[i] "\n"
     return out == "" ? "    (nothing)\n" : out
 }
-function show(tag, id) {
-    printf "%s %s: %s\n  erl 25:\n%s  clustersim:\n%s", tag, id, head[3, id],
-        indent(text[2, id]), indent(text[3, id])
+function show(tag, id, note) {
+    printf "%s %s%s: %s\n  erl 25:\n%s  clustersim:\n%s", tag, id, note,
+        head[3, id], indent(text[2, id]), indent(text[3, id])
 }
 function kind_of(id,    k) {
     k = id
@@ -85,13 +85,11 @@ END {
                 passed++
             }
         } else if (id in known) {
-            if (verbose) {
-                printf "KNOWN (%s) ", known[id]
-                show("", id)
-            }
+            if (verbose)
+                show("KNOWN", id, " (" known[id] ")")
             nknown++
         } else {
-            show("FAIL", id)
+            show("FAIL", id, "")
             failed++
         }
     }

@@ -7,8 +7,9 @@
 # The text of a case is what erl would print for it:
 # - an expression whose scenario did not load (exit 2): the loader's
 #   message without its "FILE:LINE:COL: " (erl never prints one);
-# - otherwise the transcript after the prompt line "(a@sim)N> EXPR", up
-#   to the run's outcome line ("%% otp_diff: passed ...");
+# - otherwise the transcript less the prompt line "(a@sim)N> EXPR", up
+#   to the run's outcome line ("%% otp_diff: passed ..."); anything
+#   printed before the first prompt is kept too (nothing is, today);
 # - a module: "%% compile: ok" (or "error" when the scenario did not
 #   load), the messages on stderr (erlc's errors and warnings, less the
 #   "(from config.modules[N])" lines the contract adds after an error),
@@ -26,21 +27,21 @@ function lines(path, strip,    s, l) {
     close(path)
     return s
 }
-function transcript(path, calls,    s, l, on) {
+function transcript(path, calls,    s, l, prompts) {
     s = ""
-    on = 0
+    prompts = 0
     while ((getline l < path) > 0) {
         if (l ~ /^%% otp_diff: (passed|FAILED|INCOMPLETE) /)
             break
         if (l ~ /^\(a@sim\)[0-9]+> /) {
-            on = 1
-            if (!calls)
+            # An expression's one prompt goes; a second one (a prompt
+            # repeated) stays in the text, as a difference.
+            if (!calls && prompts++ == 0)
                 continue
             sub(/^\(a@sim\)[0-9]+> /, "", l)
             l = "%% call: " l
         }
-        if (on)
-            s = s l "\n"
+        s = s l "\n"
     }
     close(path)
     return s

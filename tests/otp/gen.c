@@ -453,7 +453,7 @@ static void gen_any(gen *g, int d)
     static const char *const bins[] = {
         "<<>>", "<<\"abc\">>", "<<1,2,3>>", "<<0>>", "<<\"hi\",0>>",
         "<<255,128>>", "<<\"a b\">>", "<<104,105>>"};
-    switch (d <= 0 ? below(g, 4) : below(g, 18)) {
+    switch (d <= 0 ? below(g, 4) : below(g, 19)) {
     case 0: gen_int(g, d); return;
     case 1: gen_float(g, d); return;
     case 2: gen_atom(g); return;
