@@ -10,8 +10,9 @@
 # committed cases: any difference from WANT means expected/ is stale.
 # KNOWN is tests/otp/known.txt: "ID REASON" lines, '#' comments.
 # A case fails when it differs and is not known, or is known and no
-# longer differs; a known entry for a kind of case that ran must name a
-# case that exists. Prints each failure, then the closing line
+# longer differs, or clustersim did not finish it normally (exit code
+# other than 0 or 2, known or not); a known entry for a kind of case
+# that ran must name a case that exists. Prints each failure, then the closing line
 # "otp_diff: N passed, M failed (K known divergences)"; exits 1 on any
 # failure.
 FNR == 1 { for (file = 1; ARGV[file] != FILENAME; file++) ; }
@@ -76,6 +77,10 @@ END {
             failed++
         } else if (head[2, id] != head[3, id]) {
             printf "FAIL %s: tests/otp/expected is stale: it was made for \"%s\", the case is now \"%s\" (run make otp-expected)\n", id, head[2, id], head[3, id]
+            failed++
+        } else if (text[3, id] ~ /(^|\n)%% clustersim exited with /) {
+            # A crash or a limit is never a known divergence.
+            show("FAIL", id, " (clustersim did not finish normally)")
             failed++
         } else if (text[2, id] == text[3, id]) {
             if (id in known) {
