@@ -19,7 +19,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o)
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
 BIN     ?= bin/clustersim
 
-.PHONY: all deps demo test unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test fuzz mutants
+.PHONY: all deps demo test unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test fuzz mutants otp-deps otp-diff otp-expected
 
 all: deps $(BIN)
 
@@ -59,6 +59,7 @@ test: deps
 	$(BUILD)/unit --jobs 2
 	sh tests/scenarios.sh ./$(BIN)
 	sh tests/must_fail.sh ./$(BIN)
+	$(MAKE) --no-print-directory otp-diff
 	$(MAKE) --no-print-directory check-engine
 	$(MAKE) --no-print-directory check-layers
 	$(MAKE) --no-print-directory regress
@@ -96,6 +97,35 @@ asan: deps
 # Random scenarios for tests/chaos.sh (make asan runs CHAOS_SEEDS of them).
 CHAOS_SEEDS ?= 200
 build/chaos_gen: tests/chaos/gen.c sim/rng.c
+	@mkdir -p build
+	$(CC) $(CFLAGS) -o $@ $^
+
+# The differential test against real OTP 25 (tests/otp/README.md): the
+# corpus, the modules and OTP_DIFF_SEEDS generated expressions, run by
+# clustersim and by real erl/erlc (Debian's erlang-base, installed with
+# apt-get as root when missing, as the -dev packages are), compared with
+# tests/otp/expected/ and with tests/otp/known.txt. `otp-expected`
+# rewrites tests/otp/expected/ from real erl on purpose; review the diff.
+OTP_DIFF_SEEDS ?= 200
+otp-deps:
+	@if ! command -v erl >/dev/null 2>&1 || ! command -v erlc >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing erlang-base (real OTP, for make otp-diff)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq erlang-base >/dev/null; \
+	  else \
+	    echo "otp-diff needs real erl; run as root:"; \
+	    echo "  apt-get update && apt-get install -y erlang-base"; exit 1; \
+	  fi; \
+	fi
+
+otp-diff: deps otp-deps
+	$(MAKE) --no-print-directory $(BIN) build/otp_gen
+	OTP_DIFF_SEEDS=$(OTP_DIFF_SEEDS) sh tests/otp_diff.sh ./$(BIN) build/otp_gen
+
+otp-expected: otp-deps
+	sh tests/otp_diff.sh --expected
+
+build/otp_gen: tests/otp/gen.c sim/rng.c
 	@mkdir -p build
 	$(CC) $(CFLAGS) -o $@ $^
 
@@ -142,8 +172,8 @@ mutants: deps
 
 # Golden traces (traces/README.md): `regress` replays every scenario and
 # compares its canonical trace with traces/golden/NAME.trace, printing the
-# first differing line; `golden` rewrites them on purpose, and is the only
-# target that writes into the source tree.
+# first differing line; `golden` rewrites them on purpose. It and
+# `otp-expected` are the only targets that write into the source tree.
 regress: deps
 	$(MAKE) --no-print-directory $(BIN)
 	sh tests/regress.sh ./$(BIN)
