@@ -166,8 +166,8 @@ $(BUILD)/bench_store: bench/store.c $(LIBOBJ)
 # make one of its tests fail. MUTANTS_JOBS at a time; MUTANTS=NAME... runs
 # only those.
 MUTANTS_JOBS ?= 2
-mutants: deps
-	$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit
+mutants: deps otp-deps
+	$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit $(BUILD)/otp_gen
 	bash tests/mutants.sh -j $(MUTANTS_JOBS) $(MUTANTS)
 
 # Golden traces (traces/README.md): `regress` replays every scenario and

@@ -49,6 +49,7 @@ one_mutant() {
         mustfail) cmd="sh tests/must_fail.sh bin/clustersim" ;;
         scenarios) cmd="sh tests/scenarios.sh bin/clustersim" ;;
         regress) cmd="sh tests/regress.sh bin/clustersim" ;;
+        otpdiff) cmd="sh tests/otp_diff.sh bin/clustersim build/otp_gen" ;;
         *) echo "BROKEN $name: unknown test kind $t"; return 2 ;;
         esac
         (cd "$dir" && CLUSTERSIM_BIN=bin/clustersim timeout "$limit" $cmd) \

@@ -75,6 +75,7 @@ static const struct {
     { "lists", "foreach", 2, "lists.erl", 1438 },
     { "lists", "map", 2, "lists.erl", 1313 },
     { "lists", "reverse", 1, "lists.erl", 175 },
+    { "lists", "seq", 2, "lists.erl", 271 },
     { "lists", "sort", 1, "lists.erl", 512 },
     { "timer", "sleep", 1, "timer.erl", 219 },
 };

@@ -128,7 +128,7 @@ static ev_status int_arith(ev_op op, int64_t i, int64_t j, const term *a,
         if (s >= 0) {                       /* shift left */
             if (i == 0)
                 r = 0;
-            else if (s >= 63 || (i > 0 ? i > (INT64_MAX >> s)
+            else if (s >= 64 || (i > 0 ? i > (INT64_MAX >> s)
                                        : i < (INT64_MIN >> s)))
                 ovf = true;
             else
@@ -332,7 +332,9 @@ static ev_status bif_abs(term **a, term **out, ev_exception *x)
         return EV_DONE;
     }
     if (a[0]->tag == T_FLOAT) {
-        *out = term_float(fabs(a[0]->u.f));
+        /* erlang:abs/1 negates a float below zero and leaves the rest
+         * alone, so abs(-0.0) is -0.0 (erl 25) */
+        *out = term_float(a[0]->u.f < 0 ? -a[0]->u.f : a[0]->u.f);
         return EV_DONE;
     }
     return badarg(x, 1, "not a number");

@@ -458,13 +458,17 @@ static ev_status b_reverse(bif_call_ctx *c)
     return bif_return(c, l);
 }
 
+/* lists:member/2 is a BIF in OTP (erl_bif_lists.c): it walks the list
+ * until it finds the element, so an improper tail past a match is never
+ * seen, and a bad list is badarg, not function_clause. */
 static ev_status b_member(bif_call_ctx *c)
 {
-    if (!term_is_proper_list(c->args[1]))
-        return bif_raise(c, "error", term_atom_s("function_clause"));
-    for (const term *x = c->args[1]; x->tag == T_CONS; x = x->u.cons.tail)
+    const term *x = c->args[1];
+    for (; x->tag == T_CONS; x = x->u.cons.tail)
         if (term_equal(x->u.cons.head, c->args[0]))
             return bif_return(c, term_atom_s("true"));
+    if (x->tag != T_NIL)
+        return bif_badarg(c, 2, x == c->args[1] ? "not a list" : "not a proper list");
     return bif_return(c, term_atom_s("false"));
 }
 

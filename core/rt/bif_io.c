@@ -9,6 +9,24 @@
 #include <stdio.h>
 #include <string.h>
 
+
+/* ~e: io_lib_format writes the exponent with as few digits as it needs
+ * (1.50000e+0, 1.00000e-5, 1.00000e+100), where C pads it to two. */
+static void put_e(strbuf *b, double f)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.5e", f);
+    char *e = strchr(buf, 'e');
+    if (!e || (e[1] != '+' && e[1] != '-')) {
+        sb_puts(b, buf);  /* inf or nan: not an Erlang float */
+        return;
+    }
+    char *d = e + 2;
+    while (d[0] == '0' && d[1] != '\0')
+        d++;
+    sb_printf(b, "%.*s%s", (int)(e + 2 - buf), buf, d);
+}
+
 /* Appends an iolist / string / binary / atom for ~s; -1 if it is none. */
 static int put_chars(strbuf *b, const term *t, int depth)
 {
@@ -105,11 +123,16 @@ int bif_format(world *w, int node, strbuf *b, const term *fmt, const term *args)
                 sb_printf(b, "%lld", (long long)x->u.i);
             break;
         case 'f':
+            if (x->tag != T_FLOAT)
+                rc = -1;
+            else
+                sb_printf(b, "%.6f", x->u.f);
+            break;
         case 'e':
             if (x->tag != T_FLOAT)
                 rc = -1;
             else
-                sb_printf(b, ch == 'f' ? "%.6f" : "%.5e", x->u.f);
+                put_e(b, x->u.f);
             break;
         default:
             rc = -1;
