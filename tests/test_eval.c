@@ -87,8 +87,7 @@ ev_status fake_call(void *ctx, ev_vm *vm, atom_t mod, atom_t fun,
         exc->fun = fun;
         exc->arity = 1;
         exc->args = args_list(argc, args);
-        exc->arg_index = 1;
-        exc->arg_detail = "not a pid";
+        ev_exception_detail(exc, 1, "not a pid");
         return EV_RAISED;
     }
     exc->cls = A("error");
@@ -685,7 +684,7 @@ Test(eval, exception_texts_match_erl)
 Test(eval, formats_a_hand_made_exception)
 {
     /* what the shell prints when its evaluator is killed from outside */
-    ev_exception x = { A("exit"), term_atom_s("killed"), 0, 0, 0, NULL, false, 0, NULL };
+    ev_exception x = { A("exit"), term_atom_s("killed"), 0, 0, 0, NULL, false, 0, "" };
     strbuf b;
     sb_init(&b);
     ev_format_exception(&b, &x, NULL);
@@ -696,7 +695,7 @@ Test(eval, formats_a_hand_made_exception)
     ev_exception y = { A("error"), term_tuplev(4, term_atom_s("shell_undef"),
                                                term_atom_s("bar"), term_int(0),
                                                term_nil()),
-                       0, 0, 0, NULL, false, 0, NULL };
+                       0, 0, 0, NULL, false, 0, "" };
     sb_init(&b);
     ev_format_exception(&b, &y, NULL);
     cr_expect_str_eq(b.s, "** exception error: undefined shell command bar/0");

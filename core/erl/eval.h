@@ -114,12 +114,15 @@ typedef struct ev_exception {
     term *args;          /* list of arguments for "called as", or NULL */
     bool is_operator;    /* "in operator  !/2" rather than "in function" */
     /* OTP 24+ extended error info: "*** argument N: detail" (0: none);
-     * detail is a static string. */
+     * the text is kept in the struct (set it with ev_exception_detail),
+     * so copies of the struct carry it. */
     int arg_index;
-    const char *arg_detail;
+    char arg_detail[72];
 } ev_exception;
 
 void ev_exception_fini(ev_exception *x);
+/* Sets x's "*** argument N: detail" (detail copied, cut at 71 bytes). */
+void ev_exception_detail(ev_exception *x, int argi, const char *detail);
 /* The stack trace of x as `catch` and a crashing process report it: a
  * new [{M, F, ArgsOrArity, []}] for the frame x names, or []. */
 term *ev_exception_stack(const ev_exception *x);

@@ -181,7 +181,7 @@ static void put_location(strbuf *b, atom_t mod, atom_t fun, uint32_t arity)
 
 static void put_arg_error(strbuf *b, const ev_exception *x)
 {
-    if (x->arg_index > 0 && x->arg_detail)
+    if (x->arg_index > 0 && x->arg_detail[0])
         sb_printf(b, "\n        *** argument %d: %s", x->arg_index,
                   x->arg_detail);
 }

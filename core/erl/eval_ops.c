@@ -10,6 +10,7 @@
  * Every function leaves its operands alone (borrowed) and returns new
  * references. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,12 @@ void ev_exception_fini(ev_exception *x)
     term_unref(x->args);
     x->reason = NULL;
     x->args = NULL;
+}
+
+void ev_exception_detail(ev_exception *x, int argi, const char *detail)
+{
+    x->arg_index = argi;
+    snprintf(x->arg_detail, sizeof x->arg_detail, "%s", detail ? detail : "");
 }
 
 static ev_status op_raise(ev_exception *x, const char *reason, ev_op op,
@@ -307,8 +314,7 @@ TYPE_BIF(is_tuple, a[0]->tag == T_TUPLE)
 static ev_status badarg(ev_exception *x, int arg, const char *detail)
 {
     ev__exc_set(x, "error", term_atom_s("badarg"));
-    x->arg_index = arg;
-    x->arg_detail = detail;
+    ev_exception_detail(x, arg, detail);
     return EV_RAISED;
 }
 
@@ -434,8 +440,7 @@ static ev_status bif_size(term **a, term **out, ev_exception *x)
 static ev_status badmap(term *m, int arg, ev_exception *x)
 {
     ev__exc_set(x, "error", term_tuplev(2, term_atom_s("badmap"), term_ref(m)));
-    x->arg_index = arg;
-    x->arg_detail = "not a map";
+    ev_exception_detail(x, arg, "not a map");
     return EV_RAISED;
 }
 
@@ -455,8 +460,7 @@ static ev_status bif_map_get(term **a, term **out, ev_exception *x)
     if (!v) {
         ev__exc_set(x, "error",
                     term_tuplev(2, term_atom_s("badkey"), term_ref(a[0])));
-        x->arg_index = 1;
-        x->arg_detail = "not present in map";
+        ev_exception_detail(x, 1, "not present in map");
         return EV_RAISED;
     }
     *out = term_ref(v);

@@ -389,8 +389,7 @@ static void do_apply(ev_vm *vm, uint32_t argc, uint32_t extra)
         for (uint32_t i = 0; i < argc; i++)
             term_ref(a[i]);
         x.args = term_list(argc, a, NULL);
-        x.arg_index = bad;
-        x.arg_detail = why;
+        ev_exception_detail(&x, bad, why);
         drop(vm, argc + extra);
         vm_raise(vm, &x);
         return;
@@ -490,8 +489,7 @@ static void call_dyn(ev_vm *vm, uint32_t argc, bool has_mod)
         x.fun = A("apply");
         x.arity = 3;
         x.args = term_list(3, (term *[]){ term_ref(m), term_ref(f), l }, NULL);
-        x.arg_index = m->tag != T_ATOM ? 1 : 2;
-        x.arg_detail = "not an atom";
+        ev_exception_detail(&x, m->tag != T_ATOM ? 1 : 2, "not an atom");
         drop(vm, 2);
         vm_raise(vm, &x);
         return;

@@ -106,8 +106,7 @@ ev_status bif_raise(bif_call_ctx *c, const char *cls, term *reason)
 ev_status bif_badarg(bif_call_ctx *c, int argi, const char *detail)
 {
     bif_raise(c, "error", term_atom_s("badarg"));
-    c->exc->arg_index = argi;
-    c->exc->arg_detail = detail;
+    ev_exception_detail(c->exc, argi, detail);
     return EV_RAISED;
 }
 

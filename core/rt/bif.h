@@ -78,10 +78,16 @@ ev_status bif_return(bif_call_ctx *c, term *v);
 /* Fills exc with Class:Reason and no frame (reason ownership taken). */
 void bif_exception(ev_exception *exc, const char *cls, term *reason);
 
-/* io_lib:format(Fmt, Args) into b, as seen from `node`; -1 on badarg
- * (bif_io.c). */
+/* Why io_lib:format refused: erl 25's "*** argument N: detail". */
+typedef struct bif_fmt_error {
+    int arg;
+    char detail[64];
+} bif_fmt_error;
+
+/* io_lib:format(Fmt, Args) into b, as seen from `node`; -1 on badarg,
+ * with the reason in *err (may be NULL) (bif_io.c). */
 int bif_format(world *w, int node, strbuf *b, const term *fmt,
-               const term *args);
+               const term *args, bif_fmt_error *err);
 
 /* rt/'s own rows: erlang's process BIFs, the shell commands, lists and
  * timer (bif_erlang.c); io (bif_io.c). */

@@ -203,8 +203,7 @@ static ev_status b_link(bif_call_ctx *c)
         return bif_badarg(c, 1, "not a pid");
     if (rt_link(c->w, c->self, c->args[0]->u.pid) < 0) {
         bif_raise(c, "error", term_atom_s("noproc"));
-        c->exc->arg_index = 1;
-        c->exc->arg_detail = "the pid does not refer to an existing process";
+        ev_exception_detail(c->exc, 1, "the pid does not refer to an existing process");
         return EV_RAISED;
     }
     return bif_return(c, term_atom_s("true"));
@@ -374,7 +373,7 @@ static ev_status b_flush(bif_call_ctx *c)
     term *fmt = term_string("Shell got ~p~n");
     for (uint32_t i = 0; i < p->mlen; i++) {
         term *args = term_cons(p->mbox[i], term_nil());
-        bif_format(c->w, p->node, &b, fmt, args);
+        bif_format(c->w, p->node, &b, fmt, args, NULL);
         term_unref(args);
     }
     term_unref(fmt);

@@ -379,7 +379,7 @@ static void run(world *w, shell *sh)
         if (sh->killed) {
             /* The evaluation killed its own evaluator (exit(self(), kill),
              * a linked crash): erl reports it like an exception. */
-            ev_exception x = {A("exit"), sh->killed, 0, 0, 0, NULL, false, 0, NULL};
+            ev_exception x = {A("exit"), sh->killed, 0, 0, 0, NULL, false, 0, ""};
             sh->killed = NULL;
             finish_exception(w, sh, &x);
             ev_exception_fini(&x);
@@ -637,7 +637,7 @@ static void sh_terminate(world *w, proc *p, term *reason)
             return;
         }
         sh->has_pid = false;
-        ev_exception x = {A("exit"), term_ref(reason), 0, 0, 0, NULL, false, 0, NULL};
+        ev_exception x = {A("exit"), term_ref(reason), 0, 0, 0, NULL, false, 0, ""};
         if (sh->done)
             sh->done(w, sh->done_ctx, NULL, &x);
         ev_exception_fini(&x);
@@ -654,7 +654,7 @@ static void sh_terminate(world *w, proc *p, term *reason)
      * starts a new evaluator; an evaluation in progress is lost. */
     sh->has_pid = false;
     if (sh->busy) {
-        ev_exception x = {A("exit"), term_ref(reason), 0, 0, 0, NULL, false, 0, NULL};
+        ev_exception x = {A("exit"), term_ref(reason), 0, 0, 0, NULL, false, 0, ""};
         term_view view = rt_view(w, sh->node);
         strbuf b;
         sb_init(&b);
@@ -708,7 +708,7 @@ void shell_eval_detached(world *w, int node_id, int leader, const char *src,
     sh->code = ev_compile(src, &err);
     sh->busy = true;
     if (!sh->code) {
-        ev_exception x = {A("error"), term_atom_s("badarg"), 0, 0, 0, NULL, false, 0, NULL};
+        ev_exception x = {A("error"), term_atom_s("badarg"), 0, 0, 0, NULL, false, 0, ""};
         finish_exception(w, sh, &x);
         ev_exception_fini(&x);
         retire(w, sh);
