@@ -28,8 +28,12 @@ static void put_e(strbuf *b, double f)
     sb_printf(b, "%.*s%s", (int)(e + 2 - buf), buf, d);
 }
 
-/* Appends an iolist / string / binary / atom for ~s; -1 if it is none. */
-static int put_chars(strbuf *b, const term *t, int depth)
+/* Appends an iolist / string / binary / atom for ~s as UTF-8 text (the
+ * transcript is UTF-8, as erl's output on a UTF-8 terminal is); -1 if it
+ * is none. `max` is the largest character code allowed in a list: 255
+ * for ~s, 0x10FFFF for ~ts and for the format itself. A binary is latin-1
+ * text for ~s (each byte one character) and UTF-8 for ~ts. */
+static int put_chars(strbuf *b, const term *t, uint32_t max, int depth)
 {
     if (depth > 100)
         return -1;
@@ -40,7 +44,12 @@ static int put_chars(strbuf *b, const term *t, int depth)
         sb_puts(b, atom_text(t->u.atom));
         return 0;
     case T_BIN:
-        sb_putn(b, (const char *)t->u.bin.bytes, t->u.bin.n);
+        if (max > 255) {
+            sb_putn(b, (const char *)t->u.bin.bytes, t->u.bin.n);
+        } else {
+            for (size_t i = 0; i < t->u.bin.n; i++)
+                sb_put_utf8(b, t->u.bin.bytes[i]);
+        }
         return 0;
     case T_NIL:
         return 0;
@@ -48,14 +57,15 @@ static int put_chars(strbuf *b, const term *t, int depth)
         for (; t->tag == T_CONS; t = t->u.cons.tail) {
             const term *h = t->u.cons.head;
             if (h->tag == T_INT) {
-                if (h->u.i < 0 || h->u.i > 255)
+                if (h->u.i < 0 || h->u.i > (int64_t)max ||
+                    (h->u.i >= 0xD800 && h->u.i <= 0xDFFF))
                     return -1;
-                sb_putc(b, (char)h->u.i);
-            } else if (put_chars(b, h, depth + 1) < 0) {
+                sb_put_utf8(b, (uint32_t)h->u.i);
+            } else if (put_chars(b, h, max, depth + 1) < 0) {
                 return -1;
             }
         }
-        return t->tag == T_NIL || t->tag == T_BIN ? put_chars(b, t, depth + 1) : -1;
+        return t->tag == T_NIL || t->tag == T_BIN ? put_chars(b, t, max, depth + 1) : -1;
     default:
         return -1;
     }
@@ -150,7 +160,7 @@ int bif_format(world *w, int node, strbuf *b, const term *fmt, const term *args,
 {
     strbuf f;
     sb_init(&f);
-    if (put_chars(&f, fmt, 0) < 0) {
+    if (put_chars(&f, fmt, 0x10FFFF, 0) < 0) {
         sb_fini(&f);
         return fail(err, 1, "not a valid format string");
     }
@@ -167,7 +177,8 @@ int bif_format(world *w, int node, strbuf *b, const term *fmt, const term *args,
             sb_putc(b, ch);
             continue;
         }
-        if (f.s[++i] == 't')
+        bool unicode = f.s[++i] == 't';
+        if (unicode)
             i++;
         ch = f.s[i];
         if (ch == 'n') {
@@ -192,14 +203,14 @@ int bif_format(world *w, int node, strbuf *b, const term *fmt, const term *args,
         }
         case 'w': term_write(b, x, &v); break;
         case 's':
-            if (put_chars(b, x, 0) < 0)
+            if (put_chars(b, x, unicode ? 0x10FFFF : 255, 0) < 0)
                 rc = fail(err, 1, "failed to format string");
             break;
         case 'c':
-            if (x->u.i > 255)
+            if (x->u.i < 0 || x->u.i > (unicode ? 0x10FFFF : 255))
                 rc = fail(err, 1, "format string invalid");
             else
-                sb_putc(b, (char)x->u.i);
+                sb_put_utf8(b, (uint32_t)x->u.i);
             break;
         case 'B': sb_printf(b, "%lld", (long long)x->u.i); break;
         case 'f': sb_printf(b, "%.6f", x->u.f); break;

@@ -748,6 +748,31 @@ void sb_putc(strbuf *b, char c)
     sb_putn(b, &c, 1);
 }
 
+void sb_put_utf8(strbuf *b, uint32_t c)
+{
+    char u[4];
+    if (c < 0x80) {
+        sb_putc(b, (char)c);
+        return;
+    }
+    if (c < 0x800) {
+        u[0] = (char)(0xC0 | (c >> 6));
+        u[1] = (char)(0x80 | (c & 0x3F));
+        sb_putn(b, u, 2);
+    } else if (c < 0x10000) {
+        u[0] = (char)(0xE0 | (c >> 12));
+        u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (c & 0x3F));
+        sb_putn(b, u, 3);
+    } else {
+        u[0] = (char)(0xF0 | (c >> 18));
+        u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (c & 0x3F));
+        sb_putn(b, u, 4);
+    }
+}
+
 /* Appends a NUL-terminated string. */
 void sb_puts(strbuf *b, const char *s)
 {

@@ -175,6 +175,8 @@ typedef struct strbuf {
 void sb_init(strbuf *b);
 void sb_fini(strbuf *b);
 void sb_putc(strbuf *b, char c);
+/* Appends character code c (at most 0x10FFFF) encoded as UTF-8. */
+void sb_put_utf8(strbuf *b, uint32_t c);
 void sb_puts(strbuf *b, const char *s);
 void sb_putn(strbuf *b, const char *s, size_t n);
 void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

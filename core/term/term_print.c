@@ -39,30 +39,6 @@
 
 /* ---- characters ---- */
 
-static void put_cp(strbuf *b, uint32_t c)
-{
-    char u[4];
-    if (c < 0x80) {
-        sb_putc(b, (char)c);
-        return;
-    }
-    if (c < 0x800) {
-        u[0] = (char)(0xC0 | (c >> 6));
-        u[1] = (char)(0x80 | (c & 0x3F));
-        sb_putn(b, u, 2);
-    } else if (c < 0x10000) {
-        u[0] = (char)(0xE0 | (c >> 12));
-        u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (c & 0x3F));
-        sb_putn(b, u, 3);
-    } else {
-        u[0] = (char)(0xF0 | (c >> 18));
-        u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (c & 0x3F));
-        sb_putn(b, u, 4);
-    }
-}
 
 /* Decodes one UTF-8 character as Erlang's <<C/utf8>> matches it (no
  * overlong forms, no surrogates, at most 0x10FFFF). Returns its length in
@@ -118,7 +94,7 @@ void term__string_char(strbuf *b, uint32_t c, char q)
     } else if (c >= 32 && c <= 126) {
         sb_putc(b, (char)c);
     } else if (c >= 160) {
-        put_cp(b, c);
+        sb_put_utf8(b, c);
     } else {
         const char *e = NULL;
         switch (c) {
@@ -212,7 +188,7 @@ void term_print_atom(strbuf *b, atom_t a)
         sb_putc(b, '\'');
     } else {
         for (size_t i = 0; i < n; i++)
-            put_cp(b, cp[i]);
+            sb_put_utf8(b, cp[i]);
     }
     free(cp);
 }
