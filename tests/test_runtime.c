@@ -136,3 +136,17 @@ Test(runtime, a_process_scheduled_as_its_node_freezes_runs_on_resume)
                  h->r.failed_expects, h->r.failed_checks);
     h_free(h);
 }
+
+/* Texts from real erl 25 (erl_erts_errors). */
+Test(runtime, bif_errors_say_what_erl_says)
+{
+    hrun *h = h_run("tests/cases/bif_errors.json", 0);
+    cr_assert(strstr(h->transcript, "        called as register(undefined,<0.87.0>)\n"
+                                    "        *** argument 1: 'undefined' is not a valid name\n"),
+              "%s", h->transcript);
+    cr_assert(strstr(h->transcript, "     in function  erlang:send/2\n"
+                                    "        called as erlang:send(nosuch,x)\n"
+                                    "        *** argument 1: invalid destination\n"),
+              "%s", h->transcript);
+    h_free(h);
+}

@@ -143,7 +143,7 @@ static ev_status b_register(bif_call_ctx *c)
     if (!is_atom(name))
         return bif_badarg(c, 1, "not an atom");
     if (name->u.atom == A("undefined"))
-        return bif_badarg(c, 1, "undefined is not a permitted name");
+        return bif_badarg(c, 1, "'undefined' is not a valid name");
     if (!is_pid(pid))
         return bif_badarg(c, 2, "not a pid or port");
     if (rt_node_index(c->w, pid->u.pid.node) != self_node(c))
@@ -483,12 +483,24 @@ static ev_status b_seq(bif_call_ctx *c)
     return bif_return(c, l);
 }
 
+/* erlang:send/2 is `!` as a function: a bad destination is reported in
+ * the function's frame, as erl 25 does ("in function  erlang:send/2",
+ * "*** argument 1: invalid destination"), not in the operator's. */
 static ev_status b_send(bif_call_ctx *c)
 {
-    ev_status st = bif_send(c->w, c->self, c->args[0], c->args[1], c->exc);
-    if (st == EV_DONE)
+    ev_exception x = {0};
+    ev_status st = bif_send(c->w, c->self, c->args[0], c->args[1], &x);
+    if (st == EV_DONE) {
         *c->result = term_ref(c->args[1]);
-    return st;
+        return st;
+    }
+    bool badarg = term_is_atom(x.reason, A("badarg"));
+    if (!badarg) {
+        *c->exc = x;
+        return st;
+    }
+    ev_exception_fini(&x);
+    return bif_badarg(c, 1, "invalid destination");
 }
 
 const bif_reg rt__erlang_bifs[] = {
