@@ -152,6 +152,15 @@ bench: deps
 	$(MAKE) --no-print-directory $(BUILD)/bench_engine $(BUILD)/bench_store
 	$(BUILD)/bench_engine
 	$(BUILD)/bench_store 2000000 $(BUILD)/bench_store.db
+	@command -v valgrind >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing valgrind"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; \
+	  else \
+	    echo "valgrind missing; run as root:"; echo "  apt-get update && apt-get install -y valgrind"; exit 1; \
+	  fi; }
+	$(MAKE) --no-print-directory $(BIN)
+	sh bench/messages.sh ./$(BIN)
 
 $(BUILD)/bench_engine: bench/engine.c $(LIBOBJ)
 	@mkdir -p $(BUILD)
