@@ -150,3 +150,11 @@ Test(runtime, bif_errors_say_what_erl_says)
               "%s", h->transcript);
     h_free(h);
 }
+
+Test(runtime, receive_waits_across_wake_ups)
+{
+    hrun *h = h_run("tests/cases/mailbox_wait.json", 0);
+    cr_assert_eq(h->r.outcome, SCN_PASSED, "%s", h->transcript);
+    cr_assert_eq(h->r.failed_expects, 0);
+    h_free(h);
+}

@@ -286,16 +286,13 @@ static ev_status b_demonitor(bif_call_ctx *c)
         /* [flush]: drop a 'DOWN' already delivered for this ref. */
         for (const term *o = c->args[1]; o->tag == T_CONS; o = o->u.cons.tail)
             if (term_is_atom(o->u.cons.head, A("flush"))) {
-                proc *p = c->self;
-                for (uint32_t i = 0; i < p->mlen; i++) {
-                    term *m = p->mbox[i];
+                mbox *q = &c->self->mq;
+                for (mbox_msg **at = &q->head; *at; at = &(*at)->next) {
+                    term *m = (*at)->msg;
                     if (m->tag == T_TUPLE && m->u.tuple.n == 5 &&
                         term_is_atom(m->u.tuple.el[0], A("DOWN")) &&
                         term_equal(m->u.tuple.el[1], c->args[0])) {
-                        memmove(p->mbox + i, p->mbox + i + 1,
-                                (p->mlen - i - 1) * sizeof *p->mbox);
-                        p->mlen--;
-                        term_unref(m);
+                        term_unref(mbox_take(q, at));
                         break;
                     }
                 }
@@ -341,12 +338,16 @@ static ev_status b_process_info(bif_call_ctx *c)
         return bif_return(c, term_atom_s("undefined"));
     term *v;
     switch (item) {
-    case 0:
-        v = term_nil();
-        for (uint32_t i = p->mlen; i-- > 0;)
-            v = term_cons(term_ref(p->mbox[i]), v);
+    case 0: {
+        term **el = xcalloc(p->mq.len + 1, sizeof *el);
+        uint32_t n = 0;
+        for (const mbox_msg *m = p->mq.head; m; m = m->next)
+            el[n++] = term_ref(m->msg);
+        v = term_list(n, el, NULL);
+        free(el);
         break;
-    case 1: v = term_int(p->mlen); break;
+    }
+    case 1: v = term_int(p->mq.len); break;
     case 2:
         if (!p->reg)
             return bif_return(c, term_nil());
@@ -371,13 +372,13 @@ static ev_status b_flush(bif_call_ctx *c)
     sb_init(&b);
     /* shell_default:flush/0 is io:format("Shell got ~p~n", [X]) */
     term *fmt = term_string("Shell got ~p~n");
-    for (uint32_t i = 0; i < p->mlen; i++) {
-        term *args = term_cons(p->mbox[i], term_nil());
+    for (const mbox_msg *m = p->mq.head; m; m = m->next) {
+        term *args = term_cons(term_ref(m->msg), term_nil());
         bif_format(c->w, p->node, &b, fmt, args, NULL);
         term_unref(args);
     }
     term_unref(fmt);
-    p->mlen = 0;
+    mbox_fini(&p->mq);
     if (b.len)
         rt_output(c->w, p->leader, b.s);
     sb_fini(&b);

@@ -48,15 +48,6 @@ proc *rt_find(const world *w, term_pid pid)
 
 static void run_proc(sim *s, void *ctx, uint64_t arg);
 
-/* Room for one more message in p's mailbox. */
-static void mbox_reserve(proc *p)
-{
-    if (p->mlen == p->mcap) {
-        p->mcap = p->mcap ? 2 * p->mcap : 8;
-        p->mbox = xrealloc(p->mbox, p->mcap * sizeof *p->mbox);
-    }
-}
-
 /* The process an engine event names ((node << 32) | number), or NULL. */
 static proc *proc_of_arg(const world *w, uint64_t arg)
 {
@@ -79,6 +70,7 @@ void rt_wake(world *w, proc *p)
     schedule(w, p);
     if (p->timeout_due && w->nodes[p->node].state == NODE_UP) {
         p->timeout_due = false;
+        mbox_rewind(&p->mq);  /* what the behaviour waits for may change */
         if (p->beh->timeout)
             p->beh->timeout(w, p);
     }
@@ -107,30 +99,32 @@ static void run_proc(sim *s, void *ctx, uint64_t arg)
         return;  /* frozen: rt_wake schedules it again on resume */
     if (!p->started)
         return;  /* start_proc runs the mailbox after init */
-    for (uint32_t i = 0; i < p->mlen && p->beh->message;) {
-        /* Take the message out before offering it: the callback may run
-         * code that reads the mailbox (flush(), a nested receive). */
-        term *m = p->mbox[i];
-        memmove(p->mbox + i, p->mbox + i + 1, (p->mlen - i - 1) * sizeof *p->mbox);
-        p->mlen--;
+    /* Offer what the waiting receive has not tried yet, oldest first. */
+    mbox_msg **at = mbox_cursor(&p->mq);
+    while (*at && p->beh->message) {
+        /* Take the message out before offering it: a callback that takes
+         * it runs code that may read the mailbox (flush(), a nested
+         * receive). One that does not take it leaves the mailbox alone,
+         * so `at` still holds the place to put it back. */
+        term *m = mbox_take(&p->mq, at);
         if (p->beh->message(w, p, m)) {
             term_unref(m);
             if (rt_find(w, pid) != p || w->nodes[p->node].state != NODE_UP)
                 return;
-            i = 0;  /* a new receive starts from the oldest message */
+            /* the next receive starts from the oldest message, or from
+             * where the code the callback ran left its own scan */
+            at = mbox_cursor(&p->mq);
         } else {
-            mbox_reserve(p);
-            memmove(p->mbox + i + 1, p->mbox + i, (p->mlen - i) * sizeof *p->mbox);
-            p->mbox[i++] = m;
-            p->mlen++;
+            mbox_put_back(&p->mq, at, m);
+            at = &(*at)->next;
+            mbox_save(&p->mq, at);
         }
     }
 }
 
 void rt_deliver(world *w, proc *p, term *msg)
 {
-    mbox_reserve(p);
-    p->mbox[p->mlen++] = term_ref(msg);
+    mbox_push(&p->mq, msg);
     schedule(w, p);
 }
 
@@ -147,6 +141,7 @@ static void on_timeout(sim *s, void *ctx, uint64_t arg)
         p->timeout_due = true;  /* a stopped OS process sees it late */
         return;
     }
+    mbox_rewind(&p->mq);  /* what the behaviour waits for may change */
     if (p->beh->timeout)
         p->beh->timeout(w, p);
 }
@@ -172,7 +167,7 @@ static void start_now(world *w, proc *p)
     term_pid pid = p->pid;
     p->beh->init(w, p, args);
     term_unref(args);
-    if (rt_find(w, pid) == p && p->mlen)
+    if (rt_find(w, pid) == p && p->mq.len)
         schedule(w, p);
 }
 
@@ -191,6 +186,7 @@ proc *rt_spawn(world *w, int node_id, const behaviour *b, term *args,
 {
     vnode *nd = &w->nodes[node_id];
     proc *p = xcalloc(1, sizeof *p);
+    mbox_init(&p->mq);
     p->pid.node = nd->atom;
     p->pid.number = nd->next_pid++;
     p->pid.serial = 0;
@@ -585,10 +581,8 @@ void rt_exit(world *w, proc *p, term *reason)
         term_unref(m.ref);
         term_unref(m.object);
     }
-    for (uint32_t i = 0; i < p->mlen; i++)
-        term_unref(p->mbox[i]);
+    mbox_fini(&p->mq);
     term_unref(p->start_args);
-    free(p->mbox);
     free(p->links);
     free(p->mons);
     term_unref(why);

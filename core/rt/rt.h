@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include "core/erl/eval.h"
 #include "core/term/term.h"
+#include "core/rt/mbox.h"
 #include "core/rt/world.h"
 #include "net_model/net.h"
 #include "sim/rng.h"
@@ -67,8 +68,7 @@ struct proc {
     int node;
     const behaviour *beh;
     void *state;
-    term **mbox;
-    uint32_t mlen, mcap;
+    mbox mq;             /* the mailbox (mbox.h) */
     term_pid *links;
     uint32_t nlinks, caplinks;
     monitor *mons;

@@ -287,12 +287,15 @@ static void finish_exception(world *w, shell *sh, const ev_exception *x)
     spawn_evaluator(w, sh);
 }
 
-/* Offers the evaluator's current mailbox to the waiting receive or call,
- * oldest first. Returns true if one was taken. */
+/* Offers the evaluator's whole mailbox to a receive or call that has just
+ * begun waiting, oldest first. Returns true if one was taken; otherwise
+ * saves the end as the scan position, so that a later wake-up offers only
+ * what arrives after (rt/proc.c's run_proc). */
 static bool scan_mailbox(world *w, shell *sh, proc *p)
 {
-    for (uint32_t i = 0; i < p->mlen; i++) {
-        term *m = p->mbox[i];
+    mbox_msg **at;
+    for (at = &p->mq.head; *at; at = &(*at)->next) {
+        term *m = (*at)->msg;
         bool took = false, raised = false;
         term *result = NULL;
         ev_exception exc = {0};
@@ -302,9 +305,7 @@ static bool scan_mailbox(world *w, shell *sh, proc *p)
             took = sh->call.match(w, sh->call.data, m, &result, &exc, &raised);
         if (!took)
             continue;
-        memmove(p->mbox + i, p->mbox + i + 1, (p->mlen - i - 1) * sizeof *p->mbox);
-        p->mlen--;
-        term_unref(m);
+        term_unref(mbox_take(&p->mq, at));
         if (sh->wait == W_CALL) {
             if (raised)
                 ev_vm_resume_raise(sh->vm, &exc);
@@ -313,6 +314,7 @@ static bool scan_mailbox(world *w, shell *sh, proc *p)
         }
         return true;
     }
+    mbox_save(&p->mq, at);
     return false;
 }
 

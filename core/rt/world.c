@@ -318,7 +318,7 @@ void world_resume(world *w, int node_id)
      * DETERMINISM: in pid order. */
     for (uint32_t i = 0; i < nd->nprocs; i++) {
         proc *p = nd->procs[i];
-        if (p && (p->mlen || p->timeout_due || !p->started))
+        if (p && (p->mq.len || p->timeout_due || !p->started))
             rt_wake(w, p);
     }
     shell_resumed(w, node_id);
