@@ -10,8 +10,8 @@
  *
  * Errors stop at the first one, at the token where the parser could not
  * go on, with erl_parse's text ("syntax error before: ')'"). Constructs
- * of Erlang outside the subset (fun bodies, try, list comprehensions,
- * records, bit syntax beyond /binary) give a message saying so.
+ * of Erlang outside the subset (local funs, binary comprehensions,
+ * records, macros, bit syntax beyond /binary) give a message saying so.
  * Invariants of the tree: every node lives in the code's arena, every
  * literal term is held by the code's pool, the left side of every `=`
  * and every clause head has passed ev__pattern, every guard
@@ -90,6 +90,7 @@ typedef struct parser {
     ev_code *c;
     const ev_token *t;   /* the lookahead */
     ev_error *err;
+    bool no_remote;      /* a catch clause's pattern: ':' is not M:F */
 } parser;
 
 /* A growable list of nodes, copied into the arena when complete. */
@@ -383,6 +384,52 @@ fail:
     return NULL;
 }
 
+/* The qualifiers of a list comprehension after its template, up to ']'
+ * (erl_parse's lc_exprs): `Pattern <- Expr` generators (N_GEN: kid[0]
+ * the pattern, kid[1] the list) and filters (N_FILTER: kid[0] the
+ * expression, or an N_GUARD around it when it is a guard test, which
+ * erl_eval evaluates as a guard: erl_lint:is_guard_test/1). */
+static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl)
+{
+    nvec q = { 0 };
+    P->t++;                                     /* the '||' */
+    do {
+        const ev_token *at = P->t;
+        ev_node *e = parse_expr(P, 0);
+        if (!e)
+            goto fail;
+        ev_node *qn;
+        if (is_sym(P, S_LARROW)) {
+            const ev_token *arrow = P->t++;
+            ev_node *src = parse_expr(P, 0);
+            if (!src || ev__pattern(P->c, &e, P->err) < 0)
+                goto fail;
+            qn = ev__node(P->c, N_GEN, arrow->line, arrow->col, 2);
+            qn->kid[0] = e;
+            qn->kid[1] = src;
+        } else if (is_sym(P, S_LEQ)) {
+            fail_at(P, P->t, "binary generators are not supported");
+            goto fail;
+        } else {
+            qn = ev__node(P->c, N_FILTER, at->line, at->col, 1);
+            ev_node *conj = ev__node(P->c, N_SEQ, at->line, at->col, 1);
+            ev_node *g = ev__node(P->c, N_GUARD, at->line, at->col, 1);
+            ev_error scratch;
+            conj->kid[0] = e;
+            g->kid[0] = conj;
+            qn->flag = ev__guard_check(g, &scratch) == 0;
+            qn->kid[0] = qn->flag ? g : e;
+        }
+        nv_push(&q, qn);
+    } while (accept(P, S_COMMA));
+    if (!expect(P, S_RBRACK))
+        goto fail;
+    return nv_node(P, N_LC, open->line, open->col, tmpl, &q);
+fail:
+    free(q.v);
+    return NULL;
+}
+
 /* '[' ... ']' after the '['. */
 static ev_node *parse_list(parser *P, const ev_token *open)
 {
@@ -395,9 +442,9 @@ static ev_node *parse_list(parser *P, const ev_token *open)
         if (!e)
             goto fail;
         nv_push(&el, e);
-        if (is_sym(P, S_BARBAR)) {
-            fail_at(P, open, "list comprehensions are not supported");
-            goto fail;
+        if (el.n == 1 && is_sym(P, S_BARBAR)) {
+            free(el.v);
+            return parse_lc(P, open, e);
         }
         if (accept(P, S_COMMA))
             continue;
@@ -577,6 +624,95 @@ fail:
     return NULL;
 }
 
+/* One catch clause (erl_parse's try_clause): [Class ':'] Reason [':'
+ * Stack] [when Guard] -> Body, as an N_CLAUSE whose pattern is the
+ * N_TUPLE {Class, Reason, Stack}; the class defaults to throw and the
+ * stack to `_`. */
+static ev_node *parse_catch_clause(parser *P)
+{
+    const ev_token *t = P->t;
+    ev_node *cls = NULL, *reason, *stack = NULL, *guard = NULL, *body;
+    if ((t->kind == TK_ATOM || t->kind == TK_VAR) && t[1].kind == TK_SYM
+        && t[1].sym == S_COLON) {
+        cls = parse_max(P);
+        P->t++;
+    }
+    P->no_remote = true;
+    reason = parse_expr(P, 0);
+    P->no_remote = false;
+    if (!reason || ev__pattern(P->c, &reason, P->err) < 0)
+        return NULL;
+    if (cls && accept(P, S_COLON)) {
+        if (P->t->kind != TK_VAR)
+            return syntax_error(P);
+        stack = parse_max(P);
+    }
+    if (!cls)
+        cls = lit(P, t, term_atom_s("throw"));
+    if (!stack)
+        stack = ev__node(P->c, N_WILD, t->line, t->col, 0);
+    if (accept(P, K_WHEN) && !(guard = parse_guard(P)))
+        return NULL;
+    if (!expect(P, S_ARROW) || !(body = parse_exprs(P, N_SEQ)))
+        return NULL;
+    ev_node *head = ev__node(P->c, N_TUPLE, t->line, t->col, 3);
+    head->kid[0] = cls;
+    head->kid[1] = reason;
+    head->kid[2] = stack;
+    ev_node *c = ev__node(P->c, N_CLAUSE, t->line, t->col, 3);
+    c->kid[0] = head;
+    c->kid[1] = guard;
+    c->kid[2] = body;
+    return c;
+}
+
+/* try Body [of Clauses] [catch CatchClauses] [after Body] end, with a
+ * catch or an after (erl_parse's try_expr). The node's kids: the body,
+ * the of clauses, the catch clauses, then the after body if any; see
+ * EV_TRY_* for how `flag` counts them. */
+static ev_node *parse_try(parser *P)
+{
+    const ev_token *kw = P->t++;
+    nvec k = { 0 };
+    uint64_t nof = 0, ncatch = 0, after = 0;
+    ev_node *body = parse_exprs(P, N_SEQ);
+    if (!body)
+        goto fail;
+    nv_push(&k, body);
+    if (accept(P, K_OF)) {
+        if (!parse_clauses(P, true, &k))
+            goto fail;
+        nof = k.n - 1;
+    }
+    if (accept(P, K_CATCH)) {
+        do {
+            ev_node *c = parse_catch_clause(P);
+            if (!c)
+                goto fail;
+            nv_push(&k, c);
+            ncatch++;
+        } while (accept(P, S_SEMI));
+    }
+    if (accept(P, K_AFTER)) {
+        ev_node *a = parse_exprs(P, N_SEQ);
+        if (!a)
+            goto fail;
+        nv_push(&k, a);
+        after = 1;
+    }
+    if ((!ncatch && !after) || !expect(P, K_END)) {
+        if (!ncatch && !after)
+            syntax_error(P);
+        goto fail;
+    }
+    ev_node *n = nv_node(P, N_TRY, kw->line, kw->col, NULL, &k);
+    n->flag = EV_TRY_FLAG(nof, ncatch, after);
+    return n;
+fail:
+    free(k.v);
+    return NULL;
+}
+
 /* expr_max: literals, variables, brackets, begin/case/if/receive/fun. */
 static ev_node *parse_max(parser *P)
 {
@@ -659,7 +795,7 @@ static ev_node *parse_max(parser *P)
     case K_FUN:
         return parse_fun(P);
     case K_TRY:
-        return fail_at(P, t, "try ... catch is not supported (use catch Expr)");
+        return parse_try(P);
     case S_QUEST:
         return fail_at(P, t, "macros are not supported");
     default:
@@ -681,7 +817,7 @@ static ev_node *parse_postfix(parser *P)
             e = parse_map(P, e, P->t);
         else if (e) {
             ev_node *mod = NULL;
-            if (accept(P, S_COLON)) {
+            if (!P->no_remote && accept(P, S_COLON)) {
                 mod = e;
                 e = parse_max(P);
                 if (!e)
