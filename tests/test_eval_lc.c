@@ -161,3 +161,35 @@ Test(eval_try, body_blocks_and_receives)
     fake_fini(&f);
     ev_env_free(env);
 }
+
+/* Nesting is bounded (EV_MAX_NEST), so no text can overflow the C
+ * stack; a long list of constants is one literal, not a deep tree. */
+Test(eval_lc, nesting_is_bounded)
+{
+    size_t n = 3 * EV_MAX_NEST;
+    char *deep = malloc(2 * n + 2);
+    memset(deep, '[', n);
+    memset(deep + n, ']', n);
+    strcpy(deep + 2 * n, ".");
+    ev_error err;
+    ev_code *c = ev_compile(deep, &err);
+    cr_expect_null(c);
+    cr_expect_str_eq(err.msg, "expression nested too deeply (at most 1000 "
+                              "levels)");
+    cr_expect_eq(err.col, (int)EV_MAX_NEST + 1);
+    free(deep);
+
+    size_t k = 100000;
+    char *longl = malloc(2 * k + 16);
+    char *p = longl + sprintf(longl, "length([1");
+    for (size_t i = 1; i < k; i++)
+        p += sprintf(p, ",1");
+    strcpy(p, "]).");
+    char *got = fake_eval(longl);
+    cr_expect_str_eq(got, "100000");
+    free(got);
+    free(longl);
+    /* erl: a list of constants is no string in a pattern or a binary */
+    EXPECT("[1,2] ++ T = [1,2,3], T.", "[3]");
+    EXPECT("<<[1,2]>>.", "** exception error: bad argument");
+}

@@ -180,6 +180,12 @@ const char *ev_vm_where(const ev_vm *vm, char *buf, size_t size);
  * run out of memory). A tail call adds nothing to the depth. */
 #define EV_MAX_DEPTH 100000u
 
+/* How deeply expressions may nest in a text (brackets, operands, clause
+ * bodies), and how many qualifiers a list comprehension may have: more
+ * is a compile error at the token that goes beyond, so parsing,
+ * compiling and matching never recurse deeper than this. */
+#define EV_MAX_NEST 1000u
+
 /* The deepest the calls of funs have nested so far (callers waiting at
  * once): 0 for code that calls no fun, 1 for a loop of tail calls. */
 uint32_t ev_vm_max_depth(const ev_vm *vm);

@@ -101,7 +101,10 @@ typedef enum ev_op {
 const char *ev__op_name(ev_op op);
 
 typedef enum ev_kind {
-    N_LIT,      /* lit: any constant term (numbers, atoms, strings, binaries, funs) */
+    N_LIT,      /* lit: any constant term (numbers, atoms, strings, binaries,
+                 * funs); flag EV_LIT_LIST: a list written with brackets
+                 * whose elements are constants (in a binary it is no
+                 * string) */
     N_VAR,      /* name */
     N_WILD,     /* _ */
     N_TUPLE,    /* kid[0..n) */
@@ -135,6 +138,8 @@ typedef enum ev_kind {
                  * pattern) and the after body: counts in flag (EV_TRY_*) */
     N_SEQ       /* E1, E2, ...: the value is the last */
 } ev_kind;
+
+#define EV_LIT_LIST 1u
 
 /* N_TRY's flag: how many of clauses, catch clauses, and whether there
  * is an after body. */

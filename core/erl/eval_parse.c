@@ -91,6 +91,7 @@ typedef struct parser {
     const ev_token *t;   /* the lookahead */
     ev_error *err;
     bool no_remote;      /* a catch clause's pattern: ':' is not M:F */
+    uint32_t depth;      /* parse_expr / parse_unary calls in progress */
 } parser;
 
 /* A growable list of nodes, copied into the arena when complete. */
@@ -185,6 +186,7 @@ static term *codes_to_list(const uint32_t *s, size_t n)
 }
 
 static ev_node *parse_expr(parser *P, int minprec);
+static ev_node *parse_expr1(parser *P, int minprec);
 static ev_node *parse_exprs(parser *P, ev_kind kind);
 static ev_node *parse_guard(parser *P);
 static ev_node *parse_clauses(parser *P, bool with_pattern, nvec *out);
@@ -420,6 +422,10 @@ static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl)
             qn->flag = ev__guard_check(g, &scratch) == 0;
             qn->kid[0] = qn->flag ? g : e;
         }
+        if (q.n == EV_MAX_NEST) {
+            fail_at(P, at, "too many qualifiers (at most %u)", EV_MAX_NEST);
+            goto fail;
+        }
         nv_push(&q, qn);
     } while (accept(P, S_COMMA));
     if (!expect(P, S_RBRACK))
@@ -459,14 +465,33 @@ static ev_node *parse_list(parser *P, const ev_token *open)
         goto fail;
     if (!tail)
         tail = lit(P, P->t - 1, term_nil());
+    /* constant elements in front of a constant tail fold into one
+     * literal (flag EV_LIT_LIST: not a string), so a long list of data
+     * is no deep tree; the conses left are bounded like any nesting */
+    uint32_t conses = 0;
     for (uint32_t i = el.n; i-- > 0;) {
-        ev_node *c = ev__node(P->c, N_CONS, el.v[i]->line, el.v[i]->col, 2);
-        if (i == 0) {
-            c->line = open->line;
-            c->col = open->col;
+        const ev_token *at = i == 0 ? open : NULL;
+        ev_node *c;
+        if (el.v[i]->kind == N_LIT && tail->kind == N_LIT) {
+            c = lit(P, at ? at : P->t, term_cons(term_ref(el.v[i]->lit),
+                                                 term_ref(tail->lit)));
+            c->line = at ? at->line : el.v[i]->line;
+            c->col = at ? at->col : el.v[i]->col;
+            c->flag = EV_LIT_LIST;
+        } else {
+            if (++conses > EV_MAX_NEST) {
+                fail_at(P, open, "list too long (at most %u elements that "
+                                 "are not constants)", EV_MAX_NEST);
+                goto fail;
+            }
+            c = ev__node(P->c, N_CONS, el.v[i]->line, el.v[i]->col, 2);
+            if (at) {
+                c->line = at->line;
+                c->col = at->col;
+            }
+            c->kid[0] = el.v[i];
+            c->kid[1] = tail;
         }
-        c->kid[0] = el.v[i];
-        c->kid[1] = tail;
         tail = c;
     }
     free(el.v);
@@ -861,7 +886,12 @@ static ev_node *parse_unary(parser *P)
     if (op == OP_NONE)
         return parse_postfix(P);
     P->t++;
+    if (P->depth >= EV_MAX_NEST)
+        return fail_at(P, P->t, "expression nested too deeply (at most %u "
+                                "levels)", EV_MAX_NEST);
+    P->depth++;
     ev_node *e = parse_unary(P);
+    P->depth--;
     if (!e)
         return NULL;
     ev_node *n = ev__node(P->c, N_OP1, t->line, t->col, 1);
@@ -872,6 +902,17 @@ static ev_node *parse_unary(parser *P)
 
 /* Binary operators of precedence >= minprec (see the file comment). */
 static ev_node *parse_expr(parser *P, int minprec)
+{
+    if (P->depth >= EV_MAX_NEST)
+        return fail_at(P, P->t, "expression nested too deeply (at most %u "
+                                "levels)", EV_MAX_NEST);
+    P->depth++;
+    ev_node *left = parse_expr1(P, minprec);
+    P->depth--;
+    return left;
+}
+
+static ev_node *parse_expr1(parser *P, int minprec)
 {
     ev_node *left = parse_unary(P);
     int nonassoc = -1;

@@ -633,7 +633,8 @@ static void build_binary(ev_vm *vm, const ev_node *n)
                 sb_putn(&b, (const char *)t->u.bin.bytes, t->u.bin.n);
         } else if (t->tag == T_INT) {
             sb_putc(&b, (char)(uint8_t)t->u.i);
-        } else if (n->kid[i]->kind == N_LIT && term_is_proper_list(t)) {
+        } else if (n->kid[i]->kind == N_LIT && !n->kid[i]->flag
+                   && term_is_proper_list(t)) {
             /* a string literal segment: its characters */
             for (; t->tag == T_CONS && ok; t = t->u.cons.tail)
                 if ((ok = t->u.cons.head->tag == T_INT))
