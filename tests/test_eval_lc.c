@@ -178,6 +178,20 @@ Test(eval_lc, nesting_is_bounded)
                               "levels)");
     cr_expect_eq(err.col, (int)EV_MAX_NEST + 1);
     free(deep);
+    /* a chain of left-associative operators is as deep as it is long */
+    char *ops = malloc(2 * n + 2);
+    char *q = ops + sprintf(ops, "1");
+    for (size_t i = 1; i < n; i++)
+        q += sprintf(q, "+1");
+    strcpy(q, ".");
+    c = ev_compile(ops, &err);
+    cr_expect_null(c);
+    cr_expect_str_eq(err.msg, "expression nested too deeply (at most 1000 "
+                              "levels)");
+    free(ops);
+    char *ok = fake_eval("1+1+1+1.");
+    cr_expect_str_eq(ok, "4");
+    free(ok);
 
     size_t k = 100000;
     char *longl = malloc(2 * k + 16);

@@ -916,10 +916,14 @@ static ev_node *parse_expr1(parser *P, int minprec)
 {
     ev_node *left = parse_unary(P);
     int nonassoc = -1;
+    uint32_t chain = 0;  /* each operator makes the left side one deeper */
     binop b;
     while (left && binop_of(P->t, &b) && b.prec >= minprec) {
         if (b.assoc == 'N' && nonassoc == b.prec)
             return syntax_error(P);
+        if (P->depth + ++chain > EV_MAX_NEST)
+            return fail_at(P, P->t, "expression nested too deeply (at most "
+                                    "%u levels)", EV_MAX_NEST);
         const ev_token *optok = P->t++;
         ev_node *right = parse_expr(P, b.assoc == 'R' ? b.prec : b.prec + 1);
         if (!right)
