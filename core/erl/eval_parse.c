@@ -501,20 +501,15 @@ fail:
     return NULL;
 }
 
-/* One clause of a fun after its name (if any): '(' Patterns ')' [when
- * Guard] -> Body, as an N_CLAUSE whose kid[0] is an N_TUPLE of the
- * argument patterns. */
-static ev_node *parse_fun_clause(parser *P, const ev_token *at)
+/* The rest of a clause after its head (a checked pattern, or NULL in
+ * an if): [when Guard] -> Body, as an N_CLAUSE at `at`. */
+static ev_node *parse_clause_rest(parser *P, const ev_token *at,
+                                  ev_node *head)
 {
-    nvec args = { 0 };
     ev_node *guard = NULL, *body;
-    if (!expect(P, S_LPAREN) || !parse_until(P, S_RPAREN, &args))
+    if (head && accept(P, K_WHEN) && !(guard = parse_guard(P)))
         return NULL;
-    ev_node *head = nv_node(P, N_TUPLE, at->line, at->col, NULL, &args);
-    for (uint32_t i = 0; i < head->n; i++)
-        if (ev__pattern(P->c, &head->kid[i], P->err) < 0)
-            return NULL;
-    if (accept(P, K_WHEN) && !(guard = parse_guard(P)))
+    if (!head && !(guard = parse_guard(P)))
         return NULL;
     if (!expect(P, S_ARROW) || !(body = parse_exprs(P, N_SEQ)))
         return NULL;
@@ -523,6 +518,21 @@ static ev_node *parse_fun_clause(parser *P, const ev_token *at)
     c->kid[1] = guard;
     c->kid[2] = body;
     return c;
+}
+
+/* One clause of a fun after its name (if any): '(' Patterns ')' [when
+ * Guard] -> Body, as an N_CLAUSE whose kid[0] is an N_TUPLE of the
+ * argument patterns. */
+static ev_node *parse_fun_clause(parser *P, const ev_token *at)
+{
+    nvec args = { 0 };
+    if (!expect(P, S_LPAREN) || !parse_until(P, S_RPAREN, &args))
+        return NULL;
+    ev_node *head = nv_node(P, N_TUPLE, at->line, at->col, NULL, &args);
+    for (uint32_t i = 0; i < head->n; i++)
+        if (ev__pattern(P->c, &head->kid[i], P->err) < 0)
+            return NULL;
+    return parse_clause_rest(P, at, head);
 }
 
 /* fun M:F/A, or a fun with a body: `fun (Ps) -> ... ; (Ps) -> ... end`
@@ -656,7 +666,7 @@ fail:
 static ev_node *parse_catch_clause(parser *P)
 {
     const ev_token *t = P->t;
-    ev_node *cls = NULL, *reason, *stack = NULL, *guard = NULL, *body;
+    ev_node *cls = NULL, *reason, *stack = NULL;
     if ((t->kind == TK_ATOM || t->kind == TK_VAR) && t[1].kind == TK_SYM
         && t[1].sym == S_COLON) {
         cls = parse_max(P);
@@ -676,19 +686,11 @@ static ev_node *parse_catch_clause(parser *P)
         cls = lit(P, t, term_atom_s("throw"));
     if (!stack)
         stack = ev__node(P->c, N_WILD, t->line, t->col, 0);
-    if (accept(P, K_WHEN) && !(guard = parse_guard(P)))
-        return NULL;
-    if (!expect(P, S_ARROW) || !(body = parse_exprs(P, N_SEQ)))
-        return NULL;
     ev_node *head = ev__node(P->c, N_TUPLE, t->line, t->col, 3);
     head->kid[0] = cls;
     head->kid[1] = reason;
     head->kid[2] = stack;
-    ev_node *c = ev__node(P->c, N_CLAUSE, t->line, t->col, 3);
-    c->kid[0] = head;
-    c->kid[1] = guard;
-    c->kid[2] = body;
-    return c;
+    return parse_clause_rest(P, t, head);
 }
 
 /* try Body [of Clauses] [catch CatchClauses] [after Body] end, with a
@@ -988,22 +990,14 @@ static ev_node *parse_clauses(parser *P, bool with_pattern, nvec *out)
 {
     do {
         const ev_token *t = P->t;
-        ev_node *pat = NULL, *guard = NULL, *body;
+        ev_node *pat = NULL, *c;
         if (with_pattern) {
             pat = parse_expr(P, 0);
             if (!pat || ev__pattern(P->c, &pat, P->err) < 0)
                 return NULL;
-            if (accept(P, K_WHEN) && !(guard = parse_guard(P)))
-                return NULL;
-        } else if (!(guard = parse_guard(P))) {
-            return NULL;
         }
-        if (!expect(P, S_ARROW) || !(body = parse_exprs(P, N_SEQ)))
+        if (!(c = parse_clause_rest(P, t, pat)))
             return NULL;
-        ev_node *c = ev__node(P->c, N_CLAUSE, t->line, t->col, 3);
-        c->kid[0] = pat;
-        c->kid[1] = guard;
-        c->kid[2] = body;
         nv_push(out, c);
     } while (accept(P, S_SEMI));
     return out->v[0];

@@ -250,6 +250,20 @@ static bool try_clause(ev_vm *vm, const ev_node *c, const term *v)
 static void do_call(ev_vm *vm, atom_t mod, atom_t fun, uint32_t argc,
                     uint32_t extra);
 
+/* The first of the in->b clauses of in->n from kid[first] that takes v:
+ * binds, jumps to its body (labels from in->a) and returns true. */
+static bool select_clause(ev_vm *vm, const ev_ins *in, uint32_t first,
+                          const term *v)
+{
+    for (uint32_t i = 0; i < in->b; i++) {
+        if (try_clause(vm, in->n->kid[first + i], v)) {
+            vm->pc = vm->code->labels[in->a + i];
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The bindings a fun captured ([{Name, Value}], sorted) into e (empty). */
 static void env_of_closure(ev_env *e, const term_closure *clo)
 {
@@ -830,13 +844,9 @@ static void step(ev_vm *vm)
     case I_IF: {
         bool is_case = in->op == I_CASE, is_try = n->kind == N_TRY;
         term *v = is_case ? pop(vm) : NULL;
-        uint32_t first = is_case ? 1 : 0;
-        for (uint32_t i = 0; i < in->b; i++) {
-            if (try_clause(vm, n->kid[first + i], v)) {
-                vm->pc = vm->code->labels[in->a + i];
-                term_unref(v);
-                return;
-            }
+        if (select_clause(vm, in, is_case ? 1 : 0, v)) {
+            term_unref(v);
+            return;
         }
         raise_error(vm, is_case ? term_tuplev(2, term_atom_s(is_try
                                                   ? "try_clause"
@@ -859,17 +869,12 @@ static void step(ev_vm *vm)
         break;
     case I_TRY_CATCH: {
         term *v = pop(vm);
-        uint32_t first = 1 + EV_TRY_NOF(n->flag);
-        for (uint32_t i = 0; i < in->b; i++) {
-            if (try_clause(vm, n->kid[first + i], v)) {
-                vm->pc = vm->code->labels[in->a + i];
-                term_unref(v);
-                caught_unwind(vm, vm->ncaught - 1);
-                return;
-            }
-        }
+        bool ok = select_clause(vm, in, 1 + EV_TRY_NOF(n->flag), v);
         term_unref(v);
-        reraise(vm);
+        if (ok)
+            caught_unwind(vm, vm->ncaught - 1);
+        else
+            reraise(vm);
         break;
     }
     case I_RERAISE:
