@@ -82,6 +82,11 @@ Test(eval_try, of_clauses_like_erl)
     EXPECT("try 1 of 2 -> a after ok end.",
            "** exception error: no try clause matching 1");
     EXPECT("X = try 1 of Y -> Y + 1 catch _ -> 0 end.", "2");
+    EXPECT("S = 1, try ok catch _:_:S -> S end.",
+           "* 1:25: stacktrace variable 'S' must not be previously bound");
+    EXPECT("try ok catch _:_:S -> S end, S.", "* 1:30: variable 'S' is unbound");
+    EXPECT("begin try X = 5 catch _ -> 0 end, X end.",
+           "* 1:35: variable 'X' unsafe in 'try' (line 1, column 7)");
     /* an exception in an of clause is not caught by the catch clauses */
     EXPECT("try 1 of 1 -> throw(x) catch x -> caught end.",
            "** exception throw: x");

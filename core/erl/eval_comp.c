@@ -865,6 +865,25 @@ static bool lint_lc(lint_ctx *L, const ev_node *n, const lvt *vt)
     return ok;
 }
 
+/* erl_lint's {stacktrace_bound, V}: the Stack of Class:Reason:Stack
+ * must be a new variable. */
+static bool lint_stack_bound(lint_ctx *L, const ev_node *v)
+{
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "stacktrace variable ");
+    term_print_atom(&b, v->name);
+    sb_puts(&b, " must not be previously bound");
+    *L->reason = term_tuplev(2, term_atom_s("stacktrace_bound"),
+                             term_atom(v->name));
+    L->err->line = v->line;
+    L->err->col = v->col;
+    snprintf(L->err->msg, sizeof L->err->msg, "%s", b.s);
+    sb_fini(&b);
+    L->failed = true;
+    return false;
+}
+
 /* try (erl_lint's try rules, simplified): the of clauses see what the
  * body bound; the catch clauses and the after body see only what was
  * bound before the try; whatever the try binds is unsafe after it. */
@@ -875,8 +894,13 @@ static bool lint_try(lint_ctx *L, const ev_node *n, const lvt *vt, lvt *out)
     bool ok = lint_seq(L, n->kid[0], vt, &evt);
     lvt_update(&vt1, vt, &evt);
     lvt_merge(&all, &evt);
-    for (uint32_t i = 0; ok && i < nof + ncatch; i++)
-        ok = lint_clause(L, n->kid[1 + i], i < nof ? &vt1 : vt, &all);
+    for (uint32_t i = 0; ok && i < nof + ncatch; i++) {
+        const ev_node *stack = i < nof ? NULL : n->kid[1 + i]->kid[0]->kid[2];
+        if (stack && stack->kind == N_VAR && lvt_find(vt, stack->name))
+            ok = lint_stack_bound(L, stack);
+        else
+            ok = lint_clause(L, n->kid[1 + i], i < nof ? &vt1 : vt, &all);
+    }
     if (ok && EV_TRY_AFTER(n->flag))
         ok = lint_seq(L, n->kid[n->n - 1], vt, &all);
     if (ok)
