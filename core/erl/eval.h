@@ -50,7 +50,8 @@
  *   fresh variables skip what does not match; a filter that is a guard
  *   test is run as a guard, any other must be boolean (error
  *   {bad_filter,V}); a non-list source is error {bad_generator,V};
- *   nothing bound inside is visible after.
+ *   nothing bound inside is visible after. Binary comprehensions with
+ *   list generators join their templates (badarg for a non-binary).
  * - try ... of ... catch Class:Reason:Stack ... after ... end as
  *   erl_eval's: catch clauses see the bindings of before the try; no
  *   matching catch clause raises the same exception again (struct and
@@ -59,7 +60,7 @@
  * - Reductions: one per call and one per generator element;
  *   ev_vm_set_slice makes ev_vm_run yield.
  * - Not yet (a clear compile error naming it): local funs `fun F/A` (no
- *   modules), binary comprehensions, records, macros, bit syntax beyond
+ *   modules), `<=` generators, records, macros, bit syntax beyond
  *   /binary, non-constant binary patterns. */
 #ifndef CS_EVAL_H
 #define CS_EVAL_H

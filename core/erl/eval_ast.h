@@ -130,7 +130,8 @@ typedef enum ev_kind {
     N_FUN,      /* fun with a body: kid[0..] N_CLAUSE whose kid[0] is an
                  * N_TUPLE of the argument patterns; name: the named
                  * fun's variable, or 0; flag: the arity */
-    N_LC,       /* [kid[0] || kid[1..]]: the qualifiers are N_GEN and N_FILTER */
+    N_LC,       /* [kid[0] || kid[1..]]: the qualifiers are N_GEN and N_FILTER;
+                 * flag 1: << kid[0] || ... >>, a binary comprehension */
     N_GEN,      /* kid[0] pattern <- kid[1] list */
     N_FILTER,   /* kid[0] an expression, or (flag 1) an N_GUARD: a guard test */
     N_TRY,      /* kid[0] body, then the of clauses, the catch clauses
@@ -199,8 +200,9 @@ typedef enum ev_opcode {
                     * tries the next; else error {bad_generator, L} */
     I_FILTER,      /* pop V: true goes on, false jumps a, else bad_filter */
     I_GFILTER,     /* guard n fails: jump a */
-    I_LC_PUT,      /* pop V onto the accumulator a slots below the top */
-    I_LC_END,      /* reverse the accumulator on top */
+    I_LC_PUT,      /* pop V onto the accumulator a slots below the top
+                    * (b: a binary comprehension's, V must be a binary) */
+    I_LC_END,      /* reverse the accumulator on top (a: join its binaries) */
     I_TRY,         /* push a handler continuing at a with {C, R, S} */
     I_TRY_CATCH,   /* pop {C,R,S}: first matching catch clause of N_TRY n
                     * (labels a, b of them), else raise the caught again */

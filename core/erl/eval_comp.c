@@ -253,7 +253,7 @@ static int comp(ev_code *c, const ev_node *n, ev_error *err)
         emit(c, I_CONST, 0, 0, nil_node(c, n));
         if (comp_quals(c, n, 1, 0, NO_LOOP, err) < 0)
             return -1;
-        emit(c, I_LC_END, 0, 0, NULL);
+        emit(c, I_LC_END, (uint32_t)n->flag, 0, NULL);
         emit(c, I_SCOPE_POP, 0, 0, NULL);
         return 0;
     case N_TRY:
@@ -296,7 +296,7 @@ static int comp_quals(ev_code *c, const ev_node *n, uint32_t i,
     if (i == n->n) {
         if (comp(c, n->kid[0], err) < 0)
             return -1;
-        emit(c, I_LC_PUT, gens, 0, NULL);
+        emit(c, I_LC_PUT, gens, (uint32_t)n->flag, NULL);
         return 0;
     }
     const ev_node *q = n->kid[i];

@@ -10,7 +10,7 @@
  *
  * Errors stop at the first one, at the token where the parser could not
  * go on, with erl_parse's text ("syntax error before: ')'"). Constructs
- * of Erlang outside the subset (local funs, binary comprehensions,
+ * of Erlang outside the subset (local funs, `<=` generators,
  * records, macros, bit syntax beyond /binary) give a message saying so.
  * Invariants of the tree: every node lives in the code's arena, every
  * literal term is held by the code's pool, the left side of every `=`
@@ -322,6 +322,8 @@ fail:
 }
 
 static ev_node *parse_max(parser *P);
+static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl,
+                         bool binary);
 
 /* bit_expr: [prefix_op] expr_max (so `<<X:8>>` is not a remote call). */
 static ev_node *parse_bit_expr(parser *P)
@@ -354,6 +356,8 @@ static ev_node *parse_binary(parser *P)
             ev_node *v = parse_bit_expr(P);
             if (!v)
                 goto fail;
+            if (segs.n == 0 && is_sym(P, S_BARBAR))
+                return parse_lc(P, open, v, true);
             if (is_sym(P, S_COLON)) {
                 fail_at(P, P->t, "bit syntax sizes are not supported");
                 goto fail;
@@ -387,11 +391,13 @@ fail:
 }
 
 /* The qualifiers of a list comprehension after its template, up to ']'
- * (erl_parse's lc_exprs): `Pattern <- Expr` generators (N_GEN: kid[0]
+ * (or '>>' for a binary comprehension, erl_parse's binary_comprehension,
+ * whose template is a bit expression; flag 1) (erl_parse's lc_exprs): `Pattern <- Expr` generators (N_GEN: kid[0]
  * the pattern, kid[1] the list) and filters (N_FILTER: kid[0] the
  * expression, or an N_GUARD around it when it is a guard test, which
  * erl_eval evaluates as a guard: erl_lint:is_guard_test/1). */
-static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl)
+static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl,
+                         bool binary)
 {
     nvec q = { 0 };
     P->t++;                                     /* the '||' */
@@ -428,9 +434,11 @@ static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl)
         }
         nv_push(&q, qn);
     } while (accept(P, S_COMMA));
-    if (!expect(P, S_RBRACK))
+    if (!expect(P, binary ? S_GTGT : S_RBRACK))
         goto fail;
-    return nv_node(P, N_LC, open->line, open->col, tmpl, &q);
+    ev_node *lc = nv_node(P, N_LC, open->line, open->col, tmpl, &q);
+    lc->flag = binary;
+    return lc;
 fail:
     free(q.v);
     return NULL;
@@ -450,7 +458,7 @@ static ev_node *parse_list(parser *P, const ev_token *open)
         nv_push(&el, e);
         if (el.n == 1 && is_sym(P, S_BARBAR)) {
             free(el.v);
-            return parse_lc(P, open, e);
+            return parse_lc(P, open, e, false);
         }
         if (accept(P, S_COMMA))
             continue;

@@ -731,6 +731,27 @@ static void lc_next(ev_vm *vm, const ev_ins *in)
     }
 }
 
+/* The accumulated elements (last first) in order: a list, or for a
+ * binary comprehension their bytes joined. */
+static void lc_end(ev_vm *vm, bool binary)
+{
+    term *acc = pop(vm), *r = term_nil();
+    for (const term *t = acc; t->tag == T_CONS; t = t->u.cons.tail)
+        r = term_cons(term_ref(t->u.cons.head), r);
+    term_unref(acc);
+    if (binary) {
+        strbuf b;
+        sb_init(&b);
+        for (const term *t = r; t->tag == T_CONS; t = t->u.cons.tail)
+            sb_putn(&b, (const char *)t->u.cons.head->u.bin.bytes,
+                    t->u.cons.head->u.bin.n);
+        term_unref(r);
+        r = term_binary(b.s ? b.s : "", b.len);
+        sb_fini(&b);
+    }
+    push(vm, r);
+}
+
 static void lint_step(ev_vm *vm, const ev_node *n)
 {
     term *reason = NULL;
@@ -903,18 +924,19 @@ static void step(ev_vm *vm)
     }
     case I_LC_PUT: {
         term *v = pop(vm);
+        if (in->b && v->tag != T_BIN) {
+            /* as building any binary of a non-binary (build_binary) */
+            term_unref(v);
+            raise_error(vm, term_atom_s("badarg"));
+            break;
+        }
         term **acc = &vm->stk[vm->sp - 1 - in->a];
         *acc = term_cons(v, *acc);
         break;
     }
-    case I_LC_END: {
-        term *acc = pop(vm), *r = term_nil();
-        for (const term *t = acc; t->tag == T_CONS; t = t->u.cons.tail)
-            r = term_cons(term_ref(t->u.cons.head), r);
-        term_unref(acc);
-        push(vm, r);
+    case I_LC_END:
+        lc_end(vm, in->a != 0);
         break;
-    }
     case I_CATCH_END:
         assert(vm->nh > 0);
         save_unwind(vm, vm->hs[--vm->nh].save, false);
