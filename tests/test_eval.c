@@ -299,9 +299,8 @@ static const struct {
     { "fun A(X) -> 1; B(X) -> 2 end.", 1, 16, "head mismatch" },
     { "fun f/1.", 1, 1, "local funs (fun F/A) are not supported (no modules: "
                         "use fun Module:Function/Arity or a fun with a body)" },
-    { "[X || X <- [1]].", 1, 1, "list comprehensions are not supported" },
-    { "try 1 of _ -> 1 catch _ -> 2 end.", 1, 1,
-      "try ... catch is not supported (use catch Expr)" },
+    { "try 1 of 2 -> a end.", 1, 17, "syntax error before: 'end'" },
+    { "[X || <<X>> <= <<1>>].", 1, 13, "binary generators are not supported" },
     { "123456789012345678901234567890.", 1, 1,
       "integer too large (clustersim has no bignums)" },
     { "#{a := 1}.", 1, 5, "only association operators '=>' are allowed "

@@ -46,10 +46,22 @@
  *   position replaces its caller's activation (constant space); body
  *   calls nest up to EV_MAX_DEPTH. lists:map/2, foldl/3, foldr/3,
  *   filter/2, foreach/2, any/2, all/2 run on the VM (eval_lib.c).
- * - Reductions: one per call; ev_vm_set_slice makes ev_vm_run yield.
+ * - List comprehensions as erl_eval's eval_lc: generator patterns with
+ *   fresh variables skip what does not match; a filter that is a guard
+ *   test is run as a guard, any other must be boolean (error
+ *   {bad_filter,V}); a non-list source is error {bad_generator,V};
+ *   nothing bound inside is visible after. Binary comprehensions with
+ *   list generators join their templates (badarg for a non-binary).
+ * - try ... of ... catch Class:Reason:Stack ... after ... end as
+ *   erl_eval's: catch clauses see the bindings of before the try; no
+ *   matching catch clause raises the same exception again (struct and
+ *   all); after runs on every path, its value dropped; try_clause when
+ *   no of clause matches. erlang:raise/3 keeps class and reason only.
+ * - Reductions: one per call and one per generator element;
+ *   ev_vm_set_slice makes ev_vm_run yield.
  * - Not yet (a clear compile error naming it): local funs `fun F/A` (no
- *   modules), try, list comprehensions, records, macros, bit syntax
- *   beyond /binary, non-constant binary patterns. */
+ *   modules), `<=` generators, records, macros, bit syntax beyond
+ *   /binary, non-constant binary patterns. */
 #ifndef CS_EVAL_H
 #define CS_EVAL_H
 
@@ -171,6 +183,12 @@ const char *ev_vm_where(const ev_vm *vm, char *buf, size_t size);
  * raises error:system_limit in the caller (where erl would eventually
  * run out of memory). A tail call adds nothing to the depth. */
 #define EV_MAX_DEPTH 100000u
+
+/* How deeply expressions may nest in a text (brackets, operands, clause
+ * bodies), and how many qualifiers a list comprehension may have: more
+ * is a compile error at the token that goes beyond, so parsing,
+ * compiling and matching never recurse deeper than this. */
+#define EV_MAX_NEST 1000u
 
 /* The deepest the calls of funs have nested so far (callers waiting at
  * once): 0 for code that calls no fun, 1 for a loop of tail calls. */

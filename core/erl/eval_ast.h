@@ -101,7 +101,10 @@ typedef enum ev_op {
 const char *ev__op_name(ev_op op);
 
 typedef enum ev_kind {
-    N_LIT,      /* lit: any constant term (numbers, atoms, strings, binaries, funs) */
+    N_LIT,      /* lit: any constant term (numbers, atoms, strings, binaries,
+                 * funs); flag EV_LIT_LIST: a list written with brackets
+                 * whose elements are constants (in a binary it is no
+                 * string) */
     N_VAR,      /* name */
     N_WILD,     /* _ */
     N_TUPLE,    /* kid[0..n) */
@@ -127,8 +130,25 @@ typedef enum ev_kind {
     N_FUN,      /* fun with a body: kid[0..] N_CLAUSE whose kid[0] is an
                  * N_TUPLE of the argument patterns; name: the named
                  * fun's variable, or 0; flag: the arity */
+    N_LC,       /* [kid[0] || kid[1..]]: the qualifiers are N_GEN and N_FILTER;
+                 * flag 1: << kid[0] || ... >>, a binary comprehension */
+    N_GEN,      /* kid[0] pattern <- kid[1] list */
+    N_FILTER,   /* kid[0] an expression, or (flag 1) an N_GUARD: a guard test */
+    N_TRY,      /* kid[0] body, then the of clauses, the catch clauses
+                 * (N_CLAUSE with an N_TUPLE {Class, Reason, Stack}
+                 * pattern) and the after body: counts in flag (EV_TRY_*) */
     N_SEQ       /* E1, E2, ...: the value is the last */
 } ev_kind;
+
+#define EV_LIT_LIST 1u
+
+/* N_TRY's flag: how many of clauses, catch clauses, and whether there
+ * is an after body. */
+#define EV_TRY_FLAG(nof, ncatch, after) \
+    ((uint64_t)(nof) | (uint64_t)(ncatch) << 24 | (uint64_t)(after) << 48)
+#define EV_TRY_NOF(f) ((uint32_t)((f) & 0xffffff))
+#define EV_TRY_NCATCH(f) ((uint32_t)((f) >> 24 & 0xffffff))
+#define EV_TRY_AFTER(f) ((uint32_t)((f) >> 48 & 1))
 
 typedef struct ev_node ev_node;
 struct ev_node {
@@ -174,6 +194,19 @@ typedef enum ev_opcode {
     I_FUN,         /* push the closure of fun n (N_FUN), its clause bodies
                     * at labels[a .. a+b) */
     I_RETURN,      /* end of a fun body: pop the value, back to the caller */
+    I_GEN,         /* top: a generator's list; restore the bindings saved
+                    * before it; [] pops it and its save, jumps a; [H|T]
+                    * leaves T, binds pattern n to H (fresh variables) or
+                    * tries the next; else error {bad_generator, L} */
+    I_FILTER,      /* pop V: true goes on, false jumps a, else bad_filter */
+    I_GFILTER,     /* guard n fails: jump a */
+    I_LC_PUT,      /* pop V onto the accumulator a slots below the top
+                    * (b: a binary comprehension's, V must be a binary) */
+    I_LC_END,      /* reverse the accumulator on top (a: join its binaries) */
+    I_TRY,         /* push a handler continuing at a with {C, R, S} */
+    I_TRY_CATCH,   /* pop {C,R,S}: first matching catch clause of N_TRY n
+                    * (labels a, b of them), else raise the caught again */
+    I_RERAISE,     /* raise the caught exception again (after an after) */
     I_RET          /* pop the value; done */
 } ev_opcode;
 

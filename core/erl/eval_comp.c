@@ -135,6 +135,12 @@ static int comp_call(ev_code *c, const ev_node *n, ev_error *err)
     return 0;
 }
 
+#define NO_LOOP UINT32_MAX
+static int comp_quals(ev_code *c, const ev_node *n, uint32_t i,
+                      uint32_t gens, uint32_t loop, ev_error *err);
+static int comp_try(ev_code *c, const ev_node *n, ev_error *err);
+static ev_node *nil_node(ev_code *c, const ev_node *at);
+
 static int comp(ev_code *c, const ev_node *n, ev_error *err)
 {
     switch ((ev_kind)n->kind) {
@@ -241,6 +247,17 @@ static int comp(ev_code *c, const ev_node *n, ev_error *err)
     }
     case N_SEQ:
         return comp_seq(c, n, false, err);
+    case N_LC:
+        /* what the comprehension binds is dropped after it */
+        emit(c, I_SCOPE_PUSH, 0, 0, NULL);
+        emit(c, I_CONST, 0, 0, nil_node(c, n));
+        if (comp_quals(c, n, 1, 0, NO_LOOP, err) < 0)
+            return -1;
+        emit(c, I_LC_END, (uint32_t)n->flag, 0, NULL);
+        emit(c, I_SCOPE_POP, 0, 0, NULL);
+        return 0;
+    case N_TRY:
+        return comp_try(c, n, err);
     case N_FUN: {
         /* the closure, then its clause bodies out of line, each ending
          * in I_RETURN (a call just before it is a tail call) */
@@ -259,6 +276,103 @@ static int comp(ev_code *c, const ev_node *n, ev_error *err)
     default:
         return comp_error(err, n, "illegal expression");
     }
+}
+
+static ev_node *nil_node(ev_code *c, const ev_node *at)
+{
+    ev_node *nil = ev__node(c, N_LIT, at->line, at->col, 0);
+    nil->lit = ev__pool(c, term_nil());
+    return nil;
+}
+
+/* Qualifiers i.. of comprehension n, then its template, with `gens`
+ * generator lists on the stack above the accumulator. `loop` is the
+ * I_GEN of the innermost generator, where a false filter goes on with
+ * the next element (NO_LOOP: none, the filter skips to the end), as
+ * erl_eval's eval_lc1. */
+static int comp_quals(ev_code *c, const ev_node *n, uint32_t i,
+                      uint32_t gens, uint32_t loop, ev_error *err)
+{
+    if (i == n->n) {
+        if (comp(c, n->kid[0], err) < 0)
+            return -1;
+        emit(c, I_LC_PUT, gens, (uint32_t)n->flag, NULL);
+        return 0;
+    }
+    const ev_node *q = n->kid[i];
+    if (q->kind == N_GEN) {
+        if (comp(c, q->kid[1], err) < 0)
+            return -1;
+        emit(c, I_SCOPE_PUSH, 0, 0, NULL);
+        uint32_t gen = emit(c, I_GEN, 0, 0, q);
+        if (comp_quals(c, n, i + 1, gens + 1, gen, err) < 0)
+            return -1;
+        emit(c, I_JMP, gen, 0, NULL);
+        c->ins[gen].a = c->nins;
+        return 0;
+    }
+    uint32_t test;
+    if (q->flag) {
+        test = emit(c, I_GFILTER, 0, 0, q->kid[0]);
+    } else {
+        if (comp(c, q->kid[0], err) < 0)
+            return -1;
+        test = emit(c, I_FILTER, 0, 0, q);
+    }
+    if (comp_quals(c, n, i + 1, gens, loop, err) < 0)
+        return -1;
+    c->ins[test].a = loop != NO_LOOP ? loop : c->nins;
+    return 0;
+}
+
+/* try: the body under a handler (I_TRY) whose catch clauses run with the
+ * bindings of before the try; the of clauses after the handler is gone
+ * (an exception in them is not caught); with an after body, the whole
+ * under a second handler that runs it, then raises again, and the after
+ * body on the way out otherwise, its value dropped (erl_eval's try). */
+static int comp_try(ev_code *c, const ev_node *n, ev_error *err)
+{
+    uint32_t nof = EV_TRY_NOF(n->flag), ncatch = EV_TRY_NCATCH(n->flag);
+    const ev_node *after = EV_TRY_AFTER(n->flag) ? n->kid[n->n - 1] : NULL;
+    uint32_t hafter = 0, hcatch = 0, join = 0;
+    if (after)
+        hafter = emit(c, I_TRY, 0, 0, n);
+    if (ncatch)
+        hcatch = emit(c, I_TRY, 0, 0, n);
+    if (comp_seq(c, n->kid[0], false, err) < 0)
+        return -1;
+    if (ncatch)
+        emit(c, I_CATCH_END, 0, 0, NULL);
+    if (nof) {
+        uint32_t labels = new_labels(c, nof);
+        emit(c, I_CASE, labels, nof, n);
+        if (comp_bodies(c, n, 1, nof, NULL, labels, err) < 0)
+            return -1;
+    }
+    if (ncatch) {
+        join = emit(c, I_JMP, 0, 0, NULL);
+        c->ins[hcatch].a = c->nins;
+        uint32_t labels = new_labels(c, ncatch);
+        emit(c, I_TRY_CATCH, labels, ncatch, n);
+        if (comp_bodies(c, n, 1 + nof, ncatch, NULL, labels, err) < 0)
+            return -1;
+        c->ins[join].a = c->nins;
+    }
+    if (after) {
+        emit(c, I_CATCH_END, 0, 0, NULL);
+        if (comp_seq(c, after, false, err) < 0)
+            return -1;
+        emit(c, I_POP, 0, 0, NULL);
+        uint32_t out = emit(c, I_JMP, 0, 0, NULL);
+        c->ins[hafter].a = c->nins;
+        emit(c, I_POP, 0, 0, NULL);
+        if (comp_seq(c, after, false, err) < 0)
+            return -1;
+        emit(c, I_POP, 0, 0, NULL);
+        emit(c, I_RERAISE, 0, 0, NULL);
+        c->ins[out].a = c->nins;
+    }
+    return 0;
 }
 
 /* ---- entry points ---- */
@@ -615,6 +729,9 @@ static bool lint_fun(lint_ctx *L, const ev_node *n, const lvt *vt)
     return ok;
 }
 
+static bool lint_lc(lint_ctx *L, const ev_node *n, const lvt *vt);
+static bool lint_try(lint_ctx *L, const ev_node *n, const lvt *vt, lvt *out);
+
 static bool lint(lint_ctx *L, const ev_node *n, const lvt *vt, lvt *out)
 {
     switch ((ev_kind)n->kind) {
@@ -692,6 +809,10 @@ static bool lint(lint_ctx *L, const ev_node *n, const lvt *vt, lvt *out)
     }
     case N_FUN:
         return lint_fun(L, n, vt);
+    case N_LC:
+        return lint_lc(L, n, vt);
+    case N_TRY:
+        return lint_try(L, n, vt, out);
     case N_ANDALSO:
     case N_ORELSE: {
         lvt evt1 = { 0 }, vt1 = { 0 }, evt2 = { 0 };
@@ -710,6 +831,84 @@ static bool lint(lint_ctx *L, const ev_node *n, const lvt *vt, lvt *out)
     default:
         return true;
     }
+}
+
+/* A comprehension (erl_lint's lc_quals): each qualifier sees what the
+ * ones before it bound, a generator's pattern variables are fresh; the
+ * template sees them all; nothing is visible after it. */
+static bool lint_lc(lint_ctx *L, const ev_node *n, const lvt *vt)
+{
+    lvt cur = { 0 }, tmp = { 0 };
+    lvt_merge(&cur, vt);
+    bool ok = true;
+    for (uint32_t i = 1; ok && i <= n->n; i++) {
+        const ev_node *q = i < n->n ? n->kid[i] : n->kid[0];
+        lvt e = { 0 }, none = { 0 }, ignore = { 0 };
+        if (q->kind == N_GEN) {
+            ok = lint(L, q->kid[1], &cur, &ignore)
+                && lint_pattern(L, q->kid[0], &none, &e);
+        } else if (q->kind == N_FILTER) {
+            ok = lint(L, q->flag ? q->kid[0]->kid[0]->kid[0] : q->kid[0],
+                      &cur, &e);
+        } else {
+            ok = lint(L, q, &cur, &ignore);
+        }
+        lvt_update(&tmp, &cur, &e);
+        lvt swap = cur;
+        cur = tmp;
+        tmp = swap;
+        lvt_free(&e);
+        lvt_free(&ignore);
+    }
+    lvt_free(&cur);
+    lvt_free(&tmp);
+    return ok;
+}
+
+/* erl_lint's {stacktrace_bound, V}: the Stack of Class:Reason:Stack
+ * must be a new variable. */
+static bool lint_stack_bound(lint_ctx *L, const ev_node *v)
+{
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "stacktrace variable ");
+    term_print_atom(&b, v->name);
+    sb_puts(&b, " must not be previously bound");
+    *L->reason = term_tuplev(2, term_atom_s("stacktrace_bound"),
+                             term_atom(v->name));
+    L->err->line = v->line;
+    L->err->col = v->col;
+    snprintf(L->err->msg, sizeof L->err->msg, "%s", b.s);
+    sb_fini(&b);
+    L->failed = true;
+    return false;
+}
+
+/* try (erl_lint's try rules, simplified): the of clauses see what the
+ * body bound; the catch clauses and the after body see only what was
+ * bound before the try; whatever the try binds is unsafe after it. */
+static bool lint_try(lint_ctx *L, const ev_node *n, const lvt *vt, lvt *out)
+{
+    uint32_t nof = EV_TRY_NOF(n->flag), ncatch = EV_TRY_NCATCH(n->flag);
+    lvt evt = { 0 }, vt1 = { 0 }, all = { 0 };
+    bool ok = lint_seq(L, n->kid[0], vt, &evt);
+    lvt_update(&vt1, vt, &evt);
+    lvt_merge(&all, &evt);
+    for (uint32_t i = 0; ok && i < nof + ncatch; i++) {
+        const ev_node *stack = i < nof ? NULL : n->kid[1 + i]->kid[0]->kid[2];
+        if (stack && stack->kind == N_VAR && lvt_find(vt, stack->name))
+            ok = lint_stack_bound(L, stack);
+        else
+            ok = lint_clause(L, n->kid[1 + i], i < nof ? &vt1 : vt, &all);
+    }
+    if (ok && EV_TRY_AFTER(n->flag))
+        ok = lint_seq(L, n->kid[n->n - 1], vt, &all);
+    if (ok)
+        lint_unsafe(&all, vt, n, "try", out);
+    lvt_free(&evt);
+    lvt_free(&vt1);
+    lvt_free(&all);
+    return ok;
 }
 
 /* Checks the variables of one top-level expression against env; see

@@ -230,6 +230,8 @@ static bool explain_error(strbuf *b, const ev_exception *x, const term_view *v)
         { "badmatch", "no match of right hand side value " },
         { "case_clause", "no case clause matching " },
         { "try_clause", "no try clause matching " },
+        { "bad_generator", "bad generator " },
+        { "bad_filter", "bad filter " },
     };
     if (term_is_atom(r, A("undef")) && x->fun) {
         uint32_t n = x->args ? list_len(x->args) : x->arity;

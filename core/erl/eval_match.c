@@ -32,7 +32,7 @@ static bool is_number_lit(const ev_node *n)
  * segment is not constant. */
 static bool const_segment(const ev_node *seg, bool isbin, strbuf *b)
 {
-    if (seg->kind != N_LIT)
+    if (seg->kind != N_LIT || seg->flag == EV_LIT_LIST)
         return false;
     const term *t = seg->lit;
     if (isbin) {

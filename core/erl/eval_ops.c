@@ -495,6 +495,23 @@ static ev_status bif_throw(term **a, term **out, ev_exception *x)
     return EV_RAISED;
 }
 
+/* erlang:raise/3: raises Class:Reason (the stack trace given is not
+ * kept: the exception names no frame); a bad class or a stack that is
+ * not a list makes it return badarg, as erts's does. */
+static ev_status bif_raise(term **a, term **out, ev_exception *x)
+{
+    static const char *const cls[] = { "error", "exit", "throw" };
+    for (size_t i = 0; i < 3; i++) {
+        if (term_is_atom(a[0], atom_intern(cls[i]))
+            && term_is_proper_list(a[2])) {
+            ev__exc_set(x, cls[i], term_ref(a[1]));
+            return EV_RAISED;
+        }
+    }
+    *out = term_atom_s("badarg");
+    return EV_DONE;
+}
+
 static const struct bif {
     const char *name;
     uint32_t arity;
@@ -537,6 +554,7 @@ static const struct bif {
     { "error", 2, false, false, bif_error },
     { "exit", 1, false, false, bif_exit },
     { "throw", 1, false, false, bif_throw },
+    { "raise", 3, false, false, bif_raise },     /* not auto-imported */
 };
 
 /* Index of erlang:fun/arity among the BIFs run here, or -1. */
@@ -547,7 +565,8 @@ int ev__bif_find(atom_t mod, atom_t fun, uint32_t arity, bool guard_only)
     const char *name = atom_text(fun);
     for (size_t i = 0; i < sizeof bifs / sizeof bifs[0]; i++)
         if (bifs[i].arity == arity && strcmp(bifs[i].name, name) == 0
-            && (bifs[i].guard || !guard_only))
+            && (bifs[i].guard || !guard_only)
+            && (bifs[i].fn != bif_raise || mod == atom_intern("erlang")))
             return (int)i;
     return -1;
 }

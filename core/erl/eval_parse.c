@@ -10,8 +10,8 @@
  *
  * Errors stop at the first one, at the token where the parser could not
  * go on, with erl_parse's text ("syntax error before: ')'"). Constructs
- * of Erlang outside the subset (fun bodies, try, list comprehensions,
- * records, bit syntax beyond /binary) give a message saying so.
+ * of Erlang outside the subset (local funs, `<=` generators,
+ * records, macros, bit syntax beyond /binary) give a message saying so.
  * Invariants of the tree: every node lives in the code's arena, every
  * literal term is held by the code's pool, the left side of every `=`
  * and every clause head has passed ev__pattern, every guard
@@ -90,6 +90,8 @@ typedef struct parser {
     ev_code *c;
     const ev_token *t;   /* the lookahead */
     ev_error *err;
+    bool no_remote;      /* a catch clause's pattern: ':' is not M:F */
+    uint32_t depth;      /* parse_expr / parse_unary calls in progress */
 } parser;
 
 /* A growable list of nodes, copied into the arena when complete. */
@@ -184,6 +186,7 @@ static term *codes_to_list(const uint32_t *s, size_t n)
 }
 
 static ev_node *parse_expr(parser *P, int minprec);
+static ev_node *parse_expr1(parser *P, int minprec);
 static ev_node *parse_exprs(parser *P, ev_kind kind);
 static ev_node *parse_guard(parser *P);
 static ev_node *parse_clauses(parser *P, bool with_pattern, nvec *out);
@@ -319,6 +322,8 @@ fail:
 }
 
 static ev_node *parse_max(parser *P);
+static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl,
+                         bool binary);
 
 /* bit_expr: [prefix_op] expr_max (so `<<X:8>>` is not a remote call). */
 static ev_node *parse_bit_expr(parser *P)
@@ -351,6 +356,8 @@ static ev_node *parse_binary(parser *P)
             ev_node *v = parse_bit_expr(P);
             if (!v)
                 goto fail;
+            if (segs.n == 0 && is_sym(P, S_BARBAR))
+                return parse_lc(P, open, v, true);
             if (is_sym(P, S_COLON)) {
                 fail_at(P, P->t, "bit syntax sizes are not supported");
                 goto fail;
@@ -383,6 +390,60 @@ fail:
     return NULL;
 }
 
+/* The qualifiers of a list comprehension after its template, up to ']'
+ * (or '>>' for a binary comprehension, erl_parse's binary_comprehension,
+ * whose template is a bit expression; flag 1) (erl_parse's lc_exprs): `Pattern <- Expr` generators (N_GEN: kid[0]
+ * the pattern, kid[1] the list) and filters (N_FILTER: kid[0] the
+ * expression, or an N_GUARD around it when it is a guard test, which
+ * erl_eval evaluates as a guard: erl_lint:is_guard_test/1). */
+static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl,
+                         bool binary)
+{
+    nvec q = { 0 };
+    P->t++;                                     /* the '||' */
+    do {
+        const ev_token *at = P->t;
+        ev_node *e = parse_expr(P, 0);
+        if (!e)
+            goto fail;
+        ev_node *qn;
+        if (is_sym(P, S_LARROW)) {
+            const ev_token *arrow = P->t++;
+            ev_node *src = parse_expr(P, 0);
+            if (!src || ev__pattern(P->c, &e, P->err) < 0)
+                goto fail;
+            qn = ev__node(P->c, N_GEN, arrow->line, arrow->col, 2);
+            qn->kid[0] = e;
+            qn->kid[1] = src;
+        } else if (is_sym(P, S_LEQ)) {
+            fail_at(P, P->t, "binary generators are not supported");
+            goto fail;
+        } else {
+            qn = ev__node(P->c, N_FILTER, at->line, at->col, 1);
+            ev_node *conj = ev__node(P->c, N_SEQ, at->line, at->col, 1);
+            ev_node *g = ev__node(P->c, N_GUARD, at->line, at->col, 1);
+            ev_error scratch;
+            conj->kid[0] = e;
+            g->kid[0] = conj;
+            qn->flag = ev__guard_check(g, &scratch) == 0;
+            qn->kid[0] = qn->flag ? g : e;
+        }
+        if (q.n == EV_MAX_NEST) {
+            fail_at(P, at, "too many qualifiers (at most %u)", EV_MAX_NEST);
+            goto fail;
+        }
+        nv_push(&q, qn);
+    } while (accept(P, S_COMMA));
+    if (!expect(P, binary ? S_GTGT : S_RBRACK))
+        goto fail;
+    ev_node *lc = nv_node(P, N_LC, open->line, open->col, tmpl, &q);
+    lc->flag = binary;
+    return lc;
+fail:
+    free(q.v);
+    return NULL;
+}
+
 /* '[' ... ']' after the '['. */
 static ev_node *parse_list(parser *P, const ev_token *open)
 {
@@ -395,9 +456,9 @@ static ev_node *parse_list(parser *P, const ev_token *open)
         if (!e)
             goto fail;
         nv_push(&el, e);
-        if (is_sym(P, S_BARBAR)) {
-            fail_at(P, open, "list comprehensions are not supported");
-            goto fail;
+        if (el.n == 1 && is_sym(P, S_BARBAR)) {
+            free(el.v);
+            return parse_lc(P, open, e, false);
         }
         if (accept(P, S_COMMA))
             continue;
@@ -412,14 +473,33 @@ static ev_node *parse_list(parser *P, const ev_token *open)
         goto fail;
     if (!tail)
         tail = lit(P, P->t - 1, term_nil());
+    /* constant elements in front of a constant tail fold into one
+     * literal (flag EV_LIT_LIST: not a string), so a long list of data
+     * is no deep tree; the conses left are bounded like any nesting */
+    uint32_t conses = 0;
     for (uint32_t i = el.n; i-- > 0;) {
-        ev_node *c = ev__node(P->c, N_CONS, el.v[i]->line, el.v[i]->col, 2);
-        if (i == 0) {
-            c->line = open->line;
-            c->col = open->col;
+        const ev_token *at = i == 0 ? open : NULL;
+        ev_node *c;
+        if (el.v[i]->kind == N_LIT && tail->kind == N_LIT) {
+            c = lit(P, at ? at : P->t, term_cons(term_ref(el.v[i]->lit),
+                                                 term_ref(tail->lit)));
+            c->line = at ? at->line : el.v[i]->line;
+            c->col = at ? at->col : el.v[i]->col;
+            c->flag = EV_LIT_LIST;
+        } else {
+            if (++conses > EV_MAX_NEST) {
+                fail_at(P, open, "list too long (at most %u elements that "
+                                 "are not constants)", EV_MAX_NEST);
+                goto fail;
+            }
+            c = ev__node(P->c, N_CONS, el.v[i]->line, el.v[i]->col, 2);
+            if (at) {
+                c->line = at->line;
+                c->col = at->col;
+            }
+            c->kid[0] = el.v[i];
+            c->kid[1] = tail;
         }
-        c->kid[0] = el.v[i];
-        c->kid[1] = tail;
         tail = c;
     }
     free(el.v);
@@ -429,20 +509,15 @@ fail:
     return NULL;
 }
 
-/* One clause of a fun after its name (if any): '(' Patterns ')' [when
- * Guard] -> Body, as an N_CLAUSE whose kid[0] is an N_TUPLE of the
- * argument patterns. */
-static ev_node *parse_fun_clause(parser *P, const ev_token *at)
+/* The rest of a clause after its head (a checked pattern, or NULL in
+ * an if): [when Guard] -> Body, as an N_CLAUSE at `at`. */
+static ev_node *parse_clause_rest(parser *P, const ev_token *at,
+                                  ev_node *head)
 {
-    nvec args = { 0 };
     ev_node *guard = NULL, *body;
-    if (!expect(P, S_LPAREN) || !parse_until(P, S_RPAREN, &args))
+    if (head && accept(P, K_WHEN) && !(guard = parse_guard(P)))
         return NULL;
-    ev_node *head = nv_node(P, N_TUPLE, at->line, at->col, NULL, &args);
-    for (uint32_t i = 0; i < head->n; i++)
-        if (ev__pattern(P->c, &head->kid[i], P->err) < 0)
-            return NULL;
-    if (accept(P, K_WHEN) && !(guard = parse_guard(P)))
+    if (!head && !(guard = parse_guard(P)))
         return NULL;
     if (!expect(P, S_ARROW) || !(body = parse_exprs(P, N_SEQ)))
         return NULL;
@@ -451,6 +526,21 @@ static ev_node *parse_fun_clause(parser *P, const ev_token *at)
     c->kid[1] = guard;
     c->kid[2] = body;
     return c;
+}
+
+/* One clause of a fun after its name (if any): '(' Patterns ')' [when
+ * Guard] -> Body, as an N_CLAUSE whose kid[0] is an N_TUPLE of the
+ * argument patterns. */
+static ev_node *parse_fun_clause(parser *P, const ev_token *at)
+{
+    nvec args = { 0 };
+    if (!expect(P, S_LPAREN) || !parse_until(P, S_RPAREN, &args))
+        return NULL;
+    ev_node *head = nv_node(P, N_TUPLE, at->line, at->col, NULL, &args);
+    for (uint32_t i = 0; i < head->n; i++)
+        if (ev__pattern(P->c, &head->kid[i], P->err) < 0)
+            return NULL;
+    return parse_clause_rest(P, at, head);
 }
 
 /* fun M:F/A, or a fun with a body: `fun (Ps) -> ... ; (Ps) -> ... end`
@@ -577,6 +667,87 @@ fail:
     return NULL;
 }
 
+/* One catch clause (erl_parse's try_clause): [Class ':'] Reason [':'
+ * Stack] [when Guard] -> Body, as an N_CLAUSE whose pattern is the
+ * N_TUPLE {Class, Reason, Stack}; the class defaults to throw and the
+ * stack to `_`. */
+static ev_node *parse_catch_clause(parser *P)
+{
+    const ev_token *t = P->t;
+    ev_node *cls = NULL, *reason, *stack = NULL;
+    if ((t->kind == TK_ATOM || t->kind == TK_VAR) && t[1].kind == TK_SYM
+        && t[1].sym == S_COLON) {
+        cls = parse_max(P);
+        P->t++;
+    }
+    P->no_remote = true;
+    reason = parse_expr(P, 0);
+    P->no_remote = false;
+    if (!reason || ev__pattern(P->c, &reason, P->err) < 0)
+        return NULL;
+    if (cls && accept(P, S_COLON)) {
+        if (P->t->kind != TK_VAR)
+            return syntax_error(P);
+        stack = parse_max(P);
+    }
+    if (!cls)
+        cls = lit(P, t, term_atom_s("throw"));
+    if (!stack)
+        stack = ev__node(P->c, N_WILD, t->line, t->col, 0);
+    ev_node *head = ev__node(P->c, N_TUPLE, t->line, t->col, 3);
+    head->kid[0] = cls;
+    head->kid[1] = reason;
+    head->kid[2] = stack;
+    return parse_clause_rest(P, t, head);
+}
+
+/* try Body [of Clauses] [catch CatchClauses] [after Body] end, with a
+ * catch or an after (erl_parse's try_expr). The node's kids: the body,
+ * the of clauses, the catch clauses, then the after body if any; see
+ * EV_TRY_* for how `flag` counts them. */
+static ev_node *parse_try(parser *P)
+{
+    const ev_token *kw = P->t++;
+    nvec k = { 0 };
+    uint64_t nof = 0, ncatch = 0, after = 0;
+    ev_node *body = parse_exprs(P, N_SEQ);
+    if (!body)
+        goto fail;
+    nv_push(&k, body);
+    if (accept(P, K_OF)) {
+        if (!parse_clauses(P, true, &k))
+            goto fail;
+        nof = k.n - 1;
+    }
+    if (accept(P, K_CATCH)) {
+        do {
+            ev_node *c = parse_catch_clause(P);
+            if (!c)
+                goto fail;
+            nv_push(&k, c);
+            ncatch++;
+        } while (accept(P, S_SEMI));
+    }
+    if (accept(P, K_AFTER)) {
+        ev_node *a = parse_exprs(P, N_SEQ);
+        if (!a)
+            goto fail;
+        nv_push(&k, a);
+        after = 1;
+    }
+    if ((!ncatch && !after) || !expect(P, K_END)) {
+        if (!ncatch && !after)
+            syntax_error(P);
+        goto fail;
+    }
+    ev_node *n = nv_node(P, N_TRY, kw->line, kw->col, NULL, &k);
+    n->flag = EV_TRY_FLAG(nof, ncatch, after);
+    return n;
+fail:
+    free(k.v);
+    return NULL;
+}
+
 /* expr_max: literals, variables, brackets, begin/case/if/receive/fun. */
 static ev_node *parse_max(parser *P)
 {
@@ -659,7 +830,7 @@ static ev_node *parse_max(parser *P)
     case K_FUN:
         return parse_fun(P);
     case K_TRY:
-        return fail_at(P, t, "try ... catch is not supported (use catch Expr)");
+        return parse_try(P);
     case S_QUEST:
         return fail_at(P, t, "macros are not supported");
     default:
@@ -681,7 +852,7 @@ static ev_node *parse_postfix(parser *P)
             e = parse_map(P, e, P->t);
         else if (e) {
             ev_node *mod = NULL;
-            if (accept(P, S_COLON)) {
+            if (!P->no_remote && accept(P, S_COLON)) {
                 mod = e;
                 e = parse_max(P);
                 if (!e)
@@ -725,7 +896,12 @@ static ev_node *parse_unary(parser *P)
     if (op == OP_NONE)
         return parse_postfix(P);
     P->t++;
+    if (P->depth >= EV_MAX_NEST)
+        return fail_at(P, P->t, "expression nested too deeply (at most %u "
+                                "levels)", EV_MAX_NEST);
+    P->depth++;
     ev_node *e = parse_unary(P);
+    P->depth--;
     if (!e)
         return NULL;
     ev_node *n = ev__node(P->c, N_OP1, t->line, t->col, 1);
@@ -737,12 +913,27 @@ static ev_node *parse_unary(parser *P)
 /* Binary operators of precedence >= minprec (see the file comment). */
 static ev_node *parse_expr(parser *P, int minprec)
 {
+    if (P->depth >= EV_MAX_NEST)
+        return fail_at(P, P->t, "expression nested too deeply (at most %u "
+                                "levels)", EV_MAX_NEST);
+    P->depth++;
+    ev_node *left = parse_expr1(P, minprec);
+    P->depth--;
+    return left;
+}
+
+static ev_node *parse_expr1(parser *P, int minprec)
+{
     ev_node *left = parse_unary(P);
     int nonassoc = -1;
+    uint32_t chain = 0;  /* each operator makes the left side one deeper */
     binop b;
     while (left && binop_of(P->t, &b) && b.prec >= minprec) {
         if (b.assoc == 'N' && nonassoc == b.prec)
             return syntax_error(P);
+        if (P->depth + ++chain > EV_MAX_NEST)
+            return fail_at(P, P->t, "expression nested too deeply (at most "
+                                    "%u levels)", EV_MAX_NEST);
         const ev_token *optok = P->t++;
         ev_node *right = parse_expr(P, b.assoc == 'R' ? b.prec : b.prec + 1);
         if (!right)
@@ -807,22 +998,14 @@ static ev_node *parse_clauses(parser *P, bool with_pattern, nvec *out)
 {
     do {
         const ev_token *t = P->t;
-        ev_node *pat = NULL, *guard = NULL, *body;
+        ev_node *pat = NULL, *c;
         if (with_pattern) {
             pat = parse_expr(P, 0);
             if (!pat || ev__pattern(P->c, &pat, P->err) < 0)
                 return NULL;
-            if (accept(P, K_WHEN) && !(guard = parse_guard(P)))
-                return NULL;
-        } else if (!(guard = parse_guard(P))) {
-            return NULL;
         }
-        if (!expect(P, S_ARROW) || !(body = parse_exprs(P, N_SEQ)))
+        if (!(c = parse_clause_rest(P, t, pat)))
             return NULL;
-        ev_node *c = ev__node(P->c, N_CLAUSE, t->line, t->col, 3);
-        c->kid[0] = pat;
-        c->kid[1] = guard;
-        c->kid[2] = body;
         nv_push(out, c);
     } while (accept(P, S_SEMI));
     return out->v[0];

@@ -30,6 +30,8 @@ typedef enum vstate { VS_RUN, VS_BLOCKED, VS_RECEIVE, VS_DONE, VS_RAISED } vstat
 typedef struct handler {
     uint32_t pc, sp, save;   /* continuation, stack depth, bindings copy */
     uint32_t nfr;            /* call depth at the catch */
+    uint32_t ncaught;        /* caught exceptions held at the catch */
+    bool is_try;             /* try: keeps the exception (vm->caught) */
 } handler;
 
 /* A caller waiting for a fun to return: what the running activation
@@ -58,6 +60,10 @@ struct ev_vm {
     uint32_t nh, caph;
     ev_env *saves;           /* bindings saved by catch and andalso/orelse */
     uint32_t nsaves, capsaves;
+    ev_exception *caught;    /* exceptions a try caught, innermost last,
+                              * until a catch clause takes one or
+                              * I_RERAISE raises it again */
+    uint32_t ncaught, capcaught;
     uint32_t pc;
     vstate st;
     term *value;             /* VS_DONE */
@@ -148,6 +154,13 @@ term *ev_exception_stack(const ev_exception *x)
     return stack;
 }
 
+/* Drops the caught exceptions above `depth`. */
+static void caught_unwind(ev_vm *vm, uint32_t depth)
+{
+    while (vm->ncaught > depth)
+        ev_exception_fini(&vm->caught[--vm->ncaught]);
+}
+
 /* Returns to the caller at depth `depth`, dropping the activations
  * above it. */
 static void unwind_frames(ev_vm *vm, uint32_t depth)
@@ -177,9 +190,30 @@ static void vm_raise(ev_vm *vm, ev_exception *x)
     unwind_frames(vm, h.nfr);
     drop(vm, vm->sp - h.sp);
     save_unwind(vm, h.save, true);
-    push(vm, caught_value(x));
-    ev_exception_fini(x);
+    caught_unwind(vm, h.ncaught);
     vm->pc = h.pc;
+    if (!h.is_try) {
+        push(vm, caught_value(x));
+        ev_exception_fini(x);
+        return;
+    }
+    /* try: {Class, Reason, Stack} for the catch clauses; the exception
+     * itself is kept, to be raised again unchanged */
+    push(vm, term_tuplev(3, term_atom(x->cls), term_ref(x->reason),
+                         ev_exception_stack(x)));
+    if (vm->ncaught == vm->capcaught) {
+        vm->capcaught = vm->capcaught ? vm->capcaught * 2 : 4;
+        vm->caught = xrealloc(vm->caught, vm->capcaught * sizeof *vm->caught);
+    }
+    vm->caught[vm->ncaught++] = *x;
+}
+
+/* Raises the innermost caught exception again. */
+static void reraise(ev_vm *vm)
+{
+    assert(vm->ncaught > 0);
+    ev_exception x = vm->caught[--vm->ncaught];
+    vm_raise(vm, &x);
 }
 
 static void raise_error(ev_vm *vm, term *reason)
@@ -215,6 +249,20 @@ static bool try_clause(ev_vm *vm, const ev_node *c, const term *v)
 
 static void do_call(ev_vm *vm, atom_t mod, atom_t fun, uint32_t argc,
                     uint32_t extra);
+
+/* The first of the in->b clauses of in->n from kid[first] that takes v:
+ * binds, jumps to its body (labels from in->a) and returns true. */
+static bool select_clause(ev_vm *vm, const ev_ins *in, uint32_t first,
+                          const term *v)
+{
+    for (uint32_t i = 0; i < in->b; i++) {
+        if (try_clause(vm, in->n->kid[first + i], v)) {
+            vm->pc = vm->code->labels[in->a + i];
+            return true;
+        }
+    }
+    return false;
+}
 
 /* The bindings a fun captured ([{Name, Value}], sorted) into e (empty). */
 static void env_of_closure(ev_env *e, const term_closure *clo)
@@ -597,7 +645,8 @@ static void build_binary(ev_vm *vm, const ev_node *n)
                 sb_putn(&b, (const char *)t->u.bin.bytes, t->u.bin.n);
         } else if (t->tag == T_INT) {
             sb_putc(&b, (char)(uint8_t)t->u.i);
-        } else if (n->kid[i]->kind == N_LIT && term_is_proper_list(t)) {
+        } else if (n->kid[i]->kind == N_LIT && !n->kid[i]->flag
+                   && term_is_proper_list(t)) {
             /* a string literal segment: its characters */
             for (; t->tag == T_CONS && ok; t = t->u.cons.tail)
                 if ((ok = t->u.cons.head->tag == T_INT))
@@ -642,6 +691,63 @@ static void do_receive(ev_vm *vm, const ev_ins *in)
     vm->recv_n = in->b;
     vm->recv_timeout = ms;
     vm->st = VS_RECEIVE;
+}
+
+/* A generator's next element (erl_eval's eval_generate): the bindings
+ * are those of before the generator, its pattern's variables fresh
+ * (they shadow outer ones); an element that does not match is skipped;
+ * one reduction per element. */
+static void lc_next(ev_vm *vm, const ev_ins *in)
+{
+    for (;;) {
+        term *l = vm->stk[vm->sp - 1];
+        ev__env_copy(&vm->work, &vm->saves[vm->nsaves - 1]);
+        if (l->tag == T_NIL) {
+            drop(vm, 1);
+            save_unwind(vm, vm->nsaves - 1, false);
+            vm->pc = in->a;
+            return;
+        }
+        if (l->tag != T_CONS) {
+            raise_error(vm, term_tuplev(2, term_atom_s("bad_generator"),
+                                        pop(vm)));
+            return;
+        }
+        vm->reds++;
+        term *h = term_ref(l->u.cons.head);
+        vm->stk[vm->sp - 1] = term_ref(l->u.cons.tail);
+        term_unref(l);
+        ev_guard_host gh = { vm->host, vm };
+        ev__binds_reset(&vm->binds);
+        bool ok = ev__match(in->n->kid[0], h, NULL, &vm->binds, &gh);
+        term_unref(h);
+        if (ok) {
+            commit_binds(vm);
+            return;
+        }
+        ev__binds_reset(&vm->binds);
+    }
+}
+
+/* The accumulated elements (last first) in order: a list, or for a
+ * binary comprehension their bytes joined. */
+static void lc_end(ev_vm *vm, bool binary)
+{
+    term *acc = pop(vm), *r = term_nil();
+    for (const term *t = acc; t->tag == T_CONS; t = t->u.cons.tail)
+        r = term_cons(term_ref(t->u.cons.head), r);
+    term_unref(acc);
+    if (binary) {
+        strbuf b;
+        sb_init(&b);
+        for (const term *t = r; t->tag == T_CONS; t = t->u.cons.tail)
+            sb_putn(&b, (const char *)t->u.cons.head->u.bin.bytes,
+                    t->u.cons.head->u.bin.n);
+        term_unref(r);
+        r = term_binary(b.s ? b.s : "", b.len);
+        sb_fini(&b);
+    }
+    push(vm, r);
 }
 
 static void lint_step(ev_vm *vm, const ev_node *n)
@@ -755,17 +861,15 @@ static void step(ev_vm *vm)
         break;
     case I_CASE:
     case I_IF: {
-        bool is_case = in->op == I_CASE;
+        bool is_case = in->op == I_CASE, is_try = n->kind == N_TRY;
         term *v = is_case ? pop(vm) : NULL;
-        uint32_t first = is_case ? 1 : 0;
-        for (uint32_t i = 0; i < in->b; i++) {
-            if (try_clause(vm, n->kid[first + i], v)) {
-                vm->pc = vm->code->labels[in->a + i];
-                term_unref(v);
-                return;
-            }
+        if (select_clause(vm, in, is_case ? 1 : 0, v)) {
+            term_unref(v);
+            return;
         }
-        raise_error(vm, is_case ? term_tuplev(2, term_atom_s("case_clause"), v)
+        raise_error(vm, is_case ? term_tuplev(2, term_atom_s(is_try
+                                                  ? "try_clause"
+                                                  : "case_clause"), v)
                                 : term_atom_s("if_clause"));
         break;
     }
@@ -773,12 +877,63 @@ static void step(ev_vm *vm)
         do_receive(vm, in);
         break;
     case I_CATCH:
+    case I_TRY:
         if (vm->nh == vm->caph) {
             vm->caph = vm->caph ? vm->caph * 2 : 4;
             vm->hs = xrealloc(vm->hs, vm->caph * sizeof *vm->hs);
         }
-        vm->hs[vm->nh++] = (handler){ in->a, vm->sp, vm->nsaves, vm->nfr };
+        vm->hs[vm->nh++] = (handler){ in->a, vm->sp, vm->nsaves, vm->nfr,
+                                      vm->ncaught, in->op == I_TRY };
         save_push(vm);
+        break;
+    case I_TRY_CATCH: {
+        term *v = pop(vm);
+        bool ok = select_clause(vm, in, 1 + EV_TRY_NOF(n->flag), v);
+        term_unref(v);
+        if (ok)
+            caught_unwind(vm, vm->ncaught - 1);
+        else
+            reraise(vm);
+        break;
+    }
+    case I_RERAISE:
+        reraise(vm);
+        break;
+    case I_GEN:
+        lc_next(vm, in);
+        break;
+    case I_FILTER: {
+        term *v = pop(vm);
+        if (term_is_atom(v, A("true"))) {
+            term_unref(v);
+        } else if (term_is_atom(v, A("false"))) {
+            term_unref(v);
+            vm->pc = in->a;
+        } else {
+            raise_error(vm, term_tuplev(2, term_atom_s("bad_filter"), v));
+        }
+        break;
+    }
+    case I_GFILTER: {
+        ev_guard_host gh = { vm->host, vm };
+        if (!ev__guard(n, &vm->work, NULL, &gh))
+            vm->pc = in->a;
+        break;
+    }
+    case I_LC_PUT: {
+        term *v = pop(vm);
+        if (in->b && v->tag != T_BIN) {
+            /* as building any binary of a non-binary (build_binary) */
+            term_unref(v);
+            raise_error(vm, term_atom_s("badarg"));
+            break;
+        }
+        term **acc = &vm->stk[vm->sp - 1 - in->a];
+        *acc = term_cons(v, *acc);
+        break;
+    }
+    case I_LC_END:
+        lc_end(vm, in->a != 0);
         break;
     case I_CATCH_END:
         assert(vm->nh > 0);
@@ -805,7 +960,8 @@ static void step(ev_vm *vm)
     }
     case I_RET:
         vm->value = pop(vm);
-        assert(vm->sp == 0 && vm->nh == 0 && vm->nsaves == 0 && vm->nfr == 0);
+        assert(vm->sp == 0 && vm->nh == 0 && vm->nsaves == 0 && vm->nfr == 0
+               && vm->ncaught == 0);
         ev__env_copy(vm->env, &vm->work);
         vm->st = VS_DONE;
         break;
@@ -842,6 +998,8 @@ void ev_vm_free(ev_vm *vm)
     free(vm->hs);
     save_unwind(vm, 0, false);
     free(vm->saves);
+    caught_unwind(vm, 0);
+    free(vm->caught);
     ev__env_fini(&vm->work);
     term_unref(vm->value);
     ev_exception_fini(&vm->exc);
