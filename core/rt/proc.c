@@ -59,6 +59,15 @@ static proc *proc_of_arg(const world *w, uint64_t arg)
 static void schedule(world *w, proc *p);
 static void start_now(world *w, proc *p);
 
+/* The process's receive or call timed out. What its behaviour waits for
+ * may change with it, so the mailbox is scanned from the oldest again. */
+static void fire_timeout(world *w, proc *p)
+{
+    mbox_rewind(&p->mq);
+    if (p->beh->timeout)
+        p->beh->timeout(w, p);
+}
+
 void rt_wake(world *w, proc *p)
 {
     if (!p->started && w->nodes[p->node].state == NODE_UP) {
@@ -70,9 +79,7 @@ void rt_wake(world *w, proc *p)
     schedule(w, p);
     if (p->timeout_due && w->nodes[p->node].state == NODE_UP) {
         p->timeout_due = false;
-        mbox_rewind(&p->mq);  /* what the behaviour waits for may change */
-        if (p->beh->timeout)
-            p->beh->timeout(w, p);
+        fire_timeout(w, p);
     }
 }
 
@@ -141,9 +148,7 @@ static void on_timeout(sim *s, void *ctx, uint64_t arg)
         p->timeout_due = true;  /* a stopped OS process sees it late */
         return;
     }
-    mbox_rewind(&p->mq);  /* what the behaviour waits for may change */
-    if (p->beh->timeout)
-        p->beh->timeout(w, p);
+    fire_timeout(w, p);
 }
 
 void rt_set_timeout(world *w, proc *p, int64_t us)
