@@ -232,3 +232,14 @@ Test(dist, latency_step_is_traced_and_slows_the_link)
     cr_assert(l && l->t == 1 * S);
     h_free(h);
 }
+
+/* erts sets a spawn_monitor's monitor up with the spawn: a process that
+ * dies at once still gives its DOWN, and only one. */
+Test(dist, remote_spawn_monitor_of_a_dying_process)
+{
+    hrun *h = h_run("tests/cases/spawn_monitor_dies.json", 0);
+    cr_assert_eq(h->r.outcome, SCN_PASSED, "%s", h->transcript);
+    cr_assert_eq(h_count(h, "down", "alice", NULL, "noconnection"), 1);
+    cr_assert_eq(h_count(h, "down", "alice", NULL, NULL), 2);
+    h_free(h);
+}

@@ -217,6 +217,9 @@ void dist__reply(world *w, int y, int x, dist_req kind, term_pid to,
 
 /* On y: a spawn request from `caller` on node x arrived; msg is {M, F,
  * Args, Opt}. Replies with dist__reply. */
+/* Whether p's mailbox holds a spawn reply for `ref` that p has not taken
+ * yet (bif.c): a spawn_monitor whose caller side is not set up. */
+bool dist__spawn_reply_pending(const proc *p, const term *ref);
 void dist__spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
                          term *msg);
 /* The remote spawn of rt_remote (bif.c). */

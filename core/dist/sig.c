@@ -137,6 +137,12 @@ void dist__sig_arrived(world *w, int x, int y, packet *pk)
             rt_down(w, p, m.ref, m.object, pk->reason);
             term_unref(m.ref);
             term_unref(m.object);
+        } else if (p && dist__spawn_reply_pending(p, pk->ref)) {
+            /* spawn_monitor/4 whose process died before the caller took
+             * the reply that sets up the caller's side: erts sets up the
+             * monitor with the spawn (erlang:spawn_request/5), so the
+             * DOWN still comes, after the reply. */
+            rt_down(w, p, pk->ref, pk->extra, pk->reason);
         }
         break;
     }
