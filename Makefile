@@ -23,6 +23,17 @@ BIN     ?= bin/clustersim
 
 all: deps $(BIN)
 
+# $(call need,COMMAND,PACKAGE): a tool a target needs. When COMMAND is
+# missing, root gets Debian's PACKAGE installed with apt-get; anyone else
+# is told the command to run, and the target fails.
+need = @command -v $(1) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing $(2)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	  else \
+	    echo "$(1) missing; run as root:"; echo "  apt-get update && apt-get install -y $(2)"; exit 1; \
+	  fi; }
+
 # Resolve pkg-config flags lazily so that `deps` can install them first.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs sqlite3 libcjson 2>/dev/null) -lm
@@ -108,15 +119,7 @@ build/chaos_gen: tests/chaos/gen.c sim/rng.c
 # rewrites tests/otp/expected/ from real erl on purpose; review the diff.
 OTP_DIFF_SEEDS ?= 200
 otp-deps:
-	@if ! command -v erl >/dev/null 2>&1 || ! command -v erlc >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing erlang-base (real OTP, for make otp-diff)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq erlang-base >/dev/null; \
-	  else \
-	    echo "otp-diff needs real erl; run as root:"; \
-	    echo "  apt-get update && apt-get install -y erlang-base"; exit 1; \
-	  fi; \
-	fi
+	$(call need,erlc,erlang-base)
 
 otp-diff: deps otp-deps
 	$(MAKE) --no-print-directory $(BIN) build/otp_gen
@@ -136,7 +139,7 @@ FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
              -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
 EVAL_SRC = $(wildcard core/term/*.c core/erl/*.c)
 fuzz: deps
-	@command -v clang >/dev/null 2>&1 || { echo "fuzz needs clang: apt-get install -y clang"; exit 1; }
+	$(call need,clang,clang)
 	@mkdir -p build/fuzz/loader build/fuzz/eval
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_loader tests/fuzz/fuzz_loader.c \
 	  scenarios/loader.c scenarios/load_values.c scenarios/load_timeline.c \
@@ -152,13 +155,7 @@ bench: deps
 	$(MAKE) --no-print-directory $(BUILD)/bench_engine $(BUILD)/bench_store
 	$(BUILD)/bench_engine
 	$(BUILD)/bench_store 2000000 $(BUILD)/bench_store.db
-	@command -v valgrind >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing valgrind"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; \
-	  else \
-	    echo "valgrind missing; run as root:"; echo "  apt-get update && apt-get install -y valgrind"; exit 1; \
-	  fi; }
+	$(call need,valgrind,valgrind)
 	$(MAKE) --no-print-directory $(BIN)
 	sh bench/messages.sh ./$(BIN)
 
@@ -194,13 +191,7 @@ golden: deps
 # The goldens must hold for every build (DESIGN.md): an -O0 build and a
 # clang build, each in its own tree, replay them too.
 regress-builds: deps
-	@command -v clang >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing clang"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null; \
-	  else \
-	    echo "clang missing; run as root:"; echo "  apt-get update && apt-get install -y clang"; exit 1; \
-	  fi; }
+	$(call need,clang,clang)
 	$(MAKE) --no-print-directory BUILD=build/O0 BIN=build/O0/clustersim \
 	  OPT="-O0 -g" build/O0/clustersim
 	sh tests/regress.sh build/O0/clustersim

@@ -364,7 +364,7 @@ static void rpc_done(world *w, void *ctx, term *value, const ev_exception *x)
             term_unref(m);
         }
     } else {
-        dist__reply(w, r->y, r->x, DIST_REQ_RPC, r->caller, r->ref, result);
+        dist__reply(w, r->y, r->x, DIST_REQ_RPC, r->caller, r->ref, result, false);
     }
     term_unref(result);
     term_unref(r->ref);
@@ -482,27 +482,6 @@ static term *spawn_failed(world *w, term_pid self, term *ref, atom_t node,
     return result;
 }
 
-bool dist__spawn_reply_pending(const proc *p, const term *ref)
-{
-    for (const mbox_msg *m = p->mq.head; m; m = m->next)
-        if (is_tagged(m->msg, "$spawn_reply", ref))
-            return true;
-    return false;
-}
-
-/* Whether p's mailbox holds {'DOWN', Ref, ...}. */
-static bool down_delivered(const proc *p, const term *ref)
-{
-    for (const mbox_msg *m = p->mq.head; m; m = m->next) {
-        const term *t = m->msg;
-        if (t->tag == T_TUPLE && t->u.tuple.n == 5 &&
-            term_is_atom(t->u.tuple.el[0], A("DOWN")) &&
-            term_equal(t->u.tuple.el[1], ref))
-            return true;
-    }
-    return false;
-}
-
 static bool spawn_match(world *w, void *d, const term *m, term **res,
                         ev_exception *x, bool *raised)
 {
@@ -519,10 +498,7 @@ static bool spawn_match(world *w, void *d, const term *m, term **res,
     if (p && r->opt == A("link"))
         rt_link_add(p, pid->u.pid);
     if (p && r->opt == A("monitor")) {
-        /* A DOWN already delivered (dist/sig.c, PK_DOWN) means the
-         * process is gone: there is no monitor left to set up. */
-        if (!down_delivered(p, r->ref))
-            rt_monitor_add(p, r->ref, pid->u.pid, pid, true);
+        /* the monitor itself was set up when the reply arrived (sig.c) */
         *res = term_tuplev(2, term_ref(pid), term_ref(r->ref));
     } else {
         *res = term_ref(pid);
@@ -567,7 +543,7 @@ void dist__spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
         rt_link_add(p, caller);
     if (opt == A("monitor"))
         rt_monitor_add(p, ref, caller, pt, false);
-    dist__reply(w, y, x, DIST_REQ_SPAWN, caller, ref, pt);
+    dist__reply(w, y, x, DIST_REQ_SPAWN, caller, ref, pt, opt == A("monitor"));
     term_unref(pt);
 }
 

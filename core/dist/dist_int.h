@@ -209,17 +209,17 @@ void dist__request(world *w, int x, int y, dist_req kind, term_pid from,
                    term *ref, term *msg, bool explicit_connect);
 /* The answer to x's spawn request (DIST_REQ_SPAWN) or rpc
  * (DIST_REQ_RPC), sent back by y (result borrowed); dropped if the
- * connection is down (the caller learns it from the connection). */
+ * connection is down (the caller learns it from the connection). With
+ * `with_monitor` (spawn_monitor), the caller's side of the monitor is set up
+ * when the reply arrives, before anything sent after it, as erts's
+ * spawn_request does: a DOWN of a process that died at once follows. */
 void dist__reply(world *w, int y, int x, dist_req kind, term_pid to,
-                 term *ref, term *result);
+                 term *ref, term *result, bool with_monitor);
 
 /* ---- bif.c ---- */
 
 /* On y: a spawn request from `caller` on node x arrived; msg is {M, F,
  * Args, Opt}. Replies with dist__reply. */
-/* Whether p's mailbox holds a spawn reply for `ref` that p has not taken
- * yet (bif.c): a spawn_monitor whose caller side is not set up. */
-bool dist__spawn_reply_pending(const proc *p, const term *ref);
 void dist__spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
                          term *msg);
 /* The remote spawn of rt_remote (bif.c). */

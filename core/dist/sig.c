@@ -137,12 +137,6 @@ void dist__sig_arrived(world *w, int x, int y, packet *pk)
             rt_down(w, p, m.ref, m.object, pk->reason);
             term_unref(m.ref);
             term_unref(m.object);
-        } else if (p && dist__spawn_reply_pending(p, pk->ref)) {
-            /* spawn_monitor/4 whose process died before the caller took
-             * the reply that sets up the caller's side: erts sets up the
-             * monitor with the spawn (erlang:spawn_request/5), so the
-             * DOWN still comes, after the reply. */
-            rt_down(w, p, pk->ref, pk->extra, pk->reason);
         }
         break;
     }
@@ -153,6 +147,8 @@ void dist__sig_arrived(world *w, int x, int y, packet *pk)
     case PK_PONG:
     case PK_RPC_REPLY: {
         proc *p = rt_find(w, pk->to);
+        if (p && pk->flag)  /* spawn_monitor: see dist__reply */
+            rt_monitor_add(p, pk->ref, pk->msg->u.pid, pk->msg, true);
         if (p) {
             const char *tag = pk->kind == PK_SPAWN_REPLY ? "$spawn_reply"
                             : pk->kind == PK_PONG ? "$pong" : "$rpc_reply";
@@ -365,13 +361,14 @@ void dist__request(world *w, int x, int y, dist_req kind, term_pid from,
 }
 
 void dist__reply(world *w, int y, int x, dist_req kind, term_pid to,
-                 term *ref, term *result)
+                 term *ref, term *result, bool with_monitor)
 {
     pk_kind k = kind == DIST_REQ_SPAWN ? PK_SPAWN_REPLY : PK_RPC_REPLY;
     packet *pk = pk_new(k, y);
     pk->to = to;
     pk->ref = term_ref(ref);
     pk->msg = term_ref(result);
+    pk->flag = with_monitor;
     /* if it is down, the caller learns nodedown from the connection */
     dist__send_up(w, y, x, pk);
 }
