@@ -80,6 +80,10 @@ typedef struct ev_tokens {
 /* Scans `src`. The result always ends with TK_DOT then TK_EOF. Returns
  * 0, or -1 with `err` filled (erl_scan's messages). */
 int ev__lex(const char *src, ev_tokens *out, ev_error *err);
+/* Scans a module's text: any number of forms, each ending with its
+ * TK_DOT, then TK_EOF (no TK_DOT is synthesized: a last form without
+ * one is the parser's error). */
+int ev__lex_forms(const char *src, ev_tokens *out, ev_error *err);
 void ev__tokens_free(ev_tokens *t);
 /* Appends a token as erl_parse names it in "syntax error before: X". */
 void ev__token_text(strbuf *b, const ev_token *t);

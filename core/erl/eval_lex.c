@@ -453,8 +453,9 @@ static int lex_one(lexer *L)
     return lex_error(L, line, col, "illegal character '%c'", c);
 }
 
-/* Scans the whole text; see the file comment for the result's shape. */
-int ev__lex(const char *src, ev_tokens *out, ev_error *err)
+/* Scans the whole text; see the file comment for the result's shape,
+ * or with `forms` ev__lex_forms's. */
+static int lex_text(const char *src, ev_tokens *out, ev_error *err, bool forms)
 {
     lexer L = { .p = src, .line = 1, .col = 1, .err = err };
     int end_line = 1, end_col = 1;
@@ -464,7 +465,7 @@ int ev__lex(const char *src, ev_tokens *out, ev_error *err)
         skip_blank(&L);
         if (peek(&L, 0) < 0)
             break;
-        if (dot) {
+        if (dot && !forms) {
             lex_error(&L, L.line, L.col,
                       "unexpected text after the final '.' "
                       "(one expression sequence per evaluation)");
@@ -477,7 +478,7 @@ int ev__lex(const char *src, ev_tokens *out, ev_error *err)
         end_line = L.line;
         end_col = L.col;
     }
-    if (!dot)
+    if (!dot && !forms)
         push(&L, TK_DOT, end_line, end_col);
     push(&L, TK_EOF, L.line, L.col);
     *out = L.out;
@@ -487,6 +488,16 @@ fail:
     out->t = NULL;
     out->n = 0;
     return -1;
+}
+
+int ev__lex(const char *src, ev_tokens *out, ev_error *err)
+{
+    return lex_text(src, out, err, false);
+}
+
+int ev__lex_forms(const char *src, ev_tokens *out, ev_error *err)
+{
+    return lex_text(src, out, err, true);
 }
 
 /* Frees the string payloads and the array; leaves t empty. */
