@@ -91,6 +91,8 @@ static int cmd_validate(int argc, char **argv)
             fprintf(stderr, "%s\n", err.msg);
             bad = 1;
         } else {
+            if (p->warnings)
+                fputs(p->warnings, stderr);
             printf("%s: ok (%s, %d nodes, %d steps, %d checks)\n", argv[i],
                    p->name, p->nnodes, p->nsteps, p->nchecks);
         }
@@ -239,6 +241,8 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
         return 2;
     }
+    if (p->warnings)         /* erlc's warnings do not stop the run */
+        fputs(p->warnings, stderr);
 
     run_outputs out = {0};
     char dberr[1024];

@@ -148,6 +148,18 @@ static void path_str(const ctx *c, int depth, char *buf, size_t n)
     }
 }
 
+void scn__path(const ctx *c, char *buf, size_t n)
+{
+    path_str(c, c->depth, buf, n);
+}
+
+void scn__warn(ctx *c, const char *text)
+{
+    size_t old = c->p->warnings ? strlen(c->p->warnings) : 0;
+    c->p->warnings = xrealloc(c->p->warnings, old + strlen(text) + 1);
+    strcpy(c->p->warnings + old, text);
+}
+
 /* Byte offset of the current value (or its key, for members). */
 static size_t here_n(const ctx *c, int depth, bool key)
 {

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/erl/eval.h"
 #include "core/term/xalloc.h"
 #include "scenarios/jsonpos.h"
 
@@ -77,12 +78,12 @@ static int check_node_name(ctx *c, const char *s)
 static const char *const cfg_keys[] = {
     "host", "cookie", "hidden", "net_ticktime", "net_setuptime",
     "connect_all", "dist_auto_connect", "prevent_overlapping_partitions",
-    "latency", "loss", "apps", "tls", "start",
+    "latency", "loss", "apps", "tls", "start", "modules",
     "name" /* nodes only: must stay last */
 };
 enum { C_HOST, C_COOKIE, C_HIDDEN, C_TICKTIME, C_SETUPTIME, C_CONNECT_ALL,
        C_AUTOCONNECT, C_OVERLAP, C_LATENCY, C_LOSS, C_APPS, C_TLS, C_START,
-       C_NAME, C_N };
+       C_MODULES, C_NAME, C_N };
 
 static const char *const autoconnect_names[] = {"always", "once", "never"};
 
@@ -108,6 +109,9 @@ static void config_copy(scn_config *dst, const scn_config *src)
     dst->apps = xcalloc((size_t)src->napps, sizeof *dst->apps);
     for (int i = 0; i < src->napps; i++)
         dst->apps[i] = xstrdup(src->apps[i]);
+    dst->modules = xcalloc((size_t)src->nmodules + 1, sizeof *dst->modules);
+    for (int i = 0; i < src->nmodules; i++)
+        dst->modules[i] = ev_module_hold(src->modules[i]);
     dst->tls.ca = src->tls.ca != NULL ? xstrdup(src->tls.ca) : NULL;
     dst->tls.cert_ca = src->tls.cert_ca != NULL ? xstrdup(src->tls.cert_ca)
                                                 : NULL;
@@ -137,6 +141,165 @@ static int want_apps(ctx *c, const cJSON *v, scn_config *cfg)
     for (const cJSON *e = v->child; e != NULL; e = e->next)
         cfg->apps[i++] = xstrdup(e->valuestring);
     return 0;
+}
+
+/* ---- modules ---------------------------------------------------------- */
+
+/* The whole of file `path` (NUL-terminated), or NULL with errno set. */
+static char *read_all(const char *path, size_t *len)
+{
+    size_t cap = 1 << 16;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = xmalloc(cap);
+    *len = 0;
+    for (;;) {
+        if (*len + 1 >= cap) {
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+        size_t n = fread(buf + *len, 1, cap - 1 - *len, f);
+        if (n == 0)
+            break;
+        *len += n;
+    }
+    int bad = ferror(f);
+    int e = errno;
+    fclose(f);
+    if (bad) {
+        free(buf);
+        errno = e != 0 ? e : EIO;
+        return NULL;
+    }
+    buf[*len] = '\0';
+    return buf;
+}
+
+/* `rel` relative to the scenario file's folder. */
+static char *beside(const ctx *c, const char *rel)
+{
+    const char *slash = strrchr(c->file, '/');
+    if (rel[0] == '/' || slash == NULL)
+        return xstrdup(rel);
+    size_t n = (size_t)(slash - c->file) + 1;
+    char *p = xmalloc(n + strlen(rel) + 1);
+    memcpy(p, c->file, n);
+    strcpy(p + n, rel);
+    return p;
+}
+
+/* The module an entry of "modules" names, compiled once per load (a
+ * file named in several nodes' lists is the same module). */
+static int load_module_entry(ctx *c, const cJSON *e, ev_module **out)
+{
+    static const char *const keys[] = {"source"};
+    const char *rel = NULL, *src = NULL;
+    field m[1];
+    char *text = NULL, *key;
+    if (cJSON_IsString(e)) {
+        rel = e->valuestring;
+        if (rel[0] == '\0')
+            return scn__fail(c, "expected the path of a .erl file, got \"\"");
+        key = beside(c, rel);
+    } else if (cJSON_IsObject(e)) {
+        if (scn__members(c, e, keys, 1, m) < 0 ||
+            scn__need(c, &m[0], "source", "") < 0)
+            return -1;
+        scn__enter(c, keys, m, 0);
+        if (scn__want_string(c, m[0].v, true, &src) < 0)
+            return -1;
+        scn__pop(c);
+        key = xmalloc(strlen(src) + 2);
+        key[0] = '=';
+        strcpy(key + 1, src);
+    } else {
+        return scn__fail(c, "expected a .erl file name or {\"source\": "
+                         "\"-module(m). ...\"}, got %s", scn__tname(e));
+    }
+    for (int i = 0; i < c->nmcache; i++) {
+        if (strcmp(c->mcache[i].key, key) == 0) {
+            free(key);
+            *out = ev_module_hold(c->mcache[i].m);
+            return 0;
+        }
+    }
+    if (rel != NULL) {
+        size_t len;
+        text = read_all(key, &len);
+        if (text == NULL) {
+            int err = errno;
+            free(key);
+            return scn__fail(c, "cannot read %s: %s", scn__qs(c, rel),
+                             strerror(err));
+        }
+        if (strlen(text) != len) {
+            free(key);
+            free(text);
+            return scn__fail(c, "%s holds a NUL byte: not Erlang source",
+                             scn__qs(c, rel));
+        }
+        src = text;
+    }
+    strbuf msgs;
+    sb_init(&msgs);
+    ev_module *mod = ev_module_compile(src, rel, &msgs);
+    free(text);
+    if (mod == NULL) {
+        char path[256];
+        scn__path(c, path, sizeof path);
+        snprintf(c->err->msg, sizeof c->err->msg, "%s(from %s)",
+                 msgs.s ? msgs.s : "", path);
+        sb_fini(&msgs);
+        free(key);
+        return -1;
+    }
+    if (msgs.len)
+        scn__warn(c, msgs.s);
+    sb_fini(&msgs);
+    c->mcache = xrealloc(c->mcache, (size_t)(c->nmcache + 1) * sizeof *c->mcache);
+    c->mcache[c->nmcache].key = key;
+    c->mcache[c->nmcache].m = mod;
+    c->nmcache++;
+    *out = ev_module_hold(mod);
+    return 0;
+}
+
+/* "modules": each compiled at load (a compile error fails the load with
+ * erlc's messages, then the path of the entry), in the order given; one
+ * module name twice is an error, as two files for one module are. */
+static int want_modules(ctx *c, const cJSON *v, scn_config *cfg)
+{
+    if (scn__want_list(c, v, "a list of .erl files or {\"source\": ...} "
+                       "objects, e.g. [\"dist_kv.erl\"]") < 0)
+        return -1;
+    int n = cJSON_GetArraySize(v), i = 0;
+    ev_module **mods = xcalloc((size_t)n + 1, sizeof *mods);
+    for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
+        scn__push_idx(c, i);
+        if (load_module_entry(c, e, &mods[i]) < 0)
+            goto fail;
+        for (int k = 0; k < i; k++) {
+            if (ev_module_name(mods[k]) == ev_module_name(mods[i])) {
+                scn__fail(c, "module %s is already given by element [%d]",
+                          atom_text(ev_module_name(mods[i])), k);
+                i++;
+                goto fail;
+            }
+        }
+        scn__pop(c);
+    }
+    for (int k = 0; k < cfg->nmodules; k++)
+        ev_module_free(cfg->modules[k]);
+    free(cfg->modules);
+    cfg->modules = mods;
+    cfg->nmodules = n;
+    return 0;
+fail:
+    for (int k = 0; k < i; k++)
+        ev_module_free(mods[k]);
+    free(mods);
+    return -1;
 }
 
 static const char *const tls_keys[] = {"ca", "cert_ca", "verify"};
@@ -253,6 +416,10 @@ static int load_config(ctx *c, const field *m, scn_config *cfg)
             break;
         case C_START:
             if (scn__want_duration(c, v, false, &cfg->start) < 0)
+                return -1;
+            break;
+        case C_MODULES:
+            if (want_modules(c, v, cfg) < 0)
                 return -1;
             break;
         }
@@ -684,6 +851,11 @@ scn_status scn_load_text(const char *path, const char *text, size_t len,
     config_defaults(&c.p->config);
     int r = load_top(&c, root);
     free(c.scratch);
+    for (int i = 0; i < c.nmcache; i++) {
+        free(c.mcache[i].key);
+        ev_module_free(c.mcache[i].m);
+    }
+    free(c.mcache);
     cJSON_Delete(root);
     free(copy);
     if (r < 0) {
@@ -699,35 +871,14 @@ scn_status scn_load_text(const char *path, const char *text, size_t len,
  * read: REASON". */
 scn_status scn_load_file(const char *path, scn_plan **out, scn_error *err)
 {
-    size_t len = 0, cap = 1 << 16;
-    char *buf;
-    FILE *f = fopen(path, "rb");
+    size_t len = 0;
     *out = NULL;
-    if (f == NULL) {
+    char *buf = read_all(path, &len);
+    if (buf == NULL) {
         snprintf(err->msg, sizeof err->msg, "%s: cannot read: %s", path,
                  strerror(errno));
         return SCN_EIO;
     }
-    buf = xmalloc(cap);
-    for (;;) {
-        if (len == cap) {
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        if (n == 0)
-            break;
-        len += n;
-    }
-    if (ferror(f)) {
-        int e = errno;
-        snprintf(err->msg, sizeof err->msg, "%s: cannot read: %s", path,
-                 strerror(e != 0 ? e : EIO));
-        fclose(f);
-        free(buf);
-        return SCN_EIO;
-    }
-    fclose(f);
     scn_status r = scn_load_text(path, buf, len, out, err);
     free(buf);
     return r;

@@ -19,7 +19,7 @@ typedef enum scn_status {
 } scn_status;
 
 typedef struct scn_error {
-    char msg[768];      /* the full located message, no trailing newline */
+    char msg[16384];      /* the full located message, no trailing newline */
 } scn_error;
 
 /* Loads and validates the scenario in file `path`. On success returns

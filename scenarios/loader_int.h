@@ -24,6 +24,7 @@
 
 #include <cJSON.h>
 
+#include "core/erl/eval.h"
 #include "scenarios/loader.h"
 
 #define MAX_PATH 16
@@ -50,6 +51,8 @@ typedef struct ctx {
     void *scratch;           /* freed by scn_load_text whatever happens */
     char qbuf[NQBUF][100];   /* rotating buffers for scn__qs() */
     int qi;
+    struct mcache { char *key; ev_module *m; } *mcache; /* compiled modules */
+    int nmcache;
 } ctx;
 
 /* One member of an object read by scn__members. */
@@ -70,6 +73,11 @@ void scn__push_key(ctx *c, const char *key, int n);
 void scn__push_idx(ctx *c, int n);
 void scn__pop(ctx *c);
 void scn__enter(ctx *c, const char *const *keys, const field *m, int k);
+
+/* The current path as messages print it ("config.modules[1]"). */
+void scn__path(const ctx *c, char *buf, size_t n);
+/* Adds `text` (complete lines) to the plan's warnings. */
+void scn__warn(ctx *c, const char *text);
 
 /* Byte offset of the current value in the text. */
 size_t scn__here(const ctx *c);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/erl/eval.h"
+
 static void free_strv(char **v, int n)
 {
     if (v == NULL)
@@ -22,6 +24,9 @@ static void config_fini(scn_config *c)
     free(c->host);
     free(c->cookie);
     free_strv(c->apps, c->napps);
+    for (int i = 0; i < c->nmodules; i++)
+        ev_module_free(c->modules[i]);
+    free(c->modules);
     free(c->tls.ca);
     free(c->tls.cert_ca);
 }
@@ -35,6 +40,7 @@ void scn_plan_free(scn_plan *p)
     free(p->file);
     free(p->name);
     free(p->description);
+    free(p->warnings);
     config_fini(&p->config);
     for (int i = 0; p->nodes != NULL && i < p->nnodes; i++) {
         free(p->nodes[i].name);

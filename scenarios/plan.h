@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include "net_model/latency.h"
 
+typedef struct ev_module ev_module;
+
 typedef enum scn_autoconnect {
     AUTOCONNECT_ALWAYS,
     AUTOCONNECT_ONCE,
@@ -39,6 +41,8 @@ typedef struct scn_config {
     double loss;                 /* default 0, in [0, 1) */
     char **apps;                 /* default none */
     int napps;
+    ev_module **modules;  /* default none; compiled, held */
+    int nmodules;
     scn_tls tls;                 /* default off */
     int64_t start;               /* default 0 */
 } scn_config;
@@ -119,6 +123,7 @@ typedef struct scn_plan {
     char *file;          /* path as given to scn_load */
     char *name;
     char *description;   /* may be NULL */
+    char *warnings;      /* erlc's warnings for the modules, or NULL */
     uint64_t seed;       /* default 1 */
     int64_t until;
     scn_config config;   /* the top-level defaults */

@@ -84,6 +84,8 @@ static world_node_cfg node_cfg(const scn_node *n)
     w.loss = c->loss;
     w.apps = (const char *const *)c->apps;
     w.napps = c->napps;
+    w.modules = (ev_module *const *)c->modules;
+    w.nmodules = c->nmodules;
     w.tls = c->tls.on;
     w.tls_ca = c->tls.ca;
     w.tls_cert_ca = c->tls.cert_ca ? c->tls.cert_ca : c->tls.ca;

@@ -381,7 +381,7 @@ void dist__rpc_arrived(world *w, int y, int x, term_pid caller, term *ref,
     r->caller = caller;
     r->ref = term_ref(ref);
     if (m->tag != T_ATOM || f->tag != T_ATOM || !term_is_proper_list(a)) {
-        ev_exception bad = {A("error"), term_atom_s("badarg"), 0, 0, 0, NULL, false, 0, ""};
+        ev_exception bad = { .cls = A("error"), .reason = term_atom_s("badarg") };
         rpc_done(w, r, NULL, &bad);
         ev_exception_fini(&bad);
         return;

@@ -72,6 +72,7 @@
 typedef struct ev_code ev_code; /* a compiled expression sequence or pattern */
 typedef struct ev_env ev_env;   /* variable bindings (one per shell) */
 typedef struct ev_vm ev_vm;     /* one evaluation in progress */
+typedef struct ev_module ev_module; /* a compiled module (.erl) */
 
 /* A syntax error: message and 1-based column within the source text
  * (line too, for multi-line text). */
@@ -130,13 +131,26 @@ typedef struct ev_exception {
      * so copies of the struct carry it. */
     int arg_index;
     char arg_detail[72];
+    /* Where the frame is when it is a module's function: its file as
+     * the module was compiled from (static, the module's) and line; 0
+     * for none. */
+    const char *file;
+    int line;
+    /* The frames below it, innermost first, as erlang:get_stacktrace
+     * lists them ([{M, F, Arity, [{file, F}, {line, L}]}]), or NULL.
+     * Owned, as reason. */
+    term *callers;
+    bool traced;         /* the VM has filled file, line and callers */
 } ev_exception;
 
 void ev_exception_fini(ev_exception *x);
+/* A copy of x holding its own references. */
+ev_exception ev_exception_copy(const ev_exception *x);
 /* Sets x's "*** argument N: detail" (detail copied, cut at 71 bytes). */
 void ev_exception_detail(ev_exception *x, int argi, const char *detail);
 /* The stack trace of x as `catch` and a crashing process report it: a
- * new [{M, F, ArgsOrArity, []}] for the frame x names, or []. */
+ * new [{M, F, ArgsOrArity, Location}] for the frame x names (Location
+ * [] or [{file, F}, {line, L}]), then its callers; or []. */
 term *ev_exception_stack(const ev_exception *x);
 
 /* What the host provides. Every `term *` argument is borrowed; every
@@ -157,7 +171,38 @@ typedef struct ev_host {
                       ev_exception *exc);
     /* Dest ! Msg. EV_DONE (the value of `!` is Msg) or EV_RAISED. */
     ev_status (*send)(void *ctx, term *dest, term *msg, ev_exception *exc);
+    /* The module `name` as loaded on the node the evaluation runs on,
+     * or NULL (then `call` is asked, for the built-in modules). May be
+     * NULL: no modules. */
+    const ev_module *(*module)(void *ctx, atom_t name);
 } ev_host;
+
+/* ---- modules ----
+ * A module is compiled once from its text, as erlc compiles a .erl
+ * file, and then loaded on nodes by the host (ev_host.module). Its
+ * functions run on the VM like funs: a call in tail position replaces
+ * its caller, and every exception carries the module's file and line.
+ * Forms: -module, -export, -import, -compile(export_all), -behaviour,
+ * function definitions; other attributes are accepted and ignored.
+ *
+ * ev_module_compile appends erlc's messages to `msgs`: each as
+ * "FILE:L:C: [Warning: ]text", then erlc's excerpt of the source line
+ * with a caret, then a blank line; errors first, then warnings, as
+ * compile:file/2 with report_errors and report_warnings prints them.
+ * Returns NULL when there was an error. `file` is the name to report
+ * and to record in stack traces (copied); NULL for a text of no file,
+ * then named after its module, "m.erl". */
+ev_module *ev_module_compile(const char *src, const char *file, strbuf *msgs);
+/* Holds and drops: a module lives while any node has it loaded. */
+ev_module *ev_module_hold(ev_module *m);
+void ev_module_free(ev_module *m);
+atom_t ev_module_name(const ev_module *m);
+const char *ev_module_file(const ev_module *m);
+/* Exported function fun/arity as a fun term (borrowed), or NULL. */
+term *ev_module_export(const ev_module *m, atom_t fun, uint32_t arity);
+/* Its exports, [{F, A}] in the order of definition (a new list), as
+ * M:module_info(exports) lists them. */
+term *ev_module_exports(const ev_module *m);
 
 /* Starts evaluating `code` with bindings `env` (both borrowed; both must
  * outlive the vm; successful matches bind into env, as the shell does). */

@@ -179,6 +179,7 @@ typedef enum ev_opcode {
     I_MATCH,       /* pop V, match pattern n binding, push V */
     I_SEND,        /* pop Msg, Dest; host send; push Msg */
     I_CALL,        /* pop a args; call n's static M:F */
+    I_LCALL,       /* pop b args; call the module's function a */
     I_CALLDYN,     /* pop a args, the function and (b) the module */
     I_OP2,         /* pop B, A; push A op B (a: ev_op) */
     I_OP1,
@@ -222,6 +223,8 @@ typedef struct ev_ins {
 } ev_ins;
 
 struct ev_code {
+    const ev_module *mod;  /* a module's code: its functions (not held:
+                            * the module owns the code) */
     uint32_t rc;         /* holds: the compiler's caller, and every fun made
                           * from this code (ev__code_hold) */
     ev_arena arena;
@@ -235,6 +238,48 @@ struct ev_code {
     uint32_t nlabels, caplabels;
 };
 
+/* ---- modules (eval_mod.c) ---- */
+
+/* A function of a module: its clauses and its value, a fun term whose
+ * closure runs the clauses in the module's code. The value does not hold
+ * the code (the module does), so a module lives as long as any code
+ * that may call into it: the host keeps loaded modules until its world
+ * ends. */
+typedef struct ev_func {
+    atom_t name;
+    uint32_t arity;
+    const ev_node *fun;      /* N_FUN */
+    bool exported;
+    term *value;
+} ev_func;
+
+typedef struct ev_import {
+    atom_t mod, name;
+    uint32_t arity;
+} ev_import;
+
+struct ev_module {
+    uint32_t rc;
+    atom_t name;
+    char *file;
+    ev_code *code;
+    ev_func *fn;             /* in the order of definition */
+    uint32_t nfn;
+    uint32_t *sorted;        /* indexes of fn by (name, arity), for lookup */
+    ev_import *imp;
+    uint32_t nimp;
+};
+
+/* The index in m->fn of name/arity, or -1. */
+int ev__mod_find(const ev_module *m, atom_t name, uint32_t arity);
+/* The module name/arity is imported from (-import), or 0. */
+atom_t ev__mod_import(const ev_module *m, atom_t name, uint32_t arity);
+/* Whether name/arity is auto-imported from erlang (erl_internal:bif/2). */
+bool ev__auto_bif(atom_t name, uint32_t arity);
+/* Compiles the clause bodies of every function of c->mod into c; fills
+ * the functions' values. 0 or -1 and err. */
+int ev__comp_module(ev_code *c, ev_error *err);
+
 /* One more hold on c, dropped by ev_code_free. */
 void ev__code_hold(const ev_code *c);
 
@@ -246,6 +291,26 @@ ev_node *ev__node(ev_code *c, ev_kind kind, int line, int col, uint32_t nkids);
  * ev_compile_pattern) instead of a sequence. 0 or -1 and err. Patterns
  * and guards inside are already checked (ev__pattern, ev__guard_check). */
 int ev__parse(ev_code *c, const ev_tokens *toks, bool pattern, ev_error *err);
+
+/* One form of a module (erl_parse's parse_form). */
+typedef enum ev_form_kind {
+    EV_FORM_ATTR,        /* -name(Args): arg an N_TUPLE of the arguments */
+    EV_FORM_FUNCTION,    /* fun: N_FUN (name 0, flag the arity) */
+    EV_FORM_IGNORED      /* an attribute not parsed (-spec, -type, ...) */
+} ev_form_kind;
+typedef struct ev_form {
+    ev_form_kind kind;
+    atom_t name;         /* the attribute's or the function's */
+    int line, col;       /* of that name */
+    ev_node *arg;
+    ev_node *fun;
+} ev_form;
+/* Parses the form at *tp (tokens of ev__lex_forms) into c's arena and
+ * moves *tp past its '.'. On a syntax error returns -1 with err, and
+ * *tp skips to after the next '.', so the next form can be parsed. In a
+ * form, `fun f/1` is an N_LIT of the fun with module '' (a local fun,
+ * which the compiler resolves). */
+int ev__parse_form(ev_code *c, const ev_token **tp, ev_form *f, ev_error *err);
 
 /* Checks that `*np` is a valid pattern, folding constant arithmetic and
  * "abc" ++ T into literals and conses. 0, or -1 with err
@@ -332,5 +397,8 @@ term *ev__lib_fun(int idx);
  * does (shell:exprs/7 -> erl_eval:check_command/2). ---- */
 bool ev__lint(const ev_node *expr, const ev_env *env, ev_error *err,
               term **reason);
+/* The same rules for a module's function (N_FUN): false and err at the
+ * first variable that fails. */
+bool ev__lint_function(const ev_node *fun, ev_error *err);
 
 #endif

@@ -107,10 +107,42 @@ static bool is_atom_lit(const ev_node *n)
     return n && n->kind == N_LIT && n->lit->tag == T_ATOM;
 }
 
+/* F(Args) in a module, as erl_lint resolves it: the module's own
+ * function, else an imported one, else an auto-imported BIF (called as
+ * erlang:F, so no shell command answers it). */
+static int comp_local_call(ev_code *c, const ev_node *n, ev_error *err)
+{
+    atom_t f = n->kid[1]->lit->u.atom;
+    uint32_t argc = n->n - 2;
+    int idx = ev__mod_find(c->mod, f, argc);
+    if (comp_kids(c, n, 2, err) < 0)
+        return -1;
+    if (idx >= 0) {
+        emit(c, I_LCALL, (uint32_t)idx, argc, n);
+        return 0;
+    }
+    atom_t m = ev__mod_import(c->mod, f, argc);
+    if (!m && ev__auto_bif(f, argc))
+        m = atom_intern("erlang");
+    if (!m) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "function %s/%u undefined", atom_text(f), argc);
+        return comp_error(err, n, msg);
+    }
+    ev_node *call = ev__node(c, N_CALL, n->line, n->col, n->n);
+    memcpy(call->kid, n->kid, n->n * sizeof *n->kid);
+    call->kid[0] = ev__node(c, N_LIT, n->line, n->col, 0);
+    call->kid[0]->lit = ev__pool(c, term_atom(m));
+    emit(c, I_CALL, argc, 0, call);
+    return 0;
+}
+
 static int comp_call(ev_code *c, const ev_node *n, ev_error *err)
 {
     const ev_node *m = n->kid[0], *f = n->kid[1];
     uint32_t argc = n->n - 2;
+    if (c->mod && !m && is_atom_lit(f))
+        return comp_local_call(c, n, err);
     if (!m && is_atom_lit(f) && strcmp(atom_text(f->lit->u.atom), "f") == 0
         && (argc == 0 || (argc == 1 && n->kid[2]->kind == N_VAR))) {
         /* the shell's f() and f(X) (shell:local_func/7): they change the
@@ -135,6 +167,22 @@ static int comp_call(ev_code *c, const ev_node *n, ev_error *err)
     return 0;
 }
 
+/* `fun f/1` in a module: the function's value. */
+static int comp_local_fun(ev_code *c, const ev_node *n, ev_error *err)
+{
+    int idx = ev__mod_find(c->mod, n->lit->u.fun.fun, n->lit->u.fun.arity);
+    if (idx < 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "function %s/%u undefined",
+                 atom_text(n->lit->u.fun.fun), n->lit->u.fun.arity);
+        return comp_error(err, n, msg);
+    }
+    ev_node *v = ev__node(c, N_LIT, n->line, n->col, 0);
+    v->lit = ev__pool(c, term_ref(c->mod->fn[idx].value));
+    emit(c, I_CONST, 0, 0, v);
+    return 0;
+}
+
 #define NO_LOOP UINT32_MAX
 static int comp_quals(ev_code *c, const ev_node *n, uint32_t i,
                       uint32_t gens, uint32_t loop, ev_error *err);
@@ -145,6 +193,9 @@ static int comp(ev_code *c, const ev_node *n, ev_error *err)
 {
     switch ((ev_kind)n->kind) {
     case N_LIT:
+        if (n->lit->tag == T_FUN && !n->lit->u.fun.clo && c->mod
+            && n->lit->u.fun.mod == atom_intern(""))
+            return comp_local_fun(c, n, err);
         emit(c, I_CONST, 0, 0, n);
         return 0;
     case N_VAR:
@@ -400,6 +451,25 @@ static ev_code *compile(const char *src, bool pattern, ev_error *err)
     return c;
 }
 
+/* Compiles every function of c->mod; see eval_ast.h. Each function's
+ * clause bodies end in I_RETURN, as a fun's. */
+int ev__comp_module(ev_code *c, ev_error *err)
+{
+    for (uint32_t k = 0; k < c->mod->nfn; k++) {
+        const ev_node *n = c->mod->fn[k].fun;
+        uint32_t labels = new_labels(c, n->n);
+        term_closure *clo = c->mod->fn[k].value->u.fun.clo;
+        clo->entry = labels;
+        for (uint32_t i = 0; i < n->n; i++) {
+            c->labels[labels + i] = c->nins;
+            if (comp_seq(c, n->kid[i]->kid[2], false, err) < 0)
+                return -1;
+            emit(c, I_RETURN, 0, 0, NULL);
+        }
+    }
+    return 0;
+}
+
 /* Compiles an expression sequence; see eval.h. */
 ev_code *ev_compile(const char *src, ev_error *err)
 {
@@ -451,6 +521,7 @@ typedef struct lint_ctx {
     ev_error *err;
     term **reason;
     bool failed;
+    bool module;         /* a module's function: f(X) is no shell command */
 } lint_ctx;
 
 static lvar *lvt_find(const lvt *t, atom_t name)
@@ -751,7 +822,7 @@ static bool lint(lint_ctx *L, const ev_node *n, const lvt *vt, lvt *out)
     case N_OP1:
         return lint_list(L, n, 0, vt, out);
     case N_CALL:
-        if (!n->kid[0] && is_atom_lit(n->kid[1]) && n->n == 3
+        if (!L->module && !n->kid[0] && is_atom_lit(n->kid[1]) && n->n == 3
             && n->kid[2]->kind == N_VAR
             && strcmp(atom_text(n->kid[1]->lit->u.atom), "f") == 0)
             return true;          /* shell:prep_check/1 turns f(X) into ok */
@@ -922,9 +993,20 @@ bool ev__lint(const ev_node *expr, const ev_env *env, ev_error *err,
         lvar v = { ev__env_name_at(env, i), false, NULL, 0, 0 };
         lvt_put(&vt, &v);
     }
-    lint_ctx L = { err, reason, false };
+    lint_ctx L = { err, reason, false, false };
     bool ok = lint(&L, expr, &vt, &out);
     lvt_free(&vt);
     lvt_free(&out);
+    return ok;
+}
+
+/* The variables of a module's function (N_FUN); see eval_ast.h. */
+bool ev__lint_function(const ev_node *fun, ev_error *err)
+{
+    lvt none = { 0 };
+    term *reason = NULL;
+    lint_ctx L = { err, &reason, false, true };
+    bool ok = lint_fun(&L, fun, &none);
+    term_unref(reason);
     return ok;
 }

@@ -179,6 +179,39 @@ static void put_location(strbuf *b, atom_t mod, atom_t fun, uint32_t arity)
     }
 }
 
+/* "(file, line L)" of x's own frame: a module's, or one of OTP's. */
+static void put_frame_location(strbuf *b, const ev_exception *x, uint32_t arity)
+{
+    if (x->file)
+        sb_printf(b, "(%s, line %d)", x->file, x->line);
+    else
+        put_location(b, x->mod, x->fun, arity);
+}
+
+/* erl_error's "in call from M:F/A (file, line L)" for each caller. */
+static void put_callers(strbuf *b, const ev_exception *x)
+{
+    for (const term *l = x->callers; l && l->tag == T_CONS; l = l->u.cons.tail) {
+        const term *f = l->u.cons.head;
+        if (f->tag != T_TUPLE || f->u.tuple.n != 4)
+            continue;
+        term *const *e = f->u.tuple.el;
+        uint32_t arity = e[2]->tag == T_INT ? (uint32_t)e[2]->u.i : list_len(e[2]);
+        sb_puts(b, "\n     in call from ");
+        put_mf(b, e[0]->u.atom, e[1]->u.atom, arity, false);
+        sb_printf(b, "/%u", arity);
+        const term *loc = e[3];
+        if (loc->tag == T_CONS && loc->u.cons.tail->tag == T_CONS) {
+            const term *file = loc->u.cons.head->u.tuple.el[1];
+            const term *line = loc->u.cons.tail->u.cons.head->u.tuple.el[1];
+            sb_puts(b, " (");
+            for (const term *c = file; c->tag == T_CONS; c = c->u.cons.tail)
+                sb_put_utf8(b, (uint32_t)c->u.cons.head->u.i);
+            sb_printf(b, ", line %lld)", (long long)line->u.i);
+        }
+    }
+}
+
 static void put_arg_error(strbuf *b, const ev_exception *x)
 {
     if (x->arg_index > 0 && x->arg_detail[0])
@@ -261,7 +294,7 @@ static bool explain_error(strbuf *b, const ev_exception *x, const term_view *v)
         sb_fini(&mf);
         put_call(b, x, v);
         sb_putc(b, ' ');
-        put_location(b, x->mod, x->fun, list_len(x->args));
+        put_frame_location(b, x, list_len(x->args));
         return true;
     }
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
@@ -322,8 +355,10 @@ void ev_format_exception(strbuf *b, const ev_exception *x, const term_view *view
         sb_puts(b, "the current process attempted to call itself");
     else
         term_print(b, x->reason, view);
-    if (!x->fun || used_frame)
+    if (!x->fun || used_frame) {
+        put_callers(b, x);
         return;
+    }
     bool op = frame_is_op(x);
     uint32_t arity = x->args ? list_len(x->args) : x->arity;
     sb_printf(b, "\n     in %s ", op ? "operator " : "function ");
@@ -334,7 +369,8 @@ void ev_format_exception(strbuf *b, const ev_exception *x, const term_view *view
         put_call(b, x, view);
     } else {
         sb_putc(b, ' ');
-        put_location(b, x->mod, x->fun, arity);
+        put_frame_location(b, x, arity);
     }
     put_arg_error(b, x);
+    put_callers(b, x);
 }

@@ -63,8 +63,19 @@ void ev_exception_fini(ev_exception *x)
         return;
     term_unref(x->reason);
     term_unref(x->args);
+    term_unref(x->callers);
     x->reason = NULL;
     x->args = NULL;
+    x->callers = NULL;
+}
+
+ev_exception ev_exception_copy(const ev_exception *x)
+{
+    ev_exception c = *x;
+    term_ref(c.reason);
+    term_ref(c.args);
+    term_ref(c.callers);
+    return c;
 }
 
 void ev_exception_detail(ev_exception *x, int argi, const char *detail)

@@ -91,6 +91,7 @@ typedef struct parser {
     const ev_token *t;   /* the lookahead */
     ev_error *err;
     bool no_remote;      /* a catch clause's pattern: ':' is not M:F */
+    bool module;         /* a module's form: `fun f/1` is a local fun */
     uint32_t depth;      /* parse_expr / parse_unary calls in progress */
 } parser;
 
@@ -593,10 +594,22 @@ static ev_node *parse_fun(parser *P)
         return syntax_error(P);
     atom_t m = P->t->a, f;
     P->t++;
-    if (is_sym(P, S_SLASH))
-        return fail_at(P, kw, "local funs (fun F/A) are not supported "
-                              "(no modules: use fun Module:Function/Arity "
-                              "or a fun with a body)");
+    if (is_sym(P, S_SLASH)) {
+        if (!P->module)
+            return fail_at(P, kw, "local funs (fun F/A) are only for "
+                                  "modules (in the shell: fun "
+                                  "Module:Function/Arity or a fun with a "
+                                  "body)");
+        P->t++;
+        if (P->t->kind != TK_INT)
+            return syntax_error(P);
+        if (P->t->i < 0 || P->t->i > 255)
+            return fail_at(P, P->t, "illegal arity");
+        uint32_t arity = (uint32_t)P->t->i;
+        P->t++;
+        /* module "" marks a local fun, resolved by the compiler */
+        return lit(P, kw, term_fun(atom_intern(""), m, arity));
+    }
     if (!expect(P, S_COLON))
         return NULL;
     if (P->t->kind != TK_ATOM)
@@ -1031,4 +1044,110 @@ int ev__parse(ev_code *c, const ev_tokens *toks, bool pattern, ev_error *err)
     }
     c->root = root;
     return 0;
+}
+
+/* ---- module forms (erl_parse's parse_form) ---- */
+
+/* Attributes whose argument is parsed as expressions; others (-spec,
+ * -type, -callback, ... with their type syntax) are skipped to the '.'. */
+static bool parsed_attribute(atom_t name)
+{
+    static const char *const known[] = {
+        "module", "export", "import", "compile", "behaviour", "behavior",
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (!strcmp(atom_text(name), known[i]))
+            return true;
+    return false;
+}
+
+/* A function: Name(Ps) [when G] -> Body; Name(Ps) ... as an N_FUN
+ * (name 0, flag the arity). erl_parse's build_function: every clause has
+ * the function's name and arity, "head mismatch" otherwise. */
+static ev_node *parse_function(parser *P)
+{
+    const ev_token *first = P->t;
+    nvec cl = { 0 };
+    do {
+        const ev_token *at = P->t;
+        if (at->kind != TK_ATOM) {
+            free(cl.v);
+            return syntax_error(P);
+        }
+        P->t++;
+        if (!is_sym(P, S_LPAREN)) {
+            free(cl.v);
+            return syntax_error(P);
+        }
+        ev_node *c = parse_fun_clause(P, at);
+        if (!c) {
+            free(cl.v);
+            return NULL;
+        }
+        if (at->a != first->a
+            || (cl.n && c->kid[0]->n != cl.v[0]->kid[0]->n)) {
+            free(cl.v);
+            return fail_at(P, at, "head mismatch");
+        }
+        nv_push(&cl, c);
+    } while (accept(P, S_SEMI));
+    ev_node *f = nv_node(P, N_FUN, first->line, first->col, NULL, &cl);
+    f->flag = f->kid[0]->kid[0]->n;
+    return f;
+}
+
+/* Parses the form at *tp; see eval_ast.h. */
+int ev__parse_form(ev_code *c, const ev_token **tp, ev_form *f, ev_error *err)
+{
+    parser P = { .c = c, .t = *tp, .err = err, .module = true };
+    memset(f, 0, sizeof *f);
+    memset(err, 0, sizeof *err);
+    const ev_token *start = P.t;
+    f->line = start->line;
+    f->col = start->col;
+    if (is_sym(&P, S_MINUS)) {
+        P.t++;
+        if (P.t->kind != TK_ATOM) {
+            syntax_error(&P);
+            goto fail;
+        }
+        f->kind = EV_FORM_ATTR;
+        f->name = P.t->a;
+        f->line = P.t->line;
+        f->col = P.t->col;
+        P.t++;
+        if (!parsed_attribute(f->name)) {
+            f->kind = EV_FORM_IGNORED;
+            while (P.t->kind != TK_DOT && P.t->kind != TK_EOF)
+                P.t++;
+        } else {
+            nvec args = { 0 };
+            if (!expect(&P, S_LPAREN) || !parse_until(&P, S_RPAREN, &args))
+                goto fail;
+            f->arg = nv_node(&P, N_TUPLE, f->line, f->col, NULL, &args);
+        }
+    } else {
+        f->kind = EV_FORM_FUNCTION;
+        if (!(f->fun = parse_function(&P)))
+            goto fail;
+        f->name = start->a;
+    }
+    if (P.t->kind != TK_DOT) {
+        syntax_error(&P);
+        goto fail;
+    }
+    *tp = P.t + 1;
+    return 0;
+fail:
+    if (P.t->kind == TK_EOF && P.t > start) {
+        /* erl_parse at the end of the text: "before" nothing, at the
+         * last token */
+        err->line = P.t[-1].line;
+        err->col = P.t[-1].col;
+    }
+    /* on to the next form, as epp:parse_file does */
+    while (P.t->kind != TK_DOT && P.t->kind != TK_EOF)
+        P.t++;
+    *tp = P.t->kind == TK_DOT ? P.t + 1 : P.t;
+    return -1;
 }

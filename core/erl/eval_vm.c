@@ -142,14 +142,19 @@ static term *caught_value(const ev_exception *x)
                                    ev_exception_stack(x)));
 }
 
-/* The one-frame stack trace of x; see eval.h. */
+/* The stack trace of x; see eval.h. */
 term *ev_exception_stack(const ev_exception *x)
 {
-    term *stack = term_nil();
+    term *stack = x->callers ? term_ref(x->callers) : term_nil();
     if (x->fun) {
         term *how = x->args ? term_ref(x->args) : term_int(x->arity);
+        term *loc = term_nil();
+        if (x->file)
+            loc = term_list(2, (term *[]){
+                term_tuplev(2, term_atom_s("file"), term_string(x->file)),
+                term_tuplev(2, term_atom_s("line"), term_int(x->line)) }, NULL);
         stack = term_cons(term_tuplev(4, term_atom(x->mod), term_atom(x->fun),
-                                      how, term_nil()), stack);
+                                      how, loc), stack);
     }
     return stack;
 }
@@ -178,8 +183,86 @@ static void unwind_frames(ev_vm *vm, uint32_t depth)
 
 /* Raises x (its terms' ownership taken): to the innermost catch, or out
  * of the evaluation. */
+/* The module function an activation runs (its fun), or NULL: a shell
+ * fun, the top level, or a fun made in a module (not named yet). */
+static const term *module_fn(const term *fun)
+{
+    if (!fun || !fun->u.fun.fun || !fun->u.fun.clo)
+        return NULL;
+    const ev_code *c = fun->u.fun.clo->code;
+    return c->mod ? fun : NULL;
+}
+
+/* The line an activation is at: the instruction before pc. */
+static int line_at(const ev_code *c, uint32_t pc)
+{
+    for (uint32_t i = pc; i-- > 0;)
+        if (c->ins[i].n)
+            return c->ins[i].n->line;
+    return 0;
+}
+
+/* {M, F, Arity, [{file, File}, {line, L}]}: a frame of a module's
+ * function. */
+static term *frame_term(const term *fn, int line)
+{
+    const ev_code *c = fn->u.fun.clo->code;
+    term *file = term_string(ev_module_file(c->mod));
+    term *loc = term_list(2, (term *[]){
+        term_tuplev(2, term_atom_s("file"), file),
+        term_tuplev(2, term_atom_s("line"), term_int(line)) }, NULL);
+    return term_tuplev(4, term_atom(fn->u.fun.mod), term_atom(fn->u.fun.fun),
+                       term_int(fn->u.fun.arity), loc);
+}
+
+/* How many frames a stack trace keeps (erlang:system_flag/2's
+ * backtrace_depth, 8 by default). */
+#define BACKTRACE_DEPTH 8
+
+/* Fills x's frames from the module functions running, as the BEAM's
+ * stack trace has them: the running function (where x names none, the
+ * frame of the exception itself, at the line being run), then each
+ * caller waiting for a body call, innermost first, up to the first that
+ * is not a module's function (the shell's code, whose erl_eval frames
+ * erl does not print). `skip`: the exception comes from a call in tail
+ * position, whose caller's frame is already gone. */
+static void trace_exception(ev_vm *vm, ev_exception *x, bool skip)
+{
+    if (x->traced)
+        return;
+    x->traced = true;
+    uint32_t depth = x->fun ? 1 : 0;
+    term *callers[BACKTRACE_DEPTH];
+    uint32_t nc = 0;
+    const term *fn = module_fn(vm->fun);
+    if (fn && !skip) {
+        int line = line_at(vm->code, vm->pc);
+        if (!x->fun) {
+            x->mod = fn->u.fun.mod;
+            x->fun = fn->u.fun.fun;
+            x->arity = fn->u.fun.arity;
+            x->file = ev_module_file(vm->code->mod);
+            x->line = line;
+            depth = 1;
+        } else {
+            callers[nc++] = frame_term(fn, line);
+        }
+    }
+    if (!fn && !x->fun)
+        return;
+    for (uint32_t i = vm->nfr; i-- > 0 && depth + nc < BACKTRACE_DEPTH;) {
+        const term *f = module_fn(vm->fr[i].fun);
+        if (!f)
+            break;
+        callers[nc++] = frame_term(f, line_at(vm->fr[i].code, vm->fr[i].pc));
+    }
+    if (nc)
+        x->callers = term_list(nc, callers, NULL);
+}
+
 static void vm_raise(ev_vm *vm, ev_exception *x)
 {
+    trace_exception(vm, x, false);
     if (vm->nh == 0) {
         ev_exception_fini(&vm->exc);
         vm->exc = *x;
@@ -307,7 +390,8 @@ static term *make_closure(ev_vm *vm, const ev_ins *in)
     clo->col = (uint32_t)n->col;
     clo->index = n->name ? 20 - arity : 43 - arity;
     clo->uniq = 3316493;     /* erl_eval's, in OTP 25.2.3 */
-    return term_closure_new(A("erl_eval"), arity, clo);
+    return term_closure_new(vm->code->mod ? ev_module_name(vm->code->mod)
+                                          : A("erl_eval"), arity, clo);
 }
 
 /* Whether the instruction at pc returns from the fun (through jumps):
@@ -317,6 +401,14 @@ static bool returns_at(const ev_code *c, uint32_t pc)
     while (c->ins[pc].op == I_JMP)
         pc = c->ins[pc].a;
     return c->ins[pc].op == I_RETURN;
+}
+
+/* Whether the call just made (its arguments dropped) is in tail
+ * position: its value is the running fun's. */
+static bool in_tail(const ev_vm *vm)
+{
+    return vm->nfr > 0 && vm->sp == vm->fr[vm->nfr - 1].sp
+        && returns_at(vm->code, vm->pc);
 }
 
 /* Applies the fun with a body `f` to the argc values on top of the
@@ -361,7 +453,12 @@ static void apply_fun(ev_vm *vm, term *f, uint32_t argc, uint32_t extra)
         for (uint32_t k = 0; k < argc; k++)
             term_ref(args[k]);
         x.args = term_list(argc, args, NULL);
+        if (code->mod) {         /* at the function's first clause */
+            x.file = ev_module_file(code->mod);
+            x.line = n->line;
+        }
         drop(vm, argc + extra);
+        trace_exception(vm, &x, in_tail(vm));
         vm_raise(vm, &x);
         return;
     }
@@ -370,9 +467,7 @@ static void apply_fun(ev_vm *vm, term *f, uint32_t argc, uint32_t extra)
     ev__binds_reset(&vm->binds);
     term_ref(f);
     drop(vm, argc + extra);
-    bool tail = vm->nfr > 0 && vm->sp == vm->fr[vm->nfr - 1].sp
-        && returns_at(vm->code, vm->pc);
-    if (!tail) {
+    if (!in_tail(vm)) {
         if (vm->nfr == EV_MAX_DEPTH) {
             term_unref(f);
             ev__env_fini(&e);
@@ -480,6 +575,27 @@ static void do_call(ev_vm *vm, atom_t mod, atom_t fun, uint32_t argc,
     term *res = NULL;
     ev_exception x = { 0 };
     ev_status s;
+    if (mod != A("") && vm->host && vm->host->module) {
+        const ev_module *m = vm->host->module(vm->host->ctx, mod);
+        if (m) {
+            term *f = ev_module_export(m, fun, argc);
+            if (f) {
+                apply_fun(vm, f, argc, extra);
+                return;
+            }
+            vm->reds++;
+            ev__exc_set(&x, "error", term_atom_s("undef"));
+            x.mod = mod;
+            x.fun = fun;
+            for (uint32_t i = 0; i < argc; i++)
+                term_ref(args[i]);
+            x.args = term_list(argc, args, NULL);
+            drop(vm, argc + extra);
+            trace_exception(vm, &x, in_tail(vm));
+            vm_raise(vm, &x);
+            return;
+        }
+    }
     vm->reds++;
     int lib = ev__lib_find(mod, fun, argc);
     if (lib >= 0) {
@@ -510,6 +626,8 @@ static void do_call(ev_vm *vm, atom_t mod, atom_t fun, uint32_t argc,
         push(vm, res);
         break;
     case EV_RAISED:
+        if (term_is_atom(x.reason, A("undef")) && x.mod == mod && x.fun == fun)
+            trace_exception(vm, &x, in_tail(vm));
         vm_raise(vm, &x);
         break;
     default:                 /* EV_BLOCKED: ev_vm_resume* continues */
@@ -818,6 +936,9 @@ static void step(ev_vm *vm)
         do_call(vm, n->kid[0] ? n->kid[0]->lit->u.atom : A(""),
                 n->kid[1]->lit->u.atom, in->a, 0);
         break;
+    case I_LCALL:
+        apply_fun(vm, vm->code->mod->fn[in->a].value, in->b, 0);
+        break;
     case I_CALLDYN:
         call_dyn(vm, in->a, in->b != 0);
         break;
@@ -830,10 +951,21 @@ static void step(ev_vm *vm)
                           : ev__op1((ev_op)in->a, a, &r, &x);
         term_unref(a);
         term_unref(b);
-        if (s == EV_DONE)
+        if (s == EV_DONE) {
             push(vm, r);
-        else
-            vm_raise(vm, &x);
+            break;
+        }
+        if (vm->code->mod && two && x.fun
+            && (n->kid[0]->kind == N_LIT || n->kid[1]->kind == N_LIT)) {
+            /* compiled code (erlc 25, observed): `X + 1` failing names
+             * the function it is in, `A + B` the operator */
+            term_unref(x.args);
+            x.args = NULL;
+            x.mod = x.fun = 0;
+            x.is_operator = false;
+            x.arg_index = 0;
+        }
+        vm_raise(vm, &x);
         break;
     }
     case I_JMP:

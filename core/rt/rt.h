@@ -108,7 +108,16 @@ struct vnode {
     shell *sh;
     rng r;
     uint32_t *seen_num;   /* per other node: the number its pids print with */
+    ev_module **mods;     /* loaded modules, held, sorted by name text */
+    uint32_t nmods, capmods;
 };
+
+/* ---- loaded modules (world.c) ---- */
+/* Loads m on the node (held), replacing a module of the same name. */
+void rt_load_module(vnode *nd, ev_module *m);
+void rt_unload_all(vnode *nd);
+/* The module loaded under `name`, or NULL. */
+const ev_module *rt_module(const vnode *nd, atom_t name);
 
 struct world {
     sim *s;

@@ -62,6 +62,13 @@ static ev_status host_call(void *ctx, ev_vm *vm, atom_t mod, atom_t fun,
 static ev_status host_send(void *ctx, term *dest, term *msg,
                            ev_exception *exc);
 
+/* The module loaded on the evaluator's node (ev_host.module). */
+static const ev_module *host_module(void *ctx, atom_t name)
+{
+    shell *sh = ctx;
+    return rt_module(&sh->w->nodes[sh->node], name);
+}
+
 shell *shell_new(world *w, int node_id)
 {
     shell *sh = xcalloc(1, sizeof *sh);
@@ -71,6 +78,7 @@ shell *shell_new(world *w, int node_id)
     sh->host.ctx = sh;
     sh->host.call = host_call;
     sh->host.send = host_send;
+    sh->host.module = host_module;
     sh->env = ev_env_new();
     sh->prompt = 1;
     return sh;
@@ -381,7 +389,7 @@ static void run(world *w, shell *sh)
         if (sh->killed) {
             /* The evaluation killed its own evaluator (exit(self(), kill),
              * a linked crash): erl reports it like an exception. */
-            ev_exception x = {A("exit"), sh->killed, 0, 0, 0, NULL, false, 0, ""};
+            ev_exception x = { .cls = A("exit"), .reason = sh->killed };
             sh->killed = NULL;
             finish_exception(w, sh, &x);
             ev_exception_fini(&x);
@@ -422,9 +430,7 @@ static void run(world *w, shell *sh)
             break;
         }
         if (st == EV_RAISED) {
-            ev_exception x = *ev_vm_exception(sh->vm);
-            x.reason = term_ref(x.reason);
-            x.args = term_ref(x.args);
+            ev_exception x = ev_exception_copy(ev_vm_exception(sh->vm));
             finish_exception(w, sh, &x);
             ev_exception_fini(&x);
             break;
@@ -639,7 +645,7 @@ static void sh_terminate(world *w, proc *p, term *reason)
             return;
         }
         sh->has_pid = false;
-        ev_exception x = {A("exit"), term_ref(reason), 0, 0, 0, NULL, false, 0, ""};
+        ev_exception x = { .cls = A("exit"), .reason = term_ref(reason) };
         if (sh->done)
             sh->done(w, sh->done_ctx, NULL, &x);
         ev_exception_fini(&x);
@@ -656,7 +662,7 @@ static void sh_terminate(world *w, proc *p, term *reason)
      * starts a new evaluator; an evaluation in progress is lost. */
     sh->has_pid = false;
     if (sh->busy) {
-        ev_exception x = {A("exit"), term_ref(reason), 0, 0, 0, NULL, false, 0, ""};
+        ev_exception x = { .cls = A("exit"), .reason = term_ref(reason) };
         term_view view = rt_view(w, sh->node);
         strbuf b;
         sb_init(&b);
@@ -710,7 +716,7 @@ void shell_eval_detached(world *w, int node_id, int leader, const char *src,
     sh->code = ev_compile(src, &err);
     sh->busy = true;
     if (!sh->code) {
-        ev_exception x = {A("error"), term_atom_s("badarg"), 0, 0, 0, NULL, false, 0, ""};
+        ev_exception x = { .cls = A("error"), .reason = term_atom_s("badarg") };
         finish_exception(w, sh, &x);
         ev_exception_fini(&x);
         retire(w, sh);

@@ -38,6 +38,10 @@ static void copy_cfg(world_node_cfg *dst, const world_node_cfg *src,
     for (int i = 0; i < src->napps; i++)
         apps[i] = xstrdup(src->apps[i]);
     dst->apps = (const char *const *)apps;
+    ev_module **mods = xcalloc((size_t)src->nmodules + 1, sizeof *mods);
+    for (int i = 0; i < src->nmodules; i++)
+        mods[i] = ev_module_hold(src->modules[i]);
+    dst->modules = mods;
 }
 
 static void free_cfg(world_node_cfg *c)
@@ -48,6 +52,9 @@ static void free_cfg(world_node_cfg *c)
     for (int i = 0; i < c->napps; i++)
         free((char *)c->apps[i]);
     free((void *)c->apps);
+    for (int i = 0; i < c->nmodules; i++)
+        ev_module_free(c->modules[i]);
+    free((void *)c->modules);
 }
 
 static void on_deliver(void *ctx, int from, int to, void *payload);
@@ -119,6 +126,8 @@ void world_free(world *w)
         shell_free(nd->sh);
         free(nd->procs);
         free(nd->regs);
+        rt_unload_all(nd);
+        free(nd->mods);
         free_cfg(&nd->cfg);
         free(nd->name);
     }
@@ -157,6 +166,11 @@ static void start_node(world *w, int node_id, const char *kind)
     nd->ever_booted = true;
     nd->next_pid = FIRST_SYSTEM_PID;
     nd->next_ref = 0;
+    /* a node boots with the modules of its config, as code:load_file
+     * of each at start-up; what the shell loaded since is gone */
+    rt_unload_all(nd);
+    for (int i = 0; i < nd->cfg.nmodules; i++)
+        rt_load_module(nd, nd->cfg.modules[i]);
     char text[64];
     snprintf(text, sizeof text, "creation %u", nd->creation);
     rt_emit(w, node_id, kind, NULL, NULL, NULL, NULL, NULL, NULL, text);
@@ -352,4 +366,52 @@ const char *world_limit(const world *w)
 int world_failures(const world *w)
 {
     return w->failures;
+}
+
+/* ---- loaded modules ---- */
+
+void rt_unload_all(vnode *nd)
+{
+    for (uint32_t i = 0; i < nd->nmods; i++)
+        ev_module_free(nd->mods[i]);
+    nd->nmods = 0;
+}
+
+/* Keeps nd->mods sorted by name text, so m() lists them in order. */
+void rt_load_module(vnode *nd, ev_module *m)
+{
+    uint32_t i = 0;
+    while (i < nd->nmods
+           && strcmp(atom_text(ev_module_name(nd->mods[i])),
+                     atom_text(ev_module_name(m))) < 0)
+        i++;
+    ev_module_hold(m);
+    if (i < nd->nmods && ev_module_name(nd->mods[i]) == ev_module_name(m)) {
+        ev_module_free(nd->mods[i]);       /* a new version replaces it */
+        nd->mods[i] = m;
+        return;
+    }
+    if (nd->nmods == nd->capmods) {
+        nd->capmods = nd->capmods ? nd->capmods * 2 : 8;
+        nd->mods = xrealloc(nd->mods, nd->capmods * sizeof *nd->mods);
+    }
+    memmove(nd->mods + i + 1, nd->mods + i, (nd->nmods - i) * sizeof *nd->mods);
+    nd->mods[i] = m;
+    nd->nmods++;
+}
+
+const ev_module *rt_module(const vnode *nd, atom_t name)
+{
+    uint32_t lo = 0, hi = nd->nmods;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(atom_text(ev_module_name(nd->mods[mid])), atom_text(name));
+        if (c == 0)
+            return nd->mods[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }

@@ -22,6 +22,8 @@ typedef enum world_autoconnect {
 
 /* One node's kernel parameters (SCENARIO_FORMAT.md, config). Strings are
  * copied by world_new. */
+typedef struct ev_module ev_module;
+
 typedef struct world_node_cfg {
     const char *name;              /* full name, "alice@sim" */
     const char *cookie;
@@ -35,6 +37,10 @@ typedef struct world_node_cfg {
     double loss;
     const char *const *apps;
     int napps;
+    /* Compiled modules (core/erl/eval.h), loaded when the node boots and
+     * again at each restart; world_new holds each. */
+    ev_module *const *modules;
+    int nmodules;
     bool tls;                      /* TLS distribution */
     const char *tls_ca;            /* trusted CA */
     const char *tls_cert_ca;       /* CA that signed this node's certificate */

@@ -469,7 +469,8 @@ void term_unref(term *t)
         case T_FUN:
             if (t->u.fun.clo) {
                 term_closure *c = t->u.fun.clo;
-                c->release(c->code);
+                if (c->release)
+                    c->release(c->code);
                 term_unref(c->env);
                 free(c);
             }
