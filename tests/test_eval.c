@@ -144,7 +144,7 @@ char *fake_run(const char *src, ev_env *env, fake *f)
         snprintf(buf, sizeof buf, "* %d:%d: %s", err.line, err.col, err.msg);
         return strdup(buf);
     }
-    ev_host h = { f, fake_call, fake_send };
+    ev_host h = { f, fake_call, fake_send, NULL };
     ev_vm *vm = ev_vm_new(c, env, &h);
     ev_status st = ev_vm_run(vm);
     char *out = NULL;
@@ -560,7 +560,7 @@ Test(eval, unbound_and_unsafe_variables_like_the_shell)
     /* the command error is also an exception, for a host that ignores it */
     ev_error err;
     ev_code *c = ev_compile("Nope.", &err);
-    ev_host h = { &f, fake_call, fake_send };
+    ev_host h = { &f, fake_call, fake_send, NULL };
     ev_vm *vm = ev_vm_new(c, env, &h);
     cr_assert_eq(ev_vm_run(vm), EV_RAISED);
     strbuf b;
@@ -683,7 +683,7 @@ Test(eval, exception_texts_match_erl)
 Test(eval, formats_a_hand_made_exception)
 {
     /* what the shell prints when its evaluator is killed from outside */
-    ev_exception x = { A("exit"), term_atom_s("killed"), 0, 0, 0, NULL, false, 0, "" };
+    ev_exception x = { .cls = A("exit"), .reason = term_atom_s("killed") };
     strbuf b;
     sb_init(&b);
     ev_format_exception(&b, &x, NULL);
@@ -691,10 +691,10 @@ Test(eval, formats_a_hand_made_exception)
     sb_fini(&b);
     ev_exception_fini(&x);
     cr_expect_null(x.reason);
-    ev_exception y = { A("error"), term_tuplev(4, term_atom_s("shell_undef"),
-                                               term_atom_s("bar"), term_int(0),
-                                               term_nil()),
-                       0, 0, 0, NULL, false, 0, "" };
+    ev_exception y = { .cls = A("error"),
+                       .reason = term_tuplev(4, term_atom_s("shell_undef"),
+                                             term_atom_s("bar"), term_int(0),
+                                             term_nil()) };
     sb_init(&b);
     ev_format_exception(&b, &y, NULL);
     cr_expect_str_eq(b.s, "** exception error: undefined shell command bar/0");

@@ -106,7 +106,7 @@ static uint32_t depth_of(const char *src, const char *want)
     cr_assert_not_null(c, "%s: %s", src, err.msg);
     ev_env *env = ev_env_new();
     fake f = { 0 };
-    ev_host h = { &f, fake_call, fake_send };
+    ev_host h = { &f, fake_call, fake_send, NULL };
     ev_vm *vm = ev_vm_new(c, env, &h);
     ev_status st = ev_vm_run(vm);
     char *got = NULL;
@@ -163,7 +163,7 @@ Test(eval_fun, a_slice_of_reductions_yields_and_goes_on)
     cr_assert_not_null(c);
     ev_env *env = ev_env_new();
     fake f = { 0 };
-    ev_host h = { &f, fake_call, fake_send };
+    ev_host h = { &f, fake_call, fake_send, NULL };
     ev_vm *vm = ev_vm_new(c, env, &h);
     ev_vm_set_slice(vm, 1000);
     int yields = 0;

@@ -30,7 +30,7 @@ static void start(session *s, const char *src)
     ev_error err;
     memset(s, 0, sizeof *s);
     s->env = ev_env_new();
-    s->h = (ev_host){ &s->f, fake_call, fake_send };
+    s->h = (ev_host){ &s->f, fake_call, fake_send, NULL };
     s->c = ev_compile(src, &err);
     cr_assert_not_null(s->c, "%s: %d:%d: %s", src, err.line, err.col, err.msg);
     s->vm = ev_vm_new(s->c, s->env, &s->h);
@@ -240,7 +240,7 @@ static bool pmatch(const char *pat, const char *value_src, const ev_env *env)
     cr_assert_not_null(c, "%s", value_src);
     ev_env *scratch = ev_env_new();
     fake f = { 0 };
-    ev_host h = { &f, fake_call, fake_send };
+    ev_host h = { &f, fake_call, fake_send, NULL };
     ev_vm *vm = ev_vm_new(c, scratch, &h);
     cr_assert_eq(ev_vm_run(vm), EV_DONE, "%s", value_src);
     bool ok = ev_match_pattern(p, ev_vm_value(vm), env);

@@ -147,7 +147,7 @@ Test(eval_try, body_blocks_and_receives)
     cr_assert_not_null(c, "%s", err.msg);
     ev_env *env = ev_env_new();
     fake f = { 0 };
-    ev_host h = { &f, fake_call, fake_send };
+    ev_host h = { &f, fake_call, fake_send, NULL };
     ev_vm *vm = ev_vm_new(c, env, &h);
     cr_assert_eq(ev_vm_run(vm), EV_BLOCKED);
     ev_exception x = { 0 };
