@@ -297,8 +297,8 @@ static const struct {
     /* erl: * 1:14: head mismatch */
     { "fun(X) -> 1; (X,Y) -> 2 end.", 1, 14, "head mismatch" },
     { "fun A(X) -> 1; B(X) -> 2 end.", 1, 16, "head mismatch" },
-    { "fun f/1.", 1, 1, "local funs (fun F/A) are not supported (no modules: "
-                        "use fun Module:Function/Arity or a fun with a body)" },
+    { "fun f/1.", 1, 1, "local funs (fun F/A) are only for modules (in the "
+                        "shell: fun Module:Function/Arity or a fun with a body)" },
     { "try 1 of 2 -> a end.", 1, 17, "syntax error before: 'end'" },
     { "[X || <<X>> <= <<1>>].", 1, 13, "binary generators are not supported" },
     { "123456789012345678901234567890.", 1, 1,
