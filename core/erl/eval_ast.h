@@ -159,7 +159,9 @@ struct ev_node {
     uint8_t kind;        /* ev_kind */
     uint8_t op;          /* ev_op for N_OP1 / N_OP2 */
     int line, col;       /* where erl_lint would point */
-    atom_t name;         /* N_VAR */
+    atom_t name;         /* N_VAR; N_FUN: a named fun's variable */
+    atom_t fname;        /* N_FUN in a module: its function name,
+                          * '-f/1-fun-0-' (eval_mod.c), else 0 */
     term *lit;           /* N_LIT: borrowed from the code's pool */
     uint32_t n;          /* number of kids */
     uint64_t flag;       /* see the kinds */

@@ -329,7 +329,7 @@ static bool explain_error(strbuf *b, const ev_exception *x, const term_view *v)
          * with arity N" */
         const term *f = t->u.tuple.el[0];
         char buf[32];
-        if (f->u.fun.clo) {
+        if (f->u.fun.clo && !f->u.fun.fun) {
             sb_printf(b, "interpreted function with arity %u",
                       f->u.fun.arity);
         } else {

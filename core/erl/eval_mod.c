@@ -322,6 +322,23 @@ static void attribute(modsrc *S, const ev_form *f)
         add(&S->d, 1, f->line, f->col, "bad %s declaration", name);
 }
 
+/* Names the funs in n as the compiler does, '-f/1-fun-N-': N counts
+ * the funs of function f/1 in the order they are written (erlc 25
+ * numbers a sequence's funs so; within one tuple or call's arguments it
+ * numbers from the right, which this does not follow). */
+static void name_funs(ev_node *n, const char *fa, uint32_t *k)
+{
+    if (!n)
+        return;
+    if (n->kind == N_FUN) {
+        char buf[300];
+        snprintf(buf, sizeof buf, "-%s-fun-%u-", fa, (*k)++);
+        n->fname = atom_intern(buf);
+    }
+    for (uint32_t i = 0; i < n->n; i++)
+        name_funs(n->kid[i], fa, k);
+}
+
 static void function(modsrc *S, const ev_form *f)
 {
     ev_module *m = S->m;
@@ -338,6 +355,11 @@ static void function(modsrc *S, const ev_form *f)
         m->fn = xrealloc(m->fn, S->capfn * sizeof *m->fn);
     }
     m->fn[m->nfn++] = (ev_func){ f->name, arity, f->fun, false, NULL };
+    char fa[280];
+    snprintf(fa, sizeof fa, "%s/%u", atom_text(f->name), arity);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < f->fun->n; i++)
+        name_funs(f->fun->kid[i], fa, &k);
 }
 
 /* ---- erl_lint's checks of calls ---- */

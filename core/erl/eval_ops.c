@@ -523,6 +523,22 @@ static ev_status bif_raise(term **a, term **out, ev_exception *x)
     return EV_DONE;
 }
 
+/* erlang:max/2 and min/2 (erlang.erl): the first argument unless the
+ * second is strictly greater (smaller), so max(1, 1.0) is 1. */
+static ev_status bif_max(term **a, term **out, ev_exception *x)
+{
+    (void)x;
+    *out = term_ref(term_compare(a[0], a[1], true) < 0 ? a[1] : a[0]);
+    return EV_DONE;
+}
+
+static ev_status bif_min(term **a, term **out, ev_exception *x)
+{
+    (void)x;
+    *out = term_ref(term_compare(a[0], a[1], true) > 0 ? a[1] : a[0]);
+    return EV_DONE;
+}
+
 static const struct bif {
     const char *name;
     uint32_t arity;
@@ -561,6 +577,8 @@ static const struct bif {
     { "tl", 1, true, true, bif_tl },
     { "trunc", 1, true, true, bif_trunc },
     { "tuple_size", 1, true, true, bif_tuple_size },
+    { "max", 2, false, false, bif_max },
+    { "min", 2, false, false, bif_min },
     { "error", 1, false, false, bif_error },
     { "error", 2, false, false, bif_error },
     { "exit", 1, false, false, bif_exit },

@@ -390,8 +390,11 @@ static term *make_closure(ev_vm *vm, const ev_ins *in)
     clo->col = (uint32_t)n->col;
     clo->index = n->name ? 20 - arity : 43 - arity;
     clo->uniq = 3316493;     /* erl_eval's, in OTP 25.2.3 */
-    return term_closure_new(vm->code->mod ? ev_module_name(vm->code->mod)
-                                          : A("erl_eval"), arity, clo);
+    if (!vm->code->mod)
+        return term_closure_new(A("erl_eval"), arity, clo);
+    term *f = term_closure_new(ev_module_name(vm->code->mod), arity, clo);
+    f->u.fun.fun = n->fname;       /* '-f/1-fun-0-' */
+    return f;
 }
 
 /* Whether the instruction at pc returns from the fun (through jumps):
