@@ -87,6 +87,9 @@ ev_code *ev_compile(const char *src, ev_error *err);
 /* Compiles a pattern (for `expect`). NULL and `err` on error. */
 ev_code *ev_compile_pattern(const char *src, ev_error *err);
 void ev_code_free(ev_code *c);
+/* One more hold on c (each ev_code_free drops one): a compiled text run
+ * by many evaluations. Returns c. */
+ev_code *ev_code_hold(ev_code *c);
 
 /* Matches `value` against pattern `pat`: `_` and variables unbound in
  * `env` match anything (and are NOT bound: expect never binds), bound

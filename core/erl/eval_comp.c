@@ -482,6 +482,12 @@ ev_code *ev_compile_pattern(const char *src, ev_error *err)
     return compile(src, true, err);
 }
 
+ev_code *ev_code_hold(ev_code *c)
+{
+    ev__code_hold(c);
+    return c;
+}
+
 /* One more hold (a fun made from c keeps it alive); see eval_ast.h. */
 void ev__code_hold(const ev_code *c)
 {

@@ -103,11 +103,16 @@ static const behaviour table[] = {
     {"hello", "run", 0, hello_init, NULL, NULL, NULL},
 };
 
-/* The behaviour spawned for M:F/A, or NULL (undef). */
-static const behaviour *find(atom_t mod, atom_t fun, uint32_t arity)
+/* The behaviour spawned for M:F/A on `node`, or NULL (undef). A module
+ * loaded on the node runs on the VM (erlang:apply/3), and replaces a
+ * built-in one of the same name. */
+static const behaviour *find(const vnode *node, atom_t mod, atom_t fun,
+                             uint32_t arity)
 {
     if (!strcmp(atom_text(mod), "erlang") && !strcmp(atom_text(fun), "apply")
         && arity == 2)
+        return &shell_apply_behaviour;
+    if (rt_module(node, mod))
         return &shell_apply_behaviour;
     for (size_t i = 0; i < sizeof table / sizeof *table; i++)
         if (!strcmp(atom_text(mod), table[i].mod) &&
@@ -119,10 +124,13 @@ static const behaviour *find(atom_t mod, atom_t fun, uint32_t arity)
 proc *rt_spawn_mfa(world *w, int node, term *m, term *f, term *a,
                    int leader, term_pid *pid)
 {
-    const behaviour *b = find(m->u.atom, f->u.atom,
-                              (uint32_t)term_list_length(a));
+    uint32_t arity = (uint32_t)term_list_length(a);
+    const behaviour *b = find(&w->nodes[node], m->u.atom, f->u.atom, arity);
     term *args;
-    if (b) {
+    if (b == &shell_apply_behaviour && m->u.atom != atom_intern("erlang")) {
+        term *el[3] = {term_ref(m), term_ref(f), term_ref(a)};
+        args = term_list(3, el, NULL);
+    } else if (b) {
         args = term_ref(a);
     } else {
         b = &undef_behaviour;

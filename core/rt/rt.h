@@ -141,6 +141,9 @@ struct world {
      * (world_set_max_reductions); `limit` says who used it up. */
     uint64_t reductions, max_reductions;
     char limit[256];
+    /* apply(F, A) and apply(M, F, A), compiled once for every process
+     * spawned to run a fun or a module's function (shell.c) */
+    ev_code *apply_code[2];
 };
 
 /* ---- trace events and how a node prints (emit.c, the bottom of rt/) ---- */

@@ -726,11 +726,15 @@ void shell_eval_detached(world *w, int node_id, int leader, const char *src,
     run(w, sh);
 }
 
-/* spawn(Fun) and spawn(erlang, apply, [Fun, Args]): the new process
- * applies the fun on the VM, as a detached evaluation without a `done`
- * (it ends normally, or as finish_exception says). */
+/* spawn(Fun), spawn(erlang, apply, [Fun, Args]) and spawn(M, F, Args)
+ * of a loaded module: the new process applies the fun (args [Fun, Args])
+ * or M:F (args [M, F, Args]) on the VM, as a detached evaluation without
+ * a `done` (it ends normally, or as finish_exception says). The code
+ * that applies is compiled once per world. */
 static void apply_init(world *w, proc *p, term *args)
 {
+    static const char *const names[3] = {"SpawnMod", "SpawnFun", "SpawnArgs"};
+    bool mfa = term_list_length(args) == 3;
     shell *owner = w->nodes[p->node].sh;
     shell *sh = shell_new(w, p->node);
     sh->leader = p->leader;
@@ -740,10 +744,16 @@ static void apply_init(world *w, proc *p, term *args)
     sh->pid = p->pid;
     sh->has_pid = true;
     p->state = sh;
-    ev_env_set(sh->env, "SpawnFun", term_ref(args->u.cons.head));
-    ev_env_set(sh->env, "SpawnArgs", term_ref(args->u.cons.tail->u.cons.head));
-    ev_error err;
-    sh->code = ev_compile("apply(SpawnFun, SpawnArgs).", &err);
+    int i = mfa ? 0 : 1;
+    for (const term *l = args; l->tag == T_CONS; l = l->u.cons.tail)
+        ev_env_set(sh->env, names[i++], term_ref(l->u.cons.head));
+    ev_code **cache = &w->apply_code[mfa];
+    if (!*cache) {
+        ev_error err;
+        *cache = ev_compile(mfa ? "apply(SpawnMod, SpawnFun, SpawnArgs)."
+                                : "apply(SpawnFun, SpawnArgs).", &err);
+    }
+    sh->code = ev_code_hold(*cache);
     sh->busy = true;
     sh->vm = ev_vm_new(sh->code, sh->env, &sh->host);
     run(w, sh);

@@ -131,6 +131,8 @@ void world_free(world *w)
         free_cfg(&nd->cfg);
         free(nd->name);
     }
+    ev_code_free(w->apply_code[0]);
+    ev_code_free(w->apply_code[1]);
     free(w->atom2node);
     free(w->bifs);
     free(w->hooks);
