@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/lib/lib.h"
+#include "core/term/xalloc.h"
 #include "scenarios/checks.h"
 #include "sim/sim.h"
 #include "traces/trace.h"
@@ -133,6 +134,14 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
 
     if (o->max_reductions)
         world_set_max_reductions(w, o->max_reductions);
+    /* the shell's c(Mod) reads Mod.erl beside the scenario */
+    const char *slash = p->file ? strrchr(p->file, '/') : NULL;
+    if (slash) {
+        char *dir = xstrdup(p->file);
+        dir[slash - p->file] = '\0';
+        world_set_code_dir(w, dir);
+        free(dir);
+    }
     sim_stop stop = sim_run(s, p->until, max_events);
     if (stop == SIM_BUDGET) {
         r->outcome = SCN_LIMIT;

@@ -547,7 +547,32 @@ void dist__spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
     term_unref(pt);
 }
 
+/* shell_default:nl(Mod), c:nl/1: the last compiled version of Mod
+ * loaded here and on every visible connected node, as
+ * rpc:eval_everywhere(code, load_binary, ...) does; here it is loaded on
+ * them at once, where OTP's abcast arrives after the network's delay.
+ * abcast, or error when Mod was never compiled. */
+static ev_status b_nl(bif_call_ctx *c)
+{
+    const term *t = c->args[0];
+    if (t->tag != T_ATOM)
+        return bif_raise(c, "error", term_atom_s("badarg"));
+    ev_module *m = rt_compiled_module(c->w, t->u.atom);
+    if (!m)
+        return bif_return(c, term_atom_s("error"));
+    rt_load_module(&c->w->nodes[me(c)], m);
+    term *peers = dist__nodes(c->w, me(c), "visible");
+    for (const term *l = peers; l->tag == T_CONS; l = l->u.cons.tail) {
+        int k = rt_node_index(c->w, l->u.cons.head->u.atom);
+        if (k >= 0 && c->w->nodes[k].state == NODE_UP)
+            rt_load_module(&c->w->nodes[k], m);
+    }
+    term_unref(peers);
+    return bif_return(c, term_atom_s("abcast"));
+}
+
 const bif_reg dist__bifs[] = {
+    {"shell_default", "nl", 1, b_nl, BIF_SHELL},
     {"erlang", "nodes", 0, b_nodes0, BIF_AUTO},
     {"erlang", "nodes", 1, b_nodes1, BIF_AUTO},
     {"net_adm", "ping", 1, b_ping, BIF_QUALIFIED},

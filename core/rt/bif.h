@@ -92,6 +92,7 @@ int bif_format(world *w, int node, strbuf *b, const term *fmt,
 /* rt/'s own rows: erlang's process BIFs, the shell commands, lists and
  * timer (bif_erlang.c); io (bif_io.c). */
 extern const bif_reg rt__erlang_bifs[];
+extern const bif_reg rt__code_bifs[];     /* bif_code.c */
 extern const bif_reg rt__io_bifs[];
 
 #endif

@@ -118,6 +118,10 @@ void rt_load_module(vnode *nd, ev_module *m);
 void rt_unload_all(vnode *nd);
 /* The module loaded under `name`, or NULL. */
 const ev_module *rt_module(const vnode *nd, atom_t name);
+/* The world's last compiled version of each module (bif_code.c): m is
+ * held; a module of the same name is replaced. */
+void rt_remember_module(world *w, ev_module *m);
+ev_module *rt_compiled_module(const world *w, atom_t name);
 
 struct world {
     sim *s;
@@ -144,6 +148,11 @@ struct world {
     /* apply(F, A) and apply(M, F, A), compiled once for every process
      * spawned to run a fun or a module's function (shell.c) */
     ev_code *apply_code[2];
+    /* the last version compiled of each module (bif_code.c), and where
+     * c/1 reads sources */
+    ev_module **compiled;
+    uint32_t ncompiled;
+    char *code_dir;
 };
 
 /* ---- trace events and how a node prints (emit.c, the bottom of rt/) ---- */
@@ -285,6 +294,8 @@ void shell_eval_detached(world *w, int node, int leader, const char *src,
                          ev_env *env, shell_done_fn done, void *ctx);
 /* True if p is a shell evaluator, the only process that can block. */
 bool shell_is_evaluator(const proc *p);
+/* The bindings of the shell whose evaluator is p, or NULL. */
+const ev_env *shell_env(const proc *p);
 /* erlang:apply/2 as a process (spawn/1,2 of a fun): the VM applies the
  * fun in a process of its own (rt_spawn_mfa). */
 extern const behaviour shell_apply_behaviour;

@@ -89,6 +89,10 @@ world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg)
     for (int i = 0; i < n; i++)
         w->nodes[i].sh = shell_new(w, i);
     bif_register(w, rt__erlang_bifs);
+    bif_register(w, rt__code_bifs);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < cfg[i].nmodules; k++)
+            rt_remember_module(w, cfg[i].modules[k]);
     bif_register(w, rt__io_bifs);
     return w;
 }
@@ -131,6 +135,10 @@ void world_free(world *w)
         free_cfg(&nd->cfg);
         free(nd->name);
     }
+    for (uint32_t i = 0; i < w->ncompiled; i++)
+        ev_module_free(w->compiled[i]);
+    free(w->compiled);
+    free(w->code_dir);
     ev_code_free(w->apply_code[0]);
     ev_code_free(w->apply_code[1]);
     free(w->atom2node);
@@ -353,6 +361,12 @@ void world_finish(world *w)
 {
     for (int i = 0; i < w->n; i++)
         shell_finish(w, i);
+}
+
+void world_set_code_dir(world *w, const char *dir)
+{
+    free(w->code_dir);
+    w->code_dir = dir ? xstrdup(dir) : NULL;
 }
 
 void world_set_max_reductions(world *w, uint64_t n)

@@ -104,6 +104,10 @@ void world_set_max_reductions(world *w, uint64_t n);
  * "max_reductions=N (<0.84.0> on alice@sim, in a fun (1:10))". */
 const char *world_limit(const world *w);
 
+/* The folder the shell's c(Mod) reads Mod.erl from (the scenario's;
+ * NULL: the current directory). */
+void world_set_code_dir(world *w, const char *dir);
+
 /* Expectations that failed so far. */
 int world_failures(const world *w);
 
