@@ -59,9 +59,11 @@
  *   no of clause matches. erlang:raise/3 keeps class and reason only.
  * - Reductions: one per call and one per generator element;
  *   ev_vm_set_slice makes ev_vm_run yield.
- * - Not yet (a clear compile error naming it): local funs `fun F/A` (no
- *   modules), `<=` generators, records, macros, bit syntax beyond
- *   /binary, non-constant binary patterns. */
+ * - Modules (ev_module_compile, below): functions run as funs do, with
+ *   the module's local calls, imports, `fun f/1`, and stack traces of
+ *   module frames with file and line (erlang:get_stacktrace's form).
+ * - Not yet (a clear compile error naming it): `<=` generators, records,
+ *   macros, bit syntax beyond /binary, non-constant binary patterns. */
 #ifndef CS_EVAL_H
 #define CS_EVAL_H
 

@@ -495,6 +495,33 @@ static void apply_fun(ev_vm *vm, term *f, uint32_t argc, uint32_t extra)
     vm->pc = code->labels[clo->entry + i];
 }
 
+/* Whether fun f (with a body) can run here: a fun made in a module
+ * needs the module loaded on the evaluation's node; when it is not, the
+ * call raises error:undef with the stack [{Fun, Args, []}], as the BEAM
+ * does for a fun whose module is not loaded (erlang:apply/2 on an
+ * unknown fun calls error_handler:undefined_lambda/3). The argc
+ * arguments are on top of the stack; on false they and `extra` slots
+ * below are dropped and the exception raised. */
+static bool fun_loaded(ev_vm *vm, term *f, uint32_t argc, uint32_t extra)
+{
+    const ev_code *code = f->u.fun.clo->code;
+    if (!code->mod || !vm->host || !vm->host->module
+        || vm->host->module(vm->host->ctx, ev_module_name(code->mod)))
+        return true;
+    term *args = term_list(argc, vm->stk + vm->sp - argc, NULL);
+    for (uint32_t i = 0; i < argc; i++)
+        vm->stk[vm->sp - argc + i] = NULL;
+    vm->sp -= argc;
+    drop(vm, extra);
+    ev_exception x;
+    ev__exc_set(&x, "error", term_atom_s("undef"));
+    x.traced = true;
+    x.callers = term_cons(term_tuplev(3, term_ref(f), args, term_nil()),
+                          term_nil());
+    vm_raise(vm, &x);
+    return false;
+}
+
 /* apply(F, Args) and apply(M, F, Args): the call they name, with Args
  * spread on the stack; erl's badarg otherwise. */
 static void do_apply(ev_vm *vm, uint32_t argc, uint32_t extra)
@@ -545,7 +572,8 @@ static void do_apply(ev_vm *vm, uint32_t argc, uint32_t extra)
     if (!m && f->tag == T_FUN && f->u.fun.clo) {
         for (const term *t = args; t->tag == T_CONS; t = t->u.cons.tail)
             push(vm, term_ref(t->u.cons.head));
-        apply_fun(vm, f, n, argc + extra);
+        if (fun_loaded(vm, f, n, argc + extra))
+            apply_fun(vm, f, n, argc + extra);
         return;
     }
     if (m) {
@@ -664,10 +692,10 @@ static void call_dyn(ev_vm *vm, uint32_t argc, bool has_mod)
         return;
     }
     if (f->tag == T_FUN && f->u.fun.arity == argc) {
-        if (f->u.fun.clo)
-            apply_fun(vm, f, argc, 1);
-        else
+        if (!f->u.fun.clo)
             do_call(vm, f->u.fun.mod, f->u.fun.fun, argc, 1);
+        else if (fun_loaded(vm, f, argc, 1))
+            apply_fun(vm, f, argc, 1);
         return;
     }
     if (f->tag == T_ATOM) {
