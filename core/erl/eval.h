@@ -205,9 +205,12 @@ atom_t ev_module_name(const ev_module *m);
 const char *ev_module_file(const ev_module *m);
 /* Exported function fun/arity as a fun term (borrowed), or NULL. */
 term *ev_module_export(const ev_module *m, atom_t fun, uint32_t arity);
-/* Its exports, [{F, A}] in the order of definition (a new list), as
- * M:module_info(exports) lists them. */
+/* Its exports, [{F, A}] in the order of definition then module_info/0
+ * and /1 (a new list), as M:module_info(exports) lists them. */
 term *ev_module_exports(const ev_module *m);
+/* M:module_info(What) for What module or exports (a new term), else
+ * NULL (the call is then undef). */
+term *ev_module_info(const ev_module *m, const term *what);
 
 /* Starts evaluating `code` with bindings `env` (both borrowed; both must
  * outlive the vm; successful matches bind into env, as the shell does). */

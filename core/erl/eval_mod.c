@@ -560,9 +560,21 @@ term *ev_module_export(const ev_module *m, atom_t fun, uint32_t arity)
     return i >= 0 && m->fn[i].exported ? m->fn[i].value : NULL;
 }
 
+term *ev_module_info(const ev_module *m, const term *what)
+{
+    if (term_is_atom(what, atom_intern("module")))
+        return term_atom(m->name);
+    if (term_is_atom(what, atom_intern("exports")))
+        return ev_module_exports(m);
+    return NULL;
+}
+
 term *ev_module_exports(const ev_module *m)
 {
-    term *l = term_nil();
+    /* the compiler adds module_info/0,1 to every module's exports */
+    term *l = term_list(2, (term *[]){
+        term_tuplev(2, term_atom_s("module_info"), term_int(0)),
+        term_tuplev(2, term_atom_s("module_info"), term_int(1)) }, NULL);
     for (uint32_t i = m->nfn; i-- > 0;)
         if (m->fn[i].exported)
             l = term_cons(term_tuplev(2, term_atom(m->fn[i].name),

@@ -614,6 +614,14 @@ static void do_call(ev_vm *vm, atom_t mod, atom_t fun, uint32_t argc,
                 apply_fun(vm, f, argc, extra);
                 return;
             }
+            term *info = argc == 1 && fun == A("module_info")
+                ? ev_module_info(m, args[0]) : NULL;
+            if (info) {
+                vm->reds++;
+                drop(vm, argc + extra);
+                push(vm, info);
+                return;
+            }
             vm->reds++;
             ev__exc_set(&x, "error", term_atom_s("undef"));
             x.mod = mod;
