@@ -163,14 +163,15 @@ static int want_text(ctx *c, const cJSON *v, const char *what, char **out)
 
 /* The text of an eval (or an expect pattern) must be Erlang the shell
  * understands: a syntax error is the scenario's error, with its place in
- * the text, e.g. `timeline[3].eval: 1:12: syntax error before: ')'`. */
-static int want_erlang(ctx *c, const char *text, bool pattern)
+ * the text, e.g. `timeline[3].eval: 1:12: syntax error before: ')'`. The
+ * code compiled here is the one the shell runs (*out, held by the plan). */
+static int want_erlang(ctx *c, const char *text, bool pattern, ev_code **out)
 {
     ev_error e;
     ev_code *code = pattern ? ev_compile_pattern(text, &e)
                             : ev_compile(text, &e);
     if (code) {
-        ev_code_free(code);
+        *out = code;
         return 0;
     }
     return scn__fail(c, "%d:%d: %s", e.line, e.col, e.msg);
@@ -231,7 +232,7 @@ static int load_step(ctx *c, const cJSON *v, scn_step *st, size_t off)
     case S_EVAL:
         st->kind = STEP_EVAL;
         if (want_text(c, a, "expression", &st->eval) < 0 ||
-            want_erlang(c, st->eval, false) < 0)
+            want_erlang(c, st->eval, false, &st->code) < 0)
             return -1;
         scn__pop(c);
         scn__enter(c, step_keys, m, S_ON);
@@ -241,7 +242,7 @@ static int load_step(ctx *c, const cJSON *v, scn_step *st, size_t off)
             scn__pop(c);
             scn__enter(c, step_keys, m, S_EXPECT);
             if (want_text(c, m[S_EXPECT].v, "pattern", &st->expect) < 0 ||
-                want_erlang(c, st->expect, true) < 0)
+                want_erlang(c, st->expect, true, &st->pattern) < 0)
                 return -1;
             scn__linecol(c, scn__here(c), &st->expect_line, &st->expect_col);
         }

@@ -53,6 +53,8 @@ void scn_plan_free(scn_plan *p)
         scn_step *s = &p->steps[i];
         free(s->eval);
         free(s->expect);
+        ev_code_free(s->code);
+        ev_code_free(s->pattern);
         free(s->note);
         free(s->group);
         free(s->pairs);

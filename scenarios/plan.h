@@ -81,6 +81,7 @@ typedef struct scn_step {
     int node;            /* eval / halt / freeze / resume / restart */
     char *eval;          /* eval source text, as written */
     char *expect;        /* pattern text or NULL */
+    struct ev_code *code, *pattern;  /* eval and expect compiled (held) */
     int expect_line, expect_col; /* where "expect"'s value starts */
     char *note;
     int *group;          /* partition: group number per node, -1 if unlisted */

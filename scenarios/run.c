@@ -36,7 +36,8 @@ static void on_step(sim *s, void *ctx, uint64_t arg)
     switch (st->kind) {
     case STEP_EVAL:
         snprintf(where, sizeof where, "timeline[%d]", st->index);
-        world_eval(w, st->node, st->eval, st->expect, where);
+        world_eval(w, st->node, st->eval, st->code, st->expect, st->pattern,
+                   where);
         break;
     case STEP_NOTE:
         world_note(w, st->note);

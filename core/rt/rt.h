@@ -304,8 +304,8 @@ shell *shell_new(world *w, int node);
 void shell_free(shell *sh);
 /* Starts the node's shell evaluator process (boot, restart). */
 void shell_boot(world *w, int node);
-void shell_queue(world *w, int node, const char *src, const char *expect,
-                 const char *where);
+void shell_queue(world *w, int node, const char *src, ev_code *code,
+                 const char *expect, ev_code *pattern, const char *where);
 void shell_finish(world *w, int node);
 /* The node runs again after a freeze: queued steps start. */
 void shell_resumed(world *w, int node);

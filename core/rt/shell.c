@@ -23,6 +23,7 @@
 
 typedef struct step {
     char *src, *expect, *where;
+    ev_code *code, *pattern;   /* compiled by the loader (held), or NULL */
 } step;
 
 typedef enum waiting { W_NONE, W_RECEIVE, W_CALL, W_YIELD } waiting;
@@ -89,6 +90,8 @@ static void step_free(step *s)
     free(s->src);
     free(s->expect);
     free(s->where);
+    ev_code_free(s->code);
+    ev_code_free(s->pattern);
     memset(s, 0, sizeof *s);
 }
 
@@ -168,7 +171,8 @@ static void check_expect(world *w, shell *sh, const term *value,
     if (!st->expect)
         return;
     ev_error err;
-    ev_code *pat = ev_compile_pattern(st->expect, &err);
+    ev_code *pat = st->pattern ? ev_code_hold(st->pattern)
+                               : ev_compile_pattern(st->expect, &err);
     if (!pat) {
         char got[512];
         snprintf(got, sizeof got, "a pattern that does not parse (%d:%d: %s)",
@@ -498,7 +502,7 @@ static void begin(world *w, shell *sh)
     free(line);
     sh->prompt++;
     ev_error err;
-    sh->code = ev_compile(st->src, &err);
+    sh->code = st->code ? ev_code_hold(st->code) : ev_compile(st->src, &err);
     if (!sh->code) {
         /* The loader rejects steps that do not parse; this is a backstop
          * with erl's own wording: `* 1:5: syntax error before: '.'`. */
@@ -528,11 +532,13 @@ static void start_next(world *w, shell *sh)
     }
 }
 
-void shell_queue(world *w, int node_id, const char *src, const char *expect,
-                 const char *where)
+void shell_queue(world *w, int node_id, const char *src, ev_code *code,
+                 const char *expect, ev_code *pattern, const char *where)
 {
     shell *sh = w->nodes[node_id].sh;
-    step st = {xstrdup(src), expect ? xstrdup(expect) : NULL, xstrdup(where)};
+    step st = {xstrdup(src), expect ? xstrdup(expect) : NULL, xstrdup(where),
+               code ? ev_code_hold(code) : NULL,
+               pattern ? ev_code_hold(pattern) : NULL};
     if (w->nodes[node_id].state == NODE_DOWN) {
         char text[256];
         snprintf(text, sizeof text, "%s: %s is not running; step skipped",

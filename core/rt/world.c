@@ -199,10 +199,10 @@ void world_boot(world *w, int node_id)
     start_node(w, node_id, "boot");
 }
 
-void world_eval(world *w, int node_id, const char *src, const char *expect,
-                const char *where)
+void world_eval(world *w, int node_id, const char *src, ev_code *code,
+                const char *expect, ev_code *pattern, const char *where)
 {
-    shell_queue(w, node_id, src, expect, where);
+    shell_queue(w, node_id, src, code, expect, pattern, where);
 }
 
 void world_note(world *w, const char *text)

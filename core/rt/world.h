@@ -23,6 +23,7 @@ typedef enum world_autoconnect {
 /* One node's kernel parameters (SCENARIO_FORMAT.md, config). Strings are
  * copied by world_new. */
 typedef struct ev_module ev_module;
+typedef struct ev_code ev_code;
 
 typedef struct world_node_cfg {
     const char *name;              /* full name, "alice@sim" */
@@ -64,9 +65,12 @@ void world_boot(world *w, int node);
 
 /* Queues `src` for the node's shell, with an optional `expect` pattern
  * (NULL: none). `where` names the step in messages ("timeline[3]"). The
- * shell evaluates queued steps in order; a blocking one holds the rest. */
-void world_eval(world *w, int node, const char *src, const char *expect,
-                const char *where);
+ * shell evaluates queued steps in order; a blocking one holds the rest.
+ * `code` and `pattern` are src and expect already compiled (each may be
+ * NULL: then the shell compiles the text), held by the shell while it
+ * needs them: a scenario's steps are compiled once, by its loader. */
+void world_eval(world *w, int node, const char *src, ev_code *code,
+                const char *expect, ev_code *pattern, const char *where);
 
 /* Prints a note in the transcript. */
 void world_note(world *w, const char *text);
