@@ -12,7 +12,8 @@
  *              when there is no m.erl
  *   l(m)       {module,m}, or {error,nofile}
  *   m()        "Module                File" then one line per module
- *   b()        "X = 1" per binding, in the order of their names */
+ *   b()        "X = 1" per binding, in the order of their names
+ *   h()        "N: Expr" and "-> Value" for the last 20 commands */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,7 +149,21 @@ static ev_status b_b(bif_call_ctx *c)
     return bif_return(c, term_atom_s("ok"));
 }
 
+/* c:h/0: the commands as typed (erl prints them again with erl_pp,
+ * spaced its own way). */
+static ev_status b_h(bif_call_ctx *c)
+{
+    strbuf b;
+    sb_init(&b);
+    shell_history(c->w, c->self, &b);
+    if (b.len)
+        rt_output(c->w, c->self->leader, b.s);
+    sb_fini(&b);
+    return bif_return(c, term_atom_s("ok"));
+}
+
 const bif_reg rt__code_bifs[] = {
+    {"shell_default", "h", 0, b_h, BIF_SHELL},
     {"shell_default", "c", 1, b_c, BIF_SHELL},
     {"shell_default", "l", 1, b_l, BIF_SHELL},
     {"shell_default", "m", 0, b_m, BIF_SHELL},

@@ -26,6 +26,9 @@ typedef struct step {
     ev_code *code, *pattern;   /* compiled by the loader (held), or NULL */
 } step;
 
+/* How many commands h() lists (shell:history/1's default, 20). */
+#define HISTORY 20
+
 typedef enum waiting { W_NONE, W_RECEIVE, W_CALL, W_YIELD } waiting;
 
 struct shell {
@@ -53,6 +56,9 @@ struct shell {
     ev_vm *vm;
     waiting wait;
     shell_wait call;
+    /* the last HISTORY commands and their values, for h() */
+    struct hist { int n; char *src; term *v; } hist[HISTORY];
+    int nhist;
 };
 
 static atom_t A(const char *s) { return atom_intern(s); }
@@ -124,7 +130,43 @@ void shell_free(shell *sh)
         step_free(&sh->q[(sh->qhead + i) % sh->qcap]);
     free(sh->q);
     ev_env_free(sh->env);
+    for (int i = 0; i < sh->nhist; i++) {
+        free(sh->hist[i].src);
+        term_unref(sh->hist[i].v);
+    }
     free(sh);
+}
+
+/* Remembers the command being finished and its value (v taken). */
+static void remember(shell *sh, term *v)
+{
+    if (sh->nhist == HISTORY) {
+        free(sh->hist[0].src);
+        term_unref(sh->hist[0].v);
+        memmove(sh->hist, sh->hist + 1, (HISTORY - 1) * sizeof *sh->hist);
+        sh->nhist--;
+    }
+    const char *src = sh->cur.src;
+    size_t n = strlen(src);
+    while (n > 0 && strchr(" \t\n.", src[n - 1]))
+        n--;
+    char *text = xmalloc(n + 1);
+    memcpy(text, src, n);
+    text[n] = '\0';
+    sh->hist[sh->nhist++] = (struct hist){ sh->prompt - 1, text, v };
+}
+
+void shell_history(world *w, const proc *p, strbuf *b)
+{
+    if (!shell_is_evaluator(p) || !p->state)
+        return;
+    const shell *sh = p->state;
+    term_view view = rt_view(w, sh->node);
+    for (int i = 0; i < sh->nhist; i++) {
+        sb_printf(b, "%d: %s\n-> ", sh->hist[i].n, sh->hist[i].src);
+        term_print_pretty(b, sh->hist[i].v, &view, 4);
+        sb_putc(b, '\n');
+    }
 }
 
 static proc *evaluator(world *w, shell *sh)
@@ -225,6 +267,7 @@ static void finish_value(world *w, shell *sh, term *v)
     rt_emit(w, sh->node, "result", NULL, NULL, NULL, NULL, printed, NULL,
             pretty.s);
     sb_fini(&pretty);
+    remember(sh, term_ref(v));
     check_expect(w, sh, v, printed);
     free(printed);
     end_eval(sh);
@@ -269,6 +312,14 @@ static void finish_exception(world *w, shell *sh, const ev_exception *x)
     ev_format_exception(&b, x, &view);
     char *reason = term_to_string(x->reason, &view);
     rt_emit(w, sh->node, "result", NULL, NULL, NULL, NULL, NULL, reason, b.s);
+    /* h() shows what `catch` would have given */
+    term *stk = ev_exception_stack(x);
+    remember(sh, x->cls == A("throw") ? term_ref(x->reason)
+                 : term_tuplev(2, term_atom_s("EXIT"),
+                               x->cls == A("exit") ? term_ref(x->reason)
+                               : term_tuplev(2, term_ref(x->reason),
+                                             term_ref(stk))));
+    term_unref(stk);
     term *as_value = term_tuplev(3, term_atom_s("exception"), term_atom(x->cls),
                                  term_ref(x->reason));
     if (sh->cur.expect) {
