@@ -22,6 +22,8 @@
 #include "core/dist/dist.h"
 #include "core/global/global.h"
 #include "core/rt/bif.h"
+#include <stdio.h>
+
 #include "core/term/xalloc.h"
 
 static atom_t A(const char *s) { return atom_intern(s); }
@@ -429,11 +431,31 @@ static const bif_reg bifs[] = {
     {NULL, NULL, 0, NULL, BIF_QUALIFIED},
 };
 
-/* A booting node starts the applications its config lists. */
+/* An application that is a loaded module: Mod:start_link() if it
+ * exports it, else Mod:start(), run by a process of the node's own (as
+ * application_master runs an application's start), whose output goes to
+ * the node's console. What it returns is dropped; an exception is
+ * reported as a crashing process's. */
+static bool start_user_app(world *w, int node, const char *name)
+{
+    const ev_module *m = rt_module(&w->nodes[node], atom_intern(name));
+    if (!m)
+        return false;
+    bool link = ev_module_export(m, atom_intern("start_link"), 0) != NULL;
+    char src[300];
+    snprintf(src, sizeof src, "%s:%s().", name, link ? "start_link" : "start");
+    shell_eval_detached(w, node, node, src, ev_env_new(), NULL, NULL);
+    return true;
+}
+
+/* A booting node starts the applications its config lists: a loaded
+ * module of that name replaces the built-in one. */
 static void on_booted(world *w, int node)
 {
     vnode *nd = &w->nodes[node];
     for (int i = 0; i < nd->cfg.napps; i++) {
+        if (start_user_app(w, node, nd->cfg.apps[i]))
+            continue;
         if (!strcmp(nd->cfg.apps[i], "dist_kv")) {
             bool already;
             kv_start(w, node, node, &already);
