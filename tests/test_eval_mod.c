@@ -262,6 +262,13 @@ Test(eval_mod, erlc_messages)
                         "%     |  ^\n"
                         "\n");
     free(m);
+    /* erlc compiles it; loading pong.beam then fails: "Module name
+     * 'ping' does not match file name 'pong'" */
+    m = messages("lib/pong.erl", "-module(ping).\n", &ok);
+    cr_expect(!ok);
+    cr_expect_str_eq(m, "lib/pong.erl: Module name 'ping' does not match file "
+                        "name 'pong'\n");
+    free(m);
     m = messages(NULL, "-module(inline).\nf() -> 1.\n", &ok);
     cr_expect(ok);
     cr_expect(strncmp(m, "inline.erl:2:1: Warning: function f/0 is unused", 47) == 0,

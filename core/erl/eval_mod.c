@@ -139,10 +139,14 @@ static void flush(diags *d, const char *file, const char *src, strbuf *out)
         }
     for (uint32_t i = 0; i < d->n; i++) {
         const diag *g = &d->v[i];
-        sb_printf(out, "%s:%d:%d: %s%s\n", file, g->line, g->col,
-                  g->pass == 2 ? "Warning: " : "", g->msg);
-        excerpt(out, src, g->line, g->col);
-        sb_putc(out, '\n');
+        if (g->line == 0) {          /* about the file, not a place in it */
+            sb_printf(out, "%s: %s\n", file, g->msg);
+        } else {
+            sb_printf(out, "%s:%d:%d: %s%s\n", file, g->line, g->col,
+                      g->pass == 2 ? "Warning: " : "", g->msg);
+            excerpt(out, src, g->line, g->col);
+            sb_putc(out, '\n');
+        }
         free(g->msg);
     }
     free(d->v);
@@ -495,6 +499,20 @@ ev_module *ev_module_compile(const char *src, const char *file, strbuf *msgs)
     ev__tokens_free(&toks);
     if (!S.named)
         add(&S.d, 1, 1, 1, "no module definition");
+    if (file && S.named) {
+        /* erlc writes m.beam, which loads only as module m: a file name
+         * that differs is refused when the module is loaded
+         * (code:load_abs/1's "does not match file name") */
+        const char *base = strrchr(file, '/');
+        base = base ? base + 1 : file;
+        size_t n = strlen(base);
+        if (n > 4 && !strcmp(base + n - 4, ".erl"))
+            n -= 4;
+        if (strlen(atom_text(m->name)) != n
+            || strncmp(atom_text(m->name), base, n) != 0)
+            add(&S.d, 1, 0, 0, "Module name '%s' does not match file name "
+                "'%.*s'", atom_text(m->name), (int)n, base);
+    }
     if (!file) {             /* inline source: named after its module */
         char buf[300];
         snprintf(buf, sizeof buf, "%s.erl",
