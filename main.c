@@ -24,6 +24,7 @@ static const char usage[] =
     "commands:\n"
     "  run FILE [--seed N] [--text OUT.trace] [--trace OUT.db] [--quiet]\n"
     "           [--html OUT.html] [--max-events N] [--max-reductions N]\n"
+    "           [--max-terms N]\n"
     "                      run a scenario: print its shell transcript, check\n"
     "                      its expectations, print the trace hash\n"
     "  validate FILE...    parse and check scenarios, run nothing\n"
@@ -52,6 +53,9 @@ static const char usage[] =
     "                      (default 1000000000)\n"
     "  --max-reductions N  stop with exit code 3 when the Erlang code of all\n"
     "                      processes has made N calls (default 1000000000)\n"
+    "  --max-terms N       stop with exit code 3 when more than N term cells\n"
+    "                      are alive: a runaway heap (default 20000000,\n"
+    "                      about 1 GB)\n"
     "  -h, --help          this help\n"
     "  --version           the program's version\n"
     "\n"
@@ -103,7 +107,7 @@ static int cmd_validate(int argc, char **argv)
 
 typedef struct run_args {
     const char *file, *text, *db, *html;
-    uint64_t seed, max_events, max_reductions;
+    uint64_t seed, max_events, max_reductions, max_terms;
     bool has_seed, quiet;
 } run_args;
 
@@ -115,7 +119,8 @@ static int parse_run(int argc, char **argv, run_args *a)
         bool has_val = i + 1 < argc;
         if (!strcmp(o, "--seed") || !strcmp(o, "--text") ||
             !strcmp(o, "--trace") || !strcmp(o, "--html") ||
-            !strcmp(o, "--max-events") || !strcmp(o, "--max-reductions")) {
+            !strcmp(o, "--max-events") || !strcmp(o, "--max-reductions") ||
+            !strcmp(o, "--max-terms")) {
             if (!has_val)
                 return usage_error("%s needs a value", o);
             const char *v = argv[++i];
@@ -129,6 +134,10 @@ static int parse_run(int argc, char **argv, run_args *a)
                 if (parse_u64(v, &a->seed))
                     return usage_error("--seed: not an unsigned 64-bit integer: %s", v);
                 a->has_seed = true;
+            } else if (!strcmp(o, "--max-terms")) {
+                if (parse_u64(v, &a->max_terms) || !a->max_terms)
+                    return usage_error("--max-terms: not a positive "
+                                       "integer: %s", v);
             } else if (!strcmp(o, "--max-reductions")) {
                 if (parse_u64(v, &a->max_reductions) || !a->max_reductions)
                     return usage_error("--max-reductions: not a positive "
@@ -332,6 +341,7 @@ static int cmd_run(int argc, char **argv)
     o.extra = tt || out.store || html ? &extra : NULL;
     o.max_events = a.max_events;
     o.max_reductions = a.max_reductions;
+    o.max_terms = a.max_terms;
     scn_run_result r;
     scn_run(p, &o, &r);
     signal(SIGINT, SIG_DFL);

@@ -135,6 +135,8 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
 
     if (o->max_reductions)
         world_set_max_reductions(w, o->max_reductions);
+    if (o->max_terms)
+        world_set_max_terms(w, o->max_terms);
     /* the shell's c(Mod) reads Mod.erl beside the scenario */
     const char *slash = p->file ? strrchr(p->file, '/') : NULL;
     if (slash) {

@@ -19,6 +19,8 @@ typedef struct scn_run_opts {
     uint64_t max_events;       /* internal limit; 0: the default */
     uint64_t max_reductions;   /* internal limit; 0: the default
                                 * (WORLD_DEFAULT_MAX_REDUCTIONS) */
+    uint64_t max_terms;        /* internal limit; 0: the default
+                                * (WORLD_DEFAULT_MAX_TERMS) */
 } scn_run_opts;
 
 typedef enum scn_outcome {

@@ -28,15 +28,17 @@ static void judge(const char *path)
     snprintf(wpath, sizeof wpath, "%.*s.want", (int)(strlen(path) - 5), path);
     char *want = h_read(wpath);
     int code = -1, n = 0;
-    unsigned long long max_events = 0, max_reductions = 0;
+    unsigned long long max_events = 0, max_reductions = 0, max_terms = 0;
     cr_assert_geq(sscanf(want, "exit %d%n", &code, &n), 1, "%s: first line", wpath);
     char *rest = want + n;
     if (!strncmp(rest, " --max-events ", 14))
         max_events = strtoull(rest + 14, &rest, 10);
     if (!strncmp(rest, " --max-reductions ", 18))
         max_reductions = strtoull(rest + 18, &rest, 10);
+    if (!strncmp(rest, " --max-terms ", 13))
+        max_terms = strtoull(rest + 13, &rest, 10);
     cr_assert_eq(*rest, '\n', "%s: first line is 'exit N [--max-events M] "
-                 "[--max-reductions R]'", wpath);
+                 "[--max-reductions R] [--max-terms T]'", wpath);
     const char *want_err = rest + 1;
 
     scn_plan *p = NULL;
@@ -59,6 +61,7 @@ static void judge(const char *path)
     o.report = rep;
     o.max_events = max_events;
     o.max_reductions = max_reductions;
+    o.max_terms = max_terms;
     scn_run_result r;
     scn_run(p, &o, &r);
     fclose(rep);

@@ -1200,7 +1200,8 @@ ev_status ev_vm_run(ev_vm *vm)
     }
     uint64_t end = vm->slice ? vm->reds + vm->slice : UINT64_MAX;
     while (vm->st == VS_RUN) {
-        if (vm->reds >= end)
+        /* out of reductions, or of term cells (the host says which) */
+        if (vm->reds >= end || term_cells_over())
             return EV_YIELD;
         step(vm);
     }

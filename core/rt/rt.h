@@ -144,6 +144,7 @@ struct world {
     /* Reductions run by every evaluation so far, and the run's budget
      * (world_set_max_reductions); `limit` says who used it up. */
     uint64_t reductions, max_reductions;
+    uint64_t max_terms;       /* world_set_max_terms */
     char limit[256];
     /* apply(F, A) and apply(M, F, A), compiled once for every process
      * spawned to run a fun or a module's function (shell.c) */

@@ -401,17 +401,16 @@ static void retire(world *w, shell *sh)
     shell_free(sh);
 }
 
-/* The run's budget of reductions is used up: the run stops, saying who
- * was running (world_limit). */
-static void limit_reached(world *w, shell *sh, proc *p)
+/* The run's budget of reductions or of term cells is used up: the run
+ * stops, saying which and who was running (world_limit). */
+static void limit_reached(world *w, shell *sh, proc *p, const char *what,
+                          uint64_t n)
 {
     if (!w->limit[0]) {
         term *pid = term_pid_new(p->pid);
         char *ps = rt_str(w, p->node, pid), where[128];
-        snprintf(w->limit, sizeof w->limit,
-                 "max_reductions=%llu (%s on %s, in %s)",
-                 (unsigned long long)w->max_reductions, ps,
-                 w->nodes[p->node].name,
+        snprintf(w->limit, sizeof w->limit, "%s=%llu (%s on %s, in %s)", what,
+                 (unsigned long long)n, ps, w->nodes[p->node].name,
                  ev_vm_where(sh->vm, where, sizeof where));
         free(ps);
         term_unref(pid);
@@ -454,9 +453,15 @@ static void run(world *w, shell *sh)
             finish_value(w, sh, ev_vm_value(sh->vm));
             break;
         }
+        if (st == EV_YIELD || st == EV_BLOCKED || st == EV_RECEIVE) {
+            if (term_cells_over()) {
+                limit_reached(w, sh, p, "max_terms", w->max_terms);
+                return;
+            }
+        }
         if (st == EV_YIELD) {
             if (w->reductions >= w->max_reductions) {
-                limit_reached(w, sh, p);
+                limit_reached(w, sh, p, "max_reductions", w->max_reductions);
                 return;
             }
             sh->wait = W_YIELD;      /* sh_timeout goes on */

@@ -67,6 +67,7 @@ world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg)
     w->n = n;
     w->seed = seed;
     w->max_reductions = WORLD_DEFAULT_MAX_REDUCTIONS;
+    world_set_max_terms(w, WORLD_DEFAULT_MAX_TERMS);
     w->nodes = xcalloc((size_t)n, sizeof *w->nodes);
     net_handlers h = {on_deliver, on_drop, w};
     w->net = net_new(s, n, seed, h);
@@ -367,6 +368,12 @@ void world_set_code_dir(world *w, const char *dir)
 {
     free(w->code_dir);
     w->code_dir = dir ? xstrdup(dir) : NULL;
+}
+
+void world_set_max_terms(world *w, uint64_t n)
+{
+    w->max_terms = n;
+    term_set_cell_limit(n);
 }
 
 void world_set_max_reductions(world *w, uint64_t n)

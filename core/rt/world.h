@@ -104,6 +104,14 @@ void world_finish(world *w);
 #define WORLD_DEFAULT_MAX_REDUCTIONS 1000000000ULL
 #define WORLD_SLICE_REDUCTIONS 4000
 void world_set_max_reductions(world *w, uint64_t n);
+/* The run's heap: when more than `n` term cells are alive (every
+ * process's data, messages in flight, the scenario's constants), the run
+ * stops at the next step of Erlang code, as for reductions, with
+ * world_limit "max_terms=N (...)", where erl would grow until the
+ * machine's memory ran out. Default WORLD_DEFAULT_MAX_TERMS (a cell is
+ * about 48 bytes: about 1 GB). */
+#define WORLD_DEFAULT_MAX_TERMS 20000000ULL
+void world_set_max_terms(world *w, uint64_t n);
 /* NULL, or the limit that stopped the run:
  * "max_reductions=N (<0.84.0> on alice@sim, in a fun (1:10))". */
 const char *world_limit(const world *w);

@@ -205,8 +205,28 @@ size_t atom_len(atom_t a)
 static term nil_cell = { .rc = RC_STATIC, .tag = T_NIL };
 static term small_ints[SMALL_MAX - SMALL_MIN + 1];
 
+/* Cells allocated and not yet freed, by every world of the process:
+ * what term_live_cells reports. */
+static uint64_t live_cells, cell_limit = UINT64_MAX;
+
+uint64_t term_live_cells(void)
+{
+    return live_cells;
+}
+
+void term_set_cell_limit(uint64_t n)
+{
+    cell_limit = n;
+}
+
+bool term_cells_over(void)
+{
+    return live_cells > cell_limit;
+}
+
 static term *cell_new(term_tag tag)
 {
+    live_cells++;
     term *t = xmalloc(sizeof *t);
     memset(t, 0, sizeof *t);
     t->rc = 1;
@@ -479,6 +499,7 @@ void term_unref(term *t)
             break;
         }
         free(t);
+        live_cells--;
         t = next;
     }
 }

@@ -135,6 +135,13 @@ term *term_closure_new(atom_t mod, uint32_t arity, term_closure *clo);
  * replaces an earlier one, as #{k => 1, k => 2} does. */
 term *term_map(uint32_t n, term **keys, term **vals);
 
+/* How many term cells are alive (allocated, not freed), and whether
+ * that is more than the limit set last (none at first): the heap limit
+ * of a run, which the VM and the runtime check between steps. */
+uint64_t term_live_cells(void);
+void term_set_cell_limit(uint64_t n);
+bool term_cells_over(void);
+
 /* ---- references ---- */
 term *term_ref(term *t);                       /* returns t; NULL-safe */
 void term_unref(term *t);
