@@ -117,6 +117,12 @@ ev_status fake_send(void *ctx, term *dest, term *msg, ev_exception *exc)
     return EV_DONE;
 }
 
+const ev_module *fake_module(void *ctx, atom_t name)
+{
+    const fake *f = ctx;
+    return f->mod && ev_module_name(f->mod) == name ? f->mod : NULL;
+}
+
 void fake_fini(fake *f)
 {
     for (int i = 0; i < f->nsent; i++)
@@ -144,7 +150,7 @@ char *fake_run(const char *src, ev_env *env, fake *f)
         snprintf(buf, sizeof buf, "* %d:%d: %s", err.line, err.col, err.msg);
         return strdup(buf);
     }
-    ev_host h = { f, fake_call, fake_send, NULL };
+    ev_host h = { f, fake_call, fake_send, fake_module };
     ev_vm *vm = ev_vm_new(c, env, &h);
     ev_status st = ev_vm_run(vm);
     char *out = NULL;

@@ -62,8 +62,10 @@
  * - Modules (ev_module_compile, below): functions run as funs do, with
  *   the module's local calls, imports, `fun f/1`, and stack traces of
  *   module frames with file and line (erlang:get_stacktrace's form).
- * - Not yet (a clear compile error naming it): `<=` generators, records,
- *   macros, bit syntax beyond /binary, non-constant binary patterns. */
+ * - Records are a module's (-record): the shell has none, and says
+ *   `record r undefined` for one, as erl's shell without rd/2.
+ * - Not yet (a clear compile error naming it): `<=` generators, macros,
+ *   bit syntax beyond /binary, non-constant binary patterns. */
 #ifndef CS_EVAL_H
 #define CS_EVAL_H
 
@@ -188,7 +190,11 @@ typedef struct ev_host {
  * functions run on the VM like funs: a call in tail position replaces
  * its caller, and every exception carries the module's file and line.
  * Forms: -module, -export, -import, -compile(export_all), -behaviour,
- * function definitions; other attributes are accepted and ignored.
+ * -record, function definitions; other attributes are accepted and
+ * ignored. Records are tuples, as erl_expand_records makes them: #r{},
+ * E#r{f = V}, E#r.f ({badrecord, E} when E is no r), #r.f,
+ * record_info(fields | size, r), is_record(E, r), in patterns and
+ * guards too; the field types are skipped (not checked).
  *
  * ev_module_compile appends erlc's messages to `msgs`: each as
  * "FILE:L:C: [Warning: ]text", then erlc's excerpt of the source line

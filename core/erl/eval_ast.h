@@ -141,10 +141,15 @@ typedef enum ev_kind {
     N_TRY,      /* kid[0] body, then the of clauses, the catch clauses
                  * (N_CLAUSE with an N_TUPLE {Class, Reason, Stack}
                  * pattern) and the after body: counts in flag (EV_TRY_*) */
-    N_SEQ       /* E1, E2, ...: the value is the last */
+    N_SEQ       /* E1, E2, ...: the value is the last; flag EV_SEQ_INIT:
+                 * a record field's default put in by a record
+                 * expression (kid[0]), which a pattern reads as `_` */
 } ev_kind;
 
 #define EV_LIT_LIST 1u
+#define EV_SEQ_INIT 1u
+/* N_TUPLE's flag, set by ev__pattern: the tuple is (part of) a pattern. */
+#define EV_TUPLE_PATTERN 1u
 
 /* N_TRY's flag: how many of clauses, catch clauses, and whether there
  * is an after body. */
@@ -289,6 +294,53 @@ void ev__code_hold(const ev_code *c);
 term *ev__pool(ev_code *c, term *t);
 ev_node *ev__node(ev_code *c, ev_kind kind, int line, int col, uint32_t nkids);
 
+/* ---- records (eval_parse.c), as erl_expand_records rewrites them ----
+ * A module's records live in an ev_records for its compile: each
+ * -record form adds one, and the record expressions of the forms after
+ * it become tuple code as they are parsed (creation a tuple with the
+ * defaults put in, a pattern a tuple with `_`, an update a case, an
+ * access a call of erlang:'$record_field'/4, #r.f and record_info/2
+ * constants, is_record(X, r) is_record(X, r, Size)). erl_lint's record
+ * errors do not stop the form: they are kept in `err`, and the
+ * expression becomes the atom 'undefined'. */
+typedef struct ev_record {
+    atom_t name;
+    int line, col;           /* of the attribute's name */
+    uint32_t n;              /* fields: element i + 2 is field[i] */
+    atom_t *field;
+    uint32_t *byname;        /* indexes of field sorted by atom */
+    ev_node **init;          /* each field's default, an N_SEQ with flag
+                              * EV_SEQ_INIT ('undefined' when none) */
+    uint32_t *dep, *dep_at;  /* the records field i's default uses:
+                              * dep[dep_at[i] .. dep_at[i + 1]) */
+    uint32_t stamp;          /* the use scope it was last noted in */
+    bool used;
+} ev_record;
+
+typedef struct ev_records {
+    ev_record *r;
+    uint32_t n, cap;
+    ev_error *err;           /* erl_lint's record errors of the form */
+    uint32_t nerr, caperr;
+    struct ev_rec_pending {  /* errors only for a pattern (the tuple's
+                              * flag says so once the form is parsed) */
+        const ev_node *tuple;
+        ev_error err;
+    } *pend;
+    uint32_t npend, cappend;
+    uint32_t *use;           /* records the form (or field default) uses */
+    uint32_t nuse, capuse;
+    uint32_t scope;          /* counts use scopes, for ev_record.stamp */
+    uint32_t nvar;           /* fresh variables made (rec0, rec1, ...) */
+    uint32_t copied;         /* nodes of defaults copied */
+} ev_records;
+void ev__records_fini(ev_records *rs);
+
+/* How many nodes the defaults put into record expressions may take in
+ * one compile (records whose defaults hold records can grow
+ * exponentially): more is a compile error at the expression. */
+#define EV_MAX_REC_COPY 100000u
+
 /* Parses tokens into c->root. `pattern`: a single expression (for
  * ev_compile_pattern) instead of a sequence. 0 or -1 and err. Patterns
  * and guards inside are already checked (ev__pattern, ev__guard_check). */
@@ -298,6 +350,7 @@ int ev__parse(ev_code *c, const ev_tokens *toks, bool pattern, ev_error *err);
 typedef enum ev_form_kind {
     EV_FORM_ATTR,        /* -name(Args): arg an N_TUPLE of the arguments */
     EV_FORM_FUNCTION,    /* fun: N_FUN (name 0, flag the arity) */
+    EV_FORM_RECORD,      /* -record: defined in the ev_records */
     EV_FORM_IGNORED      /* an attribute not parsed (-spec, -type, ...) */
 } ev_form_kind;
 typedef struct ev_form {
@@ -311,8 +364,11 @@ typedef struct ev_form {
  * moves *tp past its '.'. On a syntax error returns -1 with err, and
  * *tp skips to after the next '.', so the next form can be parsed. In a
  * form, `fun f/1` is an N_LIT of the fun with module '' (a local fun,
- * which the compiler resolves). */
-int ev__parse_form(ev_code *c, const ev_token **tp, ev_form *f, ev_error *err);
+ * which the compiler resolves). Records come from and go to `rs`; the
+ * caller takes rs->err after each form (none after a syntax error: the
+ * form is dropped, as epp drops it, with the records it used). */
+int ev__parse_form(ev_code *c, ev_records *rs, const ev_token **tp,
+                   ev_form *f, ev_error *err);
 
 /* Checks that `*np` is a valid pattern, folding constant arithmetic and
  * "abc" ++ T into literals and conses. 0, or -1 with err

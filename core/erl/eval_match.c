@@ -88,11 +88,21 @@ int ev__pattern(ev_code *c, ev_node **np, ev_error *err)
     case N_WILD:
         return 0;
     case N_TUPLE:
+        n->flag |= EV_TUPLE_PATTERN;      /* for erl_lint's pattern-only
+                                           * record errors (eval_parse.c) */
+        /* fall through */
     case N_CONS:
     case N_MATCH:
         for (uint32_t i = 0; i < n->n; i++)
             if (ev__pattern(c, &n->kid[i], err) < 0)
                 return -1;
+        return 0;
+    case N_SEQ:
+        if (n->flag != EV_SEQ_INIT)
+            return node_error(err, n, "illegal pattern");
+        /* a record field left out matches anything (erl_expand_records'
+         * pattern_fields) */
+        *np = ev__node(c, N_WILD, n->line, n->col, 0);
         return 0;
     case N_MAP:
         for (uint32_t i = 0; i < n->n; i++) {
@@ -198,6 +208,10 @@ static int check_gexpr(const ev_node *n, ev_error *err)
             if (check_gexpr(n->kid[i], err) < 0)
                 return -1;
         return 0;
+    case N_SEQ:              /* a record field's default, in a guard */
+        if (n->flag != EV_SEQ_INIT)
+            return node_error(err, n, "illegal guard expression");
+        return check_gexpr(n->kid[0], err);
     case N_FIELD:
         if (n->flag)
             return node_error(err, n, "only association operators '=>' are "
@@ -299,6 +313,8 @@ static term *geval(const ev_node *n, const ev_env *env, const ev_binds *b,
         return term_ref(n->lit);
     case N_VAR:
         return term_ref(lookup(n->name, env, b));
+    case N_SEQ:              /* EV_SEQ_INIT: check_gexpr admits no other */
+        return geval(n->kid[0], env, b, gh);
     case N_TUPLE: {
         term **el = xcalloc(n->n ? n->n : 1, sizeof *el);
         for (uint32_t i = 0; i < n->n; i++) {

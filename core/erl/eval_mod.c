@@ -4,7 +4,12 @@
  * The passes are compile:file/2's: scanning (erl_scan), the forms one by
  * one (erl_parse; a form with a syntax error is reported and skipped, so
  * the next ones are still checked), then erl_lint's checks over the whole
- * module, then code. Messages are kept as erlc prints them: the scanner's
+ * module, then code. Records are rewritten as the forms are parsed
+ * (erl_expand_records, eval_parse.c), their erl_lint errors taken with
+ * each form; the checks of the whole module then see tuple code, with
+ * each record default that an expression put in reported at its record
+ * (once) but calling for the function it is in, and warn of the records
+ * no function uses. Messages are kept as erlc prints them: the scanner's
  * and parser's errors in the order of the text, then erl_lint's errors,
  * then the warnings, each list in the order of position (a stable sort,
  * so two messages at one place keep the order they were found in), each
@@ -229,6 +234,7 @@ typedef struct modsrc {
     uint32_t nex, capex;
     bool export_all, named;
     uint32_t capfn, capimp;
+    ev_records recs;         /* the -record forms so far */
 } modsrc;
 
 /* Each F/A of the list l (an attribute's [f/1, g/2]) to put(); false
@@ -369,32 +375,43 @@ static void function(modsrc *S, const ev_form *f)
 /* ---- erl_lint's checks of calls ---- */
 
 /* Every local call and `fun f/1` in n: undefined ones reported, the
- * others recorded as called by function `from`. */
-static void walk_calls(modsrc *S, const ev_node *n, uint32_t from, bool *reach)
+ * others recorded as called by function `from` (reach NULL: a record's
+ * default, which calls for the functions it is copied into). A copied
+ * default is not reported again: its record was (erl_lint's
+ * record_def checks the defaults once; erl_expand_records' copies make
+ * the calls). */
+static void walk_calls(modsrc *S, const ev_node *n, uint32_t from, bool *reach,
+                       bool report)
 {
     if (!n)
         return;
     ev_module *m = S->m;
+    if (n->kind == N_SEQ && n->flag == EV_SEQ_INIT)
+        report = false;
+    atom_t f = 0;
+    uint32_t argc = 0;
+    bool local_fun = false;
     if (n->kind == N_CALL && !n->kid[0] && is_atom_node(n->kid[1])) {
-        atom_t f = n->kid[1]->lit->u.atom;
-        uint32_t argc = n->n - 2;
-        int idx = ev__mod_find(m, f, argc);
-        if (idx >= 0)
-            reach[from * m->nfn + (uint32_t)idx] = true;
-        else if (!ev__mod_import(m, f, argc) && !ev__auto_bif(f, argc))
-            add(&S->d, 1, n->line, n->col, "function %s/%u undefined",
-                atom_text(f), argc);
+        f = n->kid[1]->lit->u.atom;
+        argc = n->n - 2;
     } else if (n->kind == N_LIT && n->lit->tag == T_FUN && !n->lit->u.fun.clo
                && n->lit->u.fun.mod == atom_intern("")) {
-        int idx = ev__mod_find(m, n->lit->u.fun.fun, n->lit->u.fun.arity);
-        if (idx >= 0)
+        f = n->lit->u.fun.fun;
+        argc = n->lit->u.fun.arity;
+        local_fun = true;
+    }
+    if (f) {
+        int idx = ev__mod_find(m, f, argc);
+        if (idx >= 0 && reach)
             reach[from * m->nfn + (uint32_t)idx] = true;
-        else
+        else if (idx < 0 && report
+                 && (local_fun || (!ev__mod_import(m, f, argc)
+                                   && !ev__auto_bif(f, argc))))
             add(&S->d, 1, n->line, n->col, "function %s/%u undefined",
-                atom_text(n->lit->u.fun.fun), n->lit->u.fun.arity);
+                atom_text(f), argc);
     }
     for (uint32_t i = 0; i < n->n; i++)
-        walk_calls(S, n->kid[i], from, reach);
+        walk_calls(S, n->kid[i], from, reach, report);
 }
 
 /* erl_lint: exports defined, calls defined, unused functions (those no
@@ -417,7 +434,7 @@ static void lint_module(modsrc *S)
     for (uint32_t i = 0; i < n; i++) {
         if (S->export_all)
             m->fn[i].exported = true;
-        walk_calls(S, m->fn[i].fun, i, reach);
+        walk_calls(S, m->fn[i].fun, i, reach, true);
         ev_error err;
         memset(&err, 0, sizeof err);
         if (!ev__lint_function(m->fn[i].fun, &err))
@@ -440,6 +457,19 @@ static void lint_module(modsrc *S)
                 m->fn[i].arity);
     free(reach);
     free(live);
+    /* the records: their defaults' calls, and which no function uses */
+    for (uint32_t i = 0; i < S->recs.n; i++) {
+        const ev_record *r = &S->recs.r[i];
+        for (uint32_t k = 0; k < r->n; k++)
+            walk_calls(S, r->init[k]->kid[0], 0, NULL, true);
+        if (!r->used) {
+            strbuf b;
+            sb_init(&b);
+            term_print_atom(&b, r->name);
+            add(&S->d, 2, r->line, r->col, "record %s is unused", b.s);
+            sb_fini(&b);
+        }
+    }
 }
 
 /* ---- compiling ---- */
@@ -487,10 +517,13 @@ ev_module *ev_module_compile(const char *src, const char *file, strbuf *msgs)
     const ev_token *t = toks.t;
     while (t->kind != TK_EOF) {
         ev_form f;
-        if (ev__parse_form(m->code, &t, &f, &err) < 0) {
+        if (ev__parse_form(m->code, &S.recs, &t, &f, &err) < 0) {
             add(&S.d, 0, err.line, err.col, "%s", err.msg);
             continue;
         }
+        for (uint32_t i = 0; i < S.recs.nerr; i++)
+            add(&S.d, 1, S.recs.err[i].line, S.recs.err[i].col, "%s",
+                S.recs.err[i].msg);
         if (f.kind == EV_FORM_ATTR)
             attribute(&S, &f);
         else if (f.kind == EV_FORM_FUNCTION)
@@ -524,6 +557,7 @@ ev_module *ev_module_compile(const char *src, const char *file, strbuf *msgs)
     sort_index(m);
     lint_module(&S);
     free(S.ex);
+    ev__records_fini(&S.recs);
     bool failed = has_errors(&S.d);
     if (!failed) {
         make_values(m);

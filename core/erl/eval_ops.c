@@ -423,6 +423,52 @@ static ev_status bif_length(term **a, term **out, ev_exception *x)
     return EV_DONE;
 }
 
+/* Is t a tuple of `size` elements (any size when 0) whose first is
+ * the atom `tag`? */
+static bool is_record(const term *t, const term *tag, uint64_t size)
+{
+    return t->tag == T_TUPLE && t->u.tuple.n > 0
+        && (size == 0 || t->u.tuple.n == size)
+        && term_equal(t->u.tuple.el[0], tag);
+}
+
+/* erlang:is_record/2: erts names argument 1 for a tag that is not an
+ * atom (erl 25: "*** argument 1: not an atom" for is_record({a},1)). */
+static ev_status bif_is_record2(term **a, term **out, ev_exception *x)
+{
+    if (a[1]->tag != T_ATOM)
+        return badarg(x, 1, "not an atom");
+    return type_test(is_record(a[0], a[1], 0), out);
+}
+
+static ev_status bif_is_record3(term **a, term **out, ev_exception *x)
+{
+    if (a[1]->tag != T_ATOM)
+        return badarg(x, 2, "not an atom");
+    if (a[2]->tag != T_INT)
+        return badarg(x, 3, "not an integer");
+    return type_test(a[2]->u.i > 0
+                     && is_record(a[0], a[1], (uint64_t)a[2]->u.i), out);
+}
+
+/* '$record_field'(R, Name, Size, I): field I of record R, what
+ * erl_expand_records makes of R#Name.F (in a body: a case raising
+ * {badrecord, R} when R is no such record; in a guard: element/2 after
+ * an is_record/3 test, so the guard fails). It raises without a
+ * location, as erlang:error/1 does: the frame is the function's. */
+static ev_status bif_record_field(term **a, term **out, ev_exception *x)
+{
+    if (a[2]->tag != T_INT || a[3]->tag != T_INT || a[3]->u.i < 2
+        || a[3]->u.i > a[2]->u.i
+        || !is_record(a[0], a[1], (uint64_t)a[2]->u.i)) {
+        ev__exc_set(x, "error", term_tuplev(2, term_atom_s("badrecord"),
+                                            term_ref(a[0])));
+        return EV_RAISED;
+    }
+    *out = term_ref(a[0]->u.tuple.el[a[3]->u.i - 1]);
+    return EV_DONE;
+}
+
 static ev_status bif_tuple_size(term **a, term **out, ev_exception *x)
 {
     if (a[0]->tag != T_TUPLE)
@@ -569,6 +615,9 @@ static const struct bif {
     { "floor", 1, true, true, bif_floor },
     { "hd", 1, true, true, bif_hd },
     { "is_map_key", 2, true, true, bif_is_map_key },
+    { "is_record", 2, true, true, bif_is_record2 },
+    { "is_record", 3, true, true, bif_is_record3 },
+    { "$record_field", 4, true, false, bif_record_field },
     { "length", 1, true, true, bif_length },
     { "map_get", 2, true, true, bif_map_get },
     { "map_size", 1, true, true, bif_map_size },

@@ -10,12 +10,18 @@
  *
  * Errors stop at the first one, at the token where the parser could not
  * go on, with erl_parse's text ("syntax error before: ')'"). Constructs
- * of Erlang outside the subset (local funs, `<=` generators,
- * records, macros, bit syntax beyond /binary) give a message saying so.
+ * of Erlang outside the subset (local funs in the shell, `<=`
+ * generators, macros, bit syntax beyond /binary) give a message saying
+ * so. Records are rewritten as they are parsed, as erl_expand_records
+ * would after erl_lint (see eval_ast.h): erl_lint's record errors do not
+ * stop the parse; the shell, which has no records, reports the first.
  * Invariants of the tree: every node lives in the code's arena, every
  * literal term is held by the code's pool, the left side of every `=`
  * and every clause head has passed ev__pattern, every guard
- * ev__guard_check. */
+ * ev__guard_check; no record syntax is left (only tuples, cases and
+ * calls), and a record default put into an expression is an N_SEQ with
+ * flag EV_SEQ_INIT, whose copies keep the tree within EV_MAX_NEST
+ * levels and EV_MAX_REC_COPY nodes. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +99,7 @@ typedef struct parser {
     bool no_remote;      /* a catch clause's pattern: ':' is not M:F */
     bool module;         /* a module's form: `fun f/1` is a local fun */
     uint32_t depth;      /* parse_expr / parse_unary calls in progress */
+    ev_records *rs;      /* the records known (none in the shell) */
 } parser;
 
 /* A growable list of nodes, copied into the arena when complete. */
@@ -138,6 +145,13 @@ static ev_node *fail_at(parser *P, const ev_token *t, const char *fmt, ...)
     vsnprintf(P->err->msg, sizeof P->err->msg, fmt, ap);
     va_end(ap);
     return NULL;
+}
+
+/* fail_at at a node's position. */
+static ev_node *fail_node(parser *P, const ev_node *n, const char *msg)
+{
+    ev_token at = { .line = n->line, .col = n->col };
+    return fail_at(P, &at, "%s", msg);
 }
 
 static ev_node *syntax_error(parser *P)
@@ -280,18 +294,12 @@ static ev_node *parse_call(parser *P, ev_node *mod, ev_node *fun,
     return n;
 }
 
-/* '#' '{' [field {',' field}] '}' where field is K => V or K := V.
- * `base` NULL for a new map, else the map being updated. */
+/* '{' [field {',' field}] '}' after a '#', where field is K => V or
+ * K := V. `base` NULL for a new map, else the map being updated. */
 static ev_node *parse_map(parser *P, ev_node *base, const ev_token *hash)
 {
     nvec fields = { 0 };
-    P->t++;                                  /* '#' */
-    if (!is_sym(P, S_LBRACE)) {
-        if (P->t->kind == TK_ATOM)
-            return fail_at(P, hash, "records are not supported");
-        return syntax_error(P);
-    }
-    P->t++;
+    P->t++;                                  /* '{' */
     if (!is_sym(P, S_RBRACE)) {
         do {
             ev_node *k = parse_expr(P, 0);
@@ -325,6 +333,498 @@ fail:
 static ev_node *parse_max(parser *P);
 static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl,
                          bool binary);
+
+/* ---- records: erl_expand_records at parse time (see eval_ast.h) ----
+ * The checks are erl_lint's (check_record, check_fields, record_def),
+ * with its texts; an error is kept in P->rs->err, and the expression it
+ * is in becomes 'undefined', so the form goes on being parsed. */
+
+/* An atom as erl_lint's ~tw prints it (quoted when it must be). */
+typedef struct qatom {
+    char s[256];
+} qatom;
+
+static qatom q(atom_t a)
+{
+    qatom r;
+    strbuf b;
+    sb_init(&b);
+    term_print_atom(&b, a);
+    snprintf(r.s, sizeof r.s, "%s", b.s ? b.s : "");
+    sb_fini(&b);
+    return r;
+}
+
+static ev_error *rec_push(ev_records *rs)
+{
+    if (rs->nerr == rs->caperr) {
+        rs->caperr = rs->caperr ? rs->caperr * 2 : 8;
+        rs->err = xrealloc(rs->err, rs->caperr * sizeof *rs->err);
+    }
+    return &rs->err[rs->nerr++];
+}
+
+static void rec_error(parser *P, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void rec_error(parser *P, int line, int col, const char *fmt, ...)
+{
+    ev_error *e = rec_push(P->rs);
+    va_list ap;
+    e->line = line;
+    e->col = col;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+}
+
+/* Ends a form's records: the pattern-only errors whose tuple is in a
+ * pattern join the others. */
+static void rec_settle(ev_records *rs)
+{
+    for (uint32_t i = 0; i < rs->npend; i++)
+        if (rs->pend[i].tuple->flag & EV_TUPLE_PATTERN)
+            *rec_push(rs) = rs->pend[i].err;
+    rs->npend = 0;
+}
+
+/* What a record expression with an error becomes. */
+static ev_node *rec_none(parser *P, const ev_token *at)
+{
+    return lit(P, at, term_atom_s("undefined"));
+}
+
+/* Notes that the form (or the field default) being parsed uses record
+ * r, once per scope (erl_lint's used_record). */
+static void rec_use(parser *P, uint32_t r)
+{
+    ev_records *rs = P->rs;
+    if (rs->r[r].stamp == rs->scope)
+        return;
+    rs->r[r].stamp = rs->scope;
+    if (rs->nuse == rs->capuse) {
+        rs->capuse = rs->capuse ? rs->capuse * 2 : 8;
+        rs->use = xrealloc(rs->use, rs->capuse * sizeof *rs->use);
+    }
+    rs->use[rs->nuse++] = r;
+}
+
+/* The record `name`, noted as used; -1 and "record r undefined" at
+ * `at` when there is none. */
+static int rec_lookup(parser *P, const ev_token *at, atom_t name)
+{
+    for (uint32_t i = 0; i < P->rs->n; i++) {
+        if (P->rs->r[i].name == name) {
+            rec_use(P, i);
+            return (int)i;
+        }
+    }
+    rec_error(P, at->line, at->col, "record %s undefined", q(name).s);
+    return -1;
+}
+
+/* The index of field f in r, or -1. */
+static int rec_field(const ev_record *r, atom_t f)
+{
+    uint32_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        atom_t m = r->field[r->byname[mid]];
+        if (m == f)
+            return (int)r->byname[mid];
+        if (m < f)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+typedef struct named {
+    atom_t name;
+    uint32_t at;
+} named;
+
+static int by_atom(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    if (x->name != y->name)
+        return x->name < y->name ? -1 : 1;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* dup[i]: name[i] (0: none) is also name[j] for some j < i (erl_lint's
+ * redefine_field, for the second and later): sorted by name then
+ * position, each run's first is the first given. */
+static void mark_dups(const atom_t *name, uint32_t n, bool *dup)
+{
+    named *v = xcalloc(n ? n : 1, sizeof *v);
+    for (uint32_t i = 0; i < n; i++)
+        v[i] = (named){ name[i], i };
+    qsort(v, n, sizeof *v, by_atom);
+    for (uint32_t i = 0; i < n; i++)
+        dup[v[i].at] = i > 0 && v[i].name && v[i].name == v[i - 1].name;
+    free(v);
+}
+
+static bool is_atom_lit(const ev_node *n)
+{
+    return n && n->kind == N_LIT && n->lit->tag == T_ATOM;
+}
+
+/* A node n of `kind` at `at` with these kids. */
+static ev_node *mk(parser *P, ev_kind kind, const ev_token *at, uint32_t n,
+                   ev_node *const *kids)
+{
+    ev_node *e = ev__node(P->c, kind, at->line, at->col, n);
+    for (uint32_t i = 0; i < n; i++)
+        e->kid[i] = kids[i];
+    return e;
+}
+
+/* A variable of its own, which no Erlang text can name (erl_expand_
+ * records' new_var): rec0, rec1, ... in each form. */
+static atom_t fresh_var(parser *P)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "rec%u", P->rs->nvar++);
+    return atom_intern(buf);
+}
+
+static ev_node *var(parser *P, int line, int col, atom_t name)
+{
+    ev_node *v = ev__node(P->c, N_VAR, line, col, 0);
+    v->name = name;
+    return v;
+}
+
+/* A copy of default n placed at `at`: erl_expand_records gives the
+ * defaults it puts in the position of the record expression, so a
+ * run-time error in one names that line. Fails (P->err) rather than
+ * nest beyond EV_MAX_NEST or copy more than EV_MAX_REC_COPY nodes. */
+static bool copy_tree(parser *P, const ev_node *n, const ev_token *at,
+                      uint32_t level, ev_node **out)
+{
+    *out = NULL;
+    if (!n)
+        return true;
+    if (P->depth + level >= EV_MAX_NEST) {
+        fail_at(P, at, "expression nested too deeply (at most %u levels)",
+                EV_MAX_NEST);
+        return false;
+    }
+    if (++P->rs->copied > EV_MAX_REC_COPY) {
+        fail_at(P, at, "records expand too far (at most %u nodes of "
+                       "defaults in a module)", EV_MAX_REC_COPY);
+        return false;
+    }
+    ev_node *c = ev__node(P->c, (ev_kind)n->kind, at->line, at->col, n->n);
+    c->op = n->op;
+    c->name = n->name;
+    c->lit = n->lit;
+    c->flag = n->flag;
+    for (uint32_t i = 0; i < n->n; i++)
+        if (!copy_tree(P, n->kid[i], at, level + 1, &c->kid[i]))
+            return false;
+    *out = c;
+    return true;
+}
+
+/* Field i's default for a record expression at `at`, with the records
+ * it uses; NULL on failure. Constants are shared, others copied. */
+static ev_node *rec_init(parser *P, uint32_t ri, uint32_t i,
+                         const ev_token *at)
+{
+    const ev_record *r = &P->rs->r[ri];
+    for (uint32_t k = r->dep_at[i]; k < r->dep_at[i + 1]; k++)
+        rec_use(P, r->dep[k]);
+    ev_node *init = r->init[i], *c;
+    if (init->kid[0]->kind == N_LIT)
+        return init;
+    return copy_tree(P, init, at, 0, &c) ? c : NULL;
+}
+
+/* The fields fs (N_FIELD: name, value) of a record expression for r
+ * into slot[] by index (at[], if any, their names), as erl_lint's
+ * check_fields:
+ * a name that is no field, one given twice, a variable other than `_`,
+ * and `_` twice (or in an update) are errors, their values dropped.
+ * *wild is the `_` value, *wild_at its field. `pre` (an update): values
+ * that are not constants or variables are bound first, in the order
+ * given (erl_expand_records' record_exprs), their slots the variables. */
+static void rec_fields(parser *P, const ev_record *r, const nvec *fs,
+                       ev_node **slot, const ev_node **at, ev_node **wild,
+                       const ev_node **wild_at, nvec *pre)
+{
+    atom_t *names = xcalloc(fs->n ? fs->n : 1, sizeof *names);
+    bool *dup = xcalloc(fs->n ? fs->n : 1, sizeof *dup);
+    for (uint32_t i = 0; i < fs->n; i++) {
+        const ev_node *k = fs->v[i]->kid[0];
+        names[i] = k->kind == N_LIT ? k->lit->u.atom : 0;
+    }
+    mark_dups(names, fs->n, dup);
+    free(names);
+    *wild = NULL;
+    *wild_at = NULL;
+    for (uint32_t i = 0; i < fs->n; i++) {
+        const ev_node *k = fs->v[i]->kid[0];
+        ev_node *val = fs->v[i]->kid[1];
+        if (k->kind == N_WILD) {
+            if (pre)
+                rec_error(P, k->line, k->col, "meaningless use of _ in "
+                          "update of record %s", q(r->name).s);
+            else if (*wild)
+                rec_error(P, k->line, k->col,
+                          "'_' initializes no omitted fields");
+            else {
+                *wild = val;
+                *wild_at = k;
+            }
+            continue;
+        }
+        if (k->kind == N_VAR) {
+            rec_error(P, k->line, k->col, "field %s is not an atom or _ in "
+                      "record %s", q(k->name).s, q(r->name).s);
+            continue;
+        }
+        atom_t f = k->lit->u.atom;
+        int fi = rec_field(r, f);
+        if (dup[i] || fi < 0) {
+            rec_error(P, k->line, k->col, dup[i] ? "field %s already defined "
+                      "in record %s" : "field %s undefined in record %s",
+                      q(f).s, q(r->name).s);
+            continue;
+        }
+        if (pre && val->kind != N_LIT && val->kind != N_VAR) {
+            ev_node *tmp = var(P, val->line, val->col, fresh_var(P));
+            ev_node *bind = ev__node(P->c, N_MATCH, tmp->line, tmp->col, 2);
+            bind->kid[0] = tmp;
+            bind->kid[1] = val;
+            nv_push(pre, bind);
+            val = var(P, val->line, val->col, tmp->name);
+        }
+        slot[fi] = val;
+        if (at)
+            at[fi] = k;
+    }
+    free(dup);
+}
+
+/* #r{f = E, ...} (erl_expand_records' record_inits): the tuple, a field
+ * left out getting the `_` value, else its default. In a pattern the
+ * defaults become `_` (ev__pattern), and erl_lint's
+ * check_multi_field_init applies. */
+static ev_node *rec_new(parser *P, const ev_token *hash, atom_t name,
+                        const nvec *fs)
+{
+    int ri = rec_lookup(P, hash, name);
+    if (ri < 0)
+        return rec_none(P, hash);
+    const ev_record *r = &P->rs->r[ri];
+    ev_node **slot = xcalloc(r->n + 1, sizeof *slot);
+    ev_node *wild;
+    const ev_node *wild_at;
+    rec_fields(P, r, fs, slot, NULL, &wild, &wild_at, NULL);
+    ev_node *t = ev__node(P->c, N_TUPLE, hash->line, hash->col, r->n + 1);
+    t->kid[0] = lit(P, hash, term_atom(name));
+    bool omitted = false;
+    for (uint32_t i = 0; i < r->n; i++) {
+        omitted |= !slot[i];
+        t->kid[i + 1] = slot[i] ? slot[i] : wild ? wild
+                      : rec_init(P, (uint32_t)ri, i, hash);
+        if (!t->kid[i + 1]) {
+            free(slot);
+            return NULL;
+        }
+    }
+    free(slot);
+    if (wild && !omitted) {      /* a pattern's error, known at the end */
+        ev_records *rs = P->rs;
+        if (rs->npend == rs->cappend) {
+            rs->cappend = rs->cappend ? rs->cappend * 2 : 4;
+            rs->pend = xrealloc(rs->pend, rs->cappend * sizeof *rs->pend);
+        }
+        rs->pend[rs->npend].tuple = t;
+        rs->pend[rs->npend].err = (ev_error){ wild_at->line, wild_at->col,
+            "'_' initializes no omitted fields" };
+        rs->npend++;
+    }
+    return t;
+}
+
+/* Expr#r{f = E, ...} (erl_expand_records' record_update): the values
+ * that are not constants bound first, then
+ *   case Expr of {r, K1, _, K3} -> {r, K1, E, K3};
+ *                Rec -> erlang:error({badrecord, Rec}) end
+ * A guard cannot hold it: "illegal guard expression" at the '#'. The
+ * error names the line erl's does: with no more fields updated than
+ * kept, record_update's record_setel puts it at the updated field that
+ * comes first in the record; otherwise record_match, at the line where
+ * Expr starts (`first`). */
+static ev_node *rec_update(parser *P, ev_node *base, const ev_token *hash,
+                           atom_t name, const nvec *fs, const ev_token *first)
+{
+    int ri = rec_lookup(P, hash, name);
+    if (ri < 0)
+        return rec_none(P, hash);
+    const ev_record *r = &P->rs->r[ri];
+    ev_node **slot = xcalloc(r->n + 1, sizeof *slot);
+    const ev_node **at = xcalloc(r->n + 1, sizeof *at), *setel = NULL;
+    ev_node *wild;
+    const ev_node *wild_at;
+    nvec pre = { 0 };
+    rec_fields(P, r, fs, slot, at, &wild, &wild_at, &pre);
+    uint32_t nu = 0;
+    for (uint32_t i = r->n; i-- > 0;) {
+        if (at[i]) {
+            nu++;
+            setel = at[i];
+        }
+    }
+    free(at);
+    const ev_token where = nu && nu <= r->n - nu
+        ? (ev_token){ .line = setel->line, .col = setel->col } : *first;
+    ev_node *pat = ev__node(P->c, N_TUPLE, hash->line, hash->col, r->n + 1);
+    ev_node *out = ev__node(P->c, N_TUPLE, hash->line, hash->col, r->n + 1);
+    pat->kid[0] = lit(P, hash, term_atom(name));
+    out->kid[0] = lit(P, hash, term_atom(name));
+    for (uint32_t i = 0; i < r->n; i++) {
+        if (slot[i]) {
+            pat->kid[i + 1] = ev__node(P->c, N_WILD, hash->line, hash->col, 0);
+            out->kid[i + 1] = slot[i];
+        } else {
+            atom_t k = fresh_var(P);
+            pat->kid[i + 1] = var(P, hash->line, hash->col, k);
+            out->kid[i + 1] = var(P, hash->line, hash->col, k);
+        }
+    }
+    free(slot);
+    atom_t rec = fresh_var(P);
+    ev_node *reason = mk(P, N_TUPLE, &where, 2, (ev_node *[]){
+        lit(P, &where, term_atom_s("badrecord")),
+        var(P, where.line, where.col, rec) });
+    ev_node *raise = mk(P, N_CALL, &where, 3, (ev_node *[]){
+        lit(P, &where, term_atom_s("erlang")),
+        lit(P, &where, term_atom_s("error")), reason });
+    ev_node *ok = mk(P, N_CLAUSE, hash, 3, (ev_node *[]){
+        pat, NULL, mk(P, N_SEQ, hash, 1, &out) });
+    ev_node *bad = mk(P, N_CLAUSE, hash, 3, (ev_node *[]){
+        var(P, hash->line, hash->col, rec), NULL,
+        mk(P, N_SEQ, hash, 1, &raise) });
+    ev_node *c = mk(P, N_CASE, hash, 3, (ev_node *[]){ base, ok, bad });
+    if (!pre.n) {
+        free(pre.v);
+        return c;
+    }
+    nv_push(&pre, c);
+    return nv_node(P, N_SEQ, hash->line, hash->col, NULL, &pre);
+}
+
+/* '#' Name then '{' Fields '}' (a creation, or with `base` an update)
+ * or '.' Field (an index, or with `base` an access), as erl_parse's
+ * record_expr. `first` is where the expression `base` starts. */
+static ev_node *parse_record(parser *P, ev_node *base, const ev_token *hash,
+                             const ev_token *first)
+{
+    atom_t name = P->t->a;
+    P->t++;
+    if (accept(P, S_PERIOD)) {
+        if (P->t->kind != TK_ATOM)
+            return syntax_error(P);
+        const ev_token *f = P->t++;
+        int ri = rec_lookup(P, hash, name);
+        if (ri < 0)
+            return rec_none(P, hash);
+        const ev_record *r = &P->rs->r[ri];
+        int fi = rec_field(r, f->a);
+        if (fi < 0) {
+            rec_error(P, f->line, f->col, "field %s undefined in record %s",
+                      q(f->a).s, q(name).s);
+            return rec_none(P, hash);
+        }
+        if (!base)               /* #r.f: the field's index */
+            return lit(P, hash, term_int(fi + 2));
+        /* E#r.f: '$record_field'(E, r, Size, I) (eval_ops.c), at the
+         * line where E starts, as erl's badrecord error names it */
+        return mk(P, N_CALL, first, 6, (ev_node *[]){
+            lit(P, first, term_atom_s("erlang")),
+            lit(P, first, term_atom_s("$record_field")), base,
+            lit(P, first, term_atom(name)), lit(P, first, term_int(r->n + 1)),
+            lit(P, first, term_int(fi + 2)) });
+    }
+    if (!is_sym(P, S_LBRACE))
+        return syntax_error(P);
+    P->t++;
+    nvec fs = { 0 };
+    if (!is_sym(P, S_RBRACE)) {
+        do {
+            const ev_token *at = P->t;
+            if (at->kind != TK_ATOM && at->kind != TK_VAR) {
+                free(fs.v);
+                return syntax_error(P);
+            }
+            ev_node *k = parse_max(P), *v;
+            if (!expect(P, S_EQ) || !(v = parse_expr(P, 0))) {
+                free(fs.v);
+                return NULL;
+            }
+            nv_push(&fs, mk(P, N_FIELD, at, 2, (ev_node *[]){ k, v }));
+        } while (accept(P, S_COMMA));
+    }
+    if (!expect(P, S_RBRACE)) {
+        free(fs.v);
+        return NULL;
+    }
+    ev_node *e = base ? rec_update(P, base, hash, name, &fs, first)
+                      : rec_new(P, hash, name, &fs);
+    free(fs.v);
+    return e;
+}
+
+/* record_info(fields | size, r) and is_record(X, r) (erl_expand_records
+ * turns the latter into is_record(X, r, Size)); other calls unchanged. */
+static ev_node *rec_call(parser *P, ev_node *n)
+{
+    if (!n || n->n != 4 || !is_atom_lit(n->kid[1]))
+        return n;
+    const char *f = atom_text(n->kid[1]->lit->u.atom);
+    ev_node *a = n->kid[2], *b = n->kid[3];
+    const ev_token at = { .line = n->line, .col = n->col };
+    if (!n->kid[0] && !strcmp(f, "record_info")) {
+        const char *what = is_atom_lit(a) ? atom_text(a->lit->u.atom) : "";
+        bool fields = !strcmp(what, "fields");
+        if (!fields && strcmp(what, "size"))
+            rec_error(P, a->line, a->col, "illegal record info");
+        else if (!is_atom_lit(b))
+            rec_error(P, n->line, n->col, "illegal record info");
+        else {
+            int ri = rec_lookup(P, &at, b->lit->u.atom);
+            if (ri >= 0) {
+                const ev_record *r = &P->rs->r[ri];
+                if (!fields)
+                    return lit(P, &at, term_int(r->n + 1));
+                term *l = term_nil();
+                for (uint32_t i = r->n; i-- > 0;)
+                    l = term_cons(term_atom(r->field[i]), l);
+                ev_node *e = lit(P, &at, l);
+                e->flag = EV_LIT_LIST;
+                return e;
+            }
+        }
+        return rec_none(P, &at);
+    }
+    if (strcmp(f, "is_record") || !is_atom_lit(b)
+        || (n->kid[0] && !(is_atom_lit(n->kid[0])
+                           && n->kid[0]->lit->u.atom == atom_intern("erlang"))))
+        return n;
+    const ev_token bat = { .line = b->line, .col = b->col };
+    int ri = rec_lookup(P, &bat, b->lit->u.atom);
+    if (ri < 0)
+        return rec_none(P, &at);
+    ev_node *size = lit(P, &at, term_int(P->rs->r[ri].n + 1));
+    return mk(P, N_CALL, &at, 5, (ev_node *[]){ n->kid[0], n->kid[1], a, b,
+                                                 size });
+}
 
 /* bit_expr: [prefix_op] expr_max (so `<<X:8>>` is not a remote call). */
 static ev_node *parse_bit_expr(parser *P)
@@ -851,19 +1351,31 @@ static ev_node *parse_max(parser *P)
     }
 }
 
-/* expr_max with what may follow it: map updates (map_expr), a remote
- * M:F and a call. */
+/* '#' then a map (map_expr) or a record expression (record_expr)
+ * after `base` (NULL: none), which starts at `start`. */
+static ev_node *parse_hash(parser *P, ev_node *base, const ev_token *start)
+{
+    const ev_token *hash = P->t++;
+    if (is_sym(P, S_LBRACE))
+        return parse_map(P, base, hash);
+    if (P->t->kind != TK_ATOM)
+        return syntax_error(P);
+    while (start->kind == TK_SYM && start->sym == S_LPAREN)
+        start++;             /* erl_parse:first_anno/1 sees no brackets */
+    return parse_record(P, base, hash, start);
+}
+
+/* expr_max with what may follow it: map and record expressions, each
+ * '#' one level deeper, a remote M:F and a call. */
 static ev_node *parse_postfix(parser *P)
 {
     const ev_token *start = P->t;
     ev_node *e;
     if (is_sym(P, S_HASH)) {
-        e = parse_map(P, NULL, P->t);
+        e = parse_hash(P, NULL, start);
     } else {
         e = parse_max(P);
-        if (e && is_sym(P, S_HASH))
-            e = parse_map(P, e, P->t);
-        else if (e) {
+        if (e && !is_sym(P, S_HASH)) {
             ev_node *mod = NULL;
             if (!P->no_remote && accept(P, S_COLON)) {
                 mod = e;
@@ -876,12 +1388,17 @@ static ev_node *parse_postfix(parser *P)
                     return fail_at(P, start, "illegal expression");
             }
             if (is_sym(P, S_LPAREN))
-                return parse_call(P, mod, e, start->line, start->col);
+                return rec_call(P, parse_call(P, mod, e, start->line,
+                                              start->col));
             return e;
         }
     }
-    while (e && is_sym(P, S_HASH))
-        e = parse_map(P, e, P->t);
+    for (uint32_t chain = 0; e && is_sym(P, S_HASH);) {
+        if (P->depth + ++chain > EV_MAX_NEST)
+            return fail_at(P, P->t, "expression nested too deeply (at most "
+                                    "%u levels)", EV_MAX_NEST);
+        e = parse_hash(P, e, start);
+    }
     return e;
 }
 
@@ -1027,8 +1544,10 @@ static ev_node *parse_clauses(parser *P, bool with_pattern, nvec *out)
 /* Parses a whole text into c->root; see eval_ast.h. */
 int ev__parse(ev_code *c, const ev_tokens *toks, bool pattern, ev_error *err)
 {
-    parser P = { .c = c, .t = toks->t, .err = err };
+    ev_records rs = { .scope = 1 };      /* the shell has no records */
+    parser P = { .c = c, .t = toks->t, .err = err, .rs = &rs };
     ev_node *root;
+    int rc = -1;
     if (pattern) {
         root = parse_expr(&P, 0);
         if (root && ev__pattern(c, &root, err) < 0)
@@ -1037,13 +1556,247 @@ int ev__parse(ev_code *c, const ev_tokens *toks, bool pattern, ev_error *err)
         root = parse_exprs(&P, N_SEQ);
     }
     if (!root)
-        return -1;
+        goto out;
     if (P.t->kind != TK_DOT) {
         syntax_error(&P);
-        return -1;
+        goto out;
+    }
+    rec_settle(&rs);
+    if (rs.nerr) {               /* erl_lint's first: `record r undefined` */
+        const ev_error *first = &rs.err[0], *e;
+        for (e = first + 1; e < rs.err + rs.nerr; e++)
+            if (e->line < first->line
+                || (e->line == first->line && e->col < first->col))
+                first = e;
+        *err = *first;
+        goto out;
     }
     c->root = root;
-    return 0;
+    rc = 0;
+out:
+    ev__records_fini(&rs);
+    return rc;
+}
+
+/* ---- record definitions and the records' life ---- */
+
+/* Skips a type after '::' (any type syntax: unions, ranges, funs, maps,
+ * remote types, binaries) to the ',' or '}' that ends it. */
+static bool skip_type(parser *P)
+{
+    uint32_t depth = 0;
+    for (const ev_token *start = P->t;; P->t++) {
+        const ev_token *t = P->t;
+        if (t->kind == TK_DOT || t->kind == TK_EOF) {
+            syntax_error(P);
+            return false;
+        }
+        if (t->kind != TK_SYM)
+            continue;
+        switch (t->sym) {
+        case S_LPAREN: case S_LBRACE: case S_LBRACK: case S_LTLT:
+            depth++;
+            break;
+        case S_RPAREN: case S_RBRACE: case S_RBRACK: case S_GTGT:
+            if (depth == 0) {
+                if (t->sym == S_RBRACE && t != start)
+                    return true;
+                syntax_error(P);
+                return false;
+            }
+            depth--;
+            break;
+        case S_COMMA:
+            if (depth == 0 && t != start)
+                return true;
+            break;
+        case S_EQ:           /* `F :: T = D`: the default goes first */
+            if (depth == 0) {
+                syntax_error(P);
+                return false;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* A field's default as erl_lint's record_def checks it: its variables
+ * must be bound (none are); an error makes it 'undefined', so the
+ * record expressions that copy it do not report it again. */
+static ev_node *rec_default(parser *P, ev_node *d)
+{
+    if (d->kind == N_LIT)
+        return d;
+    const ev_token at = { .line = d->line, .col = d->col };
+    ev_node *head = ev__node(P->c, N_TUPLE, at.line, at.col, 0);
+    ev_node *cl = mk(P, N_CLAUSE, &at, 3, (ev_node *[]){
+        head, NULL, mk(P, N_SEQ, &at, 1, &d) });
+    ev_node *fn = mk(P, N_FUN, &at, 1, &cl);
+    ev_error e = { 0 };
+    if (ev__lint_function(fn, &e))
+        return d;
+    rec_error(P, e.line, e.col, "%s", e.msg);
+    return rec_none(P, &at);
+}
+
+static void rec_free(ev_record *r)
+{
+    free(r->field);
+    free(r->byname);
+    free(r->init);
+    free(r->dep);
+    free(r->dep_at);
+    memset(r, 0, sizeof *r);
+}
+
+/* A field of a -record form: `F` or `F = Default` (the name's node and
+ * the default, or NULL when it is neither: erl_parse's "bad record
+ * field"). */
+static const ev_node *def_field(const ev_node *e, ev_node **dflt)
+{
+    *dflt = NULL;
+    if (e->kind == N_MATCH && is_atom_lit(e->kid[0])) {
+        *dflt = e->kid[1];
+        e = e->kid[0];
+    }
+    return is_atom_lit(e) ? e : NULL;
+}
+
+/* erl_lint's record_def of record `name` with the fields of `fields`
+ * (an N_TUPLE of def_field forms), from[i] the start of field i's uses
+ * in rs->use: *def, unless the record is defined already. */
+static void rec_define(parser *P, const ev_form *f, atom_t name,
+                       const ev_node *fields, const uint32_t *from,
+                       ev_record *def)
+{
+    ev_records *rs = P->rs;
+    for (uint32_t i = 0; i < rs->n; i++) {
+        if (rs->r[i].name == name) {
+            rs->nerr = 0;        /* erl_lint looks no further */
+            rec_error(P, f->line, f->col, "record %s already defined",
+                      q(name).s);
+            return;
+        }
+    }
+    uint32_t n = fields->n;
+    atom_t *names = xcalloc(n + 1, sizeof *names);
+    bool *dup = xcalloc(n + 1, sizeof *dup);
+    ev_node *dflt;
+    for (uint32_t i = 0; i < n; i++)
+        names[i] = def_field(fields->kid[i], &dflt)->lit->u.atom;
+    mark_dups(names, n, dup);
+    def->name = name;
+    def->line = f->line;
+    def->col = f->col;
+    def->field = xcalloc(n + 1, sizeof *def->field);
+    def->init = xcalloc(n + 1, sizeof *def->init);
+    def->dep_at = xcalloc(n + 1, sizeof *def->dep_at);
+    def->dep = xcalloc(rs->nuse + 1, sizeof *def->dep);
+    for (uint32_t i = 0; i < n; i++) {
+        const ev_node *at = def_field(fields->kid[i], &dflt);
+        if (dup[i]) {
+            rec_error(P, at->line, at->col, "field %s already defined in "
+                      "record %s", q(names[i]).s, q(name).s);
+            continue;
+        }
+        uint32_t k = def->n++, d = def->dep_at[k];
+        uint32_t end = i + 1 < n ? from[i + 1] : rs->nuse;
+        const ev_token tok = { .line = at->line, .col = at->col };
+        ev_node *init = ev__node(P->c, N_SEQ, at->line, at->col, 1);
+        init->flag = EV_SEQ_INIT;
+        init->kid[0] = dflt ? rec_default(P, dflt) : rec_none(P, &tok);
+        def->field[k] = names[i];
+        def->init[k] = init;
+        for (uint32_t u = from[i]; u < end; u++)
+            def->dep[d++] = rs->use[u];
+        def->dep_at[k + 1] = d;
+    }
+    named *v = xcalloc(def->n + 1, sizeof *v);
+    for (uint32_t i = 0; i < def->n; i++)
+        v[i] = (named){ def->field[i], i };
+    qsort(v, def->n, sizeof *v, by_atom);
+    def->byname = xcalloc(def->n + 1, sizeof *def->byname);
+    for (uint32_t i = 0; i < def->n; i++)
+        def->byname[i] = v[i].at;
+    free(v);
+    free(names);
+    free(dup);
+}
+
+/* -record(Name, {F, F = Default, F :: Type, F = Default :: Type, ...})
+ * after the attribute's name: erl_parse's forms of it and
+ * build_attribute's checks ("bad record declaration", "bad record
+ * field", syntax errors: the form fails), then rec_define. The types
+ * are skipped; the defaults' calls are checked with the module's
+ * (eval_mod.c). */
+static int parse_record_def(parser *P, const ev_form *f, ev_record *def)
+{
+    ev_records *rs = P->rs;
+    nvec args = { 0 }, fl = { 0 };
+    uint32_t *from = NULL;   /* each field's first use in rs->use */
+    ev_node *fields = NULL, *dflt;
+    int rc = -1;
+    if (!expect(P, S_LPAREN))
+        return -1;
+    do {
+        ev_node *e;
+        if (args.n == 1 && is_sym(P, S_LBRACE)) {
+            const ev_token *open = P->t++;
+            if (!is_sym(P, S_RBRACE)) {
+                do {
+                    rs->scope++;
+                    from = xrealloc(from, (fl.n + 1) * sizeof *from);
+                    from[fl.n] = rs->nuse;
+                    if (!(e = parse_expr(P, 0))
+                        || (accept(P, S_COLCOL) && !skip_type(P)))
+                        goto out;
+                    nv_push(&fl, e);
+                } while (accept(P, S_COMMA));
+            }
+            if (!expect(P, S_RBRACE))
+                goto out;
+            e = fields = nv_node(P, N_TUPLE, open->line, open->col, NULL, &fl);
+        } else if (!(e = parse_expr(P, 0))) {
+            goto out;
+        }
+        nv_push(&args, e);
+    } while (accept(P, S_COMMA));
+    if (!expect(P, S_RPAREN))
+        goto out;
+    if (args.n != 2 || !is_atom_lit(args.v[0])) {
+        fail_node(P, args.v[0], "bad record declaration");
+        goto out;
+    }
+    if (args.v[1] != fields) {
+        fail_node(P, args.v[1], "bad record declaration");
+        goto out;
+    }
+    for (uint32_t i = 0; i < fields->n; i++) {
+        if (!def_field(fields->kid[i], &dflt)) {
+            fail_node(P, fields->kid[i], "bad record field");
+            goto out;
+        }
+    }
+    rec_define(P, f, args.v[0]->lit->u.atom, fields, from, def);
+    rc = 0;
+out:
+    free(args.v);
+    free(fl.v);
+    free(from);
+    return rc;
+}
+
+void ev__records_fini(ev_records *rs)
+{
+    for (uint32_t i = 0; i < rs->n; i++)
+        rec_free(&rs->r[i]);
+    free(rs->r);
+    free(rs->err);
+    free(rs->pend);
+    free(rs->use);
+    memset(rs, 0, sizeof *rs);
 }
 
 /* ---- module forms (erl_parse's parse_form) ---- */
@@ -1097,11 +1850,15 @@ static ev_node *parse_function(parser *P)
 }
 
 /* Parses the form at *tp; see eval_ast.h. */
-int ev__parse_form(ev_code *c, const ev_token **tp, ev_form *f, ev_error *err)
+int ev__parse_form(ev_code *c, ev_records *rs, const ev_token **tp,
+                   ev_form *f, ev_error *err)
 {
-    parser P = { .c = c, .t = *tp, .err = err, .module = true };
+    parser P = { .c = c, .t = *tp, .err = err, .module = true, .rs = rs };
+    ev_record def = { 0 };
     memset(f, 0, sizeof *f);
     memset(err, 0, sizeof *err);
+    rs->scope++;
+    rs->nuse = rs->nerr = rs->npend = rs->nvar = 0;
     const ev_token *start = P.t;
     f->line = start->line;
     f->col = start->col;
@@ -1116,7 +1873,11 @@ int ev__parse_form(ev_code *c, const ev_token **tp, ev_form *f, ev_error *err)
         f->line = P.t->line;
         f->col = P.t->col;
         P.t++;
-        if (!parsed_attribute(f->name)) {
+        if (!strcmp(atom_text(f->name), "record")) {
+            f->kind = EV_FORM_RECORD;
+            if (parse_record_def(&P, f, &def) < 0)
+                goto fail;
+        } else if (!parsed_attribute(f->name)) {
             f->kind = EV_FORM_IGNORED;
             while (P.t->kind != TK_DOT && P.t->kind != TK_EOF)
                 P.t++;
@@ -1136,9 +1897,22 @@ int ev__parse_form(ev_code *c, const ev_token **tp, ev_form *f, ev_error *err)
         syntax_error(&P);
         goto fail;
     }
+    rec_settle(rs);
+    if (def.name) {
+        if (rs->n == rs->cap) {
+            rs->cap = rs->cap ? rs->cap * 2 : 8;
+            rs->r = xrealloc(rs->r, rs->cap * sizeof *rs->r);
+        }
+        rs->r[rs->n++] = def;
+    } else if (f->kind == EV_FORM_FUNCTION) {
+        for (uint32_t i = 0; i < rs->nuse; i++)
+            rs->r[rs->use[i]].used = true;
+    }
     *tp = P.t + 1;
     return 0;
 fail:
+    rec_free(&def);
+    rs->nerr = rs->npend = 0;
     if (P.t->kind == TK_EOF && P.t > start) {
         /* erl_parse at the end of the text: "before" nothing, at the
          * last token */
