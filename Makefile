@@ -140,16 +140,19 @@ FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
 EVAL_SRC = $(wildcard core/term/*.c core/erl/*.c)
 fuzz: deps
 	$(call need,clang,clang)
-	@mkdir -p build/fuzz/loader build/fuzz/eval
+	@mkdir -p build/fuzz/loader build/fuzz/eval build/fuzz/module
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_loader tests/fuzz/fuzz_loader.c \
 	  scenarios/loader.c scenarios/load_values.c scenarios/load_timeline.c \
 	  scenarios/jsonpos.c scenarios/plan.c net_model/latency.c \
 	  sim/rng.c $(EVAL_SRC) $(PKG_LIBS)
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_eval tests/fuzz/fuzz_eval.c $(EVAL_SRC) -lm
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_module tests/fuzz/fuzz_module.c $(EVAL_SRC) -lm
 	cp scenarios/*/*.json tests/good/*.json tests/bad/*.json tests/cases/*.json build/fuzz/loader/
 	python3 tests/fuzz/eval_corpus.py build/fuzz/eval
+	cp tests/otp/modules/*.erl scenarios/*/*.erl bench/*.erl build/fuzz/module/
 	build/fuzz/fuzz_loader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/loader
 	build/fuzz/fuzz_eval -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=5 build/fuzz/eval
+	build/fuzz/fuzz_module -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=5 build/fuzz/module
 
 bench: deps
 	$(MAKE) --no-print-directory $(BUILD)/bench_engine $(BUILD)/bench_store

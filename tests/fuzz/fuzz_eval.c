@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ev_code *code = ev_compile(src, &err);
     if (code) {
         ev_env *env = ev_env_new();
-        ev_host host = {NULL, call, send};
+        ev_host host = {NULL, call, send, NULL};
         ev_vm *vm = ev_vm_new(code, env, &host);
         term *msg = term_tuplev(2, term_atom_s("hello"), term_int(42));
         int steps = 0;
