@@ -157,6 +157,11 @@ Test(eval_mod, stack_traces_like_erl, .fini = unload_all)
         "     in function  errors:inner/1 (errors.erl, line 6)\n"
         "     in call from errors:outer/1 (errors.erl, line 5)\n"
         "     in call from errors:nested/1 (errors.erl, line 4)");
+    /* erl: the caller of an undefined function (a body call) is printed
+     * "in function" */
+    load("calls.erl", "-module(calls).\n-export([a/0]).\na() -> x:y(), ok.\n");
+    RUN("calls:a().", "** exception error: undefined function x:y/0\n"
+                      "     in function  calls:a/0 (calls.erl, line 3)");
     /* a tail call's caller is gone from the stack (erl prints no frame) */
     RUN("errors:undef_call().",
         "** exception error: undefined function no_such_module:f/1");

@@ -189,8 +189,11 @@ static void put_frame_location(strbuf *b, const ev_exception *x, uint32_t arity)
         put_location(b, x->mod, x->fun, arity);
 }
 
-/* erl_error's "in call from M:F/A (file, line L)" for each caller. */
-static void put_callers(strbuf *b, const ev_exception *x)
+/* erl_error's "in call from M:F/A (file, line L)" for each caller; the
+ * first is "in function" when the explanation used up the exception's
+ * own frame (undef, function_clause), as erl_error prints the stack
+ * from the frame after it. */
+static void put_callers(strbuf *b, const ev_exception *x, bool first_is_function)
 {
     for (const term *l = x->callers; l && l->tag == T_CONS; l = l->u.cons.tail) {
         const term *f = l->u.cons.head;
@@ -198,7 +201,9 @@ static void put_callers(strbuf *b, const ev_exception *x)
             continue;
         term *const *e = f->u.tuple.el;
         uint32_t arity = e[2]->tag == T_INT ? (uint32_t)e[2]->u.i : list_len(e[2]);
-        sb_puts(b, "\n     in call from ");
+        sb_puts(b, first_is_function ? "\n     in function  "
+                                     : "\n     in call from ");
+        first_is_function = false;
         put_mf(b, e[0]->u.atom, e[1]->u.atom, arity, false);
         sb_printf(b, "/%u", arity);
         const term *loc = e[3];
@@ -357,7 +362,7 @@ void ev_format_exception(strbuf *b, const ev_exception *x, const term_view *view
     else
         term_print(b, x->reason, view);
     if (!x->fun || used_frame) {
-        put_callers(b, x);
+        put_callers(b, x, used_frame);
         return;
     }
     bool op = frame_is_op(x);
@@ -373,5 +378,5 @@ void ev_format_exception(strbuf *b, const ev_exception *x, const term_view *view
         put_frame_location(b, x, arity);
     }
     put_arg_error(b, x);
-    put_callers(b, x);
+    put_callers(b, x, false);
 }
