@@ -1044,6 +1044,18 @@ static ev_node *parse_fun_clause(parser *P, const ev_token *at)
     return parse_clause_rest(P, at, head);
 }
 
+/* The arity of `fun M:F/A` (after the '/'), and the fun. */
+static ev_node *fun_ref(parser *P, const ev_token *kw, atom_t m, atom_t f)
+{
+    if (P->t->kind != TK_INT)
+        return syntax_error(P);
+    if (P->t->i < 0 || P->t->i > 255)
+        return fail_at(P, P->t, "illegal arity");
+    uint32_t arity = (uint32_t)P->t->i;
+    P->t++;
+    return lit(P, kw, term_fun(m, f, arity));
+}
+
 /* fun M:F/A, or a fun with a body: `fun (Ps) -> ... ; (Ps) -> ... end`
  * or the named `fun Name(Ps) -> ... ; Name(Ps) -> ... end` (erl_parse's
  * fun_expr). Every clause must have the same arity and, when named, the
@@ -1100,15 +1112,9 @@ static ev_node *parse_fun(parser *P)
                                   "modules (in the shell: fun "
                                   "Module:Function/Arity or a fun with a "
                                   "body)");
-        P->t++;
-        if (P->t->kind != TK_INT)
-            return syntax_error(P);
-        if (P->t->i < 0 || P->t->i > 255)
-            return fail_at(P, P->t, "illegal arity");
-        uint32_t arity = (uint32_t)P->t->i;
-        P->t++;
         /* module "" marks a local fun, resolved by the compiler */
-        return lit(P, kw, term_fun(atom_intern(""), m, arity));
+        P->t++;
+        return fun_ref(P, kw, atom_intern(""), m);
     }
     if (!expect(P, S_COLON))
         return NULL;
@@ -1118,13 +1124,7 @@ static ev_node *parse_fun(parser *P)
     P->t++;
     if (!expect(P, S_SLASH))
         return NULL;
-    if (P->t->kind != TK_INT)
-        return syntax_error(P);
-    if (P->t->i < 0 || P->t->i > 255)
-        return fail_at(P, P->t, "illegal arity");
-    uint32_t arity = (uint32_t)P->t->i;
-    P->t++;
-    return lit(P, kw, term_fun(m, f, arity));
+    return fun_ref(P, kw, m, f);
 }
 
 static ev_node *parse_case(parser *P)
