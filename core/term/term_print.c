@@ -362,11 +362,31 @@ void term__write_atomic(strbuf *b, const term *t, const term_view *view)
 
 /* ---- entry points ---- */
 
+/* Whether t is built of atomic terms, [] and tuples only (at most 64
+ * deep): then ~p on one line writes it as ~w does, with nothing to
+ * detect (no list that may be a string, no map, no binary). */
+static bool plain(const term *t, int depth)
+{
+    if (t->tag != T_TUPLE)
+        return t->tag != T_CONS && t->tag != T_MAP && t->tag != T_BIN;
+    if (depth == 64)
+        return false;
+    for (uint32_t i = 0; i < t->u.tuple.n; i++)
+        if (!plain(t->u.tuple.el[i], depth + 1))
+            return false;
+    return true;
+}
+
 /* Appends t on one line with no depth limit: io_lib_pretty's write/1 of
  * its print_length/6 (strings detected, maps as #{k => v,...}), which is
- * term_print_pp (term_pretty.c) with no line length. */
+ * term_print_pp (term_pretty.c) with no line length; a plain term (the
+ * most messages: {ping, <0.88.0>}) is written directly, the same text. */
 void term_print(strbuf *b, const term *t, const term_view *view)
 {
+    if (plain(t, 0)) {
+        term_write(b, t, view);
+        return;
+    }
     term_pp_opts o = { .column = 1, .line_length = 0, .depth = -1,
                        .line_max_chars = -1 };
     term_print_pp(b, t, view, &o);
