@@ -638,13 +638,22 @@ static const struct bif {
 /* Index of erlang:fun/arity among the BIFs run here, or -1. */
 int ev__bif_find(atom_t mod, atom_t fun, uint32_t arity, bool guard_only)
 {
-    if (mod != atom_intern("") && mod != atom_intern("erlang"))
+    /* the names as atoms, made on the first lookup (atoms are for the
+     * program's life, the same in every world) */
+    static atom_t names[sizeof bifs / sizeof bifs[0]];
+    static atom_t none, erlang;
+    if (!erlang) {
+        for (size_t i = 0; i < sizeof bifs / sizeof bifs[0]; i++)
+            names[i] = atom_intern(bifs[i].name);
+        none = atom_intern("");
+        erlang = atom_intern("erlang");
+    }
+    if (mod != none && mod != erlang)
         return -1;
-    const char *name = atom_text(fun);
     for (size_t i = 0; i < sizeof bifs / sizeof bifs[0]; i++)
-        if (bifs[i].arity == arity && strcmp(bifs[i].name, name) == 0
+        if (names[i] == fun && bifs[i].arity == arity
             && (bifs[i].guard || !guard_only)
-            && (bifs[i].fn != bif_raise || mod == atom_intern("erlang")))
+            && (bifs[i].fn != bif_raise || mod == erlang))
             return (int)i;
     return -1;
 }

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "core/term/xalloc.h"
+#include "core/term/term_int.h"
 
 #define RC_STATIC UINT32_MAX
 #define SMALL_MIN (-16)
@@ -57,6 +58,7 @@ typedef struct atom_entry {
     term cell;      /* the static term for this atom */
     size_t len;
     uint32_t hash;
+    char *printed;  /* how it prints (term_print.c), once asked */
     char text[];    /* len bytes plus a NUL */
 } atom_entry;
 
@@ -116,6 +118,7 @@ static atom_t atoms_insert(const char *text, size_t n)
     e->cell.u.atom = atoms.n;
     e->len = n;
     e->hash = h;
+    e->printed = NULL;
     memcpy(e->text, text, n);
     e->text[n] = '\0';
     atoms.v[atoms.n] = e;
@@ -148,6 +151,13 @@ atom_t atom_intern(const char *text)
 
 /* The atom's text, NUL-terminated, valid for the program's life. `a` must
  * come from atom_intern*. */
+char **term__atom_printed(atom_t a)
+{
+    atoms_init();
+    assert(a < atoms.n);
+    return &atoms.v[a]->printed;
+}
+
 const char *atom_text(atom_t a)
 {
     atoms_init();

@@ -38,6 +38,9 @@ void term__string_char(strbuf *b, uint32_t c, char q);
  * io_lib:write/1 writes it, pids and refs numbered through `view` (may be
  * NULL: every node prints as 0). Any other tag is an assertion failure. */
 void term__write_atomic(strbuf *b, const term *t, const term_view *view);
+/* The slot where atom a's printed text is kept once made (NULL until
+ * then), for the program's life like the atom. */
+char **term__atom_printed(atom_t a);
 
 /* ---- io_lib_pretty's intermediate tree (term_pretty.c builds it) ---- */
 

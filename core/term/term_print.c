@@ -179,18 +179,25 @@ static bool atom_needs_quotes(atom_t a, const uint32_t *cp, size_t n)
  * with \' \\ and control characters escaped. */
 void term_print_atom(strbuf *b, atom_t a)
 {
-    size_t n;
-    uint32_t *cp = atom_chars(a, &n);
-    if (atom_needs_quotes(a, cp, n)) {
-        sb_putc(b, '\'');
-        for (size_t i = 0; i < n; i++)
-            term__string_char(b, cp[i], '\'');
-        sb_putc(b, '\'');
-    } else {
-        for (size_t i = 0; i < n; i++)
-            sb_put_utf8(b, cp[i]);
+    char **printed = term__atom_printed(a);
+    if (!*printed) {          /* made once per atom, kept with it */
+        strbuf t;
+        sb_init(&t);
+        size_t n;
+        uint32_t *cp = atom_chars(a, &n);
+        if (atom_needs_quotes(a, cp, n)) {
+            sb_putc(&t, '\'');
+            for (size_t i = 0; i < n; i++)
+                term__string_char(&t, cp[i], '\'');
+            sb_putc(&t, '\'');
+        } else {
+            for (size_t i = 0; i < n; i++)
+                sb_put_utf8(&t, cp[i]);
+        }
+        free(cp);
+        *printed = t.s ? sb_take(&t) : xstrdup("");
     }
-    free(cp);
+    sb_puts(b, *printed);
 }
 
 /* ---- floats ---- */
