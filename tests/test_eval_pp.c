@@ -208,8 +208,9 @@ Test(eval_pp, stringify_escapes_as_io_lib)
 {
     ev_tokens t;
     ev_error e;
-    const char *src = "-define(S(E), ??E).\n"
-                      "f() -> ?S(\"\\x{400}\\x{e9}\\x{80}\\x{1}\" '\\x{400}').\n";
+    const char *src =
+        "-define(S(E), ??E).\n"
+        "f() -> ?S(\"\\x{400}\\x{e9}\\x{80}\\x{1}\" '\\x{400}').\n";
     cr_assert_eq(ev__lex_forms(src, &t, &e), 0);
     cr_assert_eq(ev__pp(&t, "m.erl", &e), 0, "%s", e.msg);
     /* epp: [34,1024,233,92,50,48,48,92,48,48,49,34,32,39,92,120,123,52,

@@ -989,7 +989,7 @@ static void token_src(codes *s, const ev_token *t)
     case TK_DOT: sb_puts(&b, "."); break;
     case TK_SYM: sb_puts(&b, ev__sym_text(t->sym)); break;
     case TK_VAR: sb_puts(&b, atom_text(t->a)); break;
-    case TK_ATOM: {              /* ~w: quoted as needed, \x{...} past latin-1 */
+    case TK_ATOM: {              /* ~w: quoted as needed, \x{..} past latin-1 */
         term_print_atom(&b, t->a);
         ev_token q = mk_string(b.s, b.len, 0, 0);
         for (size_t i = 0; i < q.slen; i++) {
@@ -1483,7 +1483,7 @@ static int pp_err_warn(pp *P, const ev_token *f, size_t n)
     strbuf b;
     sb_init(&b);
     sb_puts(&b, "-error(");
-    term_pp_opts o = {8, 80, -1, -1};    /* io_lib:format's ~tp after "-error(" */
+    term_pp_opts o = {8, 80, -1, -1};   /* ~tp after "-error(" */
     term_print_pp(&b, x, NULL, &o);
     sb_puts(&b, ").");
     term_unref(x);
@@ -1715,7 +1715,8 @@ int ev__pp(ev_tokens *toks, const char *file, ev_error *err)
     const ev_token *eof = &toks->t[i];
     if (rc == 0 && (S.skip.n || S.istk.n)) {
         cstack *k = S.skip.n ? &S.skip : &S.istk;
-        rc = pp_error(&S.P, eof, "unterminated '-%s'", cond_name[k->c[k->n - 1]]);
+        rc = pp_error(&S.P, eof, "unterminated '-%s'",
+                      cond_name[k->c[k->n - 1]]);
     }
     if (rc == 0)
         tv_push(&S.out, *eof);
