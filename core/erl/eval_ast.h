@@ -88,6 +88,18 @@ void ev__tokens_free(ev_tokens *t);
 /* Appends a token as erl_parse names it in "syntax error before: X". */
 void ev__token_text(strbuf *b, const ev_token *t);
 
+/* ---- the preprocessor (eval_pp.c) ---- */
+
+/* epp's work on a module's tokens (from ev__lex_forms), in place: the
+ * preprocessor forms (-define, -undef, -ifdef, -ifndef, -else, -endif,
+ * -error, -warning) and the forms of branches not taken removed, each
+ * with its TK_DOT; every macro use expanded; still ending with TK_EOF.
+ * `file` is the path as the user wrote it (?FILE). Returns 0, or -1
+ * with `err` filled (epp's message and position) at the first error,
+ * `toks` then left empty. -include and -include_lib are errors: there
+ * is no include path. */
+int ev__pp(ev_tokens *toks, const char *file, ev_error *err);
+
 /* ---- syntax tree ---- */
 
 typedef enum ev_op {
