@@ -511,6 +511,14 @@ ev_module *ev_module_compile(const char *src, const char *file, strbuf *msgs)
         flush(&S.d, file ? file : "nofile", src, msgs);
         return NULL;
     }
+    /* epp: macros and conditional forms (the first error stops the
+     * compile, where erlc goes on to report the rest) */
+    if (ev__pp(&toks, file, &err) < 0) {
+        ev__tokens_free(&toks);
+        add(&S.d, 0, err.line, err.col, "%s", err.msg);
+        flush(&S.d, file ? file : "nofile", src, msgs);
+        return NULL;
+    }
     S.m = module_new();
     ev_module *m = S.m;
     m->file = xstrdup(file ? file : "nofile");
