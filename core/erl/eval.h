@@ -64,8 +64,9 @@
  *   module frames with file and line (erlang:get_stacktrace's form).
  * - Records are a module's (-record): the shell has none, and says
  *   `record r undefined` for one, as erl's shell without rd/2.
- * - Not yet (a clear compile error naming it): `<=` generators, macros,
- *   bit syntax beyond /binary, non-constant binary patterns. */
+ * - Macros are a module's (eval_pp.c, epp's work on its tokens).
+ * - Not yet (a clear compile error naming it): `<=` generators, bit
+ *   syntax beyond /binary, non-constant binary patterns. */
 #ifndef CS_EVAL_H
 #define CS_EVAL_H
 
