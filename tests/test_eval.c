@@ -306,12 +306,14 @@ static const struct {
     { "fun f/1.", 1, 1, "local funs (fun F/A) are only for modules (in the "
                         "shell: fun Module:Function/Arity or a fun with a body)" },
     { "try 1 of 2 -> a end.", 1, 17, "syntax error before: 'end'" },
-    { "[X || <<X>> <= <<1>>].", 1, 13, "binary generators are not supported" },
+    /* erl: * 1:5: syntax error before: '<=' */
+    { "[X || X <= <<1>>].", 1, 9, "syntax error before: '<='" },
     { "123456789012345678901234567890.", 1, 1,
       "integer too large (clustersim has no bignums)" },
     { "#{a := 1}.", 1, 5, "only association operators '=>' are allowed "
                           "in map construction" },
-    { "<<X:8>>.", 1, 4, "bit syntax sizes are not supported" },
+    /* erl: * 1:3: bit type foo undefined */
+    { "<<1/foo>>.", 1, 3, "bit type foo undefined" },
 };
 
 Test(eval, rejects_invalid_input_like_erl)

@@ -151,6 +151,20 @@ Test(runtime, bif_errors_say_what_erl_says)
     h_free(h);
 }
 
+/* unicode:characters_to_binary/1: the results of real erl 25, as the
+ * scenario's expects; the badarg text from erl 25 too. */
+Test(runtime, characters_to_binary_like_erl)
+{
+    hrun *h = h_run("tests/cases/characters_to_binary.json", 0);
+    cr_assert_eq(h->r.outcome, SCN_PASSED, "%s", h->transcript);
+    cr_assert_eq(h->r.failed_expects, 0);
+    cr_assert(strstr(h->transcript, "     in function  unicode:characters_to_binary/1\n"
+                                    "        called as unicode:characters_to_binary([104,[a]])\n"
+                                    "        *** argument 1: not valid character data (an iodata term)\n"),
+              "%s", h->transcript);
+    h_free(h);
+}
+
 Test(runtime, receive_waits_across_wake_ups)
 {
     hrun *h = h_run("tests/cases/mailbox_wait.json", 0);

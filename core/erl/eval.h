@@ -50,8 +50,26 @@
  *   fresh variables skip what does not match; a filter that is a guard
  *   test is run as a guard, any other must be boolean (error
  *   {bad_filter,V}); a non-list source is error {bad_generator,V};
- *   nothing bound inside is visible after. Binary comprehensions with
- *   list generators join their templates (badarg for a non-binary).
+ *   nothing bound inside is visible after. Binary comprehensions join
+ *   their templates (bitstrings; else "construction of binary failed").
+ *   Binary generators `<<X:8>> <= Bin` as erl_eval's eval_b_generate:
+ *   segments that fit but do not match are skipped, the rest that does
+ *   not fit ends it (a pattern taking no bits ends it too, where erl
+ *   loops forever).
+ * - Bit syntax (eval_bits.c), as erl_eval's eval_bits: segments
+ *   Value:Size/Type-Sign-Endian-unit:N of integer (default, 8 bits),
+ *   float (16/32/64), binary/bytes/bits/bitstring (whole, or Size*Unit
+ *   bits), utf8/16/32; native is little (erl on this x86 machine);
+ *   string literals one segment per character. Bitstrings are terms
+ *   (<<5:3>>, bit_size/1). erl_lint's checks of the specifiers, with
+ *   its texts. A segment that cannot be built raises what erl does
+ *   ("construction of binary failed", "*** segment 1 of type
+ *   'integer': ..."; in the shell with eval_bits' frames); a segment of
+ *   more than 2^27 bits raises system_limit (erl would allocate it).
+ *   Patterns: sizes are guard expressions over what is bound before the
+ *   pattern and what its earlier segments bind; a match never raises.
+ *   An integer segment whose value needs more than 64 bits does not
+ *   match (no bignums). Matching copies what a binary segment takes.
  * - try ... of ... catch Class:Reason:Stack ... after ... end as
  *   erl_eval's: catch clauses see the bindings of before the try; no
  *   matching catch clause raises the same exception again (struct and
@@ -64,9 +82,7 @@
  *   module frames with file and line (erlang:get_stacktrace's form).
  * - Records are a module's (-record): the shell has none, and says
  *   `record r undefined` for one, as erl's shell without rd/2.
- * - Macros are a module's (eval_pp.c, epp's work on its tokens).
- * - Not yet (a clear compile error naming it): `<=` generators, bit
- *   syntax beyond /binary, non-constant binary patterns. */
+ * - Macros are a module's (eval_pp.c, epp's work on its tokens). */
 #ifndef CS_EVAL_H
 #define CS_EVAL_H
 
@@ -135,10 +151,13 @@ typedef struct ev_exception {
     term *args;          /* list of arguments for "called as", or NULL */
     bool is_operator;    /* "in operator  !/2" rather than "in function" */
     /* OTP 24+ extended error info: "*** argument N: detail" (0: none);
-     * the text is kept in the struct (set it with ev_exception_detail),
-     * so copies of the struct carry it. */
+     * EV_ARG_SEGMENT: a failed binary construction, whose reason
+     * (badarg, system_limit) erl reports as "construction of binary
+     * failed", with "*** detail" when there is one. The text is kept in
+     * the struct (set it with ev_exception_detail), so copies of the
+     * struct carry it. */
     int arg_index;
-    char arg_detail[72];
+    char arg_detail[200];
     /* Where the frame is when it is a module's function: its file as
      * the module was compiled from (static, the module's) and line; 0
      * for none. */
@@ -154,7 +173,8 @@ typedef struct ev_exception {
 void ev_exception_fini(ev_exception *x);
 /* A copy of x holding its own references. */
 ev_exception ev_exception_copy(const ev_exception *x);
-/* Sets x's "*** argument N: detail" (detail copied, cut at 71 bytes). */
+#define EV_ARG_SEGMENT (-1)
+/* Sets x's "*** argument N: detail" (detail copied, cut at 199 bytes). */
 void ev_exception_detail(ev_exception *x, int argi, const char *detail);
 /* The stack trace of x as `catch` and a crashing process report it: a
  * new [{M, F, ArgsOrArity, Location}] for the frame x names (Location

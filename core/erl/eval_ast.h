@@ -1,6 +1,6 @@
 /* eval_ast: internals shared by the evaluator's files (eval_lex.c,
- * eval_parse.c, eval_match.c, eval_ops.c, eval_comp.c, eval_env.c,
- * eval_vm.c, eval_fmt.c). Nothing here is part of the eval.h interface.
+ * eval_parse.c, eval_match.c, eval_bits.c, eval_ops.c, eval_comp.c,
+ * eval_env.c, eval_vm.c, eval_fmt.c). Nothing here is part of the eval.h interface.
  *
  * Pipeline: text -> tokens (ev__lex) -> syntax tree (ev__parse, nodes in
  * an arena owned by the ev_code) -> patterns checked and folded
@@ -129,7 +129,10 @@ typedef enum ev_kind {
     N_MAPUPD,   /* M#{...}: kid[0] the map, then N_FIELD kids */
     N_FIELD,    /* kid[0] key, kid[1] value; flag 1 for ':=', else '=>';
                  * the position is the operator's, as erl_parse's */
-    N_BIN,      /* <<...>>: kid[i] a segment value; flag bit i: /binary */
+    N_BIN,      /* <<...>>: kid[i] an N_BINSEG */
+    N_BINSEG,   /* a segment Value:Size/Specifiers at its value's position:
+                 * kid[0] the value, kid[1] the size (n 2) or none (n 1:
+                 * a binary's "all", or a utf segment); flag EV_BS_* */
     N_MATCH,    /* kid[0] pattern = kid[1] expression (in a pattern: alias) */
     N_SEND,     /* kid[0] ! kid[1] */
     N_CALL,     /* kid[0] module or NULL, kid[1] function, kid[2..] args */
@@ -148,7 +151,8 @@ typedef enum ev_kind {
                  * fun's variable, or 0; flag: the arity */
     N_LC,       /* [kid[0] || kid[1..]]: the qualifiers are N_GEN and N_FILTER;
                  * flag 1: << kid[0] || ... >>, a binary comprehension */
-    N_GEN,      /* kid[0] pattern <- kid[1] list */
+    N_GEN,      /* kid[0] pattern <- kid[1] list; flag 1: a binary
+                 * generator, kid[0] (an N_BIN) <= kid[1] bitstring */
     N_FILTER,   /* kid[0] an expression, or (flag 1) an N_GUARD: a guard test */
     N_TRY,      /* kid[0] body, then the of clauses, the catch clauses
                  * (N_CLAUSE with an N_TUPLE {Class, Reason, Stack}
@@ -162,6 +166,26 @@ typedef enum ev_kind {
 #define EV_SEQ_INIT 1u
 /* N_TUPLE's flag, set by ev__pattern: the tuple is (part of) a pattern. */
 #define EV_TUPLE_PATTERN 1u
+
+/* N_BINSEG's flag: the segment's type specifiers once erl_bits'
+ * set_bit_type/2 has applied the defaults (integer, unsigned, big; unit
+ * 8 for binaries, else 1; size 8 for integers and 64 for floats, which
+ * the parser writes as a literal kid[1]). `native` is little: this x86
+ * machine's erl gives <<1:16/native>> = <<1,0>>. */
+typedef enum ev_bstype {
+    EV_BS_INTEGER, EV_BS_FLOAT, EV_BS_BINARY, EV_BS_UTF8, EV_BS_UTF16,
+    EV_BS_UTF32
+} ev_bstype;
+#define EV_BS_TYPE(f) ((ev_bstype)((f) & 7u))
+#define EV_BS_UNIT(f) ((unsigned)((f) >> 8 & 0x1ffu))  /* 1..256 */
+#define EV_BS_SIGNED (1u << 20)
+#define EV_BS_LITTLE (1u << 21)
+#define EV_BS_NATIVE (1u << 25)  /* written native (LITTLE set too) */
+#define EV_BS_TYPED (1u << 22)   /* a specifier list was written */
+#define EV_BS_SIZED (1u << 23)   /* a size was written */
+#define EV_BS_STRING (1u << 24)  /* the value is a string literal: each
+                                  * character one segment of the type */
+#define EV_BS_FLAG(type, unit) ((uint64_t)(type) | (uint64_t)(unit) << 8)
 
 /* N_TRY's flag: how many of clauses, catch clauses, and whether there
  * is an after body. */
@@ -194,7 +218,10 @@ typedef enum ev_opcode {
     I_CONS,        /* pop tail, head; push [head|tail] */
     I_MAP,         /* pop a key/value pairs, push the map (n: N_MAP) */
     I_MAPUPD,      /* pop the map and a pairs (n: N_MAPUPD, := checks) */
-    I_BIN,         /* pop a segment values (n: N_BIN) */
+    I_BINSEG,      /* n an N_BINSEG, segment a (1-based) of its binary:
+                    * pop its size (when it has one) and its value, push
+                    * its bits */
+    I_BIN,         /* pop a segments' bits (I_BINSEG), push them joined */
     I_MATCH,       /* pop V, match pattern n binding, push V */
     I_SEND,        /* pop Msg, Dest; host send; push Msg */
     I_CALL,        /* pop a args; call n's static M:F */
@@ -221,7 +248,9 @@ typedef enum ev_opcode {
     I_GEN,         /* top: a generator's list; restore the bindings saved
                     * before it; [] pops it and its save, jumps a; [H|T]
                     * leaves T, binds pattern n to H (fresh variables) or
-                    * tries the next; else error {bad_generator, L} */
+                    * tries the next; else error {bad_generator, L}. A
+                    * binary generator (n's flag 1) has the bitstring and
+                    * the position reached (an integer, bits) on top */
     I_FILTER,      /* pop V: true goes on, false jumps a, else bad_filter */
     I_GFILTER,     /* guard n fails: jump a */
     I_LC_PUT,      /* pop V onto the accumulator a slots below the top
@@ -391,11 +420,15 @@ int ev__guard_check(const ev_node *g, ev_error *err);
 
 /* ---- matching and guards (eval_match.c) ---- */
 
-/* Tentative bindings of one match attempt, looked up before `env`. */
+/* Tentative bindings of one match attempt, looked up before `env`.
+ * `outer` (may be NULL; ev__binds_reset keeps it): where the pattern's
+ * variables are fresh (env NULL: fun heads, generators), the bindings
+ * its binary segments' sizes may use besides what it bound before. */
 typedef struct ev_binds {
     atom_t *name;
     term **val;          /* owned */
     uint32_t n, cap;
+    const ev_env *outer;
 } ev_binds;
 void ev__binds_fini(ev_binds *b);
 void ev__binds_reset(ev_binds *b);
@@ -410,10 +443,83 @@ typedef struct ev_guard_host {
  * NULL) or `b` must be =:=; others are added to `b`. */
 bool ev__match(const ev_node *p, const term *v, const ev_env *env,
                ev_binds *b, const ev_guard_host *gh);
+/* A binary generator's step, as erl_eval's eval_b_generate with
+ * eval_bits:bin_gen/6: matches pattern p (N_BIN) against the bits of
+ * bitstring v from *pos on (fresh variables into b). 1: it matched; 0:
+ * the segments fit but a value differs (skip them); either moves *pos
+ * past them. -1: they do not fit (the generator is done). */
+int ev__match_bin_gen(const ev_node *p, const term *v, uint64_t *pos,
+                      ev_binds *b, const ev_guard_host *gh);
 /* True when guard `g` (N_GUARD, or NULL) succeeds; an exception in a
  * guard makes it fail, as in Erlang. */
 bool ev__guard(const ev_node *g, const ev_env *env, const ev_binds *b,
                const ev_guard_host *gh);
+
+/* ---- the bit syntax (eval_bits.c) ---- */
+
+/* The most bits a bitstring may have: building a larger one raises
+ * error:system_limit ("the size N is too large") where erl would try to
+ * allocate it (and, past its memory, crash). 2^27 bits = 16 MiB. */
+#define EV_BITS_MAX ((uint64_t)1 << 27)
+
+/* A bitstring being built: nbits bits in b (cap bytes). */
+typedef struct ev_bitbuf {
+    uint8_t *b;
+    uint64_t nbits;
+    size_t cap;
+} ev_bitbuf;
+void ev__bits_fini(ev_bitbuf *w);
+/* Appends nbits bits of s from bit `from` (no cap check: callers check
+ * EV_BITS_MAX). */
+void ev__bits_append(ev_bitbuf *w, const uint8_t *s, uint64_t from,
+                     uint64_t nbits);
+/* The built bitstring (a new term); w is emptied. */
+term *ev__bits_take(ev_bitbuf *w);
+
+/* Why a segment cannot be built (erl_erts_errors' format_bs_fail
+ * causes), or EV_BS_OK. */
+typedef enum ev_bsfail {
+    EV_BS_OK,
+    EV_BS_BADTYPE,   /* the value is not of the segment's type */
+    EV_BS_BADSIZE,   /* the size is not a non-negative integer */
+    EV_BS_TOOBIG,    /* more than EV_BITS_MAX bits (system_limit) */
+    EV_BS_FLOATSIZE, /* a float of another size than 16, 32, 64 */
+    EV_BS_SHORT,     /* a bitstring shorter than the size */
+    EV_BS_UNIT       /* an unsized binary not a multiple of the unit */
+} ev_bsfail;
+
+/* Appends segment seg (N_BINSEG) with value v and size (NULL when seg
+ * has none) to w, as eval_bits:eval_exp_field/6 builds it: integers
+ * truncated to the size (sign-extended beyond 64 bits), little-endian
+ * bytes first; floats of 16, 32 (out of range: infinity, as erl) or 64
+ * bits; binaries whole or their first Size*Unit bits; utf8/16/32 code
+ * points. A string literal's characters each become one segment of the
+ * type. On a failure returns it, w partly written, and *bad the value
+ * at fault (the character of a string; borrowed or NULL). */
+ev_bsfail ev__bits_put(ev_bitbuf *w, const ev_node *seg, const term *v,
+                       const term *size, const term **bad);
+/* Fills x with the exception of failure f of segment number segno (of
+ * its binary, 1-based), whose value or size `bad` was at fault, as erl
+ * 25 raises it: badarg (system_limit for EV_BS_TOOBIG) reported as
+ * "construction of binary failed" with "*** segment N of type 'T': ...".
+ * `shell`: code of the shell (erl_eval's eval_bits, whose frames erl
+ * prints: the exception is traced), else a module's (the BEAM: the VM
+ * adds the function's frame). */
+void ev__bits_fail(ev_exception *x, ev_bsfail f, uint32_t segno,
+                   const ev_node *seg, const term *bad, bool shell);
+/* What erl raises for a binary comprehension whose template is not a
+ * bitstring: "construction of binary failed" and nothing more. */
+void ev__bits_fail_template(ev_exception *x);
+
+/* Reads segment seg's value at bit `pos` of s (which has `end` bits):
+ * `bits` is its size in bits (-1 for none: a binary's rest, or a utf
+ * character). Returns the value (new) and moves *next past it, or NULL
+ * when it does not fit or decode (as erl_eval's get_value fails: too few
+ * bits, an unsized binary that is not a multiple of the unit, a float
+ * of another size or not finite, an invalid character; also, as
+ * clustersim has no bignums, an integer beyond int64). */
+term *ev__bits_get(const ev_node *seg, const uint8_t *s, uint64_t pos,
+                   uint64_t end, int64_t bits, uint64_t *next);
 
 /* ---- env internals (eval_env.c) ---- */
 

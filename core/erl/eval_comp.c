@@ -188,6 +188,7 @@ static int comp_quals(ev_code *c, const ev_node *n, uint32_t i,
                       uint32_t gens, uint32_t loop, ev_error *err);
 static int comp_try(ev_code *c, const ev_node *n, ev_error *err);
 static ev_node *nil_node(ev_code *c, const ev_node *at);
+static ev_node *zero_node(ev_code *c, const ev_node *at);
 
 static int comp(ev_code *c, const ev_node *n, ev_error *err)
 {
@@ -230,8 +231,13 @@ static int comp(ev_code *c, const ev_node *n, ev_error *err)
         return 0;
     }
     case N_BIN:
-        if (comp_kids(c, n, 0, err) < 0)
-            return -1;
+        /* eval_bits:expr_grp: each segment's value and size, then its
+         * bits (or its error), before the next segment's */
+        for (uint32_t i = 0; i < n->n; i++) {
+            if (comp_kids(c, n->kid[i], 0, err) < 0)
+                return -1;
+            emit(c, I_BINSEG, i + 1, 0, n->kid[i]);
+        }
         emit(c, I_BIN, n->n, 0, n);
         return 0;
     case N_MATCH:
@@ -329,11 +335,21 @@ static int comp(ev_code *c, const ev_node *n, ev_error *err)
     }
 }
 
+static ev_node *lit_node(ev_code *c, const ev_node *at, term *t)
+{
+    ev_node *l = ev__node(c, N_LIT, at->line, at->col, 0);
+    l->lit = ev__pool(c, t);
+    return l;
+}
+
 static ev_node *nil_node(ev_code *c, const ev_node *at)
 {
-    ev_node *nil = ev__node(c, N_LIT, at->line, at->col, 0);
-    nil->lit = ev__pool(c, term_nil());
-    return nil;
+    return lit_node(c, at, term_nil());
+}
+
+static ev_node *zero_node(ev_code *c, const ev_node *at)
+{
+    return lit_node(c, at, term_int(0));
 }
 
 /* Qualifiers i.. of comprehension n, then its template, with `gens`
@@ -352,11 +368,15 @@ static int comp_quals(ev_code *c, const ev_node *n, uint32_t i,
     }
     const ev_node *q = n->kid[i];
     if (q->kind == N_GEN) {
+        /* a binary generator also keeps its position (from 0) */
+        uint32_t slots = q->flag ? 2 : 1;
         if (comp(c, q->kid[1], err) < 0)
             return -1;
+        if (q->flag)
+            emit(c, I_CONST, 0, 0, zero_node(c, q));
         emit(c, I_SCOPE_PUSH, 0, 0, NULL);
         uint32_t gen = emit(c, I_GEN, 0, 0, q);
-        if (comp_quals(c, n, i + 1, gens + 1, gen, err) < 0)
+        if (comp_quals(c, n, i + 1, gens + slots, gen, err) < 0)
             return -1;
         emit(c, I_JMP, gen, 0, NULL);
         c->ins[gen].a = c->nins;
@@ -528,6 +548,9 @@ typedef struct lint_ctx {
     term **reason;
     bool failed;
     bool module;         /* a module's function: f(X) is no shell command */
+    const lvt *outer;    /* while a head of fresh variables (fun,
+                          * generator) is checked: what its binary
+                          * segments' sizes may use */
 } lint_ctx;
 
 static lvar *lvt_find(const lvt *t, atom_t name)
@@ -649,6 +672,28 @@ static bool lint_pattern(lint_ctx *L, const ev_node *p, const lvt *vt, lvt *pnew
                 return false;
         }
         return true;
+    case N_BIN: {
+        /* erl_lint's pattern_bin: a size uses what was bound before the
+         * pattern and what the segments before it bind */
+        lvt seen = { 0 };
+        lvt_merge(&seen, L->outer ? L->outer : vt);
+        bool ok = true;
+        for (uint32_t i = 0; ok && i < p->n; i++) {
+            const ev_node *seg = p->kid[i], *v = seg->kid[0];
+            if (seg->n > 1) {
+                lvt ignore = { 0 };
+                ok = lint(L, seg->kid[1], &seen, &ignore);
+                lvt_free(&ignore);
+            }
+            ok = ok && lint_pattern(L, v, vt, pnew);
+            if (ok && v->kind == N_VAR && !lvt_find(&seen, v->name)) {
+                lvar nv = { v->name, false, NULL, 0, 0 };
+                lvt_put(&seen, &nv);
+            }
+        }
+        lvt_free(&seen);
+        return ok;
+    }
     default:
         return true;
     }
@@ -792,7 +837,9 @@ static bool lint_fun(lint_ctx *L, const ev_node *n, const lvt *vt)
             vt1 = vt2;
             vt2 = (lvt){ 0 };
         }
+        L->outer = &vt1;
         ok = lint_pattern(L, cl->kid[0], &none, &head);
+        L->outer = NULL;
         lvt_update(&vt2, &vt1, &head);
         for (uint32_t g = 0; ok && cl->kid[1] && g < cl->kid[1]->n; g++)
             ok = lint_list(L, cl->kid[1]->kid[g], 0, &vt2, &ignore);
@@ -823,6 +870,7 @@ static bool lint(lint_ctx *L, const ev_node *n, const lvt *vt, lvt *out)
     case N_MAPUPD:
     case N_FIELD:
     case N_BIN:
+    case N_BINSEG:
     case N_SEND:
     case N_OP2:
     case N_OP1:
@@ -922,8 +970,10 @@ static bool lint_lc(lint_ctx *L, const ev_node *n, const lvt *vt)
         const ev_node *q = i < n->n ? n->kid[i] : n->kid[0];
         lvt e = { 0 }, none = { 0 }, ignore = { 0 };
         if (q->kind == N_GEN) {
-            ok = lint(L, q->kid[1], &cur, &ignore)
-                && lint_pattern(L, q->kid[0], &none, &e);
+            ok = lint(L, q->kid[1], &cur, &ignore);
+            L->outer = &cur;
+            ok = ok && lint_pattern(L, q->kid[0], &none, &e);
+            L->outer = NULL;
         } else if (q->kind == N_FILTER) {
             ok = lint(L, q->flag ? q->kid[0]->kid[0]->kid[0] : q->kid[0],
                       &cur, &e);
@@ -999,7 +1049,7 @@ bool ev__lint(const ev_node *expr, const ev_env *env, ev_error *err,
         lvar v = { ev__env_name_at(env, i), false, NULL, 0, 0 };
         lvt_put(&vt, &v);
     }
-    lint_ctx L = { err, reason, false, false };
+    lint_ctx L = { err, reason, false, false, NULL };
     bool ok = lint(&L, expr, &vt, &out);
     lvt_free(&vt);
     lvt_free(&out);
@@ -1011,7 +1061,7 @@ bool ev__lint_function(const ev_node *fun, ev_error *err)
 {
     lvt none = { 0 };
     term *reason = NULL;
-    lint_ctx L = { err, &reason, false, true };
+    lint_ctx L = { err, &reason, false, true, NULL };
     bool ok = lint_fun(&L, fun, &none);
     term_unref(reason);
     return ok;

@@ -223,6 +223,8 @@ static void put_arg_error(strbuf *b, const ev_exception *x)
     if (x->arg_index > 0 && x->arg_detail[0])
         sb_printf(b, "\n        *** argument %d: %s", x->arg_index,
                   x->arg_detail);
+    else if (x->arg_index == EV_ARG_SEGMENT && x->arg_detail[0])
+        sb_printf(b, "\n        *** %s", x->arg_detail);
 }
 
 static const char *argss(uint32_t n, char *buf, size_t size)
@@ -302,6 +304,11 @@ static bool explain_error(strbuf *b, const ev_exception *x, const term_view *v)
         sb_putc(b, ' ');
         put_frame_location(b, x, list_len(x->args));
         return true;
+    }
+    if (x->arg_index == EV_ARG_SEGMENT) {
+        /* erl_erts_errors:format_bs_fail's general text */
+        sb_puts(b, "construction of binary failed");
+        return false;
     }
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
         if (term_is_atom(r, A(plain[i].atom))) {

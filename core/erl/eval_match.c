@@ -28,54 +28,6 @@ static bool is_number_lit(const ev_node *n)
     return n->kind == N_LIT && (n->lit->tag == T_INT || n->lit->tag == T_FLOAT);
 }
 
-/* The bytes of a constant binary segment, appended to `b`; false if the
- * segment is not constant. */
-static bool const_segment(const ev_node *seg, bool isbin, strbuf *b)
-{
-    if (seg->kind != N_LIT || seg->flag == EV_LIT_LIST)
-        return false;
-    const term *t = seg->lit;
-    if (isbin) {
-        if (t->tag != T_BIN)
-            return false;
-        sb_putn(b, (const char *)t->u.bin.bytes, t->u.bin.n);
-        return true;
-    }
-    if (t->tag == T_INT) {
-        sb_putc(b, (char)(uint8_t)t->u.i);
-        return true;
-    }
-    if (t->tag == T_NIL)
-        return true;
-    if (t->tag != T_CONS || !term_is_proper_list(t))
-        return false;
-    for (; t->tag == T_CONS; t = t->u.cons.tail) {   /* a string literal */
-        if (t->u.cons.head->tag != T_INT)
-            return false;
-        sb_putc(b, (char)(uint8_t)t->u.cons.head->u.i);
-    }
-    return true;
-}
-
-/* Folds a binary whose segments are all constant into a literal; NULL
- * when one is not. */
-static ev_node *fold_binary(ev_code *c, const ev_node *n)
-{
-    strbuf b;
-    sb_init(&b);
-    for (uint32_t i = 0; i < n->n; i++) {
-        bool isbin = i < 64 && (n->flag >> i & 1);
-        if (!const_segment(n->kid[i], isbin, &b)) {
-            sb_fini(&b);
-            return NULL;
-        }
-    }
-    ev_node *l = ev__node(c, N_LIT, n->line, n->col, 0);
-    l->lit = ev__pool(c, term_binary(b.s ? b.s : "", b.len));
-    sb_fini(&b);
-    return l;
-}
-
 static int check_gexpr(const ev_node *n, ev_error *err);
 
 /* Checks and folds a pattern in place; see eval_ast.h. */
@@ -115,14 +67,31 @@ int ev__pattern(ev_code *c, ev_node **np, ev_error *err)
                 return -1;
         }
         return 0;
-    case N_BIN: {
-        ev_node *l = fold_binary(c, n);
-        if (!l)
-            return node_error(err, n, "binary patterns are only supported "
-                                      "with constant segments");
-        *np = l;
+    case N_BIN:
+        /* erl_lint's pattern_bin: a segment's value is a variable, _ or
+         * a literal (a string only untyped or utf), its size a guard
+         * expression, and an unsized binary comes last */
+        for (uint32_t i = 0; i < n->n; i++) {
+            ev_node *seg = n->kid[i];
+            if (ev__pattern(c, &seg->kid[0], err) < 0)
+                return -1;
+            const ev_node *v = seg->kid[0];
+            if ((seg->flag & EV_BS_STRING)
+                && ((seg->flag & EV_BS_SIZED) || ((seg->flag & EV_BS_TYPED)
+                    && EV_BS_TYPE(seg->flag) < EV_BS_UTF8)))
+                return node_error(err, seg, "a literal string in a binary "
+                                  "pattern must not have a type or a size");
+            if (v->kind != N_VAR && v->kind != N_WILD && v->kind != N_LIT)
+                return node_error(err, v, "illegal pattern");
+            if (seg->n > 1 && check_gexpr(seg->kid[1], err) < 0)
+                return node_error(err, seg->kid[1], "illegal bit size");
+            if (EV_BS_TYPE(seg->flag) == EV_BS_BINARY && seg->n == 1
+                && i + 1 < n->n)
+                return node_error(err, seg, "a binary field without size "
+                                  "is only allowed at the end of a binary "
+                                  "pattern");
+        }
         return 0;
-    }
     case N_OP1:
         if (ev__pattern(c, &n->kid[0], err) < 0)
             return -1;
@@ -200,6 +169,8 @@ static int check_gexpr(const ev_node *n, ev_error *err)
     case N_TUPLE:
     case N_CONS:
     case N_MAP:
+    case N_BIN:
+    case N_BINSEG:
     case N_OP1:
     case N_OP2:
     case N_ANDALSO:
@@ -422,9 +393,110 @@ static term *geval(const ev_node *n, const ev_env *env, const ev_binds *b,
         free(v);
         return r;
     }
+    case N_BIN: {
+        ev_bitbuf w = { 0 };
+        for (uint32_t i = 0; i < n->n; i++) {
+            const ev_node *seg = n->kid[i];
+            const term *bad;
+            term *v = geval(seg->kid[0], env, b, gh);
+            term *size = v && seg->n > 1 ? geval(seg->kid[1], env, b, gh) : NULL;
+            bool ok = v && (seg->n == 1 || size)
+                && ev__bits_put(&w, seg, v, size, &bad) == EV_BS_OK
+                && w.nbits <= EV_BITS_MAX;
+            term_unref(v);
+            term_unref(size);
+            if (!ok) {
+                ev__bits_fini(&w);
+                return NULL;
+            }
+        }
+        return ev__bits_take(&w);
+    }
     default:
         return NULL;           /* check_gexpr admits nothing else */
     }
+}
+
+/* ---- binary patterns ---- */
+
+/* How the segments of a binary pattern fared (eval_bits:bin_gen/6). */
+enum { BM_DONE = -1, BM_NOMATCH = 0, BM_MATCH = 1 };
+
+/* Segment seg's value got against the segment's value pattern; an
+ * integer literal in a float segment is a float (eval_bits'
+ * coerce_to_float: <<1/float>> matches <<1.0/float>>). */
+static bool match_value(const ev_node *seg, const term *got,
+                        const ev_env *env, ev_binds *b,
+                        const ev_guard_host *gh)
+{
+    const ev_node *p = seg->kid[0];
+    if (p->kind == N_LIT && p->lit->tag == T_INT
+        && EV_BS_TYPE(seg->flag) == EV_BS_FLOAT)
+        return got->u.f == (double)p->lit->u.i;
+    return ev__match(p, got, env, b, gh);
+}
+
+/* Matches the segments of binary pattern p in order from bit *pos of
+ * bitstring v (moving *pos past what they took), as eval_bits does: a
+ * size is a guard expression over what the pattern bound before it and
+ * the bindings outside (env, or b->outer for fresh variables); each
+ * value is read (ev__bits_get) then matched. BM_DONE when a segment
+ * does not fit; BM_NOMATCH when a value differs: `all` goes on (a
+ * generator skips what the segments take), else it stops there. */
+static int match_segments(const ev_node *p, const term *v, uint64_t *pos,
+                          const ev_env *env, ev_binds *b,
+                          const ev_guard_host *gh, bool all)
+{
+    const ev_env *outer = env ? env : b->outer;
+    uint64_t end = term_bit_size(v);
+    int r = BM_MATCH;
+    for (uint32_t i = 0; i < p->n && (all || r == BM_MATCH); i++) {
+        const ev_node *seg = p->kid[i];
+        int64_t bits = -1;
+        if (seg->n > 1) {
+            term *size = geval(seg->kid[1], outer, b, gh);
+            bool ok = size && size->tag == T_INT && size->u.i >= 0;
+            uint64_t unit = EV_BS_UNIT(seg->flag);
+            if (ok)     /* more than there is when it overflows */
+                bits = (uint64_t)size->u.i > (uint64_t)INT64_MAX / unit
+                     ? INT64_MAX : size->u.i * (int64_t)unit;
+            term_unref(size);
+            if (!ok)
+                return BM_DONE;
+        }
+        if (seg->flag & EV_BS_STRING) {
+            /* each character a segment of the type */
+            for (const term *c = seg->kid[0]->lit; c->tag == T_CONS;
+                 c = c->u.cons.tail) {
+                term *got = ev__bits_get(seg, v->u.bin.bytes, *pos, end,
+                                         bits, pos);
+                if (!got)
+                    return BM_DONE;
+                if (!term_equal(got, c->u.cons.head))
+                    r = BM_NOMATCH;
+                term_unref(got);
+            }
+            continue;
+        }
+        term *got = ev__bits_get(seg, v->u.bin.bytes, *pos, end, bits, pos);
+        if (!got)
+            return BM_DONE;
+        if (!match_value(seg, got, env, b, gh))
+            r = BM_NOMATCH;
+        term_unref(got);
+    }
+    return r;
+}
+
+/* A binary generator's step; see eval_ast.h. A pattern that takes no
+ * bits (<<>>, or sizes of 0) ends the generator, where erl would loop
+ * forever. */
+int ev__match_bin_gen(const ev_node *p, const term *v, uint64_t *pos,
+                      ev_binds *b, const ev_guard_host *gh)
+{
+    uint64_t from = *pos;
+    int r = match_segments(p, v, pos, NULL, b, gh, true);
+    return *pos == from ? BM_DONE : r;
 }
 
 /* Runs a guard sequence; see eval_ast.h. */
@@ -478,6 +550,12 @@ bool ev__match(const ev_node *p, const term *v, const ev_env *env,
     case N_MATCH:
         return ev__match(p->kid[0], v, env, b, gh)
             && ev__match(p->kid[1], v, env, b, gh);
+    case N_BIN: {
+        uint64_t pos = 0;
+        return v->tag == T_BIN
+            && match_segments(p, v, &pos, env, b, gh, false) == BM_MATCH
+            && pos == term_bit_size(v);
+    }
     case N_MAP:
         if (v->tag != T_MAP)
             return false;

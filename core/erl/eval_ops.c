@@ -307,7 +307,8 @@ static ev_status type_test(bool ok, term **out)
     { (void)x; return type_test((expr), out); }
 
 TYPE_BIF(is_atom, a[0]->tag == T_ATOM)
-TYPE_BIF(is_binary, a[0]->tag == T_BIN)
+TYPE_BIF(is_binary, term_is_binary(a[0]))
+TYPE_BIF(is_bitstring, a[0]->tag == T_BIN)
 TYPE_BIF(is_boolean, as_bool(a[0]) >= 0)
 TYPE_BIF(is_float, a[0]->tag == T_FLOAT)
 TYPE_BIF(is_function, a[0]->tag == T_FUN)
@@ -485,10 +486,22 @@ static ev_status bif_byte_size(term **a, term **out, ev_exception *x)
     return EV_DONE;
 }
 
+static ev_status bif_bit_size(term **a, term **out, ev_exception *x)
+{
+    if (a[0]->tag != T_BIN)
+        return badarg(x, 1, "not a bitstring");
+    *out = term_int((int64_t)term_bit_size(a[0]));
+    return EV_DONE;
+}
+
+/* size/1 of a bitstring counts its whole bytes (erl: size(<<1:9>>) is
+ * 1, byte_size(<<1:9>>) 2). */
 static ev_status bif_size(term **a, term **out, ev_exception *x)
 {
-    if (a[0]->tag == T_BIN)
-        return bif_byte_size(a, out, x);
+    if (a[0]->tag == T_BIN) {
+        *out = term_int((int64_t)(term_bit_size(a[0]) / 8));
+        return EV_DONE;
+    }
     if (a[0]->tag == T_TUPLE)
         return bif_tuple_size(a, out, x);
     return badarg(x, 1, "not tuple or binary");
@@ -594,7 +607,7 @@ static const struct bif {
 } bifs[] = {
     { "is_atom", 1, true, true, bif_is_atom },
     { "is_binary", 1, true, true, bif_is_binary },
-    { "is_bitstring", 1, true, true, bif_is_binary },
+    { "is_bitstring", 1, true, true, bif_is_bitstring },
     { "is_boolean", 1, true, true, bif_is_boolean },
     { "is_float", 1, true, true, bif_is_float },
     { "is_function", 1, true, true, bif_is_function },
@@ -608,6 +621,7 @@ static const struct bif {
     { "is_reference", 1, true, true, bif_is_reference },
     { "is_tuple", 1, true, true, bif_is_tuple },
     { "abs", 1, true, true, bif_abs },
+    { "bit_size", 1, true, true, bif_bit_size },
     { "byte_size", 1, true, true, bif_byte_size },
     { "ceil", 1, true, true, bif_ceil },
     { "element", 2, true, true, bif_element },

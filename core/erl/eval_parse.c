@@ -10,11 +10,12 @@
  *
  * Errors stop at the first one, at the token where the parser could not
  * go on, with erl_parse's text ("syntax error before: ')'"). Constructs
- * of Erlang outside the subset (local funs in the shell, `<=`
- * generators, macros, bit syntax beyond /binary) give a message saying
- * so. Records are rewritten as they are parsed, as erl_expand_records
- * would after erl_lint (see eval_ast.h): erl_lint's record errors do not
- * stop the parse; the shell, which has no records, reports the first.
+ * of Erlang outside the subset (local funs in the shell) give a message
+ * saying so. Records are rewritten as they are parsed, as
+ * erl_expand_records would after erl_lint (see eval_ast.h): erl_lint's
+ * record errors do not stop the parse; the shell, which has no records,
+ * reports the first. The checks erl_lint makes of bit syntax type
+ * specifiers (erl_bits:set_bit_type/2) are made here, with its texts.
  * Invariants of the tree: every node lives in the code's arena, every
  * literal term is held by the code's pool, the left side of every `=`
  * and every clause head has passed ev__pattern, every guard
@@ -147,11 +148,19 @@ static ev_node *fail_at(parser *P, const ev_token *t, const char *fmt, ...)
     return NULL;
 }
 
-/* fail_at at a node's position. */
-static ev_node *fail_node(parser *P, const ev_node *n, const char *msg)
+/* fail_at for an error that erl_lint reports at a node. */
+static ev_node *fail_node(parser *P, const ev_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static ev_node *fail_node(parser *P, const ev_node *n, const char *fmt, ...)
 {
-    ev_token at = { .line = n->line, .col = n->col };
-    return fail_at(P, &at, "%s", msg);
+    va_list ap;
+    P->err->line = n->line;
+    P->err->col = n->col;
+    va_start(ap, fmt);
+    vsnprintf(P->err->msg, sizeof P->err->msg, fmt, ap);
+    va_end(ap);
+    return NULL;
 }
 
 static ev_node *syntax_error(parser *P)
@@ -845,47 +854,178 @@ static ev_node *parse_bit_expr(parser *P)
     return n;
 }
 
-/* '<<' [segment {',' segment}] '>>'; a segment is a value with an
- * optional /binary type. */
+/* A segment's type specifiers while they are read: erl_bits' #bittype{}
+ * (0: not given). */
+typedef struct bittype {
+    int type;            /* 1 + ev_bstype */
+    int endian;          /* 1 big, 2 little, 3 native */
+    int sign;            /* 1 unsigned, 2 signed */
+    int unit;            /* 1..256 */
+} bittype;
+
+/* erl_bits:merge_field/3: a specifier given twice must agree; "conflict
+ * in type specification for bit field: 'binary' and 'integer'" names
+ * the later one first. */
+static bool merge_spec(parser *P, const ev_node *at, int *field, int v,
+                       const char *what, const char *const *names)
+{
+    if (*field && *field != v) {
+        char nv[16], old[16];
+        if (names) {
+            snprintf(nv, sizeof nv, "%s", names[v - 1]);
+            snprintf(old, sizeof old, "%s", names[*field - 1]);
+        } else {
+            snprintf(nv, sizeof nv, "%d", v);
+            snprintf(old, sizeof old, "%d", *field);
+        }
+        fail_node(P, at, "conflict in %s specification for bit field: "
+                  "'%s' and '%s'", what, nv, old);
+        return false;
+    }
+    *field = v;
+    return true;
+}
+
+/* One bit_type (erl_bits:type_to_record/1) merged into bt; errors at
+ * the segment `at`, as erl_lint reports them. */
+static bool parse_bit_type(parser *P, const ev_node *at, bittype *bt)
+{
+    static const char *const types[] = {
+        "integer", "float", "binary", "utf8", "utf16", "utf32",
+    };
+    static const char *const endians[] = { "big", "little", "native" };
+    static const char *const signs[] = { "unsigned", "signed" };
+    if (P->t->kind != TK_ATOM) {
+        syntax_error(P);
+        return false;
+    }
+    atom_t name = P->t->a;
+    const char *txt = atom_text(name);
+    P->t++;
+    if (accept(P, S_COLON)) {
+        if (P->t->kind != TK_INT) {
+            syntax_error(P);
+            return false;
+        }
+        int64_t v = P->t++->i;
+        if (strcmp(txt, "unit") == 0 && v >= 1 && v <= 256)
+            return merge_spec(P, at, &bt->unit, (int)v, "unit", NULL);
+        strbuf b;
+        sb_init(&b);
+        sb_puts(&b, "bit type {");
+        term_print_atom(&b, name);
+        sb_printf(&b, ",%lld} undefined", (long long)v);
+        fail_node(P, at, "%s", b.s);
+        sb_fini(&b);
+        return false;
+    }
+    for (int i = 0; i < 6; i++)
+        if (strcmp(txt, types[i]) == 0)
+            return merge_spec(P, at, &bt->type, 1 + i, "type", types);
+    if (strcmp(txt, "bytes") == 0 || strcmp(txt, "bits") == 0
+        || strcmp(txt, "bitstring") == 0)
+        return merge_spec(P, at, &bt->type, 1 + EV_BS_BINARY, "type", types)
+            && merge_spec(P, at, &bt->unit, strcmp(txt, "bytes") == 0 ? 8 : 1,
+                          "unit", NULL);
+    for (int i = 0; i < 3; i++)
+        if (strcmp(txt, endians[i]) == 0)
+            return merge_spec(P, at, &bt->endian, 1 + i, "endianness", endians);
+    for (int i = 0; i < 2; i++)
+        if (strcmp(txt, signs[i]) == 0)
+            return merge_spec(P, at, &bt->sign, 1 + i, "sign", signs);
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "bit type ");
+    term_print_atom(&b, name);
+    sb_puts(&b, " undefined");
+    fail_node(P, at, "%s", b.s);
+    sb_fini(&b);
+    return false;
+}
+
+/* The rest of a bin_element after its value v (erl_parse: [':'
+ * bit_size_expr] ['/' bit_type {'-' bit_type}]), with erl_bits'
+ * set_bit_type/2 defaults and erl_lint's checks of them: an N_BINSEG
+ * (eval_ast.h). `str`: v is a string literal. */
+static ev_node *parse_bin_element(parser *P, ev_node *v, bool str)
+{
+    bittype bt = { 0 };
+    ev_node *size = NULL;
+    bool typed = false;
+    if (accept(P, S_COLON) && !(size = parse_max(P)))
+        return NULL;
+    if (accept(P, S_SLASH)) {
+        typed = true;
+        do {
+            if (!parse_bit_type(P, v, &bt))
+                return NULL;
+        } while (accept(P, S_MINUS));
+    }
+    ev_bstype type = bt.type ? (ev_bstype)(bt.type - 1) : EV_BS_INTEGER;
+    bool sized = size != NULL;
+    if (type >= EV_BS_UTF8 && (size || bt.unit))
+        return fail_node(P, v, "neither size nor unit must be given for "
+                               "segments of type utf8/utf16/utf32");
+    if ((type == EV_BS_INTEGER || type == EV_BS_FLOAT) && !size && bt.unit)
+        return fail_node(P, v, "a bit unit size must not be specified "
+                               "unless a size is specified too");
+    if (!size && (type == EV_BS_INTEGER || type == EV_BS_FLOAT)) {
+        /* the default size: 8, or 64 for a float */
+        size = ev__node(P->c, N_LIT, v->line, v->col, 0);
+        size->lit = ev__pool(P->c, term_int(type == EV_BS_FLOAT ? 64 : 8));
+    }
+    ev_node *seg = ev__node(P->c, N_BINSEG, v->line, v->col, size ? 2 : 1);
+    seg->kid[0] = v;
+    if (size)
+        seg->kid[1] = size;
+    /* the default unit: 8 for a binary, else 1 */
+    int unit = bt.unit ? bt.unit : type == EV_BS_BINARY ? 8 : 1;
+    seg->flag = EV_BS_FLAG(type, unit)
+        | (bt.sign == 2 ? EV_BS_SIGNED : 0)
+        | (bt.endian >= 2 ? EV_BS_LITTLE : 0)
+        | (bt.endian == 3 ? EV_BS_NATIVE : 0)
+        | (typed ? EV_BS_TYPED : 0)
+        | (sized ? EV_BS_SIZED : 0)
+        | (str ? EV_BS_STRING : 0);
+    return seg;
+}
+
+/* '<<' [bin_element {',' bin_element}] '>>', or a binary comprehension
+ * (whose template is the first bit_expr). Each is one level of nesting:
+ * `<< << ... >> >>` reaches no parse_expr. */
+static ev_node *parse_binary1(parser *P);
 static ev_node *parse_binary(parser *P)
+{
+    if (P->depth >= EV_MAX_NEST)
+        return fail_at(P, P->t, "expression nested too deeply (at most %u "
+                                "levels)", EV_MAX_NEST);
+    P->depth++;
+    ev_node *n = parse_binary1(P);
+    P->depth--;
+    return n;
+}
+
+static ev_node *parse_binary1(parser *P)
 {
     const ev_token *open = P->t++;
     nvec segs = { 0 };
-    uint64_t isbin = 0;
     if (!is_sym(P, S_GTGT)) {
         do {
+            bool str = P->t->kind == TK_STRING;
             ev_node *v = parse_bit_expr(P);
             if (!v)
                 goto fail;
             if (segs.n == 0 && is_sym(P, S_BARBAR))
                 return parse_lc(P, open, v, true);
-            if (is_sym(P, S_COLON)) {
-                fail_at(P, P->t, "bit syntax sizes are not supported");
+            ev_node *seg = parse_bin_element(P, v, str);
+            if (!seg)
                 goto fail;
-            }
-            if (accept(P, S_SLASH)) {
-                if (P->t->kind == TK_ATOM && strcmp(atom_text(P->t->a), "binary") == 0) {
-                    if (segs.n < 64)
-                        isbin |= (uint64_t)1 << segs.n;
-                    P->t++;
-                } else {
-                    fail_at(P, P->t, "bit syntax types other than /binary "
-                                     "are not supported");
-                    goto fail;
-                }
-            }
-            if (segs.n >= 64) {
-                fail_at(P, P->t, "too many binary segments (at most 64)");
-                goto fail;
-            }
-            nv_push(&segs, v);
+            nv_push(&segs, seg);
         } while (accept(P, S_COMMA));
     }
     if (!expect(P, S_GTGT))
         goto fail;
-    ev_node *n = nv_node(P, N_BIN, open->line, open->col, NULL, &segs);
-    n->flag = isbin;
-    return n;
+    return nv_node(P, N_BIN, open->line, open->col, NULL, &segs);
 fail:
     free(segs.v);
     return NULL;
@@ -893,10 +1033,13 @@ fail:
 
 /* The qualifiers of a list comprehension after its template, up to ']'
  * (or '>>' for a binary comprehension, erl_parse's binary_comprehension,
- * whose template is a bit expression; flag 1) (erl_parse's lc_exprs): `Pattern <- Expr` generators (N_GEN: kid[0]
- * the pattern, kid[1] the list) and filters (N_FILTER: kid[0] the
- * expression, or an N_GUARD around it when it is a guard test, which
- * erl_eval evaluates as a guard: erl_lint:is_guard_test/1). */
+ * whose template is a bit expression; flag 1) (erl_parse's lc_exprs):
+ * `Pattern <- Expr` generators (N_GEN: kid[0] the pattern, kid[1] the
+ * list), `<<Segments>> <= Expr` binary generators (N_GEN with flag 1;
+ * every binary segment of the pattern sized, as erl_lint wants) and
+ * filters (N_FILTER: kid[0] the expression, or an N_GUARD around it
+ * when it is a guard test, which erl_eval evaluates as a guard:
+ * erl_lint:is_guard_test/1). */
 static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl,
                          bool binary)
 {
@@ -917,8 +1060,28 @@ static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl,
             qn->kid[0] = e;
             qn->kid[1] = src;
         } else if (is_sym(P, S_LEQ)) {
-            fail_at(P, P->t, "binary generators are not supported");
-            goto fail;
+            /* erl_parse's b_generate: binary '<=' expr */
+            if (e->kind != N_BIN) {
+                syntax_error(P);
+                goto fail;
+            }
+            const ev_token *arrow = P->t++;
+            ev_node *src = parse_expr(P, 0);
+            if (!src || ev__pattern(P->c, &e, P->err) < 0)
+                goto fail;
+            for (uint32_t i = 0; i < e->n; i++) {
+                const ev_node *seg = e->kid[i];
+                if (EV_BS_TYPE(seg->flag) == EV_BS_BINARY && seg->n == 1) {
+                    fail_node(P, seg, "binary fields without size are not "
+                                      "allowed in patterns of bit string "
+                                      "generators");
+                    goto fail;
+                }
+            }
+            qn = ev__node(P->c, N_GEN, arrow->line, arrow->col, 2);
+            qn->kid[0] = e;
+            qn->kid[1] = src;
+            qn->flag = 1;
         } else {
             qn = ev__node(P->c, N_FILTER, at->line, at->col, 1);
             ev_node *conj = ev__node(P->c, N_SEQ, at->line, at->col, 1);

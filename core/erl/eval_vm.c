@@ -438,8 +438,10 @@ static void apply_fun(ev_vm *vm, term *f, uint32_t argc, uint32_t extra)
         const ev_node *cl = n->kid[i];
         bool ok = true;
         ev__binds_reset(&vm->binds);
+        vm->binds.outer = &e;       /* for binary segments' sizes */
         for (uint32_t k = 0; ok && k < argc; k++)
             ok = ev__match(cl->kid[0]->kid[k], args[k], NULL, &vm->binds, &gh);
+        vm->binds.outer = NULL;
         if (ok && ev__guard(cl->kid[1], &e, &vm->binds, &gh))
             break;
     }
@@ -789,35 +791,48 @@ static void build_map(ev_vm *vm, const ev_node *n, uint32_t nf, bool update)
     free(v);
 }
 
-static void build_binary(ev_vm *vm, const ev_node *n)
+/* I_BINSEG: segment number `segno` (its N_BINSEG seg) built from its
+ * value and size on the stack, or its error (eval_bits:eval_field/5). */
+static void build_segment(ev_vm *vm, const ev_node *seg, uint32_t segno)
 {
-    strbuf b;
-    sb_init(&b);
-    term **seg = vm->stk + vm->sp - n->n;
-    bool ok = true;
-    for (uint32_t i = 0; ok && i < n->n; i++) {
-        const term *t = seg[i];
-        if (i < 64 && (n->flag >> i & 1)) {
-            if ((ok = t->tag == T_BIN))
-                sb_putn(&b, (const char *)t->u.bin.bytes, t->u.bin.n);
-        } else if (t->tag == T_INT) {
-            sb_putc(&b, (char)(uint8_t)t->u.i);
-        } else if (n->kid[i]->kind == N_LIT && !n->kid[i]->flag
-                   && term_is_proper_list(t)) {
-            /* a string literal segment: its characters */
-            for (; t->tag == T_CONS && ok; t = t->u.cons.tail)
-                if ((ok = t->u.cons.head->tag == T_INT))
-                    sb_putc(&b, (char)(uint8_t)t->u.cons.head->u.i);
-        } else {
-            ok = false;
-        }
+    term *size = seg->n > 1 ? pop(vm) : NULL, *v = pop(vm);
+    ev_bitbuf w = { 0 };
+    const term *bad = NULL;
+    ev_bsfail f = ev__bits_put(&w, seg, v, size, &bad);
+    if (f == EV_BS_OK) {
+        push(vm, ev__bits_take(&w));
+    } else {
+        ev_exception x;
+        ev__bits_fail(&x, f, segno, seg, bad, vm->code->mod == NULL);
+        ev__bits_fini(&w);
+        vm_raise(vm, &x);
     }
-    drop(vm, n->n);
-    if (ok)
-        push(vm, term_binary(b.s ? b.s : "", b.len));
+    term_unref(v);
+    term_unref(size);
+}
+
+/* The n bitstrings seg[0..n) joined (a new term), or NULL when that
+ * would be more than EV_BITS_MAX bits. */
+static term *join_bits(term *const *seg, uint32_t n)
+{
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < n; i++)
+        total += term_bit_size(seg[i]);
+    if (total > EV_BITS_MAX)
+        return NULL;
+    ev_bitbuf w = { 0 };
+    for (uint32_t i = 0; i < n; i++)
+        ev__bits_append(&w, seg[i]->u.bin.bytes, 0, term_bit_size(seg[i]));
+    return ev__bits_take(&w);
+}
+
+/* Pushes r, or raises system_limit when it is NULL (join_bits). */
+static void push_joined(ev_vm *vm, term *r)
+{
+    if (r)
+        push(vm, r);
     else
-        raise_error(vm, term_atom_s("badarg"));
-    sb_fini(&b);
+        raise_error(vm, term_atom_s("system_limit"));
 }
 
 static void do_receive(ev_vm *vm, const ev_ins *in)
@@ -850,12 +865,50 @@ static void do_receive(ev_vm *vm, const ev_ins *in)
     vm->st = VS_RECEIVE;
 }
 
+/* A binary generator's next element (erl_eval's eval_b_generate): the
+ * bitstring and the position reached are on top; segments that fit but
+ * do not match are skipped; the end, or what does not fit, ends it. */
+static void lc_next_bin(ev_vm *vm, const ev_ins *in)
+{
+    const term *bin = vm->stk[vm->sp - 2];
+    if (bin->tag != T_BIN) {
+        drop(vm, 1);
+        raise_error(vm, term_tuplev(2, term_atom_s("bad_generator"), pop(vm)));
+        return;
+    }
+    uint64_t pos = (uint64_t)vm->stk[vm->sp - 1]->u.i;
+    ev_guard_host gh = { vm->host, vm };
+    int r;
+    vm->binds.outer = &vm->saves[vm->nsaves - 1];
+    do {
+        vm->reds++;
+        ev__binds_reset(&vm->binds);
+        r = ev__match_bin_gen(in->n->kid[0], bin, &pos, &vm->binds, &gh);
+    } while (r == 0);
+    vm->binds.outer = NULL;
+    if (r < 0) {
+        ev__binds_reset(&vm->binds);
+        drop(vm, 2);
+        save_unwind(vm, vm->nsaves - 1, false);
+        vm->pc = in->a;
+        return;
+    }
+    term_unref(vm->stk[vm->sp - 1]);
+    vm->stk[vm->sp - 1] = term_int((int64_t)pos);
+    commit_binds(vm);
+}
+
 /* A generator's next element (erl_eval's eval_generate): the bindings
  * are those of before the generator, its pattern's variables fresh
  * (they shadow outer ones); an element that does not match is skipped;
  * one reduction per element. */
 static void lc_next(ev_vm *vm, const ev_ins *in)
 {
+    if (in->n->flag) {
+        ev__env_copy(&vm->work, &vm->saves[vm->nsaves - 1]);
+        lc_next_bin(vm, in);
+        return;
+    }
     for (;;) {
         term *l = vm->stk[vm->sp - 1];
         ev__env_copy(&vm->work, &vm->saves[vm->nsaves - 1]);
@@ -876,7 +929,9 @@ static void lc_next(ev_vm *vm, const ev_ins *in)
         term_unref(l);
         ev_guard_host gh = { vm->host, vm };
         ev__binds_reset(&vm->binds);
+        vm->binds.outer = &vm->saves[vm->nsaves - 1];
         bool ok = ev__match(in->n->kid[0], h, NULL, &vm->binds, &gh);
+        vm->binds.outer = NULL;
         term_unref(h);
         if (ok) {
             commit_binds(vm);
@@ -887,22 +942,24 @@ static void lc_next(ev_vm *vm, const ev_ins *in)
 }
 
 /* The accumulated elements (last first) in order: a list, or for a
- * binary comprehension their bytes joined. */
+ * binary comprehension their bits joined. */
 static void lc_end(ev_vm *vm, bool binary)
 {
     term *acc = pop(vm), *r = term_nil();
-    for (const term *t = acc; t->tag == T_CONS; t = t->u.cons.tail)
+    uint32_t n = 0;
+    for (const term *t = acc; t->tag == T_CONS; t = t->u.cons.tail, n++)
         r = term_cons(term_ref(t->u.cons.head), r);
     term_unref(acc);
     if (binary) {
-        strbuf b;
-        sb_init(&b);
+        term **seg = xmalloc((n ? n : 1) * sizeof *seg);
+        uint32_t i = 0;
         for (const term *t = r; t->tag == T_CONS; t = t->u.cons.tail)
-            sb_putn(&b, (const char *)t->u.cons.head->u.bin.bytes,
-                    t->u.cons.head->u.bin.n);
+            seg[i++] = t->u.cons.head;
+        term *bits = join_bits(seg, n);
+        free(seg);
         term_unref(r);
-        r = term_binary(b.s ? b.s : "", b.len);
-        sb_fini(&b);
+        push_joined(vm, bits);
+        return;
     }
     push(vm, r);
 }
@@ -952,9 +1009,15 @@ static void step(ev_vm *vm)
     case I_MAPUPD:
         build_map(vm, n, in->a, in->op == I_MAPUPD);
         break;
-    case I_BIN:
-        build_binary(vm, n);
+    case I_BINSEG:
+        build_segment(vm, n, in->a);
         break;
+    case I_BIN: {
+        term *r = join_bits(vm->stk + vm->sp - in->a, in->a);
+        drop(vm, in->a);
+        push_joined(vm, r);
+        break;
+    }
     case I_MATCH: {
         term *v = pop(vm);
         ev_guard_host gh = { vm->host, vm };
@@ -1094,9 +1157,10 @@ static void step(ev_vm *vm)
     case I_LC_PUT: {
         term *v = pop(vm);
         if (in->b && v->tag != T_BIN) {
-            /* as building any binary of a non-binary (build_binary) */
+            ev_exception x;
             term_unref(v);
-            raise_error(vm, term_atom_s("badarg"));
+            ev__bits_fail_template(&x);
+            vm_raise(vm, &x);
             break;
         }
         term **acc = &vm->stk[vm->sp - 1 - in->a];

@@ -1,5 +1,6 @@
 /* bif_erlang: rt/'s own BIFs: erlang's process BIFs, the shell commands
- * (flush/0), timer:sleep and a few lists functions, registered as the
+ * (flush/0), timer:sleep, a few lists functions and
+ * unicode:characters_to_binary/1, registered as the
  * rows of rt__erlang_bifs (bif.h). A spawn on another node leaves
  * through the world's rt_remote; nodes() and the distribution BIFs are
  * dist/'s (core/dist/bif.c).
@@ -484,6 +485,106 @@ static ev_status b_seq(bif_call_ctx *c)
     return bif_return(c, l);
 }
 
+/* ---- unicode:characters_to_binary/1 ---- */
+
+/* Whether t is chardata: a binary, or a list of integers, binaries and
+ * such lists, ending in [] or a binary (what it takes without badarg). */
+static bool is_chardata(const term *t, int depth)
+{
+    if (term_is_binary(t))
+        return true;
+    if (depth > 100)
+        return false;
+    for (; t->tag == T_CONS; t = t->u.cons.tail)
+        if (t->u.cons.head->tag != T_INT && !is_chardata(t->u.cons.head, depth + 1))
+            return false;
+    return t->tag == T_NIL || term_is_binary(t);
+}
+
+/* The UTF-8 of the characters so far, and the bytes of a character that
+ * a binary left unfinished (the next binary may finish it). */
+typedef struct utf8_conv {
+    strbuf out;
+    unsigned char carry[4];
+    size_t ncarry;
+} utf8_conv;
+
+/* Converts t into c->out; false at the first character that cannot be,
+ * with *rest what is left from there, as unicode.erl gives it: a
+ * list's rest is [the failing element's rest | the elements after]. */
+static bool conv_chars(utf8_conv *c, const term *t, term **rest)
+{
+    if (t->tag == T_BIN) {
+        size_t n = c->ncarry + t->u.bin.n, i = 0;
+        unsigned char *s = xmalloc(n + 1);
+        memcpy(s, c->carry, c->ncarry);
+        memcpy(s + c->ncarry, t->u.bin.bytes, t->u.bin.n);
+        while (i < n) {
+            uint32_t cp;
+            size_t l = term_utf8_decode(s + i, n - i, &cp);
+            if (!l)
+                break;
+            sb_putn(&c->out, (const char *)s + i, l);
+            i += l;
+        }
+        /* a character cut at the end: a longer input would complete it */
+        size_t left = n - i, need = s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : 2;
+        bool cut = left > 0 && left < need && s[i] >= 0xC2 && s[i] <= 0xF4;
+        for (size_t k = i + 1; cut && k < n; k++)
+            cut = (s[k] & 0xC0) == 0x80;
+        c->ncarry = 0;
+        if (cut) {
+            memcpy(c->carry, s + i, left);
+            c->ncarry = left;
+        } else if (left) {
+            size_t from = i >= c->ncarry ? i - (n - t->u.bin.n) : 0;
+            *rest = term_binary(t->u.bin.bytes + from, t->u.bin.n - from);
+        }
+        free(s);
+        return cut || !left;
+    }
+    if (t->tag == T_INT) {
+        if (c->ncarry || t->u.i < 0 || t->u.i > 0x10FFFF
+            || (t->u.i >= 0xD800 && t->u.i <= 0xDFFF)) {
+            *rest = term_ref((term *)t);
+            return false;
+        }
+        sb_put_utf8(&c->out, (uint32_t)t->u.i);
+        return true;
+    }
+    for (; t->tag == T_CONS; t = t->u.cons.tail) {
+        term *r = NULL;
+        if (!conv_chars(c, t->u.cons.head, &r)) {
+            /* erl: a binary's rest alone when nothing follows it */
+            bool alone = t->u.cons.head->tag == T_BIN
+                && t->u.cons.tail->tag == T_NIL;
+            *rest = alone ? r : term_cons(r, term_ref(t->u.cons.tail));
+            return false;
+        }
+    }
+    return t->tag == T_NIL || conv_chars(c, t, rest);
+}
+
+/* unicode:characters_to_binary/1: the UTF-8 binary of chardata, else
+ * {error, Converted, Rest} at a character that is none, or {incomplete,
+ * Converted, Bytes} when the input ends inside one. */
+static ev_status b_characters_to_binary(bif_call_ctx *c)
+{
+    if (!is_chardata(c->args[0], 0))
+        return bif_badarg(c, 1, "not valid character data (an iodata term)");
+    utf8_conv cv = { 0 };
+    term *rest = NULL;
+    bool ok = conv_chars(&cv, c->args[0], &rest);
+    term *bin = term_binary(cv.out.s ? cv.out.s : "", cv.out.len);
+    sb_fini(&cv.out);
+    if (!ok)
+        return bif_return(c, term_tuplev(3, term_atom_s("error"), bin, rest));
+    if (cv.ncarry)
+        return bif_return(c, term_tuplev(3, term_atom_s("incomplete"), bin,
+                                         term_binary(cv.carry, cv.ncarry)));
+    return bif_return(c, bin);
+}
+
 /* erlang:send/2 is `!` as a function: a bad destination is reported in
  * the function's frame, as erl 25 does ("in function  erlang:send/2",
  * "*** argument 1: invalid destination"), not in the operator's. */
@@ -542,5 +643,7 @@ const bif_reg rt__erlang_bifs[] = {
     {"lists", "reverse", 1, b_reverse, BIF_QUALIFIED},
     {"lists", "member", 2, b_member, BIF_QUALIFIED},
     {"lists", "seq", 2, b_seq, BIF_QUALIFIED},
+    {"unicode", "characters_to_binary", 1, b_characters_to_binary,
+     BIF_QUALIFIED},
     {NULL, NULL, 0, NULL, BIF_QUALIFIED},
 };

@@ -44,6 +44,8 @@ static int put_chars(strbuf *b, const term *t, uint32_t max, int depth)
         sb_puts(b, atom_text(t->u.atom));
         return 0;
     case T_BIN:
+        if (t->u.bin.tail)          /* a bitstring is no text */
+            return -1;
         if (max > 255) {
             sb_putn(b, (const char *)t->u.bin.bytes, t->u.bin.n);
         } else {
@@ -65,7 +67,7 @@ static int put_chars(strbuf *b, const term *t, uint32_t max, int depth)
                 return -1;
             }
         }
-        return t->tag == T_NIL || t->tag == T_BIN ? put_chars(b, t, max, depth + 1) : -1;
+        return t->tag == T_NIL || term_is_binary(t) ? put_chars(b, t, max, depth + 1) : -1;
     default:
         return -1;
     }
@@ -79,7 +81,7 @@ static bool is_chardata(const term *t, int depth)
         return false;
     if (t->tag == T_ATOM)
         return depth == 0;
-    if (t->tag == T_BIN || t->tag == T_NIL)
+    if (term_is_binary(t) || t->tag == T_NIL)
         return true;
     if (t->tag != T_CONS)
         return false;
@@ -88,7 +90,7 @@ static bool is_chardata(const term *t, int depth)
         if (h->tag == T_INT ? h->u.i < 0 : !is_chardata(h, depth + 1))
             return false;
     }
-    return t->tag == T_NIL || t->tag == T_BIN;
+    return t->tag == T_NIL || term_is_binary(t);
 }
 
 /* Records why (argument `arg`, a printf-style detail) and returns -1. */

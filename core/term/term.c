@@ -36,7 +36,10 @@
  *   values in key order (compared with the caller's arith).
  * - Lists element by element; a proper list's end ([]) sorts before a
  *   further cons, and an improper tail is compared as a term.
- * - Binaries by bytes (memcmp), then length. */
+ * - Bitstrings bit by bit, a prefix first: as their bytes (memcmp; the
+ *   unused bits of a bitstring's last byte are 0, so a prefix never
+ *   compares greater), then their sizes in bits. <<0:1>> < <<0>> <
+ *   <<1>> < <<1:1>>, as in erl. */
 #include "core/term/term.h"
 
 #include <assert.h>
@@ -367,6 +370,16 @@ term *term_binary(const void *bytes, size_t n)
     return t;
 }
 
+/* A bitstring of the first nbits bits of bytes; see term.h. */
+term *term_bitstring(const void *bytes, uint64_t nbits)
+{
+    term *t = term_binary(bytes, (size_t)((nbits + 7) / 8));
+    t->u.bin.tail = (uint8_t)(nbits % 8);
+    if (t->u.bin.tail)
+        t->u.bin.bytes[t->u.bin.n - 1] &= (uint8_t)(0xff00u >> t->u.bin.tail);
+    return t;
+}
+
 /* A pid. */
 term *term_pid_new(term_pid p)
 {
@@ -540,6 +553,19 @@ size_t term_list_length(const term *t)
         t = t->u.cons.tail;
     }
     return n;
+}
+
+/* The size of a T_BIN in bits. */
+uint64_t term_bit_size(const term *t)
+{
+    assert(t->tag == T_BIN);
+    return (uint64_t)t->u.bin.n * 8 - (t->u.bin.tail ? 8u - t->u.bin.tail : 0);
+}
+
+/* Whether t is a bitstring of whole bytes. */
+bool term_is_binary(const term *t)
+{
+    return t->tag == T_BIN && t->u.bin.tail == 0;
 }
 
 /* The value stored under a key exactly equal (=:=) to `key`, borrowed, or
@@ -723,7 +749,7 @@ int term_compare(const term *a, const term *b, bool arith)
             c = n ? memcmp(a->u.bin.bytes, b->u.bin.bytes, n) : 0;
             if (c)
                 return c < 0 ? -1 : 1;
-            return cmp_u64(a->u.bin.n, b->u.bin.n);
+            return cmp_u64(term_bit_size(a), term_bit_size(b));
         }
         }
         assert(!"bad tag");

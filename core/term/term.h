@@ -90,7 +90,11 @@ struct term {
         struct { term *head, *tail; } cons; /* T_CONS */
         struct { uint32_t n; term **el; } tuple;         /* T_TUPLE */
         struct { uint32_t n; term **keys, **vals; } map; /* T_MAP, keys sorted by term_compare */
-        struct { size_t n; uint8_t *bytes; } bin;        /* T_BIN */
+        /* T_BIN: a bitstring of n bytes; tail 0 when it is a binary
+         * (whole bytes), else 1..7: only the tail high bits of the last
+         * byte belong to it, the others are 0 (so bytes compare with
+         * memcmp). byte_size/1 is n. */
+        struct { size_t n; uint8_t *bytes; uint8_t tail; } bin;
     } u;
 };
 
@@ -125,6 +129,9 @@ term *term_tuplev(uint32_t n, ...);            /* takes ownership of the n term 
 term *term_list(uint32_t n, term **el, term *tail); /* proper when tail is NULL; takes ownership */
 term *term_string(const char *s);              /* a list of character codes, as "abc" */
 term *term_binary(const void *bytes, size_t n);
+/* A bitstring of the first nbits bits of `bytes` (the unused low bits of
+ * its last byte are cleared): <<5:3>> is term_bitstring("\xa0", 3). */
+term *term_bitstring(const void *bytes, uint64_t nbits);
 term *term_pid_new(term_pid p);
 term *term_ref_new(term_refv r);
 term *term_fun(atom_t mod, atom_t fun, uint32_t arity);
@@ -150,6 +157,15 @@ void term_unref(term *t);
 bool term_is_atom(const term *t, atom_t a);
 bool term_is_proper_list(const term *t);
 size_t term_list_length(const term *t);        /* of a proper list */
+/* T_BIN: its size in bits (bit_size/1). */
+uint64_t term_bit_size(const term *t);
+/* Whether t is a binary: a bitstring of whole bytes (is_binary/1). */
+bool term_is_binary(const term *t);
+/* Decodes one UTF-8 character from s[0..n) as Erlang's <<C/utf8>> matches
+ * it (no overlong forms, no surrogates, at most 0x10FFFF) into *cp.
+ * Returns its length in bytes, or 0 (and *cp untouched) when s does not
+ * start with a valid character. */
+size_t term_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Map lookup: borrowed value or NULL. */
 term *term_map_get(const term *map, const term *key);
 

@@ -1,9 +1,9 @@
 /* term_int: what the printer's files share, and no one else.
  *
  * term_print.c (characters, atoms, floats, leaves, ~w, one-line
- * term_print) defines the first four; term_pretty.c (the io_lib_pretty
- * port: the tree of widths) calls them to build its leaves and to detect
- * strings, and term_break.c writes that tree out. core/term/term.h
+ * term_print) defines the first three, and term.h's term_utf8_decode;
+ * term_pretty.c (the io_lib_pretty port: the tree of widths) calls them
+ * to build its leaves and to detect strings, and term_break.c writes that tree out. core/term/term.h
  * holds the printer's interface to the rest of the program.
  *
  * Invariants: each function is pure apart from appending to the strbuf
@@ -17,12 +17,6 @@
 #include <stdint.h>
 
 #include "core/term/term.h"
-
-/* Decodes one UTF-8 character from s[0..n) as Erlang's <<C/utf8>> matches
- * it (no overlong forms, no surrogates, at most 0x10FFFF) into *cp.
- * Returns its length in bytes, or 0 (and *cp untouched) when s does not
- * start with a valid character. */
-size_t term__utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* Whether c is printable in a string under the latin1 printable range:
  * io_lib_pretty:printable_char/2, io_lib:printable_latin1_list/1 per

@@ -195,7 +195,7 @@ static pn *printable_bin(arena *a, const term *t, int dd)
         size_t i = 0, c = 0;
         uint32_t v;
         while (i < size && c < len) {
-            size_t l = term__utf8_decode(s + i, size - i, &v);
+            size_t l = term_utf8_decode(s + i, size - i, &v);
             if (!l) {
                 valid = false;
                 break;
@@ -209,7 +209,7 @@ static pn *printable_bin(arena *a, const term *t, int dd)
         size_t i = 0;
         while (k < len && i < size) {
             uint32_t v;
-            size_t l = term__utf8_decode(s + i, size - i, &v);
+            size_t l = term_utf8_decode(s + i, size - i, &v);
             if (!l || !term__printable_latin1(v))
                 break;
             cp[k++] = v;
@@ -332,20 +332,25 @@ static pn *plen(arena *a, const term *t, int d)
             return leaf_s(a, "<<>>");
         if (d == 1)
             return leaf_s(a, "<<...>>");
-        pn *x = printable_bin(a, t, d - 1);
+        pn *x = t->u.bin.tail ? NULL : printable_bin(a, t, d - 1);
         if (x)
             return x;
-        /* io_lib:write_binary/3 */
+        /* io_lib:write_binary/3: the bytes, then a bitstring's last bits
+         * as Value:Bits (<<1,2:3>>), each element counting in the depth */
         x = pn_new(a, PN_BIN);
         x->segs = ar_alloc(a, (t->u.bin.n + 1) * sizeof *x->segs);
         int dd = d;
         x->len = 4;
         for (size_t i = 0; i < t->u.bin.n; i++) {
             char tmp[8];
+            unsigned byte = t->u.bin.bytes[i];
             if (dd == 1)
                 snprintf(tmp, sizeof tmp, "...");
+            else if (i + 1 == t->u.bin.n && t->u.bin.tail)
+                snprintf(tmp, sizeof tmp, "%u:%u", byte >> (8 - t->u.bin.tail),
+                         (unsigned)t->u.bin.tail);
             else
-                snprintf(tmp, sizeof tmp, "%u", (unsigned)t->u.bin.bytes[i]);
+                snprintf(tmp, sizeof tmp, "%u", byte);
             char *s = ar_alloc(a, strlen(tmp) + 1);
             memcpy(s, tmp, strlen(tmp) + 1);
             x->segs[x->nsegs++] = s;

@@ -43,7 +43,7 @@
 /* Decodes one UTF-8 character as Erlang's <<C/utf8>> matches it (no
  * overlong forms, no surrogates, at most 0x10FFFF). Returns its length in
  * bytes, or 0 when s does not start with a valid character. */
-size_t term__utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+size_t term_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
     if (n == 0)
         return 0;
@@ -122,7 +122,7 @@ static uint32_t *atom_chars(atom_t a, size_t *np)
     size_t n = atom_len(a), k = 0;
     uint32_t *cp = xmalloc((n + 1) * sizeof *cp);
     for (size_t i = 0; i < n;) {
-        size_t l = term__utf8_decode(s + i, n - i, &cp[k]);
+        size_t l = term_utf8_decode(s + i, n - i, &cp[k]);
         if (l == 0) {
             cp[k] = s[i];
             l = 1;
@@ -467,8 +467,15 @@ void term_write(strbuf *b, const term *t, const term_view *view)
         return;
     case T_BIN:
         sb_puts(b, "<<");
-        for (size_t i = 0; i < t->u.bin.n; i++)
-            sb_printf(b, i ? ",%u" : "%u", (unsigned)t->u.bin.bytes[i]);
+        for (size_t i = 0; i < t->u.bin.n; i++) {
+            unsigned byte = t->u.bin.bytes[i], tail = t->u.bin.tail;
+            if (i)
+                sb_putc(b, ',');
+            if (i + 1 == t->u.bin.n && tail)    /* <<1,2:3>> */
+                sb_printf(b, "%u:%u", byte >> (8 - tail), tail);
+            else
+                sb_printf(b, "%u", byte);
+        }
         sb_puts(b, ">>");
         return;
     default:
