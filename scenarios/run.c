@@ -6,6 +6,7 @@
 #include "scenarios/run.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/lib/lib.h"
@@ -66,6 +67,37 @@ static void on_step(sim *s, void *ctx, uint64_t arg)
     case STEP_RESUME: world_resume(w, st->node); break;
     case STEP_RESTART: world_restart(w, st->node); break;
     }
+}
+
+/* world_source_reader: `file` in the folder of the scenario file (the
+ * plan), NUL-terminated; NULL when it cannot be read or holds a NUL. */
+static char *read_beside(void *ctx, const char *file)
+{
+    const scn_plan *p = ctx;
+    const char *slash = p->file ? strrchr(p->file, '/') : NULL;
+    size_t dir = slash ? (size_t)(slash - p->file) + 1 : 0;
+    char *path = xmalloc(dir + strlen(file) + 1);
+    memcpy(path, p->file, dir);
+    strcpy(path + dir, file);
+    FILE *f = fopen(path, "rb");
+    free(path);
+    if (!f)
+        return NULL;
+    size_t len = 0, cap = 4096;
+    char *buf = xmalloc(cap);
+    for (size_t n; (n = fread(buf + len, 1, cap - 1 - len, f)) > 0;) {
+        len += n;
+        if (len + 1 == cap)
+            buf = xrealloc(buf, cap *= 2);
+    }
+    bool bad = ferror(f) || memchr(buf, '\0', len);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return NULL;
+    }
+    buf[len] = '\0';
+    return buf;
 }
 
 static world_node_cfg node_cfg(const scn_node *n)
@@ -138,13 +170,7 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
     if (o->max_terms)
         world_set_max_terms(w, o->max_terms);
     /* the shell's c(Mod) reads Mod.erl beside the scenario */
-    const char *slash = p->file ? strrchr(p->file, '/') : NULL;
-    if (slash) {
-        char *dir = xstrdup(p->file);
-        dir[slash - p->file] = '\0';
-        world_set_code_dir(w, dir);
-        free(dir);
-    }
+    world_set_source_reader(w, read_beside, (void *)p);
     sim_stop stop = sim_run(s, p->until, max_events);
     if (stop == SIM_BUDGET) {
         r->outcome = SCN_LIMIT;

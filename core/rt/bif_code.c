@@ -14,7 +14,6 @@
  *   m()        "Module                File" then one line per module
  *   b()        "X = 1" per binding, in the order of their names
  *   h()        "N: Expr" and "-> Value" for the last 20 commands */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,25 +69,15 @@ static ev_status b_c(bif_call_ctx *c)
     if (!module_arg(c->args[0], name, sizeof name - 4))
         return bif_raise(c, "error", term_atom_s("badarg"));
     strcat(name, ".erl");
-    size_t dir = c->w->code_dir ? strlen(c->w->code_dir) : 0;
-    char *path = xmalloc(dir + strlen(name) + 2);
-    sprintf(path, "%s%s%s", dir ? c->w->code_dir : "", dir ? "/" : "", name);
-    FILE *f = fopen(path, "rb");
-    free(path);
-    if (!f)
+    char *src = c->w->read_source ? c->w->read_source(c->w->read_ctx, name)
+                                  : NULL;
+    if (!src)
         return bif_return(c, term_tuplev(2, term_atom_s("error"),
                                          term_atom_s("non_existing")));
-    strbuf src;
-    sb_init(&src);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sb_putn(&src, chunk, n);
-    fclose(f);
     strbuf msgs;
     sb_init(&msgs);
-    ev_module *m = ev_module_compile(src.s ? src.s : "", name, &msgs);
-    sb_fini(&src);
+    ev_module *m = ev_module_compile(src, name, &msgs);
+    free(src);
     int leader = c->self->leader;
     if (msgs.len)
         rt_output(c->w, leader, msgs.s);

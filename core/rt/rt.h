@@ -149,11 +149,12 @@ struct world {
     /* apply(F, A) and apply(M, F, A), compiled once for every process
      * spawned to run a fun or a module's function (shell.c) */
     ev_code *apply_code[2];
-    /* the last version compiled of each module (bif_code.c), and where
-     * c/1 reads sources */
+    /* the last version compiled of each module (bif_code.c), and how c/1
+     * reads sources (world_set_source_reader) */
     ev_module **compiled;
     uint32_t ncompiled;
-    char *code_dir;
+    world_source_reader read_source;
+    void *read_ctx;
 };
 
 /* ---- trace events and how a node prints (emit.c, the bottom of rt/) ---- */

@@ -139,7 +139,6 @@ void world_free(world *w)
     for (uint32_t i = 0; i < w->ncompiled; i++)
         ev_module_free(w->compiled[i]);
     free(w->compiled);
-    free(w->code_dir);
     ev_code_free(w->apply_code[0]);
     ev_code_free(w->apply_code[1]);
     free(w->atom2node);
@@ -364,10 +363,10 @@ void world_finish(world *w)
         shell_finish(w, i);
 }
 
-void world_set_code_dir(world *w, const char *dir)
+void world_set_source_reader(world *w, world_source_reader read, void *ctx)
 {
-    free(w->code_dir);
-    w->code_dir = dir ? xstrdup(dir) : NULL;
+    w->read_source = read;
+    w->read_ctx = ctx;
 }
 
 void world_set_max_terms(world *w, uint64_t n)

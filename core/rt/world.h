@@ -116,9 +116,12 @@ void world_set_max_terms(world *w, uint64_t n);
  * "max_reductions=N (<0.84.0> on alice@sim, in a fun (1:10))". */
 const char *world_limit(const world *w);
 
-/* The folder the shell's c(Mod) reads Mod.erl from (the scenario's;
- * NULL: the current directory). */
-void world_set_code_dir(world *w, const char *dir);
+/* How the shell's c(Mod) gets the text of Mod.erl: core/ does no I/O,
+ * so the driver reads it (from the scenario's folder). The reader
+ * returns a malloc'd NUL-terminated text, or NULL when there is no such
+ * file. None set: c/1 finds no file. */
+typedef char *(*world_source_reader)(void *ctx, const char *file);
+void world_set_source_reader(world *w, world_source_reader read, void *ctx);
 
 /* Expectations that failed so far. */
 int world_failures(const world *w);
