@@ -252,6 +252,10 @@ ev_status ev_vm_run(ev_vm *vm);
  * returns EV_YIELD once it has used `n` more reductions (0: never, the
  * default), with nothing lost: the next ev_vm_run goes on. */
 void ev_vm_set_slice(ev_vm *vm, uint64_t n);
+/* The bindings of the code running now (borrowed, valid until the vm
+ * runs again): what the shell's b() lists, as shell:local_func/7 gets the
+ * bindings of the moment. */
+const ev_env *ev_vm_bindings(const ev_vm *vm);
 /* The reductions this evaluation has used so far. */
 uint64_t ev_vm_reductions(const ev_vm *vm);
 /* Where the evaluation is, for a message: "lists:map/2" for a library

@@ -1272,6 +1272,11 @@ ev_status ev_vm_run(ev_vm *vm)
     return status_of(vm->st);
 }
 
+const ev_env *ev_vm_bindings(const ev_vm *vm)
+{
+    return &vm->work;
+}
+
 /* Sets the reductions per ev_vm_run; see eval.h. */
 void ev_vm_set_slice(ev_vm *vm, uint64_t n)
 {

@@ -12,7 +12,8 @@
  *              when there is no m.erl
  *   l(m)       {module,m}, or {error,nofile}
  *   m()        "Module                File" then one line per module
- *   b()        "X = 1" per binding, in the order of their names
+ *   b()        "X = 1" per binding of the moment, in the order of their
+ *              names
  *   h()        "N: Expr" and "-> Value" for the last 20 commands */
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,7 +124,7 @@ static ev_status b_m(bif_call_ctx *c)
 
 static ev_status b_b(bif_call_ctx *c)
 {
-    const ev_env *env = shell_env(c->self);
+    const ev_env *env = c->vm ? ev_vm_bindings(c->vm) : NULL;
     strbuf b;
     sb_init(&b);
     term_view v = rt_view(c->w, c->self->node);

@@ -299,8 +299,6 @@ bool shell_is_evaluator(const proc *p);
 /* h(): the shell's last commands with their values, as erl lists them
  * ("N: Expr" then "-> Value"), for the shell whose evaluator is p. */
 void shell_history(world *w, const proc *p, strbuf *b);
-/* The bindings of the shell whose evaluator is p, or NULL. */
-const ev_env *shell_env(const proc *p);
 /* erlang:apply/2 as a process (spawn/1,2 of a fun): the VM applies the
  * fun in a process of its own (rt_spawn_mfa). */
 extern const behaviour shell_apply_behaviour;

@@ -538,11 +538,6 @@ bool shell_is_evaluator(const proc *p)
     return p && (p->beh == &shell_behaviour || p->beh == &shell_apply_behaviour);
 }
 
-const ev_env *shell_env(const proc *p)
-{
-    return shell_is_evaluator(p) && p->state ? ((const shell *)p->state)->env
-                                            : NULL;
-}
 
 static void begin(world *w, shell *sh)
 {
