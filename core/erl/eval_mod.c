@@ -4,11 +4,12 @@
  * The passes are compile:file/2's: scanning (erl_scan), the forms one by
  * one (erl_parse; a form with a syntax error is reported and skipped, so
  * the next ones are still checked), then erl_lint's checks over the whole
- * module, then code. Messages are kept as erlc prints them: the scanner's
- * and parser's errors in the order of the text, then erl_lint's errors,
- * then the warnings, each list in the order of position (a stable sort,
- * so two messages at one place keep the order they were found in), each
- * message followed by the source line and a caret under its column.
+ * module (eval_lint.c has those of each function's variables and guards),
+ * then code. Messages are kept as erlc prints them: the scanner's and
+ * parser's errors in the order of the text, then erl_lint's errors, then
+ * the warnings, each list in the order of position and, at one position,
+ * of text (compile sorts them so), each message followed by the source
+ * line and a caret under its column.
  *
  * Invariants of a compiled module: every exported function exists; every
  * call F(Args) without a module names a function of the module, an
@@ -102,13 +103,21 @@ static void add(diags *d, int pass, int line, int col, const char *fmt, ...)
     d->v[d->n++] = (diag){ line, col, pass, xstrdup(buf) };
 }
 
+/* compile's order: the scanner's and parser's errors as found, then the
+ * others by position, then the warnings by position; at one position by
+ * text (compile:report_warnings sorts the formatted messages; for errors
+ * the text stands for erl_lint's term). */
 static bool diag_before(const diag *a, const diag *b)
 {
     if (a->pass != b->pass)
         return a->pass < b->pass;
     if (a->pass == 0)
         return false;            /* parse errors keep the text's order */
-    return a->line != b->line ? a->line < b->line : a->col < b->col;
+    if (a->line != b->line)
+        return a->line < b->line;
+    if (a->col != b->col)
+        return a->col < b->col;
+    return strcmp(a->msg, b->msg) < 0;
 }
 
 /* erlc's excerpt: the line, and a caret under the column. */
@@ -343,10 +352,11 @@ static void function(modsrc *S, const ev_form *f)
 /* ---- erl_lint's checks of calls ---- */
 
 /* Every local call and `fun f/1` in n: undefined ones reported, the
- * others recorded as called by function `from`. */
+ * others recorded as called by function `from`. Not in guards: a call
+ * there is an illegal guard expression, no call (erl_lint's gexpr). */
 static void walk_calls(modsrc *S, const ev_node *n, uint32_t from, bool *reach)
 {
-    if (!n)
+    if (!n || n->kind == N_GUARD)
         return;
     ev_module *m = S->m;
     if (n->kind == N_CALL && !n->kid[0] && is_atom_node(n->kid[1])) {
@@ -371,10 +381,18 @@ static void walk_calls(modsrc *S, const ev_node *n, uint32_t from, bool *reach)
         walk_calls(S, n->kid[i], from, reach);
 }
 
+static void sink_put(void *ctx, bool warning, int line, int col,
+                     const char *msg)
+{
+    add(ctx, warning ? 2 : 1, line, col, "%s", msg);
+}
+
 /* erl_lint: exports defined, calls defined, unused functions (those no
- * exported function reaches), variables bound before use. */
+ * exported function reaches), each function's variables and guards
+ * (ev__lint_function). */
 static void lint_module(modsrc *S)
 {
+    ev_sink sink = { &S->d, sink_put };
     ev_module *m = S->m;
     for (uint32_t i = 0; i < S->nex; i++) {
         int idx = ev__mod_find(m, S->ex[i].name, S->ex[i].arity);
@@ -388,15 +406,16 @@ static void lint_module(modsrc *S)
     uint32_t n = m->nfn;
     bool *reach = xcalloc((size_t)n * n + 1, 1);
     bool *live = xcalloc(n + 1, 1);
+    ev_lint_facts *facts = xcalloc(n + 1, sizeof *facts);
     for (uint32_t i = 0; i < n; i++) {
         if (S->export_all)
             m->fn[i].exported = true;
         walk_calls(S, m->fn[i].fun, i, reach);
-        ev_error err;
-        memset(&err, 0, sizeof err);
-        if (!ev__lint_function(m->fn[i].fun, &err))
-            add(&S->d, 1, err.line, err.col, "%s", err.msg);
+        ev__lint_function(m, m->fn[i].fun, &sink, &facts[i]);
     }
+    for (uint32_t i = 0; i < n; i++)
+        ev__facts_free(&facts[i]);
+    free(facts);
     /* what the exported functions reach, to a fixed point */
     for (uint32_t i = 0; i < n; i++)
         live[i] = m->fn[i].exported;
@@ -465,6 +484,10 @@ ev_module *ev_module_compile(const char *src, const char *file, strbuf *msgs)
             add(&S.d, 0, err.line, err.col, "%s", err.msg);
             continue;
         }
+        for (uint32_t i = 0; i < f.lint.n; i++)
+            add(&S.d, 1, f.lint.v[i].line, f.lint.v[i].col, "%s",
+                f.lint.v[i].msg);
+        ev__errs_free(&f.lint);
         if (f.kind == EV_FORM_ATTR)
             attribute(&S, &f);
         else if (f.kind == EV_FORM_FUNCTION)

@@ -15,7 +15,8 @@
  * Invariants of the tree: every node lives in the code's arena, every
  * literal term is held by the code's pool, the left side of every `=`
  * and every clause head has passed ev__pattern, every guard
- * ev__guard_check. */
+ * ev__guard_check (in a module's form, erl_lint checks them instead:
+ * ev__lint_function, and ev_form.lint). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +92,9 @@ typedef struct parser {
     const ev_token *t;   /* the lookahead */
     ev_error *err;
     bool no_remote;      /* a catch clause's pattern: ':' is not M:F */
-    bool module;         /* a module's form: `fun f/1` is a local fun */
+    bool module;         /* a module's form: `fun f/1` is a local fun,
+                          * guards and patterns are erl_lint's to check */
+    ev_errs *lint;       /* a module's form: its illegal patterns */
     uint32_t depth;      /* parse_expr / parse_unary calls in progress */
 } parser;
 
@@ -411,7 +414,7 @@ static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl,
         if (is_sym(P, S_LARROW)) {
             const ev_token *arrow = P->t++;
             ev_node *src = parse_expr(P, 0);
-            if (!src || ev__pattern(P->c, &e, P->err) < 0)
+            if (!src || ev__pattern(P->c, &e, P->err, P->lint) < 0)
                 goto fail;
             qn = ev__node(P->c, N_GEN, arrow->line, arrow->col, 2);
             qn->kid[0] = e;
@@ -539,7 +542,7 @@ static ev_node *parse_fun_clause(parser *P, const ev_token *at)
         return NULL;
     ev_node *head = nv_node(P, N_TUPLE, at->line, at->col, NULL, &args);
     for (uint32_t i = 0; i < head->n; i++)
-        if (ev__pattern(P->c, &head->kid[i], P->err) < 0)
+        if (ev__pattern(P->c, &head->kid[i], P->err, P->lint) < 0)
             return NULL;
     return parse_clause_rest(P, at, head);
 }
@@ -696,7 +699,7 @@ static ev_node *parse_catch_clause(parser *P)
     P->no_remote = true;
     reason = parse_expr(P, 0);
     P->no_remote = false;
-    if (!reason || ev__pattern(P->c, &reason, P->err) < 0)
+    if (!reason || ev__pattern(P->c, &reason, P->err, P->lint) < 0)
         return NULL;
     if (cls && accept(P, S_COLON)) {
         if (P->t->kind != TK_VAR)
@@ -953,7 +956,7 @@ static ev_node *parse_expr1(parser *P, int minprec)
             return NULL;
         ev_node *n;
         if (b.kind == N_MATCH) {
-            if (ev__pattern(P->c, &left, P->err) < 0)
+            if (ev__pattern(P->c, &left, P->err, P->lint) < 0)
                 return NULL;
             n = ev__node(P->c, N_MATCH, left->line, left->col, 2);
         } else {
@@ -1000,7 +1003,7 @@ static ev_node *parse_guard(parser *P)
         nv_push(&alts, g);
     } while (accept(P, S_SEMI));
     ev_node *n = nv_node(P, N_GUARD, t->line, t->col, NULL, &alts);
-    if (ev__guard_check(n, P->err) < 0)
+    if (!P->module && ev__guard_check(n, P->err) < 0)
         return NULL;
     return n;
 }
@@ -1014,7 +1017,7 @@ static ev_node *parse_clauses(parser *P, bool with_pattern, nvec *out)
         ev_node *pat = NULL, *c;
         if (with_pattern) {
             pat = parse_expr(P, 0);
-            if (!pat || ev__pattern(P->c, &pat, P->err) < 0)
+            if (!pat || ev__pattern(P->c, &pat, P->err, P->lint) < 0)
                 return NULL;
         }
         if (!(c = parse_clause_rest(P, t, pat)))
@@ -1031,7 +1034,7 @@ int ev__parse(ev_code *c, const ev_tokens *toks, bool pattern, ev_error *err)
     ev_node *root;
     if (pattern) {
         root = parse_expr(&P, 0);
-        if (root && ev__pattern(c, &root, err) < 0)
+        if (root && ev__pattern(c, &root, err, NULL) < 0)
             root = NULL;
     } else {
         root = parse_exprs(&P, N_SEQ);
@@ -1099,8 +1102,9 @@ static ev_node *parse_function(parser *P)
 /* Parses the form at *tp; see eval_ast.h. */
 int ev__parse_form(ev_code *c, const ev_token **tp, ev_form *f, ev_error *err)
 {
-    parser P = { .c = c, .t = *tp, .err = err, .module = true };
     memset(f, 0, sizeof *f);
+    parser P = { .c = c, .t = *tp, .err = err, .module = true,
+                 .lint = &f->lint };
     memset(err, 0, sizeof *err);
     const ev_token *start = P.t;
     f->line = start->line;
@@ -1139,6 +1143,7 @@ int ev__parse_form(ev_code *c, const ev_token **tp, ev_form *f, ev_error *err)
     *tp = P.t + 1;
     return 0;
 fail:
+    ev__errs_free(&f->lint);
     if (P.t->kind == TK_EOF && P.t > start) {
         /* erl_parse at the end of the text: "before" nothing, at the
          * last token */

@@ -1,0 +1,371 @@
+/* test_eval_lint: erl_lint's errors and warnings for a module's
+ * functions (core/erl/eval_lint.c), through ev_module_compile: the whole
+ * text of the messages, sorted as erlc sorts them, each with its excerpt. The shell
+ * keeps its one error per expression (ev__lint): the last tests.
+ *
+ * Each expected text is what erlc 25 (Erlang/OTP 25, compiler 8.2.3)
+ * printed for the same source saved as NAME.erl, where NAME is the
+ * module ("erlc:" marks it, with erlc's exit status); each "erl:" is the
+ * shell's answer, piped into `erl`. */
+#include <criterion/criterion.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/erl/eval.h"
+#include "tests/eval_fake.h"
+
+/* Compiles src as a module named after itself; the messages, and
+ * whether a module came out. Caller frees. */
+static char *compile_msgs(const char *src, bool *compiled)
+{
+    strbuf b;
+    sb_init(&b);
+    ev_module *m = ev_module_compile(src, NULL, &b);
+    *compiled = m != NULL;
+    ev_module_free(m);
+    char *s = strdup(b.s ? b.s : "");
+    sb_fini(&b);
+    return s;
+}
+
+#define EXPECT_MODULE(src, ok, want)                                       \
+    do {                                                                   \
+        bool compiled_;                                                    \
+        char *got_ = compile_msgs(src, &compiled_);                        \
+        cr_expect_eq(compiled_, ok, "compiled: %d", compiled_);            \
+        cr_expect_str_eq(got_, want, "got:\n%s\nwant:\n%s", got_, want);   \
+        free(got_);                                                        \
+    } while (0)
+
+Test(eval_lint, unused_variables_and_the_underscore_exemption)
+{
+    /* Bound and never used, function arguments too; `_W` and `_` are
+     * exempt; a variable repeated in a pattern is used; a generator's
+     * variable used in the template is. */
+    const char *src =
+        "-module(unused).\n"
+        "-export([f/2, g/1]).\n"
+        "f(X, Y) ->\n"
+        "    Z = X,\n"
+        "    _W = Y,\n"
+        "    _ = Y,\n"
+        "    ok.\n"
+        "g({A, _B, A}) -> [C || C <- [1]].\n";
+    /* erlc: unused.erl: exit 0 */
+    EXPECT_MODULE(src, true,
+        "unused.erl:4:5: Warning: variable 'Z' is unused\n"
+        "%    4|     Z = X,\n"
+        "%     |     ^\n"
+        "\n");
+}
+
+Test(eval_lint, every_variable_error_of_a_function)
+{
+    /* erl_lint goes on after an error: both unbound variables of one
+     * expression, and the unsafe one at each of its uses (siblings in a
+     * tuple do not see each other). */
+    const char *src =
+        "-module(errors).\n"
+        "-export([f/1]).\n"
+        "f(X) ->\n"
+        "    Y = X + Z + W,\n"
+        "    case X of\n"
+        "        1 -> A = 1;\n"
+        "        _ -> ok\n"
+        "    end,\n"
+        "    {Y, Z, A, A}.\n";
+    /* erlc: errors.erl: exit 1 */
+    EXPECT_MODULE(src, false,
+        "errors.erl:4:13: variable 'Z' is unbound\n"
+        "%    4|     Y = X + Z + W,\n"
+        "%     |             ^\n"
+        "\n"
+        "errors.erl:4:17: variable 'W' is unbound\n"
+        "%    4|     Y = X + Z + W,\n"
+        "%     |                 ^\n"
+        "\n"
+        "errors.erl:9:12: variable 'A' unsafe in 'case' (line 5, column 5)\n"
+        "%    9|     {Y, Z, A, A}.\n"
+        "%     |            ^\n"
+        "\n"
+        "errors.erl:9:15: variable 'A' unsafe in 'case' (line 5, column 5)\n"
+        "%    9|     {Y, Z, A, A}.\n"
+        "%     |               ^\n"
+        "\n");
+}
+
+Test(eval_lint, nested_funs_shadow_and_bind_their_own)
+{
+    /* A fun head's variables are new: one that has the name of an outer
+     * variable shadows it (the outer one stays unused); variables of an
+     * inner fun die with it; a named fun's name is bound at the fun, and
+     * shadows too. The errors come first, then the warnings. */
+    const char *src =
+        "-module(funs).\n"
+        "-export([f/1, g/1]).\n"
+        "f(X) ->\n"
+        "    F = fun(X, Z) -> fun(Y) -> X end end,\n"
+        "    F.\n"
+        "g(N) ->\n"
+        "    G = fun N() -> ok end,\n"
+        "    Fact = fun Fact(0) -> 1; Fact(K) -> K * Fact(K - 1) end,\n"
+        "    {G, Fact, B}.\n";
+    /* erlc: funs.erl: exit 1 */
+    EXPECT_MODULE(src, false,
+        "funs.erl:9:15: variable 'B' is unbound\n"
+        "%    9|     {G, Fact, B}.\n"
+        "%     |               ^\n"
+        "\n"
+        "funs.erl:3:3: Warning: variable 'X' is unused\n"
+        "%    3| f(X) ->\n"
+        "%     |   ^\n"
+        "\n"
+        "funs.erl:4:13: Warning: variable 'X' shadowed in 'fun'\n"
+        "%    4|     F = fun(X, Z) -> fun(Y) -> X end end,\n"
+        "%     |             ^\n"
+        "\n"
+        "funs.erl:4:16: Warning: variable 'Z' is unused\n"
+        "%    4|     F = fun(X, Z) -> fun(Y) -> X end end,\n"
+        "%     |                ^\n"
+        "\n"
+        "funs.erl:4:26: Warning: variable 'Y' is unused\n"
+        "%    4|     F = fun(X, Z) -> fun(Y) -> X end end,\n"
+        "%     |                          ^\n"
+        "\n"
+        "funs.erl:6:3: Warning: variable 'N' is unused\n"
+        "%    6| g(N) ->\n"
+        "%     |   ^\n"
+        "\n"
+        "funs.erl:7:9: Warning: variable 'N' is unused\n"
+        "%    7|     G = fun N() -> ok end,\n"
+        "%     |         ^\n"
+        "\n"
+        "funs.erl:7:9: Warning: variable 'N' shadowed in 'named fun'\n"
+        "%    7|     G = fun N() -> ok end,\n"
+        "%     |         ^\n"
+        "\n");
+}
+
+Test(eval_lint, case_receive_try_catch_andalso_scopes)
+{
+    /* A variable bound in every clause of a case is exported (matching it
+     * again is a warning); one bound in the pattern of a receive clause, in
+     * the others' bodies and in the after body is bound after it; what a
+     * try binds is unsafe in its catch clauses and after it; so is what
+     * catch and the right side of andalso bind. */
+    const char *src =
+        "-module(scopes).\n"
+        "-export([c/1, r/1, t/1, k/1, a/1]).\n"
+        "c(X) ->\n"
+        "    case X of\n"
+        "        {ok, V} -> Y = V;\n"
+        "        _ -> Y = 0\n"
+        "    end,\n"
+        "    Y = 1.\n"
+        "r(X) ->\n"
+        "    receive\n"
+        "        {msg, M} -> ok;\n"
+        "        _ -> M = X\n"
+        "    after 0 -> M = 0\n"
+        "    end,\n"
+        "    M.\n"
+        "t(X) ->\n"
+        "    try W = X of\n"
+        "        1 -> W\n"
+        "    catch\n"
+        "        _:_ -> W\n"
+        "    after\n"
+        "        A = 1\n"
+        "    end,\n"
+        "    A.\n"
+        "k(X) ->\n"
+        "    catch (C = X),\n"
+        "    C.\n"
+        "a(X) ->\n"
+        "    X andalso (B = true),\n"
+        "    B.\n";
+    /* erlc: scopes.erl: exit 1 */
+    EXPECT_MODULE(src, false,
+        "scopes.erl:20:16: variable 'W' unsafe in 'try' (line 17, column 5)\n"
+        "%   20|         _:_ -> W\n"
+        "%     |                ^\n"
+        "\n"
+        "scopes.erl:24:5: variable 'A' unsafe in 'try' (line 17, column 5)\n"
+        "%   24|     A.\n"
+        "%     |     ^\n"
+        "\n"
+        "scopes.erl:27:5: variable 'C' unsafe in 'catch' (line 26, column 5)\n"
+        "%   27|     C.\n"
+        "%     |     ^\n"
+        "\n"
+        "scopes.erl:30:5: variable 'B' unsafe in 'andalso' (line 29, column "
+        "7)\n"
+        "%   30|     B.\n"
+        "%     |     ^\n"
+        "\n"
+        "scopes.erl:8:5: Warning: variable 'Y' exported from 'case' (line 4, "
+        "column 5)\n"
+        "%    8|     Y = 1.\n"
+        "%     |     ^\n"
+        "\n");
+}
+
+Test(eval_lint, comprehensions_shadow_and_scope)
+{
+    /* A generator's pattern shadows (erl_lint's "shadowed in generate",
+     * unquoted); nothing a comprehension binds is visible after it. */
+    const char *src =
+        "-module(lcs).\n"
+        "-export([f/2, g/1]).\n"
+        "f(X, L) ->\n"
+        "    [X || X <- L, Y <- L].\n"
+        "g(L) ->\n"
+        "    [{A, B} || {A, _} <- L, B = A + 1, A > 0],\n"
+        "    A.\n";
+    /* erlc: lcs.erl: exit 1 */
+    EXPECT_MODULE(src, false,
+        "lcs.erl:7:5: variable 'A' is unbound\n"
+        "%    7|     A.\n"
+        "%     |     ^\n"
+        "\n"
+        "lcs.erl:3:3: Warning: variable 'X' is unused\n"
+        "%    3| f(X, L) ->\n"
+        "%     |   ^\n"
+        "\n"
+        "lcs.erl:4:11: Warning: variable 'X' shadowed in generate\n"
+        "%    4|     [X || X <- L, Y <- L].\n"
+        "%     |           ^\n"
+        "\n"
+        "lcs.erl:4:19: Warning: variable 'Y' is unused\n"
+        "%    4|     [X || X <- L, Y <- L].\n"
+        "%     |                   ^\n"
+        "\n");
+}
+
+Test(eval_lint, what_a_guard_may_not_call)
+{
+    /* A local or imported function is named; a remote call, an undefined
+     * function and an operator that is no guard operator are "illegal guard
+     * expression"; the arguments of a call are checked (Y), a remote call's
+     * are not (X unused); no "function undefined" comes from a guard, and a
+     * function only a guard calls is unused. */
+    const char *src =
+        "-module(guards).\n"
+        "-export([f/1, g/1, h/1, i/1, j/1]).\n"
+        "-import(lists, [member/2]).\n"
+        "f(X) when local(X) -> ok.\n"
+        "g(X) when member(X, [Y]) -> ok.\n"
+        "h(X) when lists:member(X, []) -> ok.\n"
+        "i(X) when undefined_fn(X) -> ok.\n"
+        "j(X) when X ++ [] == [], _ -> ok.\n"
+        "local(_) -> true.\n";
+    /* erlc: guards.erl: exit 1 */
+    EXPECT_MODULE(src, false,
+        "guards.erl:4:11: call to local/imported function local/1 is illegal "
+        "in guard\n"
+        "%    4| f(X) when local(X) -> ok.\n"
+        "%     |           ^\n"
+        "\n"
+        "guards.erl:5:11: call to local/imported function member/2 is illegal "
+        "in guard\n"
+        "%    5| g(X) when member(X, [Y]) -> ok.\n"
+        "%     |           ^\n"
+        "\n"
+        "guards.erl:5:22: variable 'Y' is unbound\n"
+        "%    5| g(X) when member(X, [Y]) -> ok.\n"
+        "%     |                      ^\n"
+        "\n"
+        "guards.erl:6:11: illegal guard expression\n"
+        "%    6| h(X) when lists:member(X, []) -> ok.\n"
+        "%     |           ^\n"
+        "\n"
+        "guards.erl:7:11: illegal guard expression\n"
+        "%    7| i(X) when undefined_fn(X) -> ok.\n"
+        "%     |           ^\n"
+        "\n"
+        "guards.erl:8:13: illegal guard expression\n"
+        "%    8| j(X) when X ++ [] == [], _ -> ok.\n"
+        "%     |             ^\n"
+        "\n"
+        "guards.erl:8:26: variable '_' is unbound\n"
+        "%    8| j(X) when X ++ [] == [], _ -> ok.\n"
+        "%     |                          ^\n"
+        "\n"
+        "guards.erl:6:3: Warning: variable 'X' is unused\n"
+        "%    6| h(X) when lists:member(X, []) -> ok.\n"
+        "%     |   ^\n"
+        "\n"
+        "guards.erl:9:1: Warning: function local/1 is unused\n"
+        "%    9| local(_) -> true.\n"
+        "%     | ^\n"
+        "\n");
+}
+
+Test(eval_lint, an_illegal_pattern_is_erl_lints)
+{
+    /* Reported among erl_lint's errors, with the function still defined
+     * (no "function h/1 undefined"); the illegal part binds nothing. */
+    const char *src =
+        "-module(patterns).\n"
+        "-export([h/1, g/1]).\n"
+        "h(X + 1) -> X.\n"
+        "g({A, -B}) ->\n"
+        "    {A, B}.\n";
+    /* erlc: patterns.erl: exit 1 */
+    EXPECT_MODULE(src, false,
+        "patterns.erl:3:5: illegal pattern\n"
+        "%    3| h(X + 1) -> X.\n"
+        "%     |     ^\n"
+        "\n"
+        "patterns.erl:3:13: variable 'X' is unbound\n"
+        "%    3| h(X + 1) -> X.\n"
+        "%     |             ^\n"
+        "\n"
+        "patterns.erl:4:7: illegal pattern\n"
+        "%    4| g({A, -B}) ->\n"
+        "%     |       ^\n"
+        "\n"
+        "patterns.erl:5:9: variable 'B' is unbound\n"
+        "%    5|     {A, B}.\n"
+        "%     |         ^\n"
+        "\n");
+}
+
+Test(eval_lint, messages_at_one_place_sort_by_text)
+{
+    /* compile sorts erl_lint's messages by position, then by what they
+     * say: g/1 before h/2 whatever the order of the export list. */
+    const char *src =
+        "-module(order).\n"
+        "-export([h/2, g/1, f/0]).\n"
+        "f() -> ok.\n";
+    /* erlc: order.erl: exit 1 */
+    EXPECT_MODULE(src, false,
+        "order.erl:2:2: function g/1 undefined\n"
+        "%    2| -export([h/2, g/1, f/0]).\n"
+        "%     |  ^\n"
+        "\n"
+        "order.erl:2:2: function h/2 undefined\n"
+        "%    2| -export([h/2, g/1, f/0]).\n"
+        "%     |  ^\n"
+        "\n");
+}
+
+Test(eval_lint, the_shell_keeps_one_error_and_no_warning)
+{
+    /* erl: 1> A + B.  ->  * 1:1: variable 'A' is unbound (only the first) */
+    EXPECT("A + B.", "* 1:1: variable 'A' is unbound");
+    /* erl: 2> fun(X) -> Y = 1, X end(2).  ->  2 (Y unused: no warning) */
+    EXPECT("fun(X) -> Y = 1, X end(2).", "2");
+    /* erl: the try's body binds W: unsafe in the catch clauses */
+    EXPECT("try W = 1 of 1 -> W catch _:_ -> W end.",
+           "* 1:34: variable 'W' unsafe in 'try' (line 1, column 1)");
+    /* erl: 1> try ok catch _:_:S when S =:= [] -> ok end. */
+    EXPECT("try ok catch _:_:S when S =:= [] -> ok end.",
+           "* 1:25: stacktrace variable 'S' must not be used in a guard");
+    /* erl: 2> fun(X) when X ++ [1] == [2] -> ok end.  (++ is no guard
+     * operator) */
+    EXPECT("fun(X) when X ++ [1] == [2] -> ok end.",
+           "* 1:15: illegal guard expression");
+}
