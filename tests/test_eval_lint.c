@@ -1,6 +1,7 @@
 /* test_eval_lint: erl_lint's errors and warnings for a module's
- * functions (core/erl/eval_lint.c), through ev_module_compile: the whole
- * text of the messages, sorted as erlc sorts them, each with its excerpt. The shell
+ * functions (core/erl/eval_lint.c) and the warnings of erlc's later
+ * passes (eval_warn.c), through ev_module_compile: the whole text of the
+ * messages, sorted as erlc sorts them, each with its excerpt. The shell
  * keeps its one error per expression (ev__lint): the last tests.
  *
  * Each expected text is what erlc 25 (Erlang/OTP 25, compiler 8.2.3)
@@ -332,6 +333,191 @@ Test(eval_lint, an_illegal_pattern_is_erl_lints)
         "\n");
 }
 
+Test(eval_lint, the_compilers_warnings)
+{
+    /* sys_core_fold's: values computed and dropped (a statement, or bound
+     * to a variable no one uses; a constant bound so is substituted, `_ =`
+     * is silent), BIFs and operators that fail on constants, a clause whose
+     * guard is false, clauses after one that matches anything. */
+    const char *src =
+        "-module(core).\n"
+        "-export([f/2, g/1, h/1, i/1]).\n"
+        "f(X, L) ->\n"
+        "    X * 2,\n"
+        "    length(L),\n"
+        "    X == L,\n"
+        "    is_atom(X),\n"
+        "    {X, L},\n"
+        "    [1, 2],\n"
+        "    ok,\n"
+        "    Y = X + 1,\n"
+        "    _ = X + 1,\n"
+        "    ok.\n"
+        "g(X) ->\n"
+        "    A = element(3, {a, b}),\n"
+        "    B = 1 + a,\n"
+        "    {A, B, X}.\n"
+        "h(X) when false -> X;\n"
+        "h(X) -> X;\n"
+        "h(0) -> zero.\n"
+        "i(X) ->\n"
+        "    case X of\n"
+        "        _ -> any;\n"
+        "        1 -> one\n"
+        "    end.\n";
+    /* erlc: core.erl: exit 0 */
+    EXPECT_MODULE(src, true,
+        "core.erl:4:7: Warning: the result of evaluating operator '*'/2 is "
+        "ignored (suppress the warning by assigning the expression to the _ "
+        "variable)\n"
+        "%    4|     X * 2,\n"
+        "%     |       ^\n"
+        "\n"
+        "core.erl:5:5: Warning: the result of calling length/1 is ignored "
+        "(suppress the warning by assigning the expression to the _ variable)\n"
+        "%    5|     length(L),\n"
+        "%     |     ^\n"
+        "\n"
+        "core.erl:6:7: Warning: use of operator '==' has no effect\n"
+        "%    6|     X == L,\n"
+        "%     |       ^\n"
+        "\n"
+        "core.erl:7:5: Warning: the call to is_atom/1 has no effect\n"
+        "%    7|     is_atom(X),\n"
+        "%     |     ^\n"
+        "\n"
+        "core.erl:8:5: Warning: a term is constructed, but never used\n"
+        "%    8|     {X, L},\n"
+        "%     |     ^\n"
+        "\n"
+        "core.erl:9:5: Warning: a term is constructed, but never used\n"
+        "%    9|     [1, 2],\n"
+        "%     |     ^\n"
+        "\n"
+        "core.erl:11:5: Warning: variable 'Y' is unused\n"
+        "%   11|     Y = X + 1,\n"
+        "%     |     ^\n"
+        "\n"
+        "core.erl:11:11: Warning: the result of evaluating operator '+'/2 is "
+        "ignored (suppress the warning by assigning the expression to the _ "
+        "variable)\n"
+        "%   11|     Y = X + 1,\n"
+        "%     |           ^\n"
+        "\n"
+        "core.erl:15:9: Warning: the call to element/2 will fail with a "
+        "'badarg' exception\n"
+        "%   15|     A = element(3, {a, b}),\n"
+        "%     |         ^\n"
+        "\n"
+        "core.erl:16:11: Warning: evaluation of operator '+'/2 will fail with "
+        "a 'badarith' exception\n"
+        "%   16|     B = 1 + a,\n"
+        "%     |           ^\n"
+        "\n"
+        "core.erl:18:1: Warning: this clause cannot match because its guard "
+        "evaluates to 'false'\n"
+        "%   18| h(X) when false -> X;\n"
+        "%     | ^\n"
+        "\n"
+        "core.erl:20:1: Warning: this clause for h/1 cannot match because a "
+        "previous clause at line 19 always matches\n"
+        "%   20| h(0) -> zero.\n"
+        "%     | ^\n"
+        "\n"
+        "core.erl:24:9: Warning: this clause cannot match because a previous "
+        "clause at line 23 always matches\n"
+        "%   24|         1 -> one\n"
+        "%     |         ^\n"
+        "\n");
+}
+
+Test(eval_lint, no_compiler_warning_after_an_error)
+{
+    /* erlc stops after erl_lint's errors: its own warnings come, the
+     * compiler's ({X} dropped) do not. */
+    const char *src =
+        "-module(witherr).\n"
+        "-export([f/1]).\n"
+        "f(X) ->\n"
+        "    {X},\n"
+        "    Y = X,\n"
+        "    Z.\n";
+    /* erlc: witherr.erl: exit 1 */
+    EXPECT_MODULE(src, false,
+        "witherr.erl:6:5: variable 'Z' is unbound\n"
+        "%    6|     Z.\n"
+        "%     |     ^\n"
+        "\n"
+        "witherr.erl:5:5: Warning: variable 'Y' is unused\n"
+        "%    5|     Y = X,\n"
+        "%     |     ^\n"
+        "\n");
+}
+
+Test(eval_lint, dropped_values_in_nested_code)
+{
+    /* A dropped term's elements (but the simple ones), the bodies of a
+     * dropped case, the template of a dropped comprehension, the right side
+     * of a dropped andalso; clauses of funs and receives after one that
+     * matches anything. */
+    const char *src =
+        "-module(nested).\n"
+        "-export([f/1, g/1]).\n"
+        "f(X) ->\n"
+        "    {X + 1, {a}},\n"
+        "    case X of\n"
+        "        1 -> {one};\n"
+        "        _ -> [X]\n"
+        "    end,\n"
+        "    [{Y} || Y <- X],\n"
+        "    X andalso {b},\n"
+        "    Q = fun(A) -> A; (_) -> other end,\n"
+        "    Q.\n"
+        "g(X) ->\n"
+        "    receive\n"
+        "        M -> M;\n"
+        "        {stop, X} -> stop\n"
+        "    end.\n";
+    /* erlc: nested.erl: exit 0 */
+    EXPECT_MODULE(src, true,
+        "nested.erl:4:5: Warning: a term is constructed, but never used\n"
+        "%    4|     {X + 1, {a}},\n"
+        "%     |     ^\n"
+        "\n"
+        "nested.erl:4:8: Warning: the result of evaluating operator '+'/2 is "
+        "ignored (suppress the warning by assigning the expression to the _ "
+        "variable)\n"
+        "%    4|     {X + 1, {a}},\n"
+        "%     |        ^\n"
+        "\n"
+        "nested.erl:6:14: Warning: a term is constructed, but never used\n"
+        "%    6|         1 -> {one};\n"
+        "%     |              ^\n"
+        "\n"
+        "nested.erl:7:14: Warning: a term is constructed, but never used\n"
+        "%    7|         _ -> [X]\n"
+        "%     |              ^\n"
+        "\n"
+        "nested.erl:9:6: Warning: a term is constructed, but never used\n"
+        "%    9|     [{Y} || Y <- X],\n"
+        "%     |      ^\n"
+        "\n"
+        "nested.erl:10:15: Warning: a term is constructed, but never used\n"
+        "%   10|     X andalso {b},\n"
+        "%     |               ^\n"
+        "\n"
+        "nested.erl:11:22: Warning: this clause cannot match because a "
+        "previous clause at line 11 always matches\n"
+        "%   11|     Q = fun(A) -> A; (_) -> other end,\n"
+        "%     |                      ^\n"
+        "\n"
+        "nested.erl:16:9: Warning: this clause cannot match because a previous "
+        "clause at line 15 always matches\n"
+        "%   16|         {stop, X} -> stop\n"
+        "%     |         ^\n"
+        "\n");
+}
+
 Test(eval_lint, messages_at_one_place_sort_by_text)
 {
     /* compile sorts erl_lint's messages by position, then by what they
@@ -349,6 +535,37 @@ Test(eval_lint, messages_at_one_place_sort_by_text)
         "order.erl:2:2: function h/2 undefined\n"
         "%    2| -export([h/2, g/1, f/0]).\n"
         "%     |  ^\n"
+        "\n");
+}
+
+Test(eval_lint, what_the_compilers_warnings_miss)
+{
+    /* Known divergences (core/erl/eval_warn.c): no constant propagation
+     * through variables, no tuple-against-tuple match split, no clause
+     * that a tuple pattern makes match everything, no duplicate literal
+     * clauses (v3_kernel). erlc prints four more warnings:
+     * erlc: misses.erl:3:19: Warning: evaluation of operator '+'/2 will
+     *       fail with a 'badarith' exception
+     * erlc: misses.erl:4:26: Warning: the result of evaluating operator
+     *       '*'/2 is ignored (suppress the warning by assigning the
+     *       expression to the _ variable)
+     * erlc: misses.erl:5:42: Warning: this clause cannot match because a
+     *       previous clause at line 5 always matches
+     * erlc: misses.erl:7:1: Warning: this clause cannot match because a
+     *       previous clause at line 6 always matches
+     * and this one, which is all clustersim prints: */
+    const char *src =
+        "-module(misses).\n"
+        "-export([a/1, b/1, c/1, d/1]).\n"
+        "a(X) -> Y = 2, {Y + a, X}.\n"
+        "b(X) -> {ok, Z} = {ok, X * 2}, ok.\n"
+        "c(X) -> case {X, 1} of {A, B} -> {A, B}; _ -> c end.\n"
+        "d(0) -> a;\n"
+        "d(0) -> b.\n";
+    EXPECT_MODULE(src, true,
+        "misses.erl:4:14: Warning: variable 'Z' is unused\n"
+        "%    4| b(X) -> {ok, Z} = {ok, X * 2}, ok.\n"
+        "%     |              ^\n"
         "\n");
 }
 

@@ -1,7 +1,7 @@
 /* eval_ast: internals shared by the evaluator's files (eval_lex.c,
  * eval_parse.c, eval_match.c, eval_ops.c, eval_comp.c, eval_lint.c,
- * eval_mod.c, eval_env.c, eval_vm.c, eval_fmt.c, eval_lib.c). Nothing
- * here is part of the eval.h interface.
+ * eval_warn.c, eval_mod.c, eval_env.c, eval_vm.c, eval_fmt.c,
+ * eval_lib.c). Nothing here is part of the eval.h interface.
  *
  * Pipeline: text -> tokens (ev__lex) -> syntax tree (ev__parse, nodes in
  * an arena owned by the ev_code) -> patterns checked and folded
@@ -446,8 +446,8 @@ typedef struct ev_ptrs {
 void ev__ptrs_add(ev_ptrs *s, const void *p);
 bool ev__ptrs_has(const ev_ptrs *s, const void *p);
 
-/* What the lint of a function learnt that the compiler's warnings will
- * need. */
+/* What the lint of a function learnt that the compiler's warnings
+ * (ev__warn_function) need. */
 typedef struct ev_lint_facts {
     ev_ptrs unused;      /* binding N_VARs no one uses (`_X` ones too) */
     ev_ptrs fresh;       /* case / receive / try N_CLAUSEs whose pattern is
@@ -461,5 +461,14 @@ void ev__facts_free(ev_lint_facts *f);
  * guards. facts (may be NULL) gets what it learnt. */
 void ev__lint_function(const ev_module *m, const ev_node *fun,
                        const ev_sink *sink, ev_lint_facts *facts);
+
+/* ---- the compiler's warnings (eval_warn.c) ---- */
+
+/* The warnings erlc's optimisation passes print for function f of m,
+ * to sink: values computed and dropped, BIF calls and operators that
+ * will fail, clauses that cannot match. For a module erl_lint passed;
+ * facts are the lint's of f. */
+void ev__warn_function(const ev_module *m, const ev_func *f,
+                       const ev_lint_facts *facts, const ev_sink *sink);
 
 #endif

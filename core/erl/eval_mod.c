@@ -5,11 +5,12 @@
  * one (erl_parse; a form with a syntax error is reported and skipped, so
  * the next ones are still checked), then erl_lint's checks over the whole
  * module (eval_lint.c has those of each function's variables and guards),
- * then code. Messages are kept as erlc prints them: the scanner's and
- * parser's errors in the order of the text, then erl_lint's errors, then
- * the warnings, each list in the order of position and, at one position,
- * of text (compile sorts them so), each message followed by the source
- * line and a caret under its column.
+ * then, when they found no error, the warnings of the compiler's
+ * optimisation passes (eval_warn.c), then code. Messages are kept as erlc
+ * prints them: the scanner's and parser's errors in the order of the
+ * text, then erl_lint's errors, then the warnings, each list in the order
+ * of position and, at one position, of text (compile sorts them so), each
+ * message followed by the source line and a caret under its column.
  *
  * Invariants of a compiled module: every exported function exists; every
  * call F(Args) without a module names a function of the module, an
@@ -389,7 +390,9 @@ static void sink_put(void *ctx, bool warning, int line, int col,
 
 /* erl_lint: exports defined, calls defined, unused functions (those no
  * exported function reaches), each function's variables and guards
- * (ev__lint_function). */
+ * (ev__lint_function); then, when that found no error, the compiler's
+ * warnings (ev__warn_function), as erlc runs its passes after a clean
+ * lint. */
 static void lint_module(modsrc *S)
 {
     ev_sink sink = { &S->d, sink_put };
@@ -413,8 +416,12 @@ static void lint_module(modsrc *S)
         walk_calls(S, m->fn[i].fun, i, reach);
         ev__lint_function(m, m->fn[i].fun, &sink, &facts[i]);
     }
-    for (uint32_t i = 0; i < n; i++)
+    bool clean = !has_errors(&S->d);
+    for (uint32_t i = 0; i < n; i++) {
+        if (clean)
+            ev__warn_function(m, &m->fn[i], &facts[i], &sink);
         ev__facts_free(&facts[i]);
+    }
     free(facts);
     /* what the exported functions reach, to a fixed point */
     for (uint32_t i = 0; i < n; i++)
