@@ -221,6 +221,12 @@ typedef struct ev_host {
  * "FILE:L:C: [Warning: ]text", then erlc's excerpt of the source line
  * with a caret, then a blank line; errors first, then warnings, as
  * compile:file/2 with report_errors and report_warnings prints them.
+ * They are erl_scan's and erl_parse's, erl_lint's (every unbound or
+ * unsafe variable, illegal guards and patterns, undefined and unused
+ * functions; unused, shadowed and exported variables), and, after a
+ * lint without errors, the optimisation passes' (values computed and
+ * dropped, BIF calls and operators that fail on constants, clauses that
+ * cannot match; core/erl/eval_warn.c says what it does not see).
  * Returns NULL when there was an error. `file` is the name to report
  * and to record in stack traces (copied); NULL for a text of no file,
  * then named after its module, "m.erl". */

@@ -1,6 +1,7 @@
 /* eval_ast: internals shared by the evaluator's files (eval_lex.c,
  * eval_parse.c, eval_match.c, eval_bits.c, eval_ops.c, eval_comp.c,
- * eval_env.c, eval_vm.c, eval_fmt.c). Nothing here is part of the eval.h interface.
+ * eval_lint.c, eval_warn.c, eval_mod.c, eval_env.c, eval_vm.c,
+ * eval_fmt.c, eval_lib.c). Nothing here is part of the eval.h interface.
  *
  * Pipeline: text -> tokens (ev__lex) -> syntax tree (ev__parse, nodes in
  * an arena owned by the ev_code) -> patterns checked and folded
@@ -166,6 +167,9 @@ typedef enum ev_kind {
 #define EV_SEQ_INIT 1u
 /* N_TUPLE's flag, set by ev__pattern: the tuple is (part of) a pattern. */
 #define EV_TUPLE_PATTERN 1u
+/* N_BIN's flag, set by ev__pattern: the binary is a pattern (its sizes
+ * are guard expressions, whose calls are no calls: eval_mod.c). */
+#define EV_BIN_PATTERN 1u
 
 /* N_BINSEG's flag: the segment's type specifiers once erl_bits'
  * set_bit_type/2 has applied the defaults (integer, unsigned, big; unit
@@ -335,6 +339,17 @@ void ev__code_hold(const ev_code *c);
 term *ev__pool(ev_code *c, term *t);
 ev_node *ev__node(ev_code *c, ev_kind kind, int line, int col, uint32_t nkids);
 
+/* Messages of a module's form that erl_lint reports, not the parser
+ * (an illegal pattern, a warning in a record's default): the form is
+ * still parsed, an illegal part replaced by `_`, and these come with it
+ * (ev_form.lint, ev_records.warn). */
+typedef struct ev_errs {
+    ev_error *v;
+    uint32_t n, cap;
+} ev_errs;
+void ev__errs_add(ev_errs *e, const ev_error *x);
+void ev__errs_free(ev_errs *e);
+
 /* ---- records (eval_parse.c), as erl_expand_records rewrites them ----
  * A module's records live in an ev_records for its compile: each
  * -record form adds one, and the record expressions of the forms after
@@ -363,6 +378,8 @@ typedef struct ev_records {
     uint32_t n, cap;
     ev_error *err;           /* erl_lint's record errors of the form */
     uint32_t nerr, caperr;
+    ev_errs warn;            /* its warnings in the defaults of a -record
+                              * form */
     struct ev_rec_pending {  /* errors only for a pattern (the tuple's
                               * flag says so once the form is parsed) */
         const ev_node *tuple;
@@ -400,6 +417,7 @@ typedef struct ev_form {
     int line, col;       /* of that name */
     ev_node *arg;
     ev_node *fun;
+    ev_errs lint;        /* erl_lint's errors inside it (the caller frees) */
 } ev_form;
 /* Parses the form at *tp (tokens of ev__lex_forms) into c's arena and
  * moves *tp past its '.'. On a syntax error returns -1 with err, and
@@ -407,16 +425,35 @@ typedef struct ev_form {
  * form, `fun f/1` is an N_LIT of the fun with module '' (a local fun,
  * which the compiler resolves). Records come from and go to `rs`; the
  * caller takes rs->err after each form (none after a syntax error: the
- * form is dropped, as epp drops it, with the records it used). */
+ * form is dropped, as epp drops it, with the records it used). Guards
+ * are not checked (erl_lint does that: ev__lint_function) and an
+ * illegal pattern is no syntax error (f->lint). */
 int ev__parse_form(ev_code *c, ev_records *rs, const ev_token **tp,
                    ev_form *f, ev_error *err);
 
 /* Checks that `*np` is a valid pattern, folding constant arithmetic and
  * "abc" ++ T into literals and conses. 0, or -1 with err
- * ("illegal pattern"). */
-int ev__pattern(ev_code *c, ev_node **np, ev_error *err);
+ * ("illegal pattern"). With `more` (a module's form, whose patterns
+ * erl_lint checks), every error is added to it, an illegal part
+ * replaced by `_`, and the result is 0; the sizes of binary segments
+ * are then left to the lint (ev__lint_function). */
+int ev__pattern(ev_code *c, ev_node **np, ev_error *err, ev_errs *more);
 /* Checks that `g` (N_GUARD) holds only guard expressions. 0 or -1. */
 int ev__guard_check(const ev_node *g, ev_error *err);
+
+/* What erl_lint's gexpr/3 makes of one node of a guard. */
+typedef enum ev_gkind {
+    EV_GK_OK,            /* allowed, as its kids must be (a call's arguments) */
+    EV_GK_ILLEGAL,       /* "illegal guard expression"; the kids unchecked */
+    EV_GK_BAD_OP,        /* an operator not allowed (++, --, !): illegal
+                          * after its operands are checked */
+    EV_GK_BAD_CALL,      /* a call of no guard BIF: illegal after its
+                          * arguments (erl_lint names a local or imported
+                          * function: illegal_guard_local_call) */
+    EV_GK_WILD,          /* `_`: "variable '_' is unbound" */
+    EV_GK_ASSOC          /* a map construction's `:=` */
+} ev_gkind;
+ev_gkind ev__gexpr_kind(const ev_node *n);
 
 /* ---- matching and guards (eval_match.c) ---- */
 
@@ -568,13 +605,58 @@ int ev__lib_find(atom_t mod, atom_t fun, uint32_t arity);
  * fun fields name it. */
 term *ev__lib_fun(int idx);
 
-/* ---- lint (eval_comp.c): erl_lint's variable rules, run by the VM on
- * each top-level expression just before it is evaluated, as the shell
- * does (shell:exprs/7 -> erl_eval:check_command/2). ---- */
+/* ---- erl_lint (eval_lint.c) ---- */
+
+/* The shell's check of one top-level expression (erl_lint's variable
+ * rules), run by the VM just before it is evaluated, against the
+ * bindings of that moment (shell:exprs/7 -> erl_eval:check_command/2):
+ * false at the first error, with err ("variable 'X' is unbound") and
+ * *reason (a new {unbound,'X'}, {unsafe_var,...}, ...). */
 bool ev__lint(const ev_node *expr, const ev_env *env, ev_error *err,
               term **reason);
-/* The same rules for a module's function (N_FUN): false and err at the
- * first variable that fails. */
-bool ev__lint_function(const ev_node *fun, ev_error *err);
+
+/* Where a module's messages go: erl_lint's errors and every warning. */
+typedef struct ev_sink {
+    void *ctx;
+    void (*put)(void *ctx, bool warning, int line, int col, const char *msg);
+} ev_sink;
+
+/* A set of nodes (pointers), in the order they were added. */
+typedef struct ev_ptrs {
+    const void **v;
+    uint32_t n, cap;
+} ev_ptrs;
+void ev__ptrs_add(ev_ptrs *s, const void *p);
+bool ev__ptrs_has(const ev_ptrs *s, const void *p);
+
+/* What the lint of a function learnt that the compiler's warnings
+ * (ev__warn_function) need. */
+typedef struct ev_lint_facts {
+    ev_ptrs unused;      /* binding N_VARs no one uses (`_X` ones too) */
+    ev_ptrs fresh;       /* case / receive / try N_CLAUSEs whose pattern is
+                          * one new variable (it matches anything) */
+} ev_lint_facts;
+void ev__facts_free(ev_lint_facts *f);
+
+/* erl_lint's checks of function `fun` (N_FUN) of module m, every error
+ * and warning to sink: unbound and unsafe variables, unused ones,
+ * shadowed ones, exported ones matched again, stack variables, illegal
+ * guards and sizes of binary segments in patterns. No warning comes
+ * from a record default an expression put in (N_SEQ with EV_SEQ_INIT:
+ * ev__lint_default saw it). facts (may be NULL) gets what it learnt. */
+void ev__lint_function(const ev_module *m, const ev_node *fun,
+                       const ev_sink *sink, ev_lint_facts *facts);
+/* erl_lint's check of expression `expr`, the default of a record's
+ * field (no variable is bound), every error and warning to sink. */
+void ev__lint_default(const ev_node *expr, const ev_sink *sink);
+
+/* ---- the compiler's warnings (eval_warn.c) ---- */
+
+/* The warnings erlc's optimisation passes print for function f of m,
+ * to sink: values computed and dropped, BIF calls and operators that
+ * will fail, clauses that cannot match. For a module erl_lint passed;
+ * facts are the lint's of f. */
+void ev__warn_function(const ev_module *m, const ev_func *f,
+                       const ev_lint_facts *facts, const ev_sink *sink);
 
 #endif

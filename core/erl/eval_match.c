@@ -30,8 +30,61 @@ static bool is_number_lit(const ev_node *n)
 
 static int check_gexpr(const ev_node *n, ev_error *err);
 
+void ev__errs_add(ev_errs *e, const ev_error *x)
+{
+    if (e->n == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 4;
+        e->v = xrealloc(e->v, e->cap * sizeof *e->v);
+    }
+    e->v[e->n++] = *x;
+}
+
+void ev__errs_free(ev_errs *e)
+{
+    free(e->v);
+    memset(e, 0, sizeof *e);
+}
+
+/* erl_lint's is_pattern_expr for an operator: numbers under + - and
+ * the arithmetic operators only (their value is then the pattern). */
+static bool number_expr(const ev_node *n)
+{
+    if (is_number_lit(n))
+        return true;
+    if (n->kind == N_OP1)
+        return (n->op == OP_NEG || n->op == OP_PLUS)
+            && number_expr(n->kid[0]);
+    return n->kind == N_OP2 && n->op >= OP_ADD && n->op <= OP_BSR
+        && number_expr(n->kid[0]) && number_expr(n->kid[1]);
+}
+
+/* An illegal part of a pattern, at `at`: the error in err; with `more`
+ * (erl_lint goes on) also added there, and *np becomes `_`. */
+static int bad_pattern(ev_code *c, ev_node **np, const ev_node *at,
+                       const char *msg, ev_error *err, ev_errs *more)
+{
+    node_error(err, at, msg);
+    if (!more)
+        return -1;
+    ev__errs_add(more, err);
+    *np = ev__node(c, N_WILD, (*np)->line, (*np)->col, 0);
+    return 0;
+}
+
+/* An error of erl_lint's in a pattern that leaves it as it is: with
+ * `more` added there (0), else -1 and err. */
+static int lint_error(ev_error *err, const ev_node *at, const char *msg,
+                      ev_errs *more)
+{
+    node_error(err, at, msg);
+    if (!more)
+        return -1;
+    ev__errs_add(more, err);
+    return 0;
+}
+
 /* Checks and folds a pattern in place; see eval_ast.h. */
-int ev__pattern(ev_code *c, ev_node **np, ev_error *err)
+int ev__pattern(ev_code *c, ev_node **np, ev_error *err, ev_errs *more)
 {
     ev_node *n = *np;
     switch ((ev_kind)n->kind) {
@@ -46,12 +99,12 @@ int ev__pattern(ev_code *c, ev_node **np, ev_error *err)
     case N_CONS:
     case N_MATCH:
         for (uint32_t i = 0; i < n->n; i++)
-            if (ev__pattern(c, &n->kid[i], err) < 0)
+            if (ev__pattern(c, &n->kid[i], err, more) < 0)
                 return -1;
         return 0;
     case N_SEQ:
         if (n->flag != EV_SEQ_INIT)
-            return node_error(err, n, "illegal pattern");
+            return bad_pattern(c, np, n, "illegal pattern", err, more);
         /* a record field left out matches anything (erl_expand_records'
          * pattern_fields) */
         *np = ev__node(c, N_WILD, n->line, n->col, 0);
@@ -60,61 +113,73 @@ int ev__pattern(ev_code *c, ev_node **np, ev_error *err)
         for (uint32_t i = 0; i < n->n; i++) {
             ev_node *f = n->kid[i];
             if (!f->flag)
-                return node_error(err, f, "illegal pattern");
+                return bad_pattern(c, np, f, "illegal pattern", err, more);
             if (f->kid[0]->kind == N_WILD || check_gexpr(f->kid[0], err) < 0)
-                return node_error(err, f->kid[0], "illegal map key in pattern");
-            if (ev__pattern(c, &f->kid[1], err) < 0)
+                return bad_pattern(c, np, f->kid[0],
+                                   "illegal map key in pattern", err, more);
+            if (ev__pattern(c, &f->kid[1], err, more) < 0)
                 return -1;
         }
         return 0;
     case N_BIN:
         /* erl_lint's pattern_bin: a segment's value is a variable, _ or
          * a literal (a string only untyped or utf), its size a guard
-         * expression, and an unsized binary comes last */
+         * expression (in a module the lint checks it: ev__lint_function),
+         * and an unsized binary comes last */
+        n->flag |= EV_BIN_PATTERN;
         for (uint32_t i = 0; i < n->n; i++) {
             ev_node *seg = n->kid[i];
-            if (ev__pattern(c, &seg->kid[0], err) < 0)
+            if (ev__pattern(c, &seg->kid[0], err, more) < 0)
                 return -1;
             const ev_node *v = seg->kid[0];
             if ((seg->flag & EV_BS_STRING)
                 && ((seg->flag & EV_BS_SIZED) || ((seg->flag & EV_BS_TYPED)
-                    && EV_BS_TYPE(seg->flag) < EV_BS_UTF8)))
-                return node_error(err, seg, "a literal string in a binary "
-                                  "pattern must not have a type or a size");
-            if (v->kind != N_VAR && v->kind != N_WILD && v->kind != N_LIT)
-                return node_error(err, v, "illegal pattern");
-            if (seg->n > 1 && check_gexpr(seg->kid[1], err) < 0)
+                    && EV_BS_TYPE(seg->flag) < EV_BS_UTF8))
+                && lint_error(err, seg, "a literal string in a binary "
+                              "pattern must not have a type or a size",
+                              more) < 0)
+                return -1;
+            if (v->kind != N_VAR && v->kind != N_WILD && v->kind != N_LIT
+                && bad_pattern(c, &seg->kid[0], v, "illegal pattern", err,
+                               more) < 0)
+                return -1;
+            if (!more && seg->n > 1 && check_gexpr(seg->kid[1], err) < 0)
                 return node_error(err, seg->kid[1], "illegal bit size");
             if (EV_BS_TYPE(seg->flag) == EV_BS_BINARY && seg->n == 1
-                && i + 1 < n->n)
-                return node_error(err, seg, "a binary field without size "
-                                  "is only allowed at the end of a binary "
-                                  "pattern");
+                && i + 1 < n->n
+                && lint_error(err, seg, "a binary field without size is "
+                              "only allowed at the end of a binary pattern",
+                              more) < 0)
+                return -1;
         }
         return 0;
     case N_OP1:
-        if (ev__pattern(c, &n->kid[0], err) < 0)
+        if (more && !number_expr(n))
+            return bad_pattern(c, np, n, "illegal pattern", err, more);
+        if (ev__pattern(c, &n->kid[0], err, more) < 0)
             return -1;
         if ((n->op == OP_NEG || n->op == OP_PLUS) && is_number_lit(n->kid[0])) {
             term *r = NULL;
             ev_exception x = { 0 };
             if (ev__op1((ev_op)n->op, n->kid[0]->lit, &r, &x) != EV_DONE) {
                 ev_exception_fini(&x);
-                return node_error(err, n, "illegal pattern");
+                return bad_pattern(c, np, n, "illegal pattern", err, more);
             }
             ev_node *l = ev__node(c, N_LIT, n->line, n->col, 0);
             l->lit = ev__pool(c, r);
             *np = l;
             return 0;
         }
-        return node_error(err, n, "illegal pattern");
+        return bad_pattern(c, np, n, "illegal pattern", err, more);
     case N_OP2:
+        if (more && n->op != OP_APPEND && !number_expr(n))
+            return bad_pattern(c, np, n, "illegal pattern", err, more);
         if (n->op == OP_APPEND) {
             /* "abc" ++ T: a cons chain ending in T */
             const ev_node *l = n->kid[0];
             if (l->kind != N_LIT || !term_is_proper_list(l->lit))
-                return node_error(err, n, "illegal pattern");
-            if (ev__pattern(c, &n->kid[1], err) < 0)
+                return bad_pattern(c, np, n, "illegal pattern", err, more);
+            if (ev__pattern(c, &n->kid[1], err, more) < 0)
                 return -1;
             ev_node *tail = n->kid[1];
             size_t len = term_list_length(l->lit);
@@ -135,7 +200,7 @@ int ev__pattern(ev_code *c, ev_node **np, ev_error *err)
             return 0;
         }
         for (int i = 0; i < 2; i++)
-            if (ev__pattern(c, &n->kid[i], err) < 0)
+            if (ev__pattern(c, &n->kid[i], err, more) < 0)
                 return -1;
         if (is_number_lit(n->kid[0]) && is_number_lit(n->kid[1])
             && n->op >= OP_ADD && n->op <= OP_BSR) {
@@ -144,77 +209,89 @@ int ev__pattern(ev_code *c, ev_node **np, ev_error *err)
             if (ev__op2((ev_op)n->op, n->kid[0]->lit, n->kid[1]->lit, &r, &x)
                 != EV_DONE) {
                 ev_exception_fini(&x);
-                return node_error(err, n, "illegal pattern");
+                return bad_pattern(c, np, n, "illegal pattern", err, more);
             }
             ev_node *l = ev__node(c, N_LIT, n->line, n->col, 0);
             l->lit = ev__pool(c, r);
             *np = l;
             return 0;
         }
-        return node_error(err, n, "illegal pattern");
+        return bad_pattern(c, np, n, "illegal pattern", err, more);
     default:
-        return node_error(err, n, "illegal pattern");
+        return bad_pattern(c, np, n, "illegal pattern", err, more);
     }
 }
 
-/* Is `n` an expression allowed in a guard (erl_lint's gexpr)? */
-static int check_gexpr(const ev_node *n, ev_error *err)
+/* erl_lint's gexpr for one node; see eval_ast.h. The guard BIFs are the
+ * ones the evaluator runs (ev__bif_find), self() and node(). */
+ev_gkind ev__gexpr_kind(const ev_node *n)
 {
     switch ((ev_kind)n->kind) {
     case N_LIT:
+        return n->lit->tag == T_FUN ? EV_GK_ILLEGAL : EV_GK_OK;
     case N_VAR:
-        return 0;
-    case N_WILD:
-        return node_error(err, n, "variable '_' is unbound");
     case N_TUPLE:
     case N_CONS:
     case N_MAP:
     case N_BIN:
     case N_BINSEG:
     case N_OP1:
-    case N_OP2:
     case N_ANDALSO:
     case N_ORELSE:
-        for (uint32_t i = 0; i < n->n; i++)
-            if (check_gexpr(n->kid[i], err) < 0)
-                return -1;
-        return 0;
-    case N_SEQ:              /* a record field's default, in a guard */
-        if (n->flag != EV_SEQ_INIT)
-            return node_error(err, n, "illegal guard expression");
-        return check_gexpr(n->kid[0], err);
+        return EV_GK_OK;
+    case N_WILD:
+        return EV_GK_WILD;
+    case N_OP2:
+        return n->op == OP_APPEND || n->op == OP_SUBTRACT ? EV_GK_BAD_OP
+                                                          : EV_GK_OK;
+    case N_SEND:                 /* an operator to erl_lint */
+        return EV_GK_BAD_OP;
+    case N_SEQ:                  /* a record field's default, in a guard */
+        return n->flag == EV_SEQ_INIT ? EV_GK_OK : EV_GK_ILLEGAL;
     case N_FIELD:
-        if (n->flag)
-            return node_error(err, n, "only association operators '=>' are "
-                                      "allowed in map construction");
-        for (uint32_t i = 0; i < n->n; i++)
-            if (check_gexpr(n->kid[i], err) < 0)
-                return -1;
-        return 0;
+        return n->flag ? EV_GK_ASSOC : EV_GK_OK;
     case N_CALL: {
         const ev_node *m = n->kid[0], *f = n->kid[1];
         atom_t mod = atom_intern("");
         if (m) {
             if (m->kind != N_LIT || !term_is_atom(m->lit, atom_intern("erlang")))
-                return node_error(err, n, "illegal guard expression");
+                return EV_GK_ILLEGAL;
             mod = atom_intern("erlang");
         }
         if (f->kind != N_LIT || f->lit->tag != T_ATOM)
-            return node_error(err, n, "illegal guard expression");
+            return EV_GK_ILLEGAL;
         const char *name = atom_text(f->lit->u.atom);
         uint32_t argc = n->n - 2;
         bool hostcall = (strcmp(name, "self") == 0 && argc == 0)
             || (strcmp(name, "node") == 0 && argc <= 1);
         if (!hostcall && ev__bif_find(mod, f->lit->u.atom, argc, true) < 0)
-            return node_error(err, n, "illegal guard expression");
-        for (uint32_t i = 2; i < n->n; i++)
-            if (check_gexpr(n->kid[i], err) < 0)
-                return -1;
-        return 0;
+            return EV_GK_BAD_CALL;
+        return EV_GK_OK;
     }
+    default:
+        return EV_GK_ILLEGAL;
+    }
+}
+
+/* Is `n` an expression allowed in a guard? The first error, as the
+ * shell's parser reports it. */
+static int check_gexpr(const ev_node *n, ev_error *err)
+{
+    switch (ev__gexpr_kind(n)) {
+    case EV_GK_OK:
+        break;
+    case EV_GK_WILD:
+        return node_error(err, n, "variable '_' is unbound");
+    case EV_GK_ASSOC:
+        return node_error(err, n, "only association operators '=>' are "
+                                  "allowed in map construction");
     default:
         return node_error(err, n, "illegal guard expression");
     }
+    for (uint32_t i = n->kind == N_CALL ? 2 : 0; i < n->n; i++)
+        if (check_gexpr(n->kid[i], err) < 0)
+            return -1;
+    return 0;
 }
 
 /* Checks a guard sequence; see eval_ast.h. */

@@ -4,15 +4,17 @@
  * The passes are compile:file/2's: scanning (erl_scan), the forms one by
  * one (erl_parse; a form with a syntax error is reported and skipped, so
  * the next ones are still checked), then erl_lint's checks over the whole
- * module, then code. Records are rewritten as the forms are parsed
- * (erl_expand_records, eval_parse.c), their erl_lint errors taken with
- * each form; the checks of the whole module then see tuple code, with
- * each record default that an expression put in reported at its record
- * (once) but calling for the function it is in, and warn of the records
- * no function uses. Messages are kept as erlc prints them: the scanner's
- * and parser's errors in the order of the text, then erl_lint's errors,
- * then the warnings, each list in the order of position (a stable sort,
- * so two messages at one place keep the order they were found in), each
+ * module (eval_lint.c has those of each function's variables and guards),
+ * then, when they found no error, the warnings of the compiler's
+ * optimisation passes (eval_warn.c), then code. Records are rewritten as
+ * the forms are parsed (erl_expand_records, eval_parse.c), their erl_lint
+ * errors taken with each form; the checks of the whole module then see
+ * tuple code, with each record default that an expression put in
+ * reported at its record (once) but calling for the function it is in,
+ * and warn of the records no function uses. Messages are kept as erlc
+ * prints them: the scanner's and parser's errors in the order of the
+ * text, then erl_lint's errors, then the warnings, each list in the order
+ * of position and, at one position, of text (compile sorts them so), each
  * message followed by the source line and a caret under its column.
  *
  * Invariants of a compiled module: every exported function exists; every
@@ -107,13 +109,21 @@ static void add(diags *d, int pass, int line, int col, const char *fmt, ...)
     d->v[d->n++] = (diag){ line, col, pass, xstrdup(buf) };
 }
 
+/* compile's order: the scanner's and parser's errors as found, then the
+ * others by position, then the warnings by position; at one position by
+ * text (compile:report_warnings sorts the formatted messages; for errors
+ * the text stands for erl_lint's term). */
 static bool diag_before(const diag *a, const diag *b)
 {
     if (a->pass != b->pass)
         return a->pass < b->pass;
     if (a->pass == 0)
         return false;            /* parse errors keep the text's order */
-    return a->line != b->line ? a->line < b->line : a->col < b->col;
+    if (a->line != b->line)
+        return a->line < b->line;
+    if (a->col != b->col)
+        return a->col < b->col;
+    return strcmp(a->msg, b->msg) < 0;
 }
 
 /* erlc's excerpt: the line, and a caret under the column. */
@@ -379,11 +389,14 @@ static void function(modsrc *S, const ev_form *f)
  * default, which calls for the functions it is copied into). A copied
  * default is not reported again: its record was (erl_lint's
  * record_def checks the defaults once; erl_expand_records' copies make
- * the calls). */
+ * the calls). Not in guards nor in the sizes of a binary pattern: a
+ * call there is an illegal guard expression, no call (erl_lint's
+ * gexpr). */
 static void walk_calls(modsrc *S, const ev_node *n, uint32_t from, bool *reach,
                        bool report)
 {
-    if (!n)
+    if (!n || n->kind == N_GUARD
+        || (n->kind == N_BIN && (n->flag & EV_BIN_PATTERN)))
         return;
     ev_module *m = S->m;
     if (n->kind == N_SEQ && n->flag == EV_SEQ_INIT)
@@ -414,10 +427,20 @@ static void walk_calls(modsrc *S, const ev_node *n, uint32_t from, bool *reach,
         walk_calls(S, n->kid[i], from, reach, report);
 }
 
+static void sink_put(void *ctx, bool warning, int line, int col,
+                     const char *msg)
+{
+    add(ctx, warning ? 2 : 1, line, col, "%s", msg);
+}
+
 /* erl_lint: exports defined, calls defined, unused functions (those no
- * exported function reaches), variables bound before use. */
+ * exported function reaches), each function's variables and guards
+ * (ev__lint_function); then, when that found no error, the compiler's
+ * warnings (ev__warn_function), as erlc runs its passes after a clean
+ * lint. */
 static void lint_module(modsrc *S)
 {
+    ev_sink sink = { &S->d, sink_put };
     ev_module *m = S->m;
     for (uint32_t i = 0; i < S->nex; i++) {
         int idx = ev__mod_find(m, S->ex[i].name, S->ex[i].arity);
@@ -431,14 +454,12 @@ static void lint_module(modsrc *S)
     uint32_t n = m->nfn;
     bool *reach = xcalloc((size_t)n * n + 1, 1);
     bool *live = xcalloc(n + 1, 1);
+    ev_lint_facts *facts = xcalloc(n + 1, sizeof *facts);
     for (uint32_t i = 0; i < n; i++) {
         if (S->export_all)
             m->fn[i].exported = true;
         walk_calls(S, m->fn[i].fun, i, reach, true);
-        ev_error err;
-        memset(&err, 0, sizeof err);
-        if (!ev__lint_function(m->fn[i].fun, &err))
-            add(&S->d, 1, err.line, err.col, "%s", err.msg);
+        ev__lint_function(m, m->fn[i].fun, &sink, &facts[i]);
     }
     /* what the exported functions reach, to a fixed point */
     for (uint32_t i = 0; i < n; i++)
@@ -470,6 +491,13 @@ static void lint_module(modsrc *S)
             sb_fini(&b);
         }
     }
+    bool clean = !has_errors(&S->d);
+    for (uint32_t i = 0; i < n; i++) {
+        if (clean)
+            ev__warn_function(m, &m->fn[i], &facts[i], &sink);
+        ev__facts_free(&facts[i]);
+    }
+    free(facts);
 }
 
 /* ---- compiling ---- */
@@ -532,6 +560,13 @@ ev_module *ev_module_compile(const char *src, const char *file, strbuf *msgs)
         for (uint32_t i = 0; i < S.recs.nerr; i++)
             add(&S.d, 1, S.recs.err[i].line, S.recs.err[i].col, "%s",
                 S.recs.err[i].msg);
+        for (uint32_t i = 0; i < S.recs.warn.n; i++)
+            add(&S.d, 2, S.recs.warn.v[i].line, S.recs.warn.v[i].col, "%s",
+                S.recs.warn.v[i].msg);
+        for (uint32_t i = 0; i < f.lint.n; i++)
+            add(&S.d, 1, f.lint.v[i].line, f.lint.v[i].col, "%s",
+                f.lint.v[i].msg);
+        ev__errs_free(&f.lint);
         if (f.kind == EV_FORM_ATTR)
             attribute(&S, &f);
         else if (f.kind == EV_FORM_FUNCTION)

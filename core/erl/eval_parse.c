@@ -19,10 +19,11 @@
  * Invariants of the tree: every node lives in the code's arena, every
  * literal term is held by the code's pool, the left side of every `=`
  * and every clause head has passed ev__pattern, every guard
- * ev__guard_check; no record syntax is left (only tuples, cases and
- * calls), and a record default put into an expression is an N_SEQ with
- * flag EV_SEQ_INIT, whose copies keep the tree within EV_MAX_NEST
- * levels and EV_MAX_REC_COPY nodes. */
+ * ev__guard_check (in a module's form, erl_lint checks them instead:
+ * ev__lint_function, and ev_form.lint); no record syntax is left (only
+ * tuples, cases and calls), and a record default put into an expression
+ * is an N_SEQ with flag EV_SEQ_INIT, whose copies keep the tree within
+ * EV_MAX_NEST levels and EV_MAX_REC_COPY nodes. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,7 +99,9 @@ typedef struct parser {
     const ev_token *t;   /* the lookahead */
     ev_error *err;
     bool no_remote;      /* a catch clause's pattern: ':' is not M:F */
-    bool module;         /* a module's form: `fun f/1` is a local fun */
+    bool module;         /* a module's form: `fun f/1` is a local fun,
+                          * guards and patterns are erl_lint's to check */
+    ev_errs *lint;       /* a module's form: its illegal patterns */
     uint32_t depth;      /* parse_expr / parse_unary calls in progress */
     ev_records *rs;      /* the records known (none in the shell) */
 } parser;
@@ -397,9 +400,24 @@ static void rec_settle(ev_records *rs)
     rs->npend = 0;
 }
 
-/* What a record expression with an error becomes. */
-static ev_node *rec_none(parser *P, const ev_token *at)
+/* A node n of `kind` at `at` with these kids. */
+static ev_node *mk(parser *P, ev_kind kind, const ev_token *at, uint32_t n,
+                   ev_node *const *kids)
 {
+    ev_node *e = ev__node(P->c, kind, at->line, at->col, n);
+    for (uint32_t i = 0; i < n; i++)
+        e->kid[i] = kids[i];
+    return e;
+}
+
+/* What a record expression with an error becomes: 'undefined', or
+ * with `keep` (what erl_lint still checks of it: the record of an update
+ * or a field access, is_record's term) the tuple {keep}, so that its
+ * variables are used (the form does not compile either way). */
+static ev_node *rec_none(parser *P, const ev_token *at, ev_node *keep)
+{
+    if (keep)
+        return mk(P, N_TUPLE, at, 1, &keep);
     return lit(P, at, term_atom_s("undefined"));
 }
 
@@ -479,16 +497,6 @@ static void mark_dups(const atom_t *name, uint32_t n, bool *dup)
 static bool is_atom_lit(const ev_node *n)
 {
     return n && n->kind == N_LIT && n->lit->tag == T_ATOM;
-}
-
-/* A node n of `kind` at `at` with these kids. */
-static ev_node *mk(parser *P, ev_kind kind, const ev_token *at, uint32_t n,
-                   ev_node *const *kids)
-{
-    ev_node *e = ev__node(P->c, kind, at->line, at->col, n);
-    for (uint32_t i = 0; i < n; i++)
-        e->kid[i] = kids[i];
-    return e;
 }
 
 /* A variable of its own, which no Erlang text can name (erl_expand_
@@ -628,7 +636,7 @@ static ev_node *rec_new(parser *P, const ev_token *hash, atom_t name,
 {
     int ri = rec_lookup(P, hash, name);
     if (ri < 0)
-        return rec_none(P, hash);
+        return rec_none(P, hash, NULL);
     const ev_record *r = &P->rs->r[ri];
     ev_node **slot = xcalloc(r->n + 1, sizeof *slot);
     ev_node *wild;
@@ -675,7 +683,7 @@ static ev_node *rec_update(parser *P, ev_node *base, const ev_token *hash,
 {
     int ri = rec_lookup(P, hash, name);
     if (ri < 0)
-        return rec_none(P, hash);
+        return rec_none(P, hash, base);
     const ev_record *r = &P->rs->r[ri];
     ev_node **slot = xcalloc(r->n + 1, sizeof *slot);
     const ev_node **at = xcalloc(r->n + 1, sizeof *at), *setel = NULL;
@@ -743,13 +751,13 @@ static ev_node *parse_record(parser *P, ev_node *base, const ev_token *hash,
         const ev_token *f = P->t++;
         int ri = rec_lookup(P, hash, name);
         if (ri < 0)
-            return rec_none(P, hash);
+            return rec_none(P, hash, base);
         const ev_record *r = &P->rs->r[ri];
         int fi = rec_field(r, f->a);
         if (fi < 0) {
             rec_error(P, f->line, f->col, "field %s undefined in record %s",
                       q(f->a).s, q(name).s);
-            return rec_none(P, hash);
+            return rec_none(P, hash, base);
         }
         if (!base)               /* #r.f: the field's index */
             return lit(P, hash, term_int(fi + 2));
@@ -820,7 +828,7 @@ static ev_node *rec_call(parser *P, ev_node *n)
                 return e;
             }
         }
-        return rec_none(P, &at);
+        return rec_none(P, &at, NULL);
     }
     if (strcmp(f, "is_record") || !is_atom_lit(b)
         || (n->kid[0] && !(is_atom_lit(n->kid[0])
@@ -829,7 +837,7 @@ static ev_node *rec_call(parser *P, ev_node *n)
     const ev_token bat = { .line = b->line, .col = b->col };
     int ri = rec_lookup(P, &bat, b->lit->u.atom);
     if (ri < 0)
-        return rec_none(P, &at);
+        return rec_none(P, &at, a);
     ev_node *size = lit(P, &at, term_int(P->rs->r[ri].n + 1));
     return mk(P, N_CALL, &at, 5, (ev_node *[]){ n->kid[0], n->kid[1], a, b,
                                                  size });
@@ -1054,7 +1062,7 @@ static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl,
         if (is_sym(P, S_LARROW)) {
             const ev_token *arrow = P->t++;
             ev_node *src = parse_expr(P, 0);
-            if (!src || ev__pattern(P->c, &e, P->err) < 0)
+            if (!src || ev__pattern(P->c, &e, P->err, P->lint) < 0)
                 goto fail;
             qn = ev__node(P->c, N_GEN, arrow->line, arrow->col, 2);
             qn->kid[0] = e;
@@ -1067,7 +1075,7 @@ static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl,
             }
             const ev_token *arrow = P->t++;
             ev_node *src = parse_expr(P, 0);
-            if (!src || ev__pattern(P->c, &e, P->err) < 0)
+            if (!src || ev__pattern(P->c, &e, P->err, P->lint) < 0)
                 goto fail;
             for (uint32_t i = 0; i < e->n; i++) {
                 const ev_node *seg = e->kid[i];
@@ -1075,7 +1083,9 @@ static ev_node *parse_lc(parser *P, const ev_token *open, ev_node *tmpl,
                     fail_node(P, seg, "binary fields without size are not "
                                       "allowed in patterns of bit string "
                                       "generators");
-                    goto fail;
+                    if (!P->lint)
+                        goto fail;
+                    ev__errs_add(P->lint, P->err);   /* erl_lint's */
                 }
             }
             qn = ev__node(P->c, N_GEN, arrow->line, arrow->col, 2);
@@ -1202,7 +1212,7 @@ static ev_node *parse_fun_clause(parser *P, const ev_token *at)
         return NULL;
     ev_node *head = nv_node(P, N_TUPLE, at->line, at->col, NULL, &args);
     for (uint32_t i = 0; i < head->n; i++)
-        if (ev__pattern(P->c, &head->kid[i], P->err) < 0)
+        if (ev__pattern(P->c, &head->kid[i], P->err, P->lint) < 0)
             return NULL;
     return parse_clause_rest(P, at, head);
 }
@@ -1359,7 +1369,7 @@ static ev_node *parse_catch_clause(parser *P)
     P->no_remote = true;
     reason = parse_expr(P, 0);
     P->no_remote = false;
-    if (!reason || ev__pattern(P->c, &reason, P->err) < 0)
+    if (!reason || ev__pattern(P->c, &reason, P->err, P->lint) < 0)
         return NULL;
     if (cls && accept(P, S_COLON)) {
         if (P->t->kind != TK_VAR)
@@ -1633,7 +1643,7 @@ static ev_node *parse_expr1(parser *P, int minprec)
             return NULL;
         ev_node *n;
         if (b.kind == N_MATCH) {
-            if (ev__pattern(P->c, &left, P->err) < 0)
+            if (ev__pattern(P->c, &left, P->err, P->lint) < 0)
                 return NULL;
             n = ev__node(P->c, N_MATCH, left->line, left->col, 2);
         } else {
@@ -1680,7 +1690,7 @@ static ev_node *parse_guard(parser *P)
         nv_push(&alts, g);
     } while (accept(P, S_SEMI));
     ev_node *n = nv_node(P, N_GUARD, t->line, t->col, NULL, &alts);
-    if (ev__guard_check(n, P->err) < 0)
+    if (!P->module && ev__guard_check(n, P->err) < 0)
         return NULL;
     return n;
 }
@@ -1694,7 +1704,7 @@ static ev_node *parse_clauses(parser *P, bool with_pattern, nvec *out)
         ev_node *pat = NULL, *c;
         if (with_pattern) {
             pat = parse_expr(P, 0);
-            if (!pat || ev__pattern(P->c, &pat, P->err) < 0)
+            if (!pat || ev__pattern(P->c, &pat, P->err, P->lint) < 0)
                 return NULL;
         }
         if (!(c = parse_clause_rest(P, t, pat)))
@@ -1713,7 +1723,7 @@ int ev__parse(ev_code *c, const ev_tokens *toks, bool pattern, ev_error *err)
     int rc = -1;
     if (pattern) {
         root = parse_expr(&P, 0);
-        if (root && ev__pattern(c, &root, err) < 0)
+        if (root && ev__pattern(c, &root, err, NULL) < 0)
             root = NULL;
     } else {
         root = parse_exprs(&P, N_SEQ);
@@ -1785,23 +1795,36 @@ static bool skip_type(parser *P)
     }
 }
 
-/* A field's default as erl_lint's record_def checks it: its variables
- * must be bound (none are); an error makes it 'undefined', so the
- * record expressions that copy it do not report it again. */
+/* The lint's messages about a default: errors as the record's, the
+ * warnings kept for the form. */
+static void default_msg(void *ctx, bool warning, int line, int col,
+                        const char *msg)
+{
+    parser *P = ctx;
+    if (!warning) {
+        rec_error(P, line, col, "%s", msg);
+        return;
+    }
+    ev_error w = { line, col, "" };
+    snprintf(w.msg, sizeof w.msg, "%s", msg);
+    ev__errs_add(&P->rs->warn, &w);
+}
+
+/* A field's default as erl_lint's record_def checks it (its variables
+ * must be bound, and none are; its funs' warnings); an error makes it
+ * 'undefined', so the record expressions that copy it do not report it
+ * again. */
 static ev_node *rec_default(parser *P, ev_node *d)
 {
     if (d->kind == N_LIT)
         return d;
-    const ev_token at = { .line = d->line, .col = d->col };
-    ev_node *head = ev__node(P->c, N_TUPLE, at.line, at.col, 0);
-    ev_node *cl = mk(P, N_CLAUSE, &at, 3, (ev_node *[]){
-        head, NULL, mk(P, N_SEQ, &at, 1, &d) });
-    ev_node *fn = mk(P, N_FUN, &at, 1, &cl);
-    ev_error e = { 0 };
-    if (ev__lint_function(fn, &e))
+    uint32_t nerr = P->rs->nerr;
+    ev_sink sink = { P, default_msg };
+    ev__lint_default(d, &sink);
+    if (P->rs->nerr == nerr)
         return d;
-    rec_error(P, e.line, e.col, "%s", e.msg);
-    return rec_none(P, &at);
+    const ev_token at = { .line = d->line, .col = d->col };
+    return rec_none(P, &at, NULL);
 }
 
 static void rec_free(ev_record *r)
@@ -1837,7 +1860,7 @@ static void rec_define(parser *P, const ev_form *f, atom_t name,
     ev_records *rs = P->rs;
     for (uint32_t i = 0; i < rs->n; i++) {
         if (rs->r[i].name == name) {
-            rs->nerr = 0;        /* erl_lint looks no further */
+            rs->nerr = rs->warn.n = 0;   /* erl_lint looks no further */
             rec_error(P, f->line, f->col, "record %s already defined",
                       q(name).s);
             return;
@@ -1869,7 +1892,7 @@ static void rec_define(parser *P, const ev_form *f, atom_t name,
         const ev_token tok = { .line = at->line, .col = at->col };
         ev_node *init = ev__node(P->c, N_SEQ, at->line, at->col, 1);
         init->flag = EV_SEQ_INIT;
-        init->kid[0] = dflt ? rec_default(P, dflt) : rec_none(P, &tok);
+        init->kid[0] = dflt ? rec_default(P, dflt) : rec_none(P, &tok, NULL);
         def->field[k] = names[i];
         def->init[k] = init;
         for (uint32_t u = from[i]; u < end; u++)
@@ -1957,6 +1980,7 @@ void ev__records_fini(ev_records *rs)
         rec_free(&rs->r[i]);
     free(rs->r);
     free(rs->err);
+    ev__errs_free(&rs->warn);
     free(rs->pend);
     free(rs->use);
     memset(rs, 0, sizeof *rs);
@@ -2016,12 +2040,13 @@ static ev_node *parse_function(parser *P)
 int ev__parse_form(ev_code *c, ev_records *rs, const ev_token **tp,
                    ev_form *f, ev_error *err)
 {
-    parser P = { .c = c, .t = *tp, .err = err, .module = true, .rs = rs };
     ev_record def = { 0 };
     memset(f, 0, sizeof *f);
+    parser P = { .c = c, .t = *tp, .err = err, .module = true,
+                 .lint = &f->lint, .rs = rs };
     memset(err, 0, sizeof *err);
     rs->scope++;
-    rs->nuse = rs->nerr = rs->npend = rs->nvar = 0;
+    rs->nuse = rs->nerr = rs->npend = rs->nvar = rs->warn.n = 0;
     const ev_token *start = P.t;
     f->line = start->line;
     f->col = start->col;
@@ -2075,7 +2100,8 @@ int ev__parse_form(ev_code *c, ev_records *rs, const ev_token **tp,
     return 0;
 fail:
     rec_free(&def);
-    rs->nerr = rs->npend = 0;
+    rs->nerr = rs->npend = rs->warn.n = 0;
+    ev__errs_free(&f->lint);
     if (P.t->kind == TK_EOF && P.t > start) {
         /* erl_parse at the end of the text: "before" nothing, at the
          * last token */
