@@ -184,3 +184,21 @@ Test(eval_fun, a_slice_of_reductions_yields_and_goes_on)
     fake_fini(&f);
     ev_env_free(env);
 }
+
+Test(eval_fun, terms_deeper_than_the_limit_raise_system_limit)
+{
+    /* erl would build them (and grow until memory runs out); clustersim
+     * stops at TERM_MAX_DEPTH levels, so that printing, comparing and
+     * freeing them cannot overflow the C stack */
+    EXPECT("F = fun D(0, A) -> A; D(N, A) -> D(N - 1, [A]) end, "
+           "length(F(9000, [])).", "1");
+    EXPECT("F = fun D(0, A) -> A; D(N, A) -> D(N - 1, [A]) end, F(20000, []).",
+           "** exception error: a system limit has been reached");
+    EXPECT("F = fun D(0, A) -> A; D(N, A) -> D(N - 1, {A}) end, F(20000, x).",
+           "** exception error: a system limit has been reached");
+    EXPECT("F = fun D(0, A) -> A; D(N, A) -> D(N - 1, #{k => A}) end, F(20000, x).",
+           "** exception error: a system limit has been reached");
+    /* a long list is not deep: its tail does not count */
+    EXPECT("F = fun D(0, A) -> A; D(N, A) -> D(N - 1, [N | A]) end, "
+           "length(F(100000, [])).", "100000");
+}

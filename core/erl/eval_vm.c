@@ -306,6 +306,19 @@ static void raise_error(ev_vm *vm, term *reason)
     vm_raise(vm, &x);
 }
 
+/* Pushes a term just built, or raises system_limit when it nests deeper
+ * than TERM_MAX_DEPTH (t dropped): what the evaluator makes stays within
+ * what printing, comparing and freeing can recurse through. */
+static void push_built(ev_vm *vm, term *t)
+{
+    if (t->depth <= TERM_MAX_DEPTH) {
+        push(vm, t);
+        return;
+    }
+    term_unref(t);
+    raise_error(vm, term_atom_s("system_limit"));
+}
+
 static void commit_binds(ev_vm *vm)
 {
     for (uint32_t i = 0; i < vm->binds.n; i++)
@@ -664,7 +677,7 @@ static void do_call(ev_vm *vm, atom_t mod, atom_t fun, uint32_t argc,
     drop(vm, argc + extra);
     switch (s) {
     case EV_DONE:
-        push(vm, res);
+        push_built(vm, res);
         break;
     case EV_RAISED:
         if (term_is_atom(x.reason, A("undef")) && x.mod == mod && x.fun == fun)
@@ -786,7 +799,7 @@ static void build_map(ev_vm *vm, const ev_node *n, uint32_t nf, bool update)
     vm->sp -= 2 * nf;
     if (update)
         drop(vm, 1);
-    push(vm, term_map(total, k, v));
+    push_built(vm, term_map(total, k, v));
     free(k);
     free(v);
 }
@@ -997,12 +1010,12 @@ static void step(ev_vm *vm)
     case I_TUPLE: {
         term *t = term_tuple(in->a, vm->stk + vm->sp - in->a);
         vm->sp -= in->a;
-        push(vm, t);
+        push_built(vm, t);
         break;
     }
     case I_CONS: {
         term *tail = pop(vm), *head = pop(vm);
-        push(vm, term_cons(head, tail));
+        push_built(vm, term_cons(head, tail));
         break;
     }
     case I_MAP:
@@ -1165,6 +1178,8 @@ static void step(ev_vm *vm)
         }
         term **acc = &vm->stk[vm->sp - 1 - in->a];
         *acc = term_cons(v, *acc);
+        if ((*acc)->depth > TERM_MAX_DEPTH)
+            raise_error(vm, term_atom_s("system_limit"));
         break;
     }
     case I_LC_END:
@@ -1184,7 +1199,7 @@ static void step(ev_vm *vm)
         ev__env_fini(&vm->work);
         break;
     case I_FUN:
-        push(vm, make_closure(vm, in));
+        push_built(vm, make_closure(vm, in));
         break;
     case I_RETURN: {
         term *v = pop(vm);
@@ -1336,8 +1351,8 @@ bool ev_vm_command_error(const ev_vm *vm, ev_error *err)
 void ev_vm_resume(ev_vm *vm, term *result)
 {
     assert(vm->st == VS_BLOCKED);
-    push(vm, result);
     vm->st = VS_RUN;
+    push_built(vm, result);
 }
 
 /* The blocked call raised (ownership of exc's terms taken). */

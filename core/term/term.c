@@ -298,6 +298,12 @@ term *term_nil(void)
     return &nil_cell;
 }
 
+/* One level deeper than d, saturating (term.depth). */
+static uint16_t deeper(uint16_t d)
+{
+    return d < UINT16_MAX ? (uint16_t)(d + 1) : d;
+}
+
 /* [head | tail]; takes ownership of both. */
 term *term_cons(term *head, term *tail)
 {
@@ -305,6 +311,8 @@ term *term_cons(term *head, term *tail)
     term *t = cell_new(T_CONS);
     t->u.cons.head = head;
     t->u.cons.tail = tail;
+    uint16_t h = deeper(head->depth);
+    t->depth = h > tail->depth ? h : tail->depth;
     return t;
 }
 
@@ -318,6 +326,8 @@ term *term_tuple(uint32_t n, term **el)
     for (uint32_t i = 0; i < n; i++) {
         assert(el[i]);
         t->u.tuple.el[i] = el[i];
+        if (deeper(el[i]->depth) > t->depth)
+            t->depth = deeper(el[i]->depth);
     }
     return t;
 }
@@ -333,6 +343,8 @@ term *term_tuplev(uint32_t n, ...)
     for (uint32_t i = 0; i < n; i++) {
         t->u.tuple.el[i] = va_arg(ap, term *);
         assert(t->u.tuple.el[i]);
+        if (deeper(t->u.tuple.el[i]->depth) > t->depth)
+            t->depth = deeper(t->u.tuple.el[i]->depth);
     }
     va_end(ap);
     return t;
@@ -413,6 +425,7 @@ term *term_closure_new(atom_t mod, uint32_t arity, term_closure *clo)
     t->u.fun.mod = mod;
     t->u.fun.arity = arity;
     t->u.fun.clo = clo;
+    t->depth = deeper(clo->env->depth);
     return t;
 }
 
@@ -458,6 +471,10 @@ term *term_map(uint32_t n, term **keys, term **vals)
         }
         t->u.map.keys[m] = p[i].k;
         t->u.map.vals[m] = p[i].v;
+        uint16_t d = deeper(p[i].k->depth > p[i].v->depth ? p[i].k->depth
+                                                          : p[i].v->depth);
+        if (d > t->depth)
+            t->depth = d;
         m++;
     }
     t->u.map.n = m;

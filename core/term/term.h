@@ -79,6 +79,12 @@ typedef struct term_closure {
 struct term {
     uint32_t rc;     /* UINT32_MAX: static, never freed */
     uint8_t tag;     /* term_tag */
+    /* How deeply the term nests (0 for an atomic term; a list's elements
+     * count one more, its tail none, as printing and freeing walk a
+     * list's tail in a loop); saturates at UINT16_MAX. The functions on
+     * terms recurse this deep, so the evaluator refuses to build one
+     * deeper than TERM_MAX_DEPTH. */
+    uint16_t depth;
     union {
         int64_t i;                          /* T_INT */
         double f;                           /* T_FLOAT */
@@ -148,6 +154,11 @@ term *term_map(uint32_t n, term **keys, term **vals);
 uint64_t term_live_cells(void);
 void term_set_cell_limit(uint64_t n);
 bool term_cells_over(void);
+
+/* The deepest term the evaluator builds (term.depth): one deeper raises
+ * system_limit, where the C stack of printing or comparing it would
+ * overflow (erl has no such limit). */
+#define TERM_MAX_DEPTH 10000u
 
 /* ---- references ---- */
 term *term_ref(term *t);                       /* returns t; NULL-safe */
