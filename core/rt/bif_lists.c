@@ -308,6 +308,69 @@ static ev_status sort_common(bif_call_ctx *c, bool unique)
 static ev_status b_sort(bif_call_ctx *c) { return sort_common(c, false); }
 static ev_status b_usort(bif_call_ctx *c) { return sort_common(c, true); }
 
+/* keysort(N, L) when is_integer(N), N > 0: stable by element N. */
+
+static ev_status b_keysort(bif_call_ctx *c)
+{
+    const term *n = c->args[0], *l = c->args[1];
+    if (n->tag != T_INT || n->u.i < 1)
+        return fc(c, "keysort", 784, 2, (term *[]){ ref(n), ref(l) });
+    if (!term_is_proper_list(l)) {
+        bif_raise(c, "error", term_tuplev(2, term_atom_s("case_clause"), ref(l)));
+        term_unref(c->exc->args);
+        c->exc->args = NULL;
+        c->exc->file = "lists.erl";
+        c->exc->line = 785;
+        return EV_RAISED;
+    }
+    size_t len;
+    const term **el = elems(l, &len);
+    for (size_t i = 0; len > 1 && i < len; i++) {
+        const term *t = el[i];
+        if (t->tag == T_TUPLE && (int64_t)t->u.tuple.n >= n->u.i)
+            continue;
+        free(el);
+        ev_exception *x = c->exc;
+        memset(x, 0, sizeof *x);
+        x->cls = A("error");
+        x->reason = term_atom_s("badarg");
+        x->mod = A("erlang");
+        x->fun = A("element");
+        x->arity = 2;
+        x->args = term_list(2, (term *[]){ ref(n), ref(t) }, NULL);
+        if (t->tag == T_TUPLE)
+            ev_exception_detail(x, 1, "out of range");
+        else
+            ev_exception_detail(x, 2, "not a tuple");
+        x->callers = term_list(1, (term *[]){
+            frame("lists", "keysort", 2, "lists.erl", 789) }, NULL);
+        x->traced = true;
+        return EV_RAISED;
+    }
+    /* the stable merge of merge_sort, on the tuples' N-th elements */
+    const term **tmp = xcalloc(len + 1, sizeof *tmp);
+    size_t k = (size_t)n->u.i - 1;
+    for (size_t w = 1; w < len; w *= 2) {
+        for (size_t lo = 0; lo < len; lo += 2 * w) {
+            size_t mid = lo + w < len ? lo + w : len;
+            size_t hi = lo + 2 * w < len ? lo + 2 * w : len;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                tmp[o++] = cmp(el[j]->u.tuple.el[k], el[i]->u.tuple.el[k]) < 0
+                         ? el[j++] : el[i++];
+            while (i < mid)
+                tmp[o++] = el[i++];
+            while (j < hi)
+                tmp[o++] = el[j++];
+        }
+        memcpy(el, tmp, len * sizeof *el);
+    }
+    free(tmp);
+    term *r = from_elems(el, len, NULL);
+    free(el);
+    return bif_return(c, r);
+}
+
 /* duplicate(N, X) when is_integer(N), N >= 0. */
 static ev_status b_duplicate(bif_call_ctx *c)
 {
@@ -955,6 +1018,7 @@ const bif_reg rt__lists_bifs[] = {
     {"lists", "min", 1, b_min, BIF_QUALIFIED},
     {"lists", "sort", 1, b_sort, BIF_QUALIFIED},
     {"lists", "usort", 1, b_usort, BIF_QUALIFIED},
+    {"lists", "keysort", 2, b_keysort, BIF_QUALIFIED},
     {"lists", "duplicate", 2, b_duplicate, BIF_QUALIFIED},
     {"lists", "zip", 2, b_zip, BIF_QUALIFIED},
     {"lists", "flatten", 1, b_flatten, BIF_QUALIFIED},
