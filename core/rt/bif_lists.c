@@ -291,7 +291,7 @@ static void merge_sort(const term **el, size_t n)
 static ev_status sort_common(bif_call_ctx *c, bool unique)
 {
     if (!term_is_proper_list(c->args[0]))
-        return fc(c, unique ? "usort" : "sort", unique ? 1069 : 512, 1,
+        return fc(c, unique ? "usort" : "sort", unique ? 1112 : 512, 1,
                   (term *[]){ ref(c->args[0]) });
     size_t n;
     const term **el = elems(c->args[0], &n);
@@ -552,10 +552,14 @@ static ev_status key_replace(bif_call_ctx *c, bool store)
         if (key_at(x->u.cons.head, n->u.i, k))
             break;
     if (x->tag != T_CONS && x->tag != T_NIL) {
+        /* a caller's frame when keystore2/keydelete3 recursed */
         if (store)
-            return fc(c, "keystore2", 771, 4,
-                      (term *[]){ ref(k), ref(n), ref(x), ref(nw) });
-        return fc(c, "keydelete3", 721, 3, (term *[]){ ref(k), ref(n), ref(x) });
+            return fc_at(c, "lists", "keystore2", "lists.erl", 771,
+                         i ? frame("lists", "keystore2", 4, "lists.erl", 774) : NULL,
+                         4, (term *[]){ ref(k), ref(n), ref(x), ref(nw) });
+        return fc_at(c, "lists", "keydelete3", "lists.erl", 722,
+                     i ? frame("lists", "keydelete3", 3, "lists.erl", 724) : NULL,
+                     3, (term *[]){ ref(k), ref(n), ref(x) });
     }
     term *tail;
     if (x->tag == T_CONS)
@@ -609,8 +613,9 @@ static ev_status sublist_from(bif_call_ctx *c, const term *l, const term *len)
         k++;
     }
     if (k < n && x->tag != T_NIL)
-        return fc(c, "sublist_2", 388, 2,
-                  (term *[]){ ref(x), term_int(n - k) });
+        return fc_at(c, "lists", "sublist_2", "lists.erl", 388,
+                     k ? frame("lists", "sublist_2", 2, "lists.erl", 389) : NULL,
+                     2, (term *[]){ ref(x), term_int(n - k) });
     const term **el = xcalloc((size_t)k + 1, sizeof *el);
     x = l;
     for (int64_t i = 0; i < k; i++, x = x->u.cons.tail)
@@ -620,8 +625,12 @@ static ev_status sublist_from(bif_call_ctx *c, const term *l, const term *len)
     return bif_return(c, r);
 }
 
+/* sublist(List, L) when is_integer(L), is_list(List) -> sublist_2(List, L). */
 static ev_status b_sublist2(bif_call_ctx *c)
 {
+    const term *l = c->args[0], *len = c->args[1];
+    if (len->tag != T_INT || (l->tag != T_CONS && l->tag != T_NIL))
+        return fc(c, "sublist", 385, 2, (term *[]){ ref(l), ref(len) });
     return sublist_from(c, c->args[0], c->args[1]);
 }
 
@@ -658,7 +667,9 @@ static ev_status b_delete(bif_call_ctx *c)
         if (term_equal(x->u.cons.head, c->args[0]))
             break;
     if (x->tag != T_CONS && x->tag != T_NIL)
-        return fc(c, "delete", 618, 2, (term *[]){ ref(c->args[0]), ref(x) });
+        return fc_at(c, "lists", "delete", "lists.erl", 404,
+                     i ? frame("lists", "delete", 2, "lists.erl", 406) : NULL,
+                     2, (term *[]){ ref(c->args[0]), ref(x) });
     const term **el = xcalloc(i + 1, sizeof *el);
     size_t j = 0;
     for (const term *y = l; j < i; y = y->u.cons.tail)
