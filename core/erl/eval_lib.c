@@ -1,5 +1,7 @@
 /* eval_lib: the library functions that take funs (lists:map/2,
- * foldl/3, foldr/3, filter/2, foreach/2, any/2, all/2), written in the
+ * foldl/3, foldr/3, filter/2, foreach/2, any/2, all/2, partition/2,
+ * splitwith/2, takewhile/2, dropwhile/2, mapfoldl/3, mapfoldr/3,
+ * flatmap/2, zipwith/3, filtermap/2, sort/2, usort/2), written in the
  * shell's Erlang and run by the VM like any fun.
  *
  * Why not C BIFs: a BIF cannot call back into Erlang code, and the fun
@@ -21,6 +23,18 @@
 #include "core/term/xalloc.h"
 
 #define REV "Rev = fun R([H|T], A) -> R(T, [H|A]); R([], A) -> A end, "
+/* A stable bottom-up merge by F (after REV): singleton runs, then passes
+ * that merge neighbouring runs, the earlier one on the left, until one
+ * is left. F(A, B) true: A goes first, so equal elements keep order. */
+#define SORT "Merge = fun M([H1|T1] = L1, [H2|T2] = L2, Acc) -> " \
+    "case F(H1, H2) of true -> M(T1, L2, [H1|Acc]); " \
+    "false -> M(L1, T2, [H2|Acc]) end; " \
+    "M([], L2, Acc) -> Rev(Acc, L2); M(L1, [], Acc) -> Rev(Acc, L1) end, " \
+    "Pass = fun Ps([A, B|Rest], Out) -> Ps(Rest, [Merge(A, B, [])|Out]); " \
+    "Ps(Rest, Out) -> Rev(Out, Rest) end, " \
+    "Runs = fun Rs([H|T], Acc) -> Rs(T, [[H]|Acc]); Rs([], Acc) -> Rev(Acc, []) end, " \
+    "Sort = fun(L0) -> Lp = fun Lp([R]) -> R; Lp([]) -> []; " \
+    "Lp(Rs0) -> Lp(Pass(Rs0, [])) end, Lp(Runs(L0, [])) end, "
 
 static const struct {
     const char *mod, *fun;
@@ -56,6 +70,55 @@ static const struct {
       "fun(P, L) when is_function(P, 1), is_list(L) -> "
       "Loop = fun Lp([H|T]) -> case P(H) of true -> Lp(T); "
       "false -> false end; Lp([]) -> true end, Loop(L) end." },
+    { "lists", "partition", 2,
+      "fun(P, L) when is_function(P, 1), is_list(L) -> " REV
+      "Loop = fun Lp([H|T], S, N) -> case P(H) of true -> Lp(T, [H|S], N); "
+      "false -> Lp(T, S, [H|N]) end; Lp([], S, N) -> {Rev(S, []), Rev(N, [])} "
+      "end, Loop(L, [], []) end." },
+    { "lists", "splitwith", 2,
+      "fun(P, L) when is_function(P, 1), is_list(L) -> " REV
+      "Loop = fun Lp([H|T], Acc) -> case P(H) of true -> Lp(T, [H|Acc]); "
+      "false -> {Rev(Acc, []), [H|T]} end; Lp([], Acc) -> {Rev(Acc, []), []} "
+      "end, Loop(L, []) end." },
+    { "lists", "takewhile", 2,
+      "fun(P, L) when is_function(P, 1), is_list(L) -> " REV
+      "Loop = fun Lp([H|T], Acc) -> case P(H) of true -> Lp(T, [H|Acc]); "
+      "false -> Rev(Acc, []) end; Lp([], Acc) -> Rev(Acc, []) end, "
+      "Loop(L, []) end." },
+    { "lists", "dropwhile", 2,
+      "fun(P, L) when is_function(P, 1), is_list(L) -> "
+      "Loop = fun Lp([H|T]) -> case P(H) of true -> Lp(T); "
+      "false -> [H|T] end; Lp([]) -> [] end, Loop(L) end." },
+    { "lists", "mapfoldl", 3,
+      "fun(F, Acc0, L) when is_function(F, 2), is_list(L) -> " REV
+      "Loop = fun Lp([H|T], A, Out) -> {R, A1} = F(H, A), Lp(T, A1, [R|Out]); "
+      "Lp([], A, Out) -> {Rev(Out, []), A} end, Loop(L, Acc0, []) end." },
+    { "lists", "mapfoldr", 3,
+      "fun(F, Acc0, L) when is_function(F, 2), is_list(L) -> " REV
+      "Loop = fun Lp([H|T], A, Out) -> {R, A1} = F(H, A), Lp(T, A1, [R|Out]); "
+      "Lp([], A, Out) -> {Out, A} end, Loop(Rev(L, []), Acc0, []) end." },
+    { "lists", "flatmap", 2,
+      "fun(F, L) when is_function(F, 1), is_list(L) -> " REV
+      "Loop = fun Lp([H|T], Acc) -> Lp(T, Rev(F(H), Acc)); "
+      "Lp([], Acc) -> Rev(Acc, []) end, Loop(L, []) end." },
+    { "lists", "zipwith", 3,
+      "fun(F, L1, L2) when is_function(F, 2) -> " REV
+      "Loop = fun Lp([X|Xs], [Y|Ys], Acc) -> Lp(Xs, Ys, [F(X, Y)|Acc]); "
+      "Lp([], [], Acc) -> Rev(Acc, []) end, Loop(L1, L2, []) end." },
+    { "lists", "filtermap", 2,
+      "fun(F, L) when is_function(F, 1), is_list(L) -> " REV
+      "Loop = fun Lp([H|T], Acc) -> case F(H) of false -> Lp(T, Acc); "
+      "true -> Lp(T, [H|Acc]); {true, V} -> Lp(T, [V|Acc]) end; "
+      "Lp([], Acc) -> Rev(Acc, []) end, Loop(L, []) end." },
+    { "lists", "sort", 2,
+      "fun(F, L) when is_function(F, 2), is_list(L) -> " REV SORT
+      "Sort(L) end." },
+    { "lists", "usort", 2,
+      "fun(F, L) when is_function(F, 2), is_list(L) -> " REV SORT
+      "Dedup = fun D(Prev, [H|T], Acc) -> case F(H, Prev) of "
+      "true -> D(Prev, T, Acc); false -> D(H, T, [H|Acc]) end; "
+      "D(_, [], Acc) -> Rev(Acc, []) end, "
+      "case Sort(L) of [] -> []; [H|T] -> Dedup(H, T, [H]) end end." },
 };
 
 /* The index of mod:fun/arity in the library, or -1. */

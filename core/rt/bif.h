@@ -90,8 +90,9 @@ int bif_format(world *w, int node, strbuf *b, const term *fmt,
                const term *args, bif_fmt_error *err);
 
 /* rt/'s own rows: erlang's process BIFs, the shell commands, lists and
- * timer (bif_erlang.c); io (bif_io.c). */
+ * timer (bif_erlang.c); lists and string (bif_lists.c); io (bif_io.c). */
 extern const bif_reg rt__erlang_bifs[];
+extern const bif_reg rt__lists_bifs[];   /* bif_lists.c: lists and string */
 extern const bif_reg rt__code_bifs[];     /* bif_code.c */
 extern const bif_reg rt__io_bifs[];
 

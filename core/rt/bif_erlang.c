@@ -419,36 +419,6 @@ static ev_status b_integer_to_list(bif_call_ctx *c)
     return bif_return(c, term_string(buf));
 }
 
-static int cmp_terms(const void *a, const void *b)
-{
-    return term_compare(*(term *const *)a, *(term *const *)b, false);
-}
-
-static term **list_array(const term *l, size_t *n)
-{
-    *n = term_list_length(l);
-    term **el = xcalloc(*n + 1, sizeof *el);
-    size_t i = 0;
-    for (const term *x = l; x->tag == T_CONS; x = x->u.cons.tail)
-        el[i++] = term_ref(x->u.cons.head);
-    return el;
-}
-
-static ev_status b_sort(bif_call_ctx *c)
-{
-    if (!term_is_proper_list(c->args[0]))
-        return bif_raise(c, "error", term_atom_s("function_clause"));
-    size_t n;
-    term **el = list_array(c->args[0], &n);
-    /* DETERMINISM: a stable merge is what lists:sort does; qsort is not
-     * stable, but equal (=:=) terms are indistinguishable, and the
-     * comparator is total (it uses exact order, 1 before 1.0). */
-    qsort(el, n, sizeof *el, cmp_terms);
-    term *l = term_list((uint32_t)n, el, NULL);
-    free(el);
-    return bif_return(c, l);
-}
-
 static ev_status b_reverse(bif_call_ctx *c)
 {
     if (!term_is_proper_list(c->args[0]))
@@ -639,7 +609,6 @@ const bif_reg rt__erlang_bifs[] = {
     {"erlang", "send", 2, b_send, BIF_QUALIFIED},
     {"shell_default", "flush", 0, b_flush, BIF_SHELL},
     {"timer", "sleep", 1, b_sleep, BIF_QUALIFIED},
-    {"lists", "sort", 1, b_sort, BIF_QUALIFIED},
     {"lists", "reverse", 1, b_reverse, BIF_QUALIFIED},
     {"lists", "member", 2, b_member, BIF_QUALIFIED},
     {"lists", "seq", 2, b_seq, BIF_QUALIFIED},

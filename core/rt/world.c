@@ -90,6 +90,7 @@ world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg)
     for (int i = 0; i < n; i++)
         w->nodes[i].sh = shell_new(w, i);
     bif_register(w, rt__erlang_bifs);
+    bif_register(w, rt__lists_bifs);
     bif_register(w, rt__code_bifs);
     for (int i = 0; i < n; i++)
         for (int k = 0; k < cfg[i].nmodules; k++)

@@ -1,0 +1,1057 @@
+/* bif_lists: the lists and string functions that take no fun, as C
+ * BIFs (the rows of rt__lists_bifs, bif.h); those that take a fun are
+ * Erlang in core/erl/eval_lib.c.
+ *
+ * Results and errors are OTP 25.2.3's, checked against erl: where
+ * lists.erl fails a clause, the exception is its function_clause with
+ * the arguments of the clause that failed (lists:nth(3, [a]) is "no
+ * function clause matching lists:nth(2,[])") and lists.erl's line; where
+ * an operator fails inside (lists:sum([a]): `0 + a`), the operator's
+ * frame and lists.erl's as its caller. The order of sort/usort is the
+ * standard term order (1 == 1.0), with a stable merge as lists.erl's:
+ * equal elements keep their order, and usort keeps the first of each
+ * run of equal ones.
+ *
+ * Every loop is bounded by the size of its input and none recurses on
+ * a list's length or depth (flatten keeps its own stack on the heap).
+ * Integers have no bignums: a sum past int64 raises system_limit, and a
+ * list longer than LIST_MAX that a call would build raises system_limit
+ * too (lists:duplicate(N, X), lists:seq/3). */
+#include "core/rt/bif.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "core/term/xalloc.h"
+
+#define LIST_MAX 10000000
+
+static atom_t A(const char *s) { return atom_intern(s); }
+
+static term *ref(const term *t) { return term_ref((term *)t); }
+
+/* erl's {M, F, Arity, [{file, File}, {line, Line}]} frame. */
+static term *frame(const char *mod, const char *fun, int arity,
+                   const char *file, int line)
+{
+    term *loc = term_list(2, (term *[]){
+        term_tuplev(2, term_atom_s("file"), term_string(file)),
+        term_tuplev(2, term_atom_s("line"), term_int(line)) }, NULL);
+    return term_tuplev(4, term_atom_s(mod), term_atom_s(fun),
+                       term_int(arity), loc);
+}
+
+/* error:function_clause in Mod:Fun(Args...) at File:Line (args taken),
+ * with `caller` (taken; may be NULL) as the frame below it. */
+static ev_status fc_at(bif_call_ctx *c, const char *mod, const char *fun,
+                       const char *file, int line, term *caller,
+                       uint32_t n, term **args)
+{
+    ev_exception *x = c->exc;
+    memset(x, 0, sizeof *x);
+    x->cls = A("error");
+    x->reason = term_atom_s("function_clause");
+    x->mod = A(mod);
+    x->fun = A(fun);
+    x->arity = n;
+    x->args = term_list(n, args, NULL);
+    x->file = file;
+    x->line = line;
+    if (caller) {
+        x->callers = term_list(1, &caller, NULL);
+        x->traced = true;
+    }
+    return EV_RAISED;
+}
+
+static ev_status fc(bif_call_ctx *c, const char *fun, int line, uint32_t n,
+                    term **args)
+{
+    return fc_at(c, "lists", fun, "lists.erl", line, NULL, n, args);
+}
+
+/* error:badarith in lists:Fun/Arity at lists.erl's line (no args). */
+static ev_status badarith_in(bif_call_ctx *c, const char *fun, int arity,
+                             int line)
+{
+    ev_exception *x = c->exc;
+    memset(x, 0, sizeof *x);
+    x->cls = A("error");
+    x->reason = term_atom_s("badarith");
+    x->mod = A("lists");
+    x->fun = A(fun);
+    x->arity = (uint32_t)arity;
+    x->file = "lists.erl";
+    x->line = line;
+    return EV_RAISED;
+}
+
+/* Reason in operator Op/2 called as L Op R, from lists:Fun/Arity. */
+static ev_status op_error(bif_call_ctx *c, const char *reason, const char *op,
+                          const term *l, const term *r, const char *fun,
+                          int arity, int line)
+{
+    ev_exception *x = c->exc;
+    memset(x, 0, sizeof *x);
+    x->cls = A("error");
+    x->reason = term_atom_s(reason);
+    x->mod = A("erlang");
+    x->fun = A(op);
+    x->arity = 2;
+    x->is_operator = true;
+    x->args = term_list(2, (term *[]){ ref(l), ref(r) }, NULL);
+    x->callers = term_list(1, (term *[]){
+        frame("lists", fun, arity, "lists.erl", line) }, NULL);
+    x->traced = true;
+    return EV_RAISED;
+}
+
+static bool is_num(const term *t) { return t->tag == T_INT || t->tag == T_FLOAT; }
+
+/* Standard order, 1 == 1.0. */
+static int cmp(const term *a, const term *b) { return term_compare(a, b, true); }
+
+/* N - 1 for the number N. */
+static term *dec(const term *n)
+{
+    return n->tag == T_INT ? term_int(n->u.i - 1) : term_float(n->u.f - 1.0);
+}
+
+/* The elements of the proper list l (borrowed pointers). */
+static const term **elems(const term *l, size_t *n)
+{
+    size_t k = 0;
+    for (const term *x = l; x->tag == T_CONS; x = x->u.cons.tail)
+        k++;
+    const term **el = xcalloc(k + 1, sizeof *el);
+    k = 0;
+    for (const term *x = l; x->tag == T_CONS; x = x->u.cons.tail)
+        el[k++] = x->u.cons.head;
+    *n = k;
+    return el;
+}
+
+/* The list of el[0..n) (references taken here) ending in tail (taken). */
+static term *from_elems(const term **el, size_t n, term *tail)
+{
+    term *l = tail ? tail : term_nil();
+    for (size_t i = n; i-- > 0;)
+        l = term_cons(ref(el[i]), l);
+    return l;
+}
+
+/* ---- lists ---- */
+
+/* nth(1, [H|_]) -> H; nth(N, [_|T]) when N > 1 -> nth(N - 1, T). */
+static ev_status b_nth(bif_call_ctx *c)
+{
+    term *n = ref(c->args[0]);
+    const term *l = c->args[1];
+    for (;;) {
+        if (l->tag == T_CONS && n->tag == T_INT && n->u.i == 1) {
+            term_unref(n);
+            return bif_return(c, ref(l->u.cons.head));
+        }
+        term *one = term_int(1);
+        bool gt = cmp(n, one) > 0;
+        term_unref(one);
+        if (l->tag != T_CONS || !gt)
+            return fc(c, "nth", 198, 2, (term *[]){ n, ref(l) });
+        if (!is_num(n)) {
+            term_unref(n);
+            return badarith_in(c, "nth", 2, 200);
+        }
+        term *m = dec(n);
+        term_unref(n);
+        n = m;
+        l = l->u.cons.tail;
+    }
+}
+
+/* nthtail(1, [_|T]) -> T; nthtail(N, [_|T]) when N > 1 -> nthtail(N - 1,
+ * T); nthtail(0, L) when is_list(L) -> L. */
+static ev_status b_nthtail(bif_call_ctx *c)
+{
+    term *n = ref(c->args[0]);
+    const term *l = c->args[1];
+    for (;;) {
+        if (n->tag == T_INT && n->u.i == 1 && l->tag == T_CONS) {
+            term_unref(n);
+            return bif_return(c, ref(l->u.cons.tail));
+        }
+        if (n->tag == T_INT && n->u.i == 0 && (l->tag == T_CONS || l->tag == T_NIL)) {
+            term_unref(n);
+            return bif_return(c, ref(l));
+        }
+        term *one = term_int(1);
+        bool gt = cmp(n, one) > 0;
+        term_unref(one);
+        if (l->tag != T_CONS || !gt)
+            return fc(c, "nthtail", 208, 2, (term *[]){ n, ref(l) });
+        if (!is_num(n)) {
+            term_unref(n);
+            return badarith_in(c, "nthtail", 2, 210);
+        }
+        term *m = dec(n);
+        term_unref(n);
+        n = m;
+        l = l->u.cons.tail;
+    }
+}
+
+/* last([E|Es]) -> last(E, Es); last(_, [E|Es]) -> last(E, Es);
+ * last(E, []) -> E. */
+static ev_status b_last(bif_call_ctx *c)
+{
+    const term *l = c->args[0];
+    if (l->tag != T_CONS)
+        return fc(c, "last", 256, 1, (term *[]){ ref(l) });
+    const term *e = l->u.cons.head;
+    for (l = l->u.cons.tail; l->tag == T_CONS; l = l->u.cons.tail)
+        e = l->u.cons.head;
+    if (l->tag != T_NIL)
+        return fc(c, "last", 258, 2, (term *[]){ ref(e), ref(l) });
+    return bif_return(c, ref(e));
+}
+
+/* sum(L) -> sum(L, 0); sum([H|T], Sum) -> sum(T, Sum + H). */
+static ev_status b_sum(bif_call_ctx *c)
+{
+    term *acc = term_int(0);
+    const term *l = c->args[0];
+    for (; l->tag == T_CONS; l = l->u.cons.tail) {
+        const term *h = l->u.cons.head;
+        if (!is_num(h)) {
+            ev_status st = op_error(c, "badarith", "+", acc, h, "sum", 2, 319);
+            term_unref(acc);
+            return st;
+        }
+        term *r;
+        if (acc->tag == T_INT && h->tag == T_INT) {
+            int64_t s;
+            if (__builtin_add_overflow(acc->u.i, h->u.i, &s)) {
+                ev_status st = op_error(c, "system_limit", "+", acc, h, "sum", 2, 319);
+                term_unref(acc);
+                return st;
+            }
+            r = term_int(s);
+        } else {
+            double a = acc->tag == T_INT ? (double)acc->u.i : acc->u.f;
+            double b = h->tag == T_INT ? (double)h->u.i : h->u.f;
+            r = term_float(a + b);
+        }
+        term_unref(acc);
+        acc = r;
+    }
+    if (l->tag != T_NIL)
+        return fc(c, "sum", 319, 2, (term *[]){ ref(l), acc });
+    return bif_return(c, acc);
+}
+
+/* max/min: the first of the greatest (least), as lists.erl's
+ * max(T, H) when H > Max. */
+static ev_status extreme(bif_call_ctx *c, const char *fun, int sign,
+                         int line1, int line2)
+{
+    const term *l = c->args[0];
+    if (l->tag != T_CONS)
+        return fc(c, fun, line1, 1, (term *[]){ ref(l) });
+    const term *m = l->u.cons.head;
+    for (l = l->u.cons.tail; l->tag == T_CONS; l = l->u.cons.tail)
+        if (cmp(l->u.cons.head, m) * sign > 0)
+            m = l->u.cons.head;
+    if (l->tag != T_NIL)
+        return fc(c, fun, line2, 2, (term *[]){ ref(l), ref(m) });
+    return bif_return(c, ref(m));
+}
+
+static ev_status b_max(bif_call_ctx *c) { return extreme(c, "max", 1, 356, 358); }
+static ev_status b_min(bif_call_ctx *c) { return extreme(c, "min", -1, 343, 345); }
+
+/* A stable bottom-up merge of el[0..n) by the standard order. */
+static void merge_sort(const term **el, size_t n)
+{
+    const term **tmp = xcalloc(n + 1, sizeof *tmp);
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n;
+            size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = cmp(el[j], el[i]) < 0 ? el[j++] : el[i++];
+            while (i < mid)
+                tmp[k++] = el[i++];
+            while (j < hi)
+                tmp[k++] = el[j++];
+        }
+        memcpy(el, tmp, n * sizeof *el);
+    }
+    free(tmp);
+}
+
+static ev_status sort_common(bif_call_ctx *c, bool unique)
+{
+    if (!term_is_proper_list(c->args[0]))
+        return fc(c, unique ? "usort" : "sort", unique ? 1112 : 512, 1,
+                  (term *[]){ ref(c->args[0]) });
+    size_t n;
+    const term **el = elems(c->args[0], &n);
+    merge_sort(el, n);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!unique || k == 0 || cmp(el[k - 1], el[i]) != 0)
+            el[k++] = el[i];
+    term *l = from_elems(el, k, NULL);
+    free(el);
+    return bif_return(c, l);
+}
+
+static ev_status b_sort(bif_call_ctx *c) { return sort_common(c, false); }
+static ev_status b_usort(bif_call_ctx *c) { return sort_common(c, true); }
+
+/* keysort(N, L) when is_integer(N), N > 0: stable by element N. */
+
+static ev_status b_keysort(bif_call_ctx *c)
+{
+    const term *n = c->args[0], *l = c->args[1];
+    if (n->tag != T_INT || n->u.i < 1)
+        return fc(c, "keysort", 784, 2, (term *[]){ ref(n), ref(l) });
+    if (!term_is_proper_list(l)) {
+        bif_raise(c, "error", term_tuplev(2, term_atom_s("case_clause"), ref(l)));
+        term_unref(c->exc->args);
+        c->exc->args = NULL;
+        c->exc->file = "lists.erl";
+        c->exc->line = 785;
+        return EV_RAISED;
+    }
+    size_t len;
+    const term **el = elems(l, &len);
+    for (size_t i = 0; len > 1 && i < len; i++) {
+        const term *t = el[i];
+        if (t->tag == T_TUPLE && (int64_t)t->u.tuple.n >= n->u.i)
+            continue;
+        free(el);
+        ev_exception *x = c->exc;
+        memset(x, 0, sizeof *x);
+        x->cls = A("error");
+        x->reason = term_atom_s("badarg");
+        x->mod = A("erlang");
+        x->fun = A("element");
+        x->arity = 2;
+        x->args = term_list(2, (term *[]){ ref(n), ref(t) }, NULL);
+        if (t->tag == T_TUPLE)
+            ev_exception_detail(x, 1, "out of range");
+        else
+            ev_exception_detail(x, 2, "not a tuple");
+        x->callers = term_list(1, (term *[]){
+            frame("lists", "keysort", 2, "lists.erl", 789) }, NULL);
+        x->traced = true;
+        return EV_RAISED;
+    }
+    /* the stable merge of merge_sort, on the tuples' N-th elements */
+    const term **tmp = xcalloc(len + 1, sizeof *tmp);
+    size_t k = (size_t)n->u.i - 1;
+    for (size_t w = 1; w < len; w *= 2) {
+        for (size_t lo = 0; lo < len; lo += 2 * w) {
+            size_t mid = lo + w < len ? lo + w : len;
+            size_t hi = lo + 2 * w < len ? lo + 2 * w : len;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                tmp[o++] = cmp(el[j]->u.tuple.el[k], el[i]->u.tuple.el[k]) < 0
+                         ? el[j++] : el[i++];
+            while (i < mid)
+                tmp[o++] = el[i++];
+            while (j < hi)
+                tmp[o++] = el[j++];
+        }
+        memcpy(el, tmp, len * sizeof *el);
+    }
+    free(tmp);
+    term *r = from_elems(el, len, NULL);
+    free(el);
+    return bif_return(c, r);
+}
+
+/* duplicate(N, X) when is_integer(N), N >= 0. */
+static ev_status b_duplicate(bif_call_ctx *c)
+{
+    const term *n = c->args[0];
+    if (n->tag != T_INT || n->u.i < 0)
+        return fc(c, "duplicate", 331, 2, (term *[]){ ref(n), ref(c->args[1]) });
+    if (n->u.i > LIST_MAX)
+        return bif_raise(c, "error", term_atom_s("system_limit"));
+    term *l = term_nil();
+    for (int64_t i = 0; i < n->u.i; i++)
+        l = term_cons(ref(c->args[1]), l);
+    return bif_return(c, l);
+}
+
+/* zip([X|Xs], [Y|Ys]) -> [{X, Y}|zip(Xs, Ys)]; zip([], []) -> []. */
+static ev_status b_zip(bif_call_ctx *c)
+{
+    const term *a = c->args[0], *b = c->args[1];
+    size_t n = 0;
+    while (a->tag == T_CONS && b->tag == T_CONS) {
+        a = a->u.cons.tail;
+        b = b->u.cons.tail;
+        n++;
+    }
+    if (a->tag != T_NIL || b->tag != T_NIL)
+        return fc_at(c, "lists", "zip", "lists.erl", 419,
+                     n ? frame("lists", "zip", 2, "lists.erl", 419) : NULL,
+                     2, (term *[]){ ref(a), ref(b) });
+    term **el = xcalloc(n + 1, sizeof *el);
+    a = c->args[0];
+    b = c->args[1];
+    for (size_t i = 0; i < n; i++) {
+        el[i] = term_tuplev(2, ref(a->u.cons.head), ref(b->u.cons.head));
+        a = a->u.cons.tail;
+        b = b->u.cons.tail;
+    }
+    term *l = term_list((uint32_t)n, el, NULL);
+    free(el);
+    return bif_return(c, l);
+}
+
+/* flatten(L) when is_list(L): depth first with a stack of the lists
+ * being walked, on the heap. An improper tail is lists:do_flatten's
+ * function_clause. */
+static ev_status b_flatten(bif_call_ctx *c)
+{
+    const term *l = c->args[0];
+    if (l->tag != T_CONS && l->tag != T_NIL)
+        return fc(c, "flatten", 648, 1, (term *[]){ ref(l) });
+    size_t cap = 16, sp = 0, n = 0, ecap = 16;
+    const term **st = xcalloc(cap, sizeof *st);
+    const term **out = xcalloc(ecap, sizeof *out);
+    st[sp++] = l;
+    while (sp > 0) {
+        const term *x = st[--sp];
+        if (x->tag == T_NIL)
+            continue;
+        if (x->tag != T_CONS) {
+            free(st);
+            free(out);
+            return fc_at(c, "lists", "do_flatten", "lists.erl", 659,
+                         frame("lists", "do_flatten", 2, "lists.erl", 662),
+                         2, (term *[]){ ref(x), term_nil() });
+        }
+        if (sp + 2 > cap) {
+            cap *= 2;
+            st = xrealloc(st, cap * sizeof *st);
+        }
+        st[sp++] = x->u.cons.tail;
+        const term *h = x->u.cons.head;
+        if (h->tag == T_CONS || h->tag == T_NIL) {
+            st[sp++] = h;
+        } else {
+            if (n == ecap) {
+                ecap *= 2;
+                out = xrealloc(out, ecap * sizeof *out);
+            }
+            out[n++] = h;
+        }
+    }
+    free(st);
+    term *r = from_elems(out, n, NULL);
+    free(out);
+    return bif_return(c, r);
+}
+
+/* A ++ B, raised as erlang:'++'/2 from lists:Fun/2 at Line. */
+static ev_status plusplus(bif_call_ctx *c, const char *fun, int line)
+{
+    const term *a = c->args[0], *b = c->args[1];
+    if (!term_is_proper_list(a))
+        return op_error(c, "badarg", "++", a, b, fun, 2, line);
+    size_t n;
+    const term **el = elems(a, &n);
+    term *l = from_elems(el, n, ref(b));
+    free(el);
+    return bif_return(c, l);
+}
+
+static ev_status b_append(bif_call_ctx *c) { return plusplus(c, "append", 144); }
+
+/* A -- B: each element of B removes the first =:= one of A. */
+static ev_status b_subtract(bif_call_ctx *c)
+{
+    const term *a = c->args[0], *b = c->args[1];
+    if (!term_is_proper_list(a) || !term_is_proper_list(b))
+        return op_error(c, "badarg", "--", a, b, "subtract", 2, 166);
+    size_t n;
+    const term **el = elems(a, &n);
+    bool *gone = xcalloc(n + 1, sizeof *gone);
+    for (const term *y = b; y->tag == T_CONS; y = y->u.cons.tail)
+        for (size_t i = 0; i < n; i++)
+            if (!gone[i] && term_equal(el[i], y->u.cons.head)) {
+                gone[i] = true;
+                break;
+            }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!gone[i])
+            el[k++] = el[i];
+    free(gone);
+    term *l = from_elems(el, k, NULL);
+    free(el);
+    return bif_return(c, l);
+}
+
+/* reverse(L, T): a BIF in OTP. */
+static ev_status b_reverse2(bif_call_ctx *c)
+{
+    const term *x = c->args[0];
+    if (!term_is_proper_list(x))
+        return bif_badarg(c, 1, x->tag == T_CONS ? "not a proper list" : "not a list");
+    term *l = ref(c->args[1]);
+    for (; x->tag == T_CONS; x = x->u.cons.tail)
+        l = term_cons(ref(x->u.cons.head), l);
+    return bif_return(c, l);
+}
+
+/* Whether t is a tuple of at least n elements whose n-th == key. */
+static bool key_at(const term *t, int64_t n, const term *key)
+{
+    return t->tag == T_TUPLE && (int64_t)t->u.tuple.n >= n
+        && cmp(t->u.tuple.el[n - 1], key) == 0;
+}
+
+/* keyfind/3: a BIF in OTP. */
+static ev_status b_keyfind(bif_call_ctx *c)
+{
+    const term *k = c->args[0], *n = c->args[1], *l = c->args[2];
+    if (n->tag != T_INT)
+        return bif_badarg(c, 2, "not an integer");
+    if (n->u.i < 1)
+        return bif_badarg(c, 2, "out of range");
+    const term *x = l;
+    for (; x->tag == T_CONS; x = x->u.cons.tail)
+        if (key_at(x->u.cons.head, n->u.i, k))
+            return bif_return(c, ref(x->u.cons.head));
+    if (x->tag != T_NIL)
+        return bif_badarg(c, 3, x == l ? "not a list" : "not a proper list");
+    return bif_return(c, term_atom_s("false"));
+}
+
+/* keystore(K, N, L, New) when is_integer(N), N > 0, is_tuple(New);
+ * keydelete(K, N, L) when is_integer(N), N > 0: the first match
+ * replaced (deleted), else New appended (L as it is). */
+static ev_status key_replace(bif_call_ctx *c, bool store)
+{
+    const term *k = c->args[0], *n = c->args[1], *l = c->args[2];
+    const term *nw = store ? c->args[3] : NULL;
+    if (n->tag != T_INT || n->u.i < 1 || (store && nw->tag != T_TUPLE)) {
+        if (store)
+            return fc(c, "keystore", 768, 4,
+                      (term *[]){ ref(k), ref(n), ref(l), ref(nw) });
+        return fc(c, "keydelete", 719, 3, (term *[]){ ref(k), ref(n), ref(l) });
+    }
+    size_t i = 0;
+    const term *x = l;
+    for (; x->tag == T_CONS; x = x->u.cons.tail, i++)
+        if (key_at(x->u.cons.head, n->u.i, k))
+            break;
+    if (x->tag != T_CONS && x->tag != T_NIL) {
+        /* a caller's frame when keystore2/keydelete3 recursed */
+        if (store)
+            return fc_at(c, "lists", "keystore2", "lists.erl", 771,
+                         i ? frame("lists", "keystore2", 4, "lists.erl", 774) : NULL,
+                         4, (term *[]){ ref(k), ref(n), ref(x), ref(nw) });
+        return fc_at(c, "lists", "keydelete3", "lists.erl", 722,
+                     i ? frame("lists", "keydelete3", 3, "lists.erl", 724) : NULL,
+                     3, (term *[]){ ref(k), ref(n), ref(x) });
+    }
+    term *tail;
+    if (x->tag == T_CONS)
+        tail = store ? term_cons(ref(nw), ref(x->u.cons.tail)) : ref(x->u.cons.tail);
+    else
+        tail = store ? term_cons(ref(nw), term_nil()) : term_nil();
+    const term **el = xcalloc(i + 1, sizeof *el);
+    size_t j = 0;
+    for (const term *y = l; j < i; y = y->u.cons.tail)
+        el[j++] = y->u.cons.head;
+    term *r = from_elems(el, i, tail);
+    free(el);
+    return bif_return(c, r);
+}
+
+static ev_status b_keystore(bif_call_ctx *c) { return key_replace(c, true); }
+static ev_status b_keydelete(bif_call_ctx *c) { return key_replace(c, false); }
+
+/* seq(First, Last, Inc), with OTP 25's error info. */
+static ev_status b_seq3(bif_call_ctx *c)
+{
+    for (int i = 0; i < 3; i++)
+        if (c->args[i]->tag != T_INT)
+            return bif_badarg(c, i + 1, "not an integer");
+    int64_t f = c->args[0]->u.i, l = c->args[1]->u.i, inc = c->args[2]->u.i;
+    /* in __int128 so that no step overflows */
+    __int128 F = f, L = l, I = inc;
+    bool ok = (I > 0 && F - I <= L) || (I < 0 && F - I >= L) || (I == 0 && F == L);
+    if (!ok)
+        return bif_badarg(c, 3, L > F ? "not a positive increment"
+                                      : "not a negative increment");
+    __int128 n = I == 0 ? 1 : (L - F + I) / I;
+    if (n > LIST_MAX)
+        return bif_raise(c, "error", term_atom_s("system_limit"));
+    term *r = term_nil();
+    for (__int128 k = n; k-- > 0;)
+        r = term_cons(term_int((int64_t)(F + k * I)), r);
+    return bif_return(c, r);
+}
+
+/* sublist(L, Len) -> sublist_2(L, Len): the first Len elements, fewer
+ * when L is shorter. */
+static ev_status sublist_from(bif_call_ctx *c, const term *l, const term *len)
+{
+    if (len->tag != T_INT || len->u.i < 0)
+        return fc(c, "sublist_2", 388, 2, (term *[]){ ref(l), ref(len) });
+    int64_t n = len->u.i, k = 0;
+    const term *x = l;
+    while (k < n && x->tag == T_CONS) {
+        x = x->u.cons.tail;
+        k++;
+    }
+    if (k < n && x->tag != T_NIL)
+        return fc_at(c, "lists", "sublist_2", "lists.erl", 388,
+                     k ? frame("lists", "sublist_2", 2, "lists.erl", 389) : NULL,
+                     2, (term *[]){ ref(x), term_int(n - k) });
+    const term **el = xcalloc((size_t)k + 1, sizeof *el);
+    x = l;
+    for (int64_t i = 0; i < k; i++, x = x->u.cons.tail)
+        el[i] = x->u.cons.head;
+    term *r = from_elems(el, (size_t)k, NULL);
+    free(el);
+    return bif_return(c, r);
+}
+
+/* sublist(List, L) when is_integer(L), is_list(List) -> sublist_2(List, L). */
+static ev_status b_sublist2(bif_call_ctx *c)
+{
+    const term *l = c->args[0], *len = c->args[1];
+    if (len->tag != T_INT || (l->tag != T_CONS && l->tag != T_NIL))
+        return fc(c, "sublist", 385, 2, (term *[]){ ref(l), ref(len) });
+    return sublist_from(c, c->args[0], c->args[1]);
+}
+
+/* sublist(List, 1, L) when is_list(List), is_integer(L), L >= 0 ->
+ * sublist(List, L); sublist([], S, _) when is_integer(S), S >= 2 -> [];
+ * sublist([_|T], S, L) when is_integer(S), S >= 2 -> sublist(T, S-1, L). */
+static ev_status b_sublist3(bif_call_ctx *c)
+{
+    const term *l = c->args[0], *s = c->args[1], *len = c->args[2];
+    int64_t start = s->tag == T_INT ? s->u.i : 0;
+    for (;;) {
+        if (start == 1 && (l->tag == T_CONS || l->tag == T_NIL)
+            && len->tag == T_INT && len->u.i >= 0)
+            return sublist_from(c, l, len);
+        if (start >= 2 && l->tag == T_NIL)
+            return bif_return(c, term_nil());
+        if (start >= 2 && l->tag == T_CONS) {
+            l = l->u.cons.tail;
+            start--;
+            continue;
+        }
+        term *sv = s->tag == T_INT ? term_int(start) : ref(s);
+        return fc(c, "sublist", 372, 3, (term *[]){ ref(l), sv, ref(len) });
+    }
+}
+
+/* delete(X, L): L without its first =:= X. */
+static ev_status b_delete(bif_call_ctx *c)
+{
+    const term *l = c->args[1];
+    size_t i = 0;
+    const term *x = l;
+    for (; x->tag == T_CONS; x = x->u.cons.tail, i++)
+        if (term_equal(x->u.cons.head, c->args[0]))
+            break;
+    if (x->tag != T_CONS && x->tag != T_NIL)
+        return fc_at(c, "lists", "delete", "lists.erl", 404,
+                     i ? frame("lists", "delete", 2, "lists.erl", 406) : NULL,
+                     2, (term *[]){ ref(c->args[0]), ref(x) });
+    const term **el = xcalloc(i + 1, sizeof *el);
+    size_t j = 0;
+    for (const term *y = l; j < i; y = y->u.cons.tail)
+        el[j++] = y->u.cons.head;
+    term *r = from_elems(el, i, x->tag == T_CONS ? ref(x->u.cons.tail) : term_nil());
+    free(el);
+    return bif_return(c, r);
+}
+
+/* ---- string ---- */
+
+/* The characters of chardata t (a string, a binary in UTF-8, or a deep
+ * list of them) appended to *out; false if t is not chardata. */
+typedef struct cps {
+    uint32_t *v;
+    size_t n, cap;
+} cps;
+
+static void cp_push(cps *s, uint32_t c)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 16;
+        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = c;
+}
+
+static bool bin_cps(cps *s, const term *b)
+{
+    const unsigned char *p = (const unsigned char *)b->u.bin.bytes;
+    size_t n = b->u.bin.n, i = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = term_utf8_decode(p + i, n - i, &cp);
+        if (!k)
+            return false;
+        cp_push(s, cp);
+        i += k;
+    }
+    return true;
+}
+
+static bool chardata(cps *s, const term *t)
+{
+    size_t cap = 16, sp = 0;
+    const term **st = xcalloc(cap, sizeof *st);
+    st[sp++] = t;
+    bool ok = true;
+    while (ok && sp > 0) {
+        const term *x = st[--sp];
+        if (term_is_binary(x)) {
+            ok = bin_cps(s, x);
+        } else if (x->tag == T_INT) {
+            ok = x->u.i >= 0 && x->u.i <= 0x10FFFF;
+            if (ok)
+                cp_push(s, (uint32_t)x->u.i);
+        } else if (x->tag == T_CONS) {
+            if (sp + 2 > cap) {
+                cap *= 2;
+                st = xrealloc(st, cap * sizeof *st);
+            }
+            st[sp++] = x->u.cons.tail;
+            st[sp++] = x->u.cons.head;
+        } else {
+            ok = x->tag == T_NIL;
+        }
+    }
+    free(st);
+    return ok;
+}
+
+static term *cps_list(const uint32_t *v, size_t n)
+{
+    term *l = term_nil();
+    for (size_t i = n; i-- > 0;)
+        l = term_cons(term_int(v[i]), l);
+    return l;
+}
+
+static term *cps_binary(const uint32_t *v, size_t n)
+{
+    strbuf b;
+    sb_init(&b);
+    for (size_t i = 0; i < n; i++)
+        sb_put_utf8(&b, v[i]);
+    term *r = term_binary(b.s, b.len);
+    sb_fini(&b);
+    return r;
+}
+
+/* The result in the input's form: a binary for a binary, else a list. */
+static term *cps_like(const term *in, const uint32_t *v, size_t n)
+{
+    return term_is_binary(in) ? cps_binary(v, n) : cps_list(v, n);
+}
+
+/* Unicode case mapping of ASCII and Latin-1 (what the corpus uses). */
+static uint32_t up(uint32_t c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0xFE && c != 0xF7))
+        return c - 32;
+    if (c == 0xFF)
+        return 0x178;
+    return c;
+}
+
+static uint32_t low(uint32_t c)
+{
+    if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7))
+        return c + 32;
+    if (c == 0x178)
+        return 0xFF;
+    return c;
+}
+
+static ev_status string_badarg(bif_call_ctx *c)
+{
+    return bif_raise(c, "error", term_tuplev(2, term_atom_s("badarg"),
+                                             ref(c->args[0])));
+}
+
+/* string:length/1: graphemes; "\r\n" is one. */
+static ev_status b_slength(bif_call_ctx *c)
+{
+    cps s = {0};
+    if (!chardata(&s, c->args[0])) {
+        free(s.v);
+        return string_badarg(c);
+    }
+    int64_t n = 0;
+    for (size_t i = 0; i < s.n; i++, n++)
+        if (s.v[i] == '\r' && i + 1 < s.n && s.v[i + 1] == '\n')
+            i++;
+    free(s.v);
+    return bif_return(c, term_int(n));
+}
+
+static ev_status recase(bif_call_ctx *c, uint32_t (*f)(uint32_t))
+{
+    cps s = {0};
+    if (!chardata(&s, c->args[0])) {
+        free(s.v);
+        return string_badarg(c);
+    }
+    for (size_t i = 0; i < s.n; i++)
+        s.v[i] = f(s.v[i]);
+    term *r = cps_like(c->args[0], s.v, s.n);
+    free(s.v);
+    return bif_return(c, r);
+}
+
+static ev_status b_uppercase(bif_call_ctx *c) { return recase(c, up); }
+static ev_status b_lowercase(bif_call_ctx *c) { return recase(c, low); }
+
+/* to_upper/to_lower: a character or a flat string, Latin-1. */
+static ev_status old_case(bif_call_ctx *c, const char *fun, int line,
+                          uint32_t (*f)(uint32_t))
+{
+    const term *t = c->args[0];
+    if (t->tag == T_INT && t->u.i >= 0 && t->u.i <= 255) {
+        uint32_t v = f((uint32_t)t->u.i);
+        return bif_return(c, term_int(v <= 255 ? v : t->u.i));
+    }
+    bool ok = term_is_proper_list(t);
+    for (const term *x = t; ok && x->tag == T_CONS; x = x->u.cons.tail)
+        ok = x->u.cons.head->tag == T_INT;
+    if (!ok)
+        return fc_at(c, "string", fun, "string.erl", line, NULL, 1,
+                     (term *[]){ ref(t) });
+    term *l = term_nil();
+    size_t n;
+    const term **el = elems(t, &n);
+    for (size_t i = n; i-- > 0;) {
+        int64_t v = el[i]->u.i;
+        if (v >= 0 && v <= 255 && f((uint32_t)v) <= 255)
+            v = f((uint32_t)v);
+        l = term_cons(term_int(v), l);
+    }
+    free(el);
+    return bif_return(c, l);
+}
+
+static ev_status b_to_upper(bif_call_ctx *c) { return old_case(c, "to_upper", 2231, up); }
+static ev_status b_to_lower(bif_call_ctx *c) { return old_case(c, "to_lower", 2223, low); }
+
+static bool is_ws(uint32_t c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0x200E
+        || c == 0x200F || c == 0x2028 || c == 0x2029;
+}
+
+/* string:trim/1: whitespace off both ends. */
+static ev_status b_trim(bif_call_ctx *c)
+{
+    cps s = {0};
+    if (!chardata(&s, c->args[0])) {
+        free(s.v);
+        return string_badarg(c);
+    }
+    size_t a = 0, b = s.n;
+    while (a < b && is_ws(s.v[a]))
+        a++;
+    while (b > a && is_ws(s.v[b - 1]))
+        b--;
+    term *r = cps_like(c->args[0], s.v + a, b - a);
+    free(s.v);
+    return bif_return(c, r);
+}
+
+/* A flat list of characters as cps; false if not one. */
+static bool flat_string(cps *s, const term *t)
+{
+    if (!term_is_proper_list(t))
+        return false;
+    for (const term *x = t; x->tag == T_CONS; x = x->u.cons.tail) {
+        if (x->u.cons.head->tag != T_INT)
+            return false;
+        cp_push(s, (uint32_t)x->u.cons.head->u.i);
+    }
+    return true;
+}
+
+/* string:tokens(S, Seps): the non-empty runs between separators. */
+static ev_status b_tokens(bif_call_ctx *c)
+{
+    cps s = {0}, sep = {0};
+    if (!flat_string(&s, c->args[0]) || !flat_string(&sep, c->args[1])) {
+        free(s.v);
+        free(sep.v);
+        if (!term_is_proper_list(c->args[0]))
+            return fc_at(c, "lists", "reverse", "lists.erl", 175,
+                         frame("string", "tokens", 2, "string.erl", 1934), 1,
+                         (term *[]){ ref(c->args[0]) });
+        return bif_raise(c, "error", term_atom_s("badarg"));
+    }
+    term **el = xcalloc(s.n + 1, sizeof *el);
+    size_t n = 0, i = 0;
+    while (i < s.n) {
+        bool is_sep = false;
+        for (size_t k = 0; k < sep.n && !is_sep; k++)
+            is_sep = s.v[i] == sep.v[k];
+        if (is_sep) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        for (; j < s.n; j++) {
+            bool sp = false;
+            for (size_t k = 0; k < sep.n && !sp; k++)
+                sp = s.v[j] == sep.v[k];
+            if (sp)
+                break;
+        }
+        el[n++] = cps_list(s.v + i, j - i);
+        i = j;
+    }
+    term *r = term_list((uint32_t)n, el, NULL);
+    free(el);
+    free(s.v);
+    free(sep.v);
+    return bif_return(c, r);
+}
+
+/* The first index of pat in s at or after 0, or s->n; an empty pat
+ * matches nowhere (string:split/find return the input). */
+static size_t find_at(const cps *s, const cps *pat)
+{
+    if (pat->n == 0 || pat->n > s->n)
+        return s->n;
+    for (size_t i = 0; i + pat->n <= s->n; i++)
+        if (!memcmp(s->v + i, pat->v, pat->n * sizeof *pat->v))
+            return i;
+    return s->n;
+}
+
+/* string:split(S, Pat): [Before, After] around the first Pat, or [S]. */
+static ev_status b_split(bif_call_ctx *c)
+{
+    cps s = {0}, pat = {0};
+    if (!chardata(&s, c->args[0]) || !chardata(&pat, c->args[1])) {
+        free(s.v);
+        free(pat.v);
+        return string_badarg(c);
+    }
+    size_t at = find_at(&s, &pat);
+    term *r;
+    if (at == s.n) {
+        r = term_cons(ref(c->args[0]), term_nil());
+    } else {
+        term *before = cps_like(c->args[0], s.v, at);
+        term *after = cps_like(c->args[0], s.v + at + pat.n, s.n - at - pat.n);
+        r = term_list(2, (term *[]){ before, after }, NULL);
+    }
+    free(s.v);
+    free(pat.v);
+    return bif_return(c, r);
+}
+
+/* string:find(S, Pat): S from the first Pat, or nomatch. */
+static ev_status b_find(bif_call_ctx *c)
+{
+    cps s = {0}, pat = {0};
+    if (!chardata(&s, c->args[0]) || !chardata(&pat, c->args[1])) {
+        free(s.v);
+        free(pat.v);
+        return string_badarg(c);
+    }
+    term *r;
+    if (pat.n == 0) {
+        r = ref(c->args[0]);
+    } else {
+        size_t at = find_at(&s, &pat);
+        r = at == s.n ? term_atom_s("nomatch")
+                      : cps_like(c->args[0], s.v + at, s.n - at);
+    }
+    free(s.v);
+    free(pat.v);
+    return bif_return(c, r);
+}
+
+/* string:join(Strings, Sep): the strings with Sep between them. */
+static ev_status b_join(bif_call_ctx *c)
+{
+    const term *l = c->args[0], *sep = c->args[1];
+    if (!term_is_proper_list(l) || !term_is_proper_list(sep))
+        return fc_at(c, "string", "join", "string.erl", 2241, NULL, 2,
+                     (term *[]){ ref(l), ref(sep) });
+    size_t n;
+    const term **el = elems(l, &n);
+    for (size_t i = 0; i < n; i++)
+        if (!term_is_proper_list(el[i])) {
+            free(el);
+            return bif_raise(c, "error", term_atom_s("badarg"));
+        }
+    size_t ns;
+    const term **se = elems(sep, &ns);
+    term *r = term_nil();
+    for (size_t i = n; i-- > 0;) {
+        size_t m;
+        const term **e = elems(el[i], &m);
+        r = from_elems(e, m, r);
+        free(e);
+        if (i > 0)
+            r = from_elems(se, ns, r);
+    }
+    free(se);
+    free(el);
+    return bif_return(c, r);
+}
+
+const bif_reg rt__lists_bifs[] = {
+    {"lists", "nth", 2, b_nth, BIF_QUALIFIED},
+    {"lists", "nthtail", 2, b_nthtail, BIF_QUALIFIED},
+    {"lists", "last", 1, b_last, BIF_QUALIFIED},
+    {"lists", "sum", 1, b_sum, BIF_QUALIFIED},
+    {"lists", "max", 1, b_max, BIF_QUALIFIED},
+    {"lists", "min", 1, b_min, BIF_QUALIFIED},
+    {"lists", "sort", 1, b_sort, BIF_QUALIFIED},
+    {"lists", "usort", 1, b_usort, BIF_QUALIFIED},
+    {"lists", "keysort", 2, b_keysort, BIF_QUALIFIED},
+    {"lists", "duplicate", 2, b_duplicate, BIF_QUALIFIED},
+    {"lists", "zip", 2, b_zip, BIF_QUALIFIED},
+    {"lists", "flatten", 1, b_flatten, BIF_QUALIFIED},
+    {"lists", "append", 2, b_append, BIF_QUALIFIED},
+    {"lists", "subtract", 2, b_subtract, BIF_QUALIFIED},
+    {"lists", "reverse", 2, b_reverse2, BIF_QUALIFIED},
+    {"lists", "keyfind", 3, b_keyfind, BIF_QUALIFIED},
+    {"lists", "keystore", 4, b_keystore, BIF_QUALIFIED},
+    {"lists", "keydelete", 3, b_keydelete, BIF_QUALIFIED},
+    {"lists", "seq", 3, b_seq3, BIF_QUALIFIED},
+    {"lists", "sublist", 2, b_sublist2, BIF_QUALIFIED},
+    {"lists", "sublist", 3, b_sublist3, BIF_QUALIFIED},
+    {"lists", "delete", 2, b_delete, BIF_QUALIFIED},
+    {"string", "length", 1, b_slength, BIF_QUALIFIED},
+    {"string", "uppercase", 1, b_uppercase, BIF_QUALIFIED},
+    {"string", "lowercase", 1, b_lowercase, BIF_QUALIFIED},
+    {"string", "to_upper", 1, b_to_upper, BIF_QUALIFIED},
+    {"string", "to_lower", 1, b_to_lower, BIF_QUALIFIED},
+    {"string", "trim", 1, b_trim, BIF_QUALIFIED},
+    {"string", "tokens", 2, b_tokens, BIF_QUALIFIED},
+    {"string", "split", 2, b_split, BIF_QUALIFIED},
+    {"string", "find", 2, b_find, BIF_QUALIFIED},
+    {"string", "join", 2, b_join, BIF_QUALIFIED},
+    {NULL, NULL, 0, NULL, BIF_QUALIFIED},
+};

@@ -1,0 +1,115 @@
+/* test_lib_lists: the lists and string BIFs (core/rt/bif_lists.c) where
+ * the differential corpus (tests/otp/exprs.txt) does not reach: long and
+ * deep inputs, the limits that stand in for bignums, and the stack
+ * traces that catch sees. Results and texts were checked against erl
+ * (Erlang/OTP 25); "erl:" marks a quote. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tests/harness.h"
+
+/* Runs one expression on node a and returns the transcript's output
+ * (the prompt line dropped); the caller frees it. */
+static char *eval1(const char *expr)
+{
+    char dir[64], path[128];
+    h_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    size_t n = strlen(expr) * 2 + 256;
+    char *json = malloc(n);
+    int k = snprintf(json, n, "{\"name\": \"t\", \"until\": \"100s\", "
+                     "\"nodes\": [\"a\"], \"timeline\": [{\"at\": \"1s\", "
+                     "\"on\": \"a\", \"eval\": \"");
+    for (const char *p = expr; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            json[k++] = '\\';
+        json[k++] = *p;
+    }
+    strcpy(json + k, "\"}]}");
+    h_write_file(path, json);
+    free(json);
+    hrun *h = h_run(path, 0);
+    const char *t = h->transcript;
+    const char *nl = strchr(t, '\n');
+    char *out = strdup(nl ? nl + 1 : t);
+    size_t len = strlen(out);
+    if (len && out[len - 1] == '\n')
+        out[len - 1] = 0;
+    h_free(h);
+    h_rmtree(dir);
+    return out;
+}
+
+#define EVAL_IS(expr, want)                                              \
+    do {                                                                 \
+        char *got_ = eval1(expr);                                        \
+        cr_expect_str_eq(got_, want, "%s", expr);                        \
+        free(got_);                                                      \
+    } while (0)
+
+Test(lib_lists, long_lists_run_in_constant_depth)
+{
+    EVAL_IS("lists:sum(lists:seq(1, 10000000, 1)).", "50000005000000");
+    EVAL_IS("length(lists:usort(lists:seq(1000000, 1, -1) ++ lists:seq(1, 1000000))).",
+            "1000000");
+    EVAL_IS("lists:last(lists:duplicate(3000000, x)).", "x");
+    EVAL_IS("lists:nth(2000000, lists:seq(1, 2000000)).", "2000000");
+    EVAL_IS("length(lists:zip(lists:seq(1, 1000000), lists:seq(1, 1000000))).",
+            "1000000");
+    EVAL_IS("lists:max(lists:seq(1, 1000000)) - lists:min(lists:seq(1, 1000000)).",
+            "999999");
+}
+
+Test(lib_lists, flatten_of_deep_nesting_keeps_its_stack_on_the_heap)
+{
+    EVAL_IS("L = lists:foldl(fun(_, A) -> [A, 1] end, [], lists:seq(1, 100000)), "
+            "length(lists:flatten(L)).", "100000");
+    EVAL_IS("lists:flatten([[[[[[[[[[a]]]]]]]]], [[[]]], [b | [[c]]]]).", "[a,b,c]");
+}
+
+Test(lib_lists, no_bignums_means_system_limit)
+{
+    /* erl: 9223372036854775808 */
+    EVAL_IS("lists:sum([9223372036854775807, 1]).",
+            "** exception error: a system limit has been reached\n"
+            "     in operator  +/2\n"
+            "        called as 9223372036854775807 + 1\n"
+            "     in call from lists:sum/2 (lists.erl, line 319)");
+    EVAL_IS("lists:seq(1, 20000000, 1).",
+            "** exception error: a system limit has been reached\n"
+            "     in function  lists:seq/3\n"
+            "        called as lists:seq(1,20000000,1)");
+    EVAL_IS("lists:duplicate(20000000, x).",
+            "** exception error: a system limit has been reached\n"
+            "     in function  lists:duplicate/2\n"
+            "        called as lists:duplicate(20000000,x)");
+}
+
+Test(lib_lists, catch_sees_lists_erl_frames)
+{
+    /* erl adds erl_eval's and shell's frames after these */
+    EVAL_IS("catch lists:nth(0, [a]).",
+            "{'EXIT',{function_clause,[{lists,nth,\n"
+            "                                 [0,[a]],\n"
+            "                                 [{file,\"lists.erl\"},{line,198}]}]}}");
+    EVAL_IS("catch lists:zip([1, 2], [a]).",
+            "{'EXIT',{function_clause,[{lists,zip,\n"
+            "                                 [[2],[]],\n"
+            "                                 [{file,\"lists.erl\"},{line,419}]},\n"
+            "                          {lists,zip,2,[{file,\"lists.erl\"},{line,419}]}]}}");
+    EVAL_IS("try lists:keyfind(a, 0, []) catch error:R -> R end.", "badarg");
+}
+
+Test(lib_lists, edge_results_like_erl)
+{
+    EVAL_IS("lists:seq(1, 2, -1).", "[]");                 /* erl: [] */
+    EVAL_IS("lists:seq(1, 0, -1).", "[1,0]");              /* erl: [1,0] */
+    EVAL_IS("lists:sublist([], 1, 1).", "[]");
+    EVAL_IS("lists:nthtail(0, []).", "[]");
+    EVAL_IS("lists:keydelete(z, 1, [{a}]).", "[{a}]");
+    EVAL_IS("lists:keystore(z, 1, [], {z}).", "[{z}]");
+    EVAL_IS("string:length(\"a\\r\\nb\").", "3");          /* a grapheme cluster */
+    EVAL_IS("string:find(\"abc\", \"\").", "\"abc\"");
+    EVAL_IS("string:split(\"\", \",\").", "[[]]");
+}
