@@ -94,5 +94,6 @@ int bif_format(world *w, int node, strbuf *b, const term *fmt,
 extern const bif_reg rt__erlang_bifs[];
 extern const bif_reg rt__code_bifs[];     /* bif_code.c */
 extern const bif_reg rt__io_bifs[];
+extern const bif_reg rt__maps_bifs[];    /* bif_maps.c: maps */
 
 #endif

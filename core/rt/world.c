@@ -91,6 +91,7 @@ world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg)
         w->nodes[i].sh = shell_new(w, i);
     bif_register(w, rt__erlang_bifs);
     bif_register(w, rt__code_bifs);
+    bif_register(w, rt__maps_bifs);
     for (int i = 0; i < n; i++)
         for (int k = 0; k < cfg[i].nmodules; k++)
             rt_remember_module(w, cfg[i].modules[k]);
