@@ -180,6 +180,9 @@
 %% call: list_to_binary([]).
 %% call: list_to_binary([<<1, 2>>, [], [[3]] | <<4>>]).
 %% call: tuple_to_list({}).
+%% call: atom_to_list(list_to_atom([256, $a])).
+%% call: maps:to_list(#{{1, a} => x, {1} => y, [b] => z}).
+%% call: list_to_atom([16#10FFFF]) =:= binary_to_atom(<<244,143,191,191>>).
 -module(libmaps).
 -export([swap/1, bad_set/1, roundtrip/1, count/1, info/0, lookup/2]).
 
