@@ -147,6 +147,18 @@ static int comp_call(ev_code *c, const ev_node *n, ev_error *err)
     if ((!m || is_atom_lit(m)) && is_atom_lit(f)) {
         if (comp_kids(c, n, 2, err) < 0)
             return -1;
+        if (c->mod && m && argc == 2 && m->lit->u.atom == atom_intern("maps")
+            && f->lit->u.atom == atom_intern("get")) {
+            /* erlc compiles maps:get/2 as the BIF erlang:map_get/2, which
+             * is what a failing call names ("in function  map_get/2") */
+            ev_node *call = ev__node(c, N_CALL, n->line, n->col, n->n);
+            memcpy(call->kid, n->kid, n->n * sizeof *n->kid);
+            call->kid[0] = ev__node(c, N_LIT, m->line, m->col, 0);
+            call->kid[0]->lit = ev__pool(c, term_atom_s("erlang"));
+            call->kid[1] = ev__node(c, N_LIT, f->line, f->col, 0);
+            call->kid[1]->lit = ev__pool(c, term_atom_s("map_get"));
+            n = call;
+        }
         emit(c, I_CALL, argc, 0, n);
         return 0;
     }

@@ -95,5 +95,7 @@ extern const bif_reg rt__erlang_bifs[];
 extern const bif_reg rt__lists_bifs[];   /* bif_lists.c: lists and string */
 extern const bif_reg rt__code_bifs[];     /* bif_code.c */
 extern const bif_reg rt__io_bifs[];
+extern const bif_reg rt__maps_bifs[];    /* bif_maps.c: maps */
+extern const bif_reg rt__conv_bifs[];    /* bif_conv.c: erlang's conversions */
 
 #endif

@@ -407,7 +407,20 @@ static ev_status b_atom_to_list(bif_call_ctx *c)
 {
     if (!is_atom(c->args[0]))
         return bif_badarg(c, 1, "not an atom");
-    return bif_return(c, term_string(atom_text(c->args[0]->u.atom)));
+    /* an atom's text is UTF-8: the list is of its characters */
+    atom_t a = c->args[0]->u.atom;
+    const unsigned char *s = (const unsigned char *)atom_text(a);
+    size_t n = atom_len(a), k = 0;
+    term **el = xcalloc(n + 1, sizeof *el);
+    for (size_t i = 0; i < n; k++) {
+        uint32_t cp = s[i];
+        size_t l = term_utf8_decode(s + i, n - i, &cp);
+        el[k] = term_int(cp);
+        i += l ? l : 1;
+    }
+    term *r = term_list((uint32_t)k, el, NULL);
+    free(el);
+    return bif_return(c, r);
 }
 
 static ev_status b_integer_to_list(bif_call_ctx *c)

@@ -92,6 +92,8 @@ world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg)
     bif_register(w, rt__erlang_bifs);
     bif_register(w, rt__lists_bifs);
     bif_register(w, rt__code_bifs);
+    bif_register(w, rt__maps_bifs);
+    bif_register(w, rt__conv_bifs);
     for (int i = 0; i < n; i++)
         for (int k = 0; k < cfg[i].nmodules; k++)
             rt_remember_module(w, cfg[i].modules[k]);
