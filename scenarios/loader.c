@@ -145,8 +145,8 @@ static int want_apps(ctx *c, const cJSON *v, scn_config *cfg)
 
 /* ---- modules ---------------------------------------------------------- */
 
-/* The whole of file `path` (NUL-terminated), or NULL with errno set. */
-static char *read_all(const char *path, size_t *len)
+/* Contract in loader.h. */
+char *scn_read_file(const char *path, size_t *len)
 {
     size_t cap = 1 << 16;
     FILE *f = fopen(path, "rb");
@@ -176,15 +176,15 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
-/* `rel` relative to the scenario file's folder. */
-static char *beside(const ctx *c, const char *rel)
+/* Contract in loader.h. */
+char *scn_path_beside(const char *file, const char *rel)
 {
-    const char *slash = strrchr(c->file, '/');
+    const char *slash = strrchr(file, '/');
     if (rel[0] == '/' || slash == NULL)
         return xstrdup(rel);
-    size_t n = (size_t)(slash - c->file) + 1;
+    size_t n = (size_t)(slash - file) + 1;
     char *p = xmalloc(n + strlen(rel) + 1);
-    memcpy(p, c->file, n);
+    memcpy(p, file, n);
     strcpy(p + n, rel);
     return p;
 }
@@ -201,7 +201,7 @@ static int load_module_entry(ctx *c, const cJSON *e, ev_module **out)
         rel = e->valuestring;
         if (rel[0] == '\0')
             return scn__fail(c, "expected the path of a .erl file, got \"\"");
-        key = beside(c, rel);
+        key = scn_path_beside(c->file, rel);
     } else if (cJSON_IsObject(e)) {
         if (scn__members(c, e, keys, 1, m) < 0 ||
             scn__need(c, &m[0], "source", "") < 0)
@@ -226,7 +226,7 @@ static int load_module_entry(ctx *c, const cJSON *e, ev_module **out)
     }
     if (rel != NULL) {
         size_t len;
-        text = read_all(key, &len);
+        text = scn_read_file(key, &len);
         if (text == NULL) {
             int err = errno;
             free(key);
@@ -873,7 +873,7 @@ scn_status scn_load_file(const char *path, scn_plan **out, scn_error *err)
 {
     size_t len = 0;
     *out = NULL;
-    char *buf = read_all(path, &len);
+    char *buf = scn_read_file(path, &len);
     if (buf == NULL) {
         snprintf(err->msg, sizeof err->msg, "%s: cannot read: %s", path,
                  strerror(errno));

@@ -30,6 +30,13 @@ scn_status scn_load_file(const char *path, scn_plan **out, scn_error *err);
 scn_status scn_load_text(const char *path, const char *text, size_t len,
                          scn_plan **out, scn_error *err);
 
+/* The whole of file `path`, NUL-terminated (it may hold NULs: *len is
+ * its size), or NULL with errno set. Caller frees. */
+char *scn_read_file(const char *path, size_t *len);
+/* `rel` as named from the folder of `file` (a scenario's path); an
+ * absolute rel as it is. Caller frees. */
+char *scn_path_beside(const char *file, const char *rel);
+
 /* Parses a duration ("250us", "15ms", "2s", "1.5s", "3min") into
  * microseconds. Returns 0, or -1 with a static reason in *why. */
 int scn_parse_duration(const char *s, int64_t *us, const char **why);

@@ -12,6 +12,7 @@
 #include "core/lib/lib.h"
 #include "core/term/xalloc.h"
 #include "scenarios/checks.h"
+#include "scenarios/loader.h"
 #include "sim/sim.h"
 #include "traces/trace.h"
 
@@ -74,30 +75,15 @@ static void on_step(sim *s, void *ctx, uint64_t arg)
 static char *read_beside(void *ctx, const char *file)
 {
     const scn_plan *p = ctx;
-    const char *slash = p->file ? strrchr(p->file, '/') : NULL;
-    size_t dir = slash ? (size_t)(slash - p->file) + 1 : 0;
-    char *path = xmalloc(dir + strlen(file) + 1);
-    memcpy(path, p->file, dir);
-    strcpy(path + dir, file);
-    FILE *f = fopen(path, "rb");
+    char *path = scn_path_beside(p->file, file);
+    size_t len;
+    char *text = scn_read_file(path, &len);
     free(path);
-    if (!f)
-        return NULL;
-    size_t len = 0, cap = 4096;
-    char *buf = xmalloc(cap);
-    for (size_t n; (n = fread(buf + len, 1, cap - 1 - len, f)) > 0;) {
-        len += n;
-        if (len + 1 == cap)
-            buf = xrealloc(buf, cap *= 2);
-    }
-    bool bad = ferror(f) || memchr(buf, '\0', len);
-    fclose(f);
-    if (bad) {
-        free(buf);
+    if (text && strlen(text) != len) {
+        free(text);
         return NULL;
     }
-    buf[len] = '\0';
-    return buf;
+    return text;
 }
 
 static world_node_cfg node_cfg(const scn_node *n)

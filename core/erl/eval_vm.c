@@ -520,7 +520,8 @@ static void apply_fun(ev_vm *vm, term *f, uint32_t argc, uint32_t extra)
 static bool fun_loaded(ev_vm *vm, term *f, uint32_t argc, uint32_t extra)
 {
     const ev_code *code = f->u.fun.clo->code;
-    if (!code->mod || !vm->host || !vm->host->module
+    /* a fun of the module running now needs no lookup: it is loaded */
+    if (!code->mod || code == vm->code || !vm->host || !vm->host->module
         || vm->host->module(vm->host->ctx, ev_module_name(code->mod)))
         return true;
     term *args = term_list(argc, vm->stk + vm->sp - argc, NULL);
