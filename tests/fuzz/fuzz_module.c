@@ -10,28 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/erl/eval.h"
+#include "tests/fuzz/fuzz_host.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const ev_module *the_module;
 
-static ev_status call(void *ctx, ev_vm *vm, atom_t mod, atom_t fun,
-                      uint32_t argc, term **args, term **result,
-                      ev_exception *exc)
-{
-    (void)ctx, (void)vm, (void)argc, (void)args, (void)result;
-    exc->cls = atom_intern("error");
-    exc->reason = term_atom_s("undef");
-    exc->mod = mod;
-    exc->fun = fun;
-    return EV_RAISED;
-}
-
-static ev_status send(void *ctx, term *dest, term *msg, ev_exception *exc)
-{
-    (void)ctx, (void)dest, (void)msg, (void)exc;
-    return EV_DONE;
-}
 
 static const ev_module *module(void *ctx, atom_t name)
 {
