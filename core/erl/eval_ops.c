@@ -565,9 +565,10 @@ static ev_status bif_throw(term **a, term **out, ev_exception *x)
     return EV_RAISED;
 }
 
-/* erlang:raise/3: raises Class:Reason (the stack trace given is not
- * kept: the exception names no frame); a bad class or a stack that is
- * not a list makes it return badarg, as erts's does. */
+/* erlang:raise/3: raises Class:Reason with the stack trace given (the
+ * exception names no frame of its own: its stack is Stack, as erts's);
+ * a bad class or a stack that is not a list makes it return badarg, as
+ * erts's does. */
 static ev_status bif_raise(term **a, term **out, ev_exception *x)
 {
     static const char *const cls[] = { "error", "exit", "throw" };
@@ -575,6 +576,10 @@ static ev_status bif_raise(term **a, term **out, ev_exception *x)
         if (term_is_atom(a[0], atom_intern(cls[i]))
             && term_is_proper_list(a[2])) {
             ev__exc_set(x, cls[i], term_ref(a[1]));
+            if (a[2]->tag == T_CONS) {
+                x->callers = term_ref(a[2]);
+                x->traced = true;
+            }
             return EV_RAISED;
         }
     }

@@ -587,6 +587,8 @@ void rt_exit(world *w, proc *p, term *reason)
         term_unref(m.object);
     }
     mbox_fini(&p->mq);
+    term_unref(p->dict);
+    p->dict = NULL;
     term_unref(p->start_args);
     free(p->links);
     free(p->mons);

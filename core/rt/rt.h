@@ -82,6 +82,9 @@ struct proc {
     term *start_args;    /* spawn's Args until init runs */
     bool timeout_due;    /* the timer fired while the node was frozen */
     sim_timer timer;
+    /* the process dictionary (put/2, get/1): a proper list of {Key, Value}
+     * in insertion order, or NULL for none (bif_erlang.c) */
+    term *dict;
 };
 
 typedef enum node_state { NODE_DOWN, NODE_UP, NODE_FROZEN } node_state;
