@@ -36,6 +36,9 @@ static ev_status report(bif_call_ctx *c, const char *title, const term *fmt,
         sb_fini(&b);
         return bif_badarg(c, err.arg, err.detail[0] ? err.detail : NULL);
     }
+    /* logger ends the report with its own newline */
+    if (b.len && b.s[b.len - 1] == '\n')
+        b.s[--b.len] = '\0';
     rt_log(c->w, gl, title, b.s ? b.s : "");
     sb_fini(&b);
     return bif_return(c, term_atom_s("ok"));
