@@ -172,7 +172,10 @@ crash_report(Class, Reason, Initial, Stack) ->
                    io_lib_mfa(M, F, A);
                _ -> []
            end,
-    {registered_name, Reg} = process_info(Self, registered_name),
+    Reg = case process_info(Self, registered_name) of
+              {registered_name, R} -> R;
+              [] -> []
+          end,
     {messages, Msgs} = process_info(Self, messages),
     {links, Links} = process_info(Self, links),
     {dictionary, Dict} = process_info(Self, dictionary),
