@@ -315,6 +315,14 @@ bool ev_vm_offer(ev_vm *vm, const term *msg);
 /* The `after` timeout fired: selects the after body; then ev_vm_run. */
 void ev_vm_timeout(ev_vm *vm);
 
+/* The functions the VM runs itself, never asking the host: erlang's
+ * guard and pure BIFs, error/exit/throw, apply/2,3, and eval_lib.c's
+ * lists functions. visit is called once for each; `auto_imported` when
+ * it may be called without its module. */
+typedef void (*ev_fn_visit)(void *ctx, const char *mod, const char *fun,
+                            uint32_t arity, bool auto_imported);
+void ev_vm_functions(ev_fn_visit visit, void *ctx);
+
 /* Appends the shell's report of an exception, as erl prints it, e.g.
  *   ** exception error: no match of right hand side value 42
  *   ** exception exit: {badarg,{nosuch,hi}}

@@ -677,6 +677,17 @@ int ev__bif_find(atom_t mod, atom_t fun, uint32_t arity, bool guard_only)
     return -1;
 }
 
+void ev_vm_functions(ev_fn_visit visit, void *ctx)
+{
+    for (size_t i = 0; i < sizeof bifs / sizeof bifs[0]; i++)
+        if (bifs[i].name[0] != '$')
+            visit(ctx, "erlang", bifs[i].name, bifs[i].arity,
+                  bifs[i].fn != bif_raise);
+    visit(ctx, "erlang", "apply", 2, true);
+    visit(ctx, "erlang", "apply", 3, true);
+    ev__lib_each(visit, ctx);
+}
+
 /* Runs BIF `idx` on args (borrowed); see eval_ast.h. */
 ev_status ev__bif_call(int idx, uint32_t argc, term **args, term **out,
                        ev_exception *x)

@@ -156,6 +156,9 @@ struct world {
      * reads sources (world_set_source_reader) */
     ev_module **compiled;
     uint32_t ncompiled;
+    /* world_set_library's modules, held, sorted by name text */
+    ev_module **library;
+    int nlibrary;
     world_source_reader read_source;
     void *read_ctx;
 };
