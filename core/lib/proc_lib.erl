@@ -151,6 +151,9 @@ do_stop(Process, Reason) ->
     %% sys:terminate(Process, Reason, infinity)
     case catch gen:call(Process, system, {terminate, Reason}, infinity) of
         {ok, _} -> ok;
+        %% as OTP 25 reports them: noproc and timeout bare
+        {'EXIT', noproc} -> exit(noproc);
+        {'EXIT', timeout} -> exit(timeout);
         {'EXIT', Why} -> exit({Why, {sys, terminate, [Process, Reason, infinity]}})
     end,
     receive

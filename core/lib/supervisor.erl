@@ -427,10 +427,10 @@ check_startspec([], Acc) ->
 
 check_childspec(Spec) when is_map(Spec) ->
     case maps:find(id, Spec) of
-        error -> {invalid_child_spec, Spec};
+        error -> missing_id;
         {ok, Id} ->
             case maps:find(start, Spec) of
-                error -> {invalid_child_spec, Spec};
+                error -> missing_start;
                 {ok, Start} ->
                     Type = maps:get(type, Spec, worker),
                     Default = case Type of supervisor -> infinity; _ -> 5000 end,
