@@ -27,6 +27,12 @@
 %% proc_lib and gen
 -export([init_it/6]).
 
+%% The stack of the caller, innermost first, as OTP's ?STACKTRACE() takes
+%% it from process_info(self(), current_stacktrace): the exit of a server
+%% that stops shows the function that decided it.
+-define(STACKTRACE(),
+        try throw('$stacktrace') catch throw:'$stacktrace':St -> St end).
+
 %%% ---------------------------------------------------------------
 %%% API
 %%% ---------------------------------------------------------------
@@ -172,7 +178,8 @@ decode_msg(Msg, Parent, Name, State, Mod, Time) ->
         {system, From, Req} ->
             system_msg(Req, From, Parent, Name, State, Mod, Time);
         {'EXIT', Parent, Reason} ->
-            terminate(exit, Reason, [], false, Name, undefined, Msg, Mod, State);
+            terminate(exit, Reason, ?STACKTRACE(), false, Name, undefined, Msg,
+                      Mod, State);
         _ ->
             handle_msg(Msg, Parent, Name, State, Mod)
     end.
@@ -180,7 +187,8 @@ decode_msg(Msg, Parent, Name, State, Mod, Time) ->
 %% The system messages that sys:terminate and sys:get_state send.
 system_msg({terminate, Reason}, From, _Parent, Name, State, Mod, _Time) ->
     gen:reply(From, ok),
-    terminate(exit, Reason, [], false, Name, undefined, [], Mod, State);
+    terminate(exit, Reason, ?STACKTRACE(), false, Name, undefined, [], Mod,
+              State);
 system_msg(get_state, From, Parent, Name, State, Mod, Time) ->
     gen:reply(From, {ok, State}),
     loop(Parent, Name, State, Mod, Time);
@@ -205,7 +213,8 @@ handle_msg({'$gen_call', From, Msg}, Parent, Name, State, Mod) ->
             loop(Parent, Name, NState, Mod, Continue);
         {ok, {stop, Reason, Reply, NState}} ->
             try
-                terminate(exit, Reason, [], false, Name, From, Msg, Mod, NState)
+                terminate(exit, Reason, ?STACKTRACE(), false, Name, From, Msg,
+                          Mod, NState)
             after
                 reply(From, Reply)
             end;
@@ -231,11 +240,12 @@ handle_common_reply(Reply, Parent, Name, From, Msg, Mod, State) ->
         {ok, {noreply, NState, {continue, _} = Continue}} ->
             loop(Parent, Name, NState, Mod, Continue);
         {ok, {stop, Reason, NState}} ->
-            terminate(exit, Reason, [], false, Name, From, Msg, Mod, NState);
+            terminate(exit, Reason, ?STACKTRACE(), false, Name, From, Msg, Mod,
+                      NState);
         {'EXIT', Class, Reason, Stacktrace} ->
             terminate(Class, Reason, Stacktrace, true, Name, From, Msg, Mod, State);
         {ok, BadReply} ->
-            terminate(exit, {bad_return_value, BadReply}, [], false,
+            terminate(exit, {bad_return_value, BadReply}, ?STACKTRACE(), false,
                       Name, From, Msg, Mod, State)
     end.
 

@@ -15,7 +15,7 @@ init(continue) -> {ok, [], {continue, init_more}};
 init(stop) -> {stop, no_way};
 init(ignore) -> ignore;
 init(trap) -> process_flag(trap_exit, true), {ok, []};
-init(crash) -> 1 = 2;
+init(crash) -> erlang:error({init_failed, crash});
 init(Other) -> Other.
 
 handle_call(get, _From, S) -> {reply, S, S};
