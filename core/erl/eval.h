@@ -269,6 +269,13 @@ uint64_t ev_vm_reductions(const ev_vm *vm);
  * level" otherwise. Static or into buf. */
 const char *ev_vm_where(const ev_vm *vm, char *buf, size_t size);
 
+/* The frames of the module functions the evaluation is in, innermost
+ * first and at most 8, as process_info(P, current_stacktrace) gives them
+ * ([{M, F, Arity, [{file, F}, {line, L}]}]), up to the first caller that
+ * is not a module's function (the shell's code, whose erl_eval and shell
+ * frames erl would list too). A new list; [] outside module code. */
+term *ev_vm_stacktrace(const ev_vm *vm);
+
 /* How deep non-tail calls of funs may nest in one evaluation: one more
  * raises error:system_limit in the caller (where erl would eventually
  * run out of memory). A tail call adds nothing to the depth. */

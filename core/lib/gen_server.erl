@@ -13,9 +13,9 @@
 %% ERROR REPORT, then proc_lib's CRASH REPORT.
 %%
 %% Divergences from OTP 25 (docs/otp.md): no sys debug options, no
-%% hibernation (hibernate is accepted and waits as infinity does), the
-%% report names no client stacktrace for a local client, and reply tags
-%% are references rather than aliases (gen.erl).
+%% hibernation (hibernate is accepted and waits as infinity does), a
+%% local client's stack trace in the report has its module frames only,
+%% and reply tags are references rather than aliases (gen.erl).
 -module(gen_server).
 
 %% API
@@ -344,14 +344,23 @@ error_info(Reason, Name, From, Msg, State) ->
       "** Reason for termination ==~n** ~tp~n" ++ ClientFmt,
       [Name, Msg, State, Reason] ++ ClientArgs).
 
-%% OTP 25 names the client: dead, remote, or its stack trace (which the
-%% model cannot show: left out).
+%% OTP 25 names the client: dead, remote, or its name (or pid) and its
+%% stack trace (gen_server:client_stacktrace/1). The stack holds the
+%% client's module frames only: the shell's erl_eval and shell frames
+%% that erl lists after them do not exist here.
 client_info({Pid, _Tag}) when is_pid(Pid), node(Pid) =/= node() ->
     {"** Client ~p is remote on node ~p~n", [Pid, node(Pid)]};
 client_info({Pid, _Tag}) when is_pid(Pid) ->
     case is_process_alive(Pid) of
-        false -> {"** Client ~p is dead~n", [Pid]};
-        true -> {"", []}
+        false ->
+            {"** Client ~p is dead~n", [Pid]};
+        true ->
+            {current_stacktrace, Stack} = process_info(Pid, current_stacktrace),
+            Name = case process_info(Pid, registered_name) of
+                       {registered_name, N} -> N;
+                       [] -> Pid
+                   end,
+            {"** Client ~tp stacktrace~n** ~tp~n", [Name, Stack]}
     end;
 client_info(_) ->
     {"", []}.

@@ -327,9 +327,10 @@ static ev_status b_process_info(bif_call_ctx *c)
     if (local_pid_arg(c))
         return EV_RAISED;
     const char *items[] = {"messages", "message_queue_len", "registered_name",
-                           "trap_exit", "links", "dictionary", "status"};
+                           "trap_exit", "links", "dictionary", "status",
+                           "current_stacktrace"};
     int item = -1;
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 8; i++)
         if (term_is_atom(c->args[1], A(items[i])))
             item = i;
     if (item < 0)
@@ -359,6 +360,11 @@ static ev_status b_process_info(bif_call_ctx *c)
     /* the asker is running; any other process is waiting to run or in
      * a receive: erts says running / runnable / waiting */
     case 6: v = term_atom_s(p == c->self ? "running" : "waiting"); break;
+    case 7:
+        v = shell_stacktrace(p);
+        if (!v)
+            v = term_nil();
+        break;
     default:
         v = term_nil();
         for (uint32_t i = p->nlinks; i-- > 0;)

@@ -302,6 +302,10 @@ void shell_eval_detached(world *w, int node, int leader, const char *src,
                          ev_env *env, shell_done_fn done, void *ctx);
 /* True if p is a shell evaluator, the only process that can block. */
 bool shell_is_evaluator(const proc *p);
+/* The stack of the Erlang code p runs (ev_vm_stacktrace), a new list; []
+ * when p is between evaluations; NULL when p runs no Erlang (a built-in
+ * C behaviour). */
+term *shell_stacktrace(const proc *p);
 /* h(): the shell's last commands with their values, as erl lists them
  * ("N: Expr" then "-> Value"), for the shell whose evaluator is p. */
 void shell_history(world *w, const proc *p, strbuf *b);

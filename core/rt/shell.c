@@ -538,6 +538,14 @@ bool shell_is_evaluator(const proc *p)
     return p && (p->beh == &shell_behaviour || p->beh == &shell_apply_behaviour);
 }
 
+term *shell_stacktrace(const proc *p)
+{
+    if (!shell_is_evaluator(p) || !p->state)
+        return NULL;
+    const shell *sh = p->state;
+    return sh->vm ? ev_vm_stacktrace(sh->vm) : term_nil();
+}
+
 
 static void begin(world *w, shell *sh)
 {
