@@ -163,6 +163,7 @@ typedef struct ev_exception {
      * for none. */
     const char *file;
     int line;
+    char *file_owned;    /* file, when the struct owns it (freed by fini) */
     /* The frames below it, innermost first, as erlang:get_stacktrace
      * lists them ([{M, F, Arity, [{file, F}, {line, L}]}]), or NULL.
      * Owned, as reason. */
@@ -176,6 +177,15 @@ ev_exception ev_exception_copy(const ev_exception *x);
 #define EV_ARG_SEGMENT (-1)
 /* Sets x's "*** argument N: detail" (detail copied, cut at 199 bytes). */
 void ev_exception_detail(ev_exception *x, int argi, const char *detail);
+/* Fills x (zeroed first) as Class:Reason raised with the stack trace
+ * `stack`, as erl_error:format_exception reads one: its first frame is
+ * the function ("in function", "called as" when it holds the arguments,
+ * its file and line), the others its callers. Returns false, leaving x
+ * with the class and reason alone, when `stack` is not a stack trace
+ * (a proper list of {M, F, ArityOrArgs, Location}, erl_error's
+ * is_stacktrace/1). Terms borrowed. */
+bool ev_exception_from_stack(ev_exception *x, atom_t cls, const term *reason,
+                             const term *stack);
 /* The stack trace of x as `catch` and a crashing process report it: a
  * new [{M, F, ArgsOrArity, Location}] for the frame x names (Location
  * [] or [{file, F}, {line, L}]), then its callers; or []. */

@@ -64,9 +64,11 @@ void ev_exception_fini(ev_exception *x)
     term_unref(x->reason);
     term_unref(x->args);
     term_unref(x->callers);
+    free(x->file_owned);
     x->reason = NULL;
     x->args = NULL;
     x->callers = NULL;
+    x->file_owned = NULL;
 }
 
 ev_exception ev_exception_copy(const ev_exception *x)
@@ -75,7 +77,72 @@ ev_exception ev_exception_copy(const ev_exception *x)
     term_ref(c.reason);
     term_ref(c.args);
     term_ref(c.callers);
+    if (x->file_owned) {
+        c.file_owned = xstrdup(x->file_owned);
+        c.file = c.file_owned;
+    }
     return c;
+}
+
+/* erl_error:is_stacktrace/1's frame. */
+static bool is_frame(const term *f)
+{
+    if (f->tag != T_TUPLE || f->u.tuple.n != 4)
+        return false;
+    term *const *e = f->u.tuple.el;
+    return e[0]->tag == T_ATOM && e[1]->tag == T_ATOM &&
+           (e[2]->tag == T_INT || term_is_proper_list(e[2])) &&
+           term_is_proper_list(e[3]);
+}
+
+bool ev_exception_from_stack(ev_exception *x, atom_t cls, const term *reason,
+                             const term *stack)
+{
+    memset(x, 0, sizeof *x);
+    x->cls = cls;
+    x->reason = term_ref((term *)reason);
+    if (!term_is_proper_list(stack))
+        return false;
+    for (const term *l = stack; l->tag == T_CONS; l = l->u.cons.tail)
+        if (!is_frame(l->u.cons.head))
+            return false;
+    if (stack->tag != T_CONS)
+        return true;
+    term *const *e = stack->u.cons.head->u.tuple.el;
+    x->mod = e[0]->u.atom;
+    x->fun = e[1]->u.atom;
+    if (e[2]->tag == T_INT) {
+        x->arity = (uint32_t)e[2]->u.i;
+    } else {
+        x->args = term_ref(e[2]);
+        x->arity = (uint32_t)term_list_length(e[2]);
+    }
+    /* [{file, F}, {line, L}] in either order; a frame without both
+     * prints no location, as erl_error's */
+    const term *file = NULL, *line = NULL;
+    for (const term *o = e[3]; o->tag == T_CONS; o = o->u.cons.tail) {
+        const term *kv = o->u.cons.head;
+        if (kv->tag != T_TUPLE || kv->u.tuple.n != 2)
+            continue;
+        if (term_is_atom(kv->u.tuple.el[0], atom_intern("file")))
+            file = kv->u.tuple.el[1];
+        else if (term_is_atom(kv->u.tuple.el[0], atom_intern("line")) &&
+                 kv->u.tuple.el[1]->tag == T_INT)
+            line = kv->u.tuple.el[1];
+    }
+    if (file && line && term_is_proper_list(file)) {
+        strbuf fb;
+        sb_init(&fb);
+        for (const term *c = file; c->tag == T_CONS; c = c->u.cons.tail)
+            if (c->u.cons.head->tag == T_INT)
+                sb_put_utf8(&fb, (uint32_t)c->u.cons.head->u.i);
+        x->file_owned = fb.s ? sb_take(&fb) : xstrdup("");
+        x->file = x->file_owned;
+        x->line = (int)line->u.i;
+    }
+    x->callers = term_ref(stack->u.cons.tail);
+    x->traced = true;
+    return true;
 }
 
 void ev_exception_detail(ev_exception *x, int argi, const char *detail)
