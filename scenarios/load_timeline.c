@@ -334,7 +334,7 @@ static const char *const trace_kinds[] = {
     "nodeup", "nodedown", "partition", "cut", "heal", "latency", "freeze",
     "resume", "restart", "global_register", "global_unregister",
     "global_conflict", "eval", "result", "output", "log", "expect", "note",
-    "op", "check"
+    "check"
 };
 
 /* event, count and between, then the trace fields usable as filters. */

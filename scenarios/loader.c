@@ -366,8 +366,6 @@ static int check_apps(ctx *c, const field *m, const scn_config *cfg)
     for (int i = 0; i < cfg->napps; i++) {
         const char *name = cfg->apps[i];
         const ev_module *mod = app_module(cfg, name);
-        if (mod == NULL && !strcmp(name, "dist_kv"))
-            continue;   /* still in C (core/lib/apps.c) until gen_server.erl lands */
         if (mod != NULL &&
             (ev_module_export(mod, atom_intern("start_link"), 0) ||
              ev_module_export(mod, atom_intern("start"), 0)))

@@ -91,10 +91,7 @@ static const char schema_sql[] =
     "CREATE VIEW global_names AS SELECT run_id, seq, t_us, node, kind, name,"
     " pid, CASE kind WHEN 'global_conflict' THEN dest END AS loser, reason"
     " FROM events WHERE kind IN"
-    " ('global_register', 'global_unregister', 'global_conflict');"
-    "CREATE VIEW kv_history AS SELECT run_id, seq, t_us, node, name AS key,"
-    " term AS value, reason AS status, text AS op"
-    " FROM events WHERE kind = 'op';";
+    " ('global_register', 'global_unregister', 'global_conflict');";
 
 /* Events per multi-row INSERT (12 parameters each, far below SQLite's
  * 32766 limit). */

@@ -204,6 +204,39 @@ static void put_frame_location(strbuf *b, const ev_exception *x, uint32_t arity)
         put_location(b, x->mod, x->fun, arity);
 }
 
+/* A term of the explanation, as erl_error prints it with the shell's
+ * pp fun (shell:pp/3): io_lib_pretty from the column it starts at, so a
+ * long reason breaks over lines indented under itself. */
+static void put_pp(strbuf *b, const term *t, const term_view *v)
+{
+    size_t start = b->len;
+    while (start > 0 && b->s[start - 1] != '\n')
+        start--;
+    term_print_pretty(b, t, v, (int)(b->len - start) + 1);
+}
+
+/* The value after an explanation's text ("no match of right hand side
+ * value "), as erl_error:format_value/6 places it: after the text when
+ * it fits on that line, else on a new line under the start of the
+ * explanation (the column after "** exception error: "). */
+static void put_value(strbuf *b, const term *t, const term_view *v)
+{
+    static const char header[] = "** exception error: ";
+    strbuf tmp;
+    sb_init(&tmp);
+    size_t start = b->len;
+    while (start > 0 && b->s[start - 1] != '\n')
+        start--;
+    term_print_pretty(&tmp, t, v, (int)(b->len - start) + 1);
+    if (tmp.s && strchr(tmp.s, '\n')) {
+        sb_printf(b, "\n%*s", (int)sizeof header - 1, "");
+        term_print_pretty(b, t, v, (int)sizeof header);
+    } else if (tmp.s) {
+        sb_puts(b, tmp.s);
+    }
+    sb_fini(&tmp);
+}
+
 /* erl_error's "in call from M:F/A (file, line L)" for each caller; the
  * first is "in function" when the explanation used up the exception's
  * own frame (undef, function_clause), as erl_error prints the stack
@@ -348,13 +381,13 @@ static bool explain_error(strbuf *b, const ev_exception *x, const term_view *v)
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++) {
         if ((t = tagged(r, with_value[i].tag, 2))) {
             sb_puts(b, with_value[i].text);
-            term_print(b, t, v);
+            put_value(b, t, v);
             return false;
         }
     }
     if ((t = tagged(r, "unbound", 2))) {
         sb_puts(b, "variable ");
-        term_print(b, t, v);
+        put_pp(b, t, v);
         sb_puts(b, " is unbound");
         return false;
     }
@@ -382,7 +415,7 @@ static bool explain_error(strbuf *b, const ev_exception *x, const term_view *v)
                   argss(list_len(t->u.tuple.el[1]), buf, sizeof buf));
         return false;
     }
-    term_print(b, r, v);
+    put_pp(b, r, v);
     return false;
 }
 
@@ -396,7 +429,7 @@ void ev_format_exception(strbuf *b, const ev_exception *x, const term_view *view
     else if (x->cls == A("exit") && term_is_atom(x->reason, A("calling_self")))
         sb_puts(b, "the current process attempted to call itself");
     else
-        term_print(b, x->reason, view);
+        put_pp(b, x->reason, view);
     if (!x->fun || used_frame) {
         put_callers(b, x, used_frame);
         return;

@@ -1,12 +1,12 @@
-/* apps: the built-in applications (gen_server, dist_kv), core/lib/'s C
- * part until they ship as Erlang sources. */
+/* apps: core/lib/'s C part: starting a node's applications, and the C
+ * glue of the library's Erlang behaviours (bif_otp.c). */
 #ifndef CS_APPS_H
 #define CS_APPS_H
 
 #include "core/rt/rt.h"
 
-/* Installs the applications on a new world: their BIFs, and the
- * applications a node's config lists started at its boot. */
+/* Installs on a new world the start of the applications a node's
+ * config lists, at its boot, and the behaviours' BIFs. */
 void apps_install(world *w);
 
 /* The BIFs of the Erlang behaviours' C glue (bif_otp.c): error_logger's
