@@ -110,6 +110,9 @@ struct vnode {
     uint32_t *seen_num;   /* per other node: the number its pids print with */
     ev_module **mods;     /* loaded modules, held, sorted by name text */
     uint32_t nmods, capmods;
+    /* erlang:unique_integer/0,1's counter, and rand's stream (bif_time.c) */
+    uint64_t next_unique;
+    rng rand_r;
 };
 
 /* ---- loaded modules (world.c) ---- */
@@ -155,6 +158,11 @@ struct world {
     uint32_t ncompiled;
     world_source_reader read_source;
     void *read_ctx;
+    /* erlang:send_after/start_timer's and timer's pending timers, in
+     * the order they were set (bif_time.c) */
+    struct rt_etimer **etimers;
+    uint32_t netimers, capetimers;
+    uint64_t next_etimer;
 };
 
 /* ---- trace events and how a node prints (emit.c, the bottom of rt/) ---- */
