@@ -332,10 +332,16 @@ static void rpc_timeout(world *w, void *d, term **res, ev_exception *x,
     *res = term_tuplev(2, term_atom_s("badrpc"), term_atom_s("timeout"));
 }
 
+/* What the caller wants back: rpc:call's value, erpc's {ok, V} or
+ * {raised, Class, Reason, Stack}, or nothing (a cast). The request's
+ * {M, F, A} carries it as a fourth element, erpc or cast. */
+typedef enum rpc_kind { RPC_CALL, RPC_ERPC, RPC_CAST } rpc_kind;
+
 typedef struct rpc_ctx {
     int y, x;
     term_pid caller;
     term *ref;
+    rpc_kind kind;
 } rpc_ctx;
 
 /* The answer of an rpc evaluation: the value, or what rpc:call makes
@@ -345,7 +351,17 @@ static void rpc_done(world *w, void *ctx, term *value, const ev_exception *x)
 {
     rpc_ctx *r = ctx;
     term *result;
-    if (value) {
+    if (r->kind == RPC_CAST) {
+        term_unref(r->ref);
+        free(r);
+        return;
+    }
+    if (r->kind == RPC_ERPC) {
+        /* erpc:execute_call: the value, or the class, reason and stack */
+        result = value ? term_tuplev(2, term_atom_s("ok"), term_ref(value))
+            : term_tuplev(4, term_atom_s("raised"), term_atom(x->cls),
+                          term_ref(x->reason), ev_exception_stack(x));
+    } else if (value) {
         result = term_ref(value);
     } else {
         term *why = x->cls == A("error")
@@ -380,6 +396,8 @@ void dist__rpc_arrived(world *w, int y, int x, term_pid caller, term *ref,
     r->x = x;
     r->caller = caller;
     r->ref = term_ref(ref);
+    if (mfa->u.tuple.n == 4)
+        r->kind = term_is_atom(mfa->u.tuple.el[3], A("erpc")) ? RPC_ERPC : RPC_CAST;
     if (m->tag != T_ATOM || f->tag != T_ATOM || !term_is_proper_list(a)) {
         ev_exception bad = { .cls = A("error"), .reason = term_atom_s("badarg") };
         rpc_done(w, r, NULL, &bad);
@@ -433,6 +451,333 @@ static ev_status b_rpc_call(bif_call_ctx *c)
         dist__request(c->w, x, y, DIST_REQ_RPC, c->self->pid, ref, mfa, false);
     term_unref(mfa);
     return wait_for(c, rwait_new(c, ref), rpc_match, timeout, rpc_timeout);
+}
+
+/* Sends the request M:F(A) of `kind` to node y (-1: no such node)
+ * with reference ref (borrowed). */
+static void rpc_send(bif_call_ctx *c, int y, term *ref, rpc_kind kind)
+{
+    int x = me(c);
+    term *mfa = kind == RPC_CALL
+        ? term_tuplev(3, term_ref(c->args[1]), term_ref(c->args[2]),
+                      term_ref(c->args[3]))
+        : term_tuplev(4, term_ref(c->args[1]), term_ref(c->args[2]),
+                      term_ref(c->args[3]),
+                      term_atom_s(kind == RPC_ERPC ? "erpc" : "cast"));
+    if (y == x)
+        dist__rpc_arrived(c->w, x, x, c->self->pid, ref, mfa);
+    else
+        dist__request(c->w, x, y, DIST_REQ_RPC, c->self->pid, ref, mfa, false);
+    term_unref(mfa);
+}
+
+/* rpc:cast/4: true at once; the call runs on Node and its answer is
+ * dropped (rpc.erl: a process on the other side applies it). */
+static ev_status b_rpc_cast(bif_call_ctx *c)
+{
+    const term *n = c->args[0];
+    if (n->tag != T_ATOM)
+        return bif_raise(c, "error", term_atom_s("function_clause"));
+    int y = rt_node_index(c->w, n->u.atom);
+    if (y >= 0) {
+        term *ref = rt_make_ref(c->w, me(c));
+        rpc_send(c, y, ref, RPC_CAST);
+        term_unref(ref);
+    }
+    return bif_return(c, term_atom_s("true"));
+}
+
+/* ---- erpc ---- */
+
+/* Raises as erpc:call/5 does, in its frame (erpc.erl's line in OTP 25). */
+static void erpc_raise(ev_exception *x, const char *cls, term *reason, int line)
+{
+    bif_exception(x, cls, reason);
+    x->mod = A("erpc");
+    x->fun = A("call");
+    x->arity = 5;
+    x->file = "erpc.erl";
+    x->line = line;
+}
+
+/* erpc:call's answer: the value; error:{exception, R, Stack} for a
+ * remote error, exit:{exception, R} for an exit, the thrown value for a
+ * throw (erpc:call/5). */
+static bool erpc_result(const term *v, term **res, ev_exception *x, bool *raised)
+{
+    if (v->tag == T_TUPLE && v->u.tuple.n == 2) {
+        *res = term_ref(v->u.tuple.el[1]);
+        return true;
+    }
+    atom_t cls = v->u.tuple.el[1]->u.atom;
+    term *r = v->u.tuple.el[2], *stack = v->u.tuple.el[3];
+    if (cls == A("throw"))
+        erpc_raise(x, "throw", term_ref(r), 126);
+    else if (cls == A("exit"))
+        erpc_raise(x, "exit", term_tuplev(2, term_atom_s("exception"), term_ref(r)), 130);
+    else
+        erpc_raise(x, "error", term_tuplev(3, term_atom_s("exception"), term_ref(r),
+                                          term_ref(stack)), 137);
+    *raised = true;
+    return true;
+}
+
+static term *erpc_error(const char *what)
+{
+    return term_tuplev(2, term_atom_s("erpc"), term_atom_s(what));
+}
+
+static bool erpc_match(world *w, void *d, const term *m, term **res,
+                       ev_exception *x, bool *raised)
+{
+    (void)w;
+    rwait *r = d;
+    if (is_tagged(m, "$rpc_reply", r->ref))
+        return erpc_result(m->u.tuple.el[2], res, x, raised);
+    if (is_tagged(m, "$dist_failed", r->ref)) {
+        erpc_raise(x, "error", erpc_error("noconnection"), 710);
+        *raised = true;
+        return true;
+    }
+    return false;
+}
+
+static void erpc_timeout(world *w, void *d, term **res, ev_exception *x,
+                         bool *raised)
+{
+    (void)w, (void)d, (void)res;
+    erpc_raise(x, "error", erpc_error("timeout"), 714);
+    *raised = true;
+}
+
+/* A timeout argument: ms >= 0 or infinity (-1); false if neither. */
+static bool timeout_arg(const term *t, int64_t *us)
+{
+    if (t->tag == T_INT && t->u.i >= 0) {
+        *us = t->u.i * 1000;
+        return true;
+    }
+    *us = -1;
+    return term_is_atom(t, A("infinity"));
+}
+
+/* erpc:call/4,5 */
+static ev_status b_erpc_call(bif_call_ctx *c)
+{
+    const term *n = c->args[0];
+    int64_t timeout = -1;
+    if (n->tag != T_ATOM || c->args[1]->tag != T_ATOM ||
+        c->args[2]->tag != T_ATOM || !term_is_proper_list(c->args[3]) ||
+        (c->argc == 5 && !timeout_arg(c->args[4], &timeout))) {
+        erpc_raise(c->exc, "error", erpc_error("badarg"), 1283);
+        return EV_RAISED;
+    }
+    int y = rt_node_index(c->w, n->u.atom);
+    if (y < 0) {
+        erpc_raise(c->exc, "error", erpc_error("noconnection"), 710);
+        return EV_RAISED;
+    }
+    term *ref = rt_make_ref(c->w, me(c));
+    rpc_send(c, y, ref, RPC_ERPC);
+    return wait_for(c, rwait_new(c, ref), erpc_match, timeout, erpc_timeout);
+}
+
+/* erpc:cast/4: ok; the answer is dropped. */
+static ev_status b_erpc_cast(bif_call_ctx *c)
+{
+    if (c->args[0]->tag != T_ATOM || c->args[1]->tag != T_ATOM ||
+        c->args[2]->tag != T_ATOM || !term_is_proper_list(c->args[3]))
+        return bif_raise(c, "error", term_atom_s("badarg"));
+    int y = rt_node_index(c->w, c->args[0]->u.atom);
+    if (y >= 0) {
+        term *ref = rt_make_ref(c->w, me(c));
+        rpc_send(c, y, ref, RPC_CAST);
+        term_unref(ref);
+    }
+    return bif_return(c, term_atom_s("ok"));
+}
+
+/* ---- rpc:multicall and erpc:multicall ---- */
+
+typedef enum mc_state { MC_WAIT, MC_DONE, MC_BAD } mc_state;
+
+/* The replies gathered so far, one slot per node asked. */
+typedef struct mwait {
+    uint32_t n, left;
+    bool erpc;
+    term **refs;
+    term **nodes;
+    term **res;       /* MC_DONE: the reply; erpc MC_BAD: the error */
+    mc_state *st;
+} mwait;
+
+static void mwait_free(void *d)
+{
+    mwait *m = d;
+    for (uint32_t i = 0; i < m->n; i++) {
+        term_unref(m->refs[i]);
+        term_unref(m->nodes[i]);
+        term_unref(m->res[i]);
+    }
+    free(m->refs);
+    free(m->nodes);
+    free(m->res);
+    free(m->st);
+    free(m);
+}
+
+/* One answer of erpc:multicall's list (erpc.erl): {ok, V}, {throw, V},
+ * {exit, {exception, R}}, {error, {exception, R, S}}. */
+static term *erpc_entry(const term *v)
+{
+    if (v->tag == T_TUPLE && v->u.tuple.n == 2)
+        return term_ref((term *)v);
+    atom_t cls = v->u.tuple.el[1]->u.atom;
+    term *r = term_ref(v->u.tuple.el[2]);
+    term *why = cls == A("throw") ? r
+        : cls == A("exit") ? term_tuplev(2, term_atom_s("exception"), r)
+        : term_tuplev(3, term_atom_s("exception"), r, term_ref(v->u.tuple.el[3]));
+    return term_tuplev(2, term_atom(cls), why);
+}
+
+/* rpc:multicall's {Results, BadNodes} (in the order the nodes were
+ * given), or erpc:multicall's list of answers. */
+static term *mwait_result(mwait *m)
+{
+    term **good = xcalloc(m->n + 1, sizeof *good), **bad = xcalloc(m->n + 1, sizeof *bad);
+    uint32_t ng = 0, nb = 0;
+    for (uint32_t i = 0; i < m->n; i++) {
+        if (m->erpc)
+            good[ng++] = m->st[i] == MC_DONE ? erpc_entry(m->res[i])
+                : term_tuplev(2, term_atom_s("error"), term_ref(m->res[i]));
+        else if (m->st[i] == MC_DONE)
+            good[ng++] = term_ref(m->res[i]);
+        else
+            bad[nb++] = term_ref(m->nodes[i]);
+    }
+    term *r = m->erpc ? term_list(ng, good, NULL)
+        : term_tuplev(2, term_list(ng, good, NULL), term_list(nb, bad, NULL));
+    free(good);
+    free(bad);
+    return r;
+}
+
+static bool mc_match(world *w, void *d, const term *msg, term **res,
+                     ev_exception *x, bool *raised)
+{
+    (void)w, (void)x, (void)raised;
+    mwait *m = d;
+    for (uint32_t i = 0; i < m->n; i++) {
+        if (m->st[i] != MC_WAIT)
+            continue;
+        bool ok = is_tagged(msg, "$rpc_reply", m->refs[i]);
+        if (!ok && !is_tagged(msg, "$dist_failed", m->refs[i]))
+            continue;
+        m->st[i] = ok ? MC_DONE : MC_BAD;
+        m->res[i] = ok ? term_ref(msg->u.tuple.el[2]) : erpc_error("noconnection");
+        if (--m->left == 0)
+            *res = mwait_result(m);
+        return true;
+    }
+    return false;
+}
+
+static void mc_timeout(world *w, void *d, term **res, ev_exception *x,
+                       bool *raised)
+{
+    (void)w, (void)x, (void)raised;
+    mwait *m = d;
+    for (uint32_t i = 0; i < m->n; i++)
+        if (m->st[i] == MC_WAIT) {
+            m->st[i] = MC_BAD;
+            m->res[i] = erpc_error("timeout");
+        }
+    *res = mwait_result(m);
+}
+
+/* Asks every node of the list `nodes` (borrowed) at once, then waits. */
+static ev_status multicall(bif_call_ctx *c, const term *nodes, int64_t timeout,
+                           bool erpc)
+{
+    mwait *m = xcalloc(1, sizeof *m);
+    m->erpc = erpc;
+    size_t n = term_list_length(nodes);
+    m->refs = xcalloc(n + 1, sizeof *m->refs);
+    m->nodes = xcalloc(n + 1, sizeof *m->nodes);
+    m->res = xcalloc(n + 1, sizeof *m->res);
+    m->st = xcalloc(n + 1, sizeof *m->st);
+    for (const term *l = nodes; l->tag == T_CONS; l = l->u.cons.tail) {
+        uint32_t i = m->n++;
+        m->nodes[i] = term_ref(l->u.cons.head);
+        int y = rt_node_index(c->w, l->u.cons.head->u.atom);
+        if (y < 0) {
+            m->st[i] = MC_BAD;
+            m->res[i] = erpc_error("noconnection");
+            continue;
+        }
+        m->refs[i] = rt_make_ref(c->w, me(c));
+        m->left++;
+        rpc_send(c, y, m->refs[i], erpc ? RPC_ERPC : RPC_CALL);
+    }
+    if (m->left == 0) {
+        term *r = mwait_result(m);
+        mwait_free(m);
+        return bif_return(c, r);
+    }
+    shell_wait wt = {mc_match, mc_timeout, mwait_free, m, timeout};
+    return bif_block(c, wt);
+}
+
+static bool atom_list(const term *l)
+{
+    if (!term_is_proper_list(l))
+        return false;
+    for (; l->tag == T_CONS; l = l->u.cons.tail)
+        if (l->u.cons.head->tag != T_ATOM)
+            return false;
+    return true;
+}
+
+/* rpc:multicall/3,4,5 (rule 27): {Results, BadNodes}; without a node
+ * list, [node() | nodes()]. A crash on a node is a result there
+ * ({badrpc, {'EXIT', ...}}); a node down or too slow is a bad node. */
+static ev_status b_rpc_multicall(bif_call_ctx *c)
+{
+    bool listed = c->argc == 5 || (c->argc == 4 && c->args[0]->tag != T_ATOM);
+    int off = listed ? 1 : 0;
+    int64_t timeout = -1;
+    if ((listed && !atom_list(c->args[0])) ||
+        (c->argc == 4 + (uint32_t)off && !timeout_arg(c->args[3 + off], &timeout)) ||
+        c->args[off]->tag != T_ATOM || c->args[off + 1]->tag != T_ATOM ||
+        !term_is_proper_list(c->args[off + 2]))
+        return bif_raise(c, "error", term_atom_s("function_clause"));
+    term *nodes = listed ? term_ref(c->args[0])
+        : term_cons(term_atom(c->w->nodes[me(c)].atom),
+                    dist__nodes(c->w, me(c), "visible"));
+    /* rpc_send reads M, F, A from args[1..3] */
+    term *save[4];
+    term **args = c->args;
+    term *shifted[4] = {NULL, args[off], args[off + 1], args[off + 2]};
+    memcpy(save, shifted, sizeof save);
+    c->args = save;
+    ev_status st = multicall(c, nodes, timeout, false);
+    c->args = args;
+    term_unref(nodes);
+    return st;
+}
+
+/* erpc:multicall/4,5: one answer per node, in the list's order. */
+static ev_status b_erpc_multicall(bif_call_ctx *c)
+{
+    int64_t timeout = -1;
+    if (!atom_list(c->args[0]) || c->args[1]->tag != T_ATOM ||
+        c->args[2]->tag != T_ATOM || !term_is_proper_list(c->args[3]) ||
+        (c->argc == 5 && !timeout_arg(c->args[4], &timeout))) {
+        erpc_raise(c->exc, "error", erpc_error("badarg"), 1283);
+        c->exc->fun = A("multicall");
+        return EV_RAISED;
+    }
+    return multicall(c, c->args[0], timeout, true);
 }
 
 /* ---- remote spawn ---- */
@@ -586,5 +931,14 @@ const bif_reg dist__bifs[] = {
     {"erlang", "set_cookie", 2, b_set_cookie, BIF_QUALIFIED},
     {"rpc", "call", 4, b_rpc_call, BIF_QUALIFIED},
     {"rpc", "call", 5, b_rpc_call, BIF_QUALIFIED},
+    {"rpc", "cast", 4, b_rpc_cast, BIF_QUALIFIED},
+    {"rpc", "multicall", 3, b_rpc_multicall, BIF_QUALIFIED},
+    {"rpc", "multicall", 4, b_rpc_multicall, BIF_QUALIFIED},
+    {"rpc", "multicall", 5, b_rpc_multicall, BIF_QUALIFIED},
+    {"erpc", "call", 4, b_erpc_call, BIF_QUALIFIED},
+    {"erpc", "call", 5, b_erpc_call, BIF_QUALIFIED},
+    {"erpc", "cast", 4, b_erpc_cast, BIF_QUALIFIED},
+    {"erpc", "multicall", 4, b_erpc_multicall, BIF_QUALIFIED},
+    {"erpc", "multicall", 5, b_erpc_multicall, BIF_QUALIFIED},
     {NULL, NULL, 0, NULL, BIF_QUALIFIED},
 };

@@ -280,7 +280,9 @@ proc *rt_spawn_mfa(world *w, int node, term *m, term *f, term *a,
 
 /* What a blocking BIF waits for. `match` is offered each new message
  * (borrowed) and returns true when it is the awaited one, having set
- * *result, or filled *exc and set *raised. `timeout` (may be NULL) is
+ * *result, or filled *exc and set *raised; true with neither takes the
+ * message out of the mailbox and waits on (a call that gathers several
+ * replies). `timeout` (may be NULL) is
  * called when `timeout_us` (>= 0) passes first. `free` releases data. */
 typedef struct shell_wait {
     bool (*match)(world *w, void *data, const term *msg, term **result,
