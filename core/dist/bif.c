@@ -166,55 +166,118 @@ static ev_status b_nodes0(bif_call_ctx *c)
     return bif_return(c, dist__nodes(c->w, me(c), "visible"));
 }
 
+/* Appends the members of part (taken) that acc lacks. */
+static term *append_new(term *acc, term *part)
+{
+    size_t n = term_list_length(acc) + term_list_length(part), k = 0;
+    term **el = xcalloc(n + 1, sizeof *el);
+    for (term *x = acc; x->tag == T_CONS; x = x->u.cons.tail)
+        el[k++] = term_ref(x->u.cons.head);
+    for (term *x = part; x->tag == T_CONS; x = x->u.cons.tail) {
+        bool dup = false;
+        for (size_t j = 0; j < k; j++)
+            dup |= term_equal(el[j], x->u.cons.head);
+        if (!dup)
+            el[k++] = term_ref(x->u.cons.head);
+    }
+    term_unref(acc);
+    term_unref(part);
+    term *r = term_list((uint32_t)k, el, NULL);
+    free(el);
+    return r;
+}
+
+/* nodes(Arg) (erlang:nodes/1): an atom, or a list of them. A list gives
+ * the hidden nodes, then the visible ones, then this node, then the
+ * rest of the known ones, whatever the list's order (otp_facts 39:
+ * erts' nodes/1 walks its tables in that order). */
 static ev_status b_nodes1(bif_call_ctx *c)
 {
     const term *a = c->args[0];
     const char *which[] = {"visible", "hidden", "connected", "this", "known"};
-    term *acc = NULL;
-    /* nodes(Arg) takes an atom or a list of them (erlang:nodes/1). */
-    const term *l = a;
-    if (is_atom(a))
-        l = NULL;
-    else if (!term_is_proper_list(a))
+    enum { W_VISIBLE = 1, W_HIDDEN = 2, W_CONNECTED = 4, W_THIS = 8, W_KNOWN = 16 };
+    if (is_atom(a)) {
+        for (int i = 0; i < 5; i++)
+            if (!strcmp(atom_text(a->u.atom), which[i]))
+                return bif_return(c, dist__nodes(c->w, me(c), which[i]));
         return bif_badarg(c, 1, "not a valid node type");
-    for (const term *it = l ? l : a;; it = it->u.cons.tail) {
-        const term *k = l ? (it->tag == T_CONS ? it->u.cons.head : NULL) : a;
-        if (!k)
-            break;
+    }
+    if (a->tag != T_CONS && a->tag != T_NIL)
+        return bif_badarg(c, 1, "not a valid node type or list of valid node types");
+    if (!term_is_proper_list(a))
+        return bif_badarg(c, 1, "not a list of valid node types");
+    unsigned want = 0;
+    for (const term *it = a; it->tag == T_CONS; it = it->u.cons.tail) {
+        const term *k = it->u.cons.head;
         int found = -1;
         for (int i = 0; i < 5; i++)
             if (is_atom(k) && !strcmp(atom_text(k->u.atom), which[i]))
                 found = i;
-        if (found < 0) {
-            term_unref(acc);
-            return bif_badarg(c, 1, "not a valid node type");
-        }
-        term *part = dist__nodes(c->w, me(c), which[found]);
-        if (!acc) {
-            acc = part;
-        } else {
-            /* append part's new members to acc, keeping order */
-            size_t n = term_list_length(acc) + term_list_length(part);
-            term **el = xcalloc(n + 1, sizeof *el);
-            size_t k2 = 0;
-            for (term *x = acc; x->tag == T_CONS; x = x->u.cons.tail)
-                el[k2++] = term_ref(x->u.cons.head);
-            for (term *x = part; x->tag == T_CONS; x = x->u.cons.tail) {
-                bool dup = false;
-                for (size_t j = 0; j < k2; j++)
-                    dup |= term_equal(el[j], x->u.cons.head);
-                if (!dup)
-                    el[k2++] = term_ref(x->u.cons.head);
-            }
-            term_unref(acc);
-            term_unref(part);
-            acc = term_list((uint32_t)k2, el, NULL);
-            free(el);
-        }
-        if (!l)
-            break;
+        if (found < 0)
+            return bif_badarg(c, 1, "not a list of valid node types");
+        want |= 1u << found;
     }
-    return bif_return(c, acc ? acc : term_nil());
+    term *acc = term_nil();
+    if (want & (W_HIDDEN | W_CONNECTED))
+        acc = append_new(acc, dist__nodes(c->w, me(c), "hidden"));
+    if (want & (W_VISIBLE | W_CONNECTED))
+        acc = append_new(acc, dist__nodes(c->w, me(c), "visible"));
+    if (want & W_THIS)
+        acc = append_new(acc, dist__nodes(c->w, me(c), "this"));
+    if (want & W_KNOWN)
+        acc = append_new(acc, dist__nodes(c->w, me(c), "known"));
+    return bif_return(c, acc);
+}
+
+/* is_alive/0: every simulated node is a named one (otp_facts 29). */
+static ev_status b_is_alive(bif_call_ctx *c)
+{
+    return bif_return(c, term_atom_s("true"));
+}
+
+/* erlang:monitor_node/2,3 (otp_facts 28): true; {nodedown, Node} when
+ * the connection goes, or at once when it cannot be made (a node that
+ * does not exist; a refused attempt), as erts' monitor_node, which
+ * connects first. false removes one such monitor. */
+static ev_status b_monitor_node(bif_call_ctx *c)
+{
+    const term *n = c->args[0], *flag = c->args[1];
+    if (n->tag != T_ATOM)
+        return bif_badarg(c, 1, "not an atom");
+    if (!term_is_atom(flag, A("true")) && !term_is_atom(flag, A("false")))
+        return bif_badarg(c, 2, "not a boolean ('true' or 'false')");
+    if (c->argc == 3) {
+        const term *l = c->args[2];
+        if (!term_is_proper_list(l))
+            return bif_badarg(c, 3, "not a list");
+        for (; l->tag == T_CONS; l = l->u.cons.tail)
+            if (!term_is_atom(l->u.cons.head, A("allow_passive_connect")))
+                return bif_badarg(c, 3, "invalid option in list");
+    }
+    world *w = c->w;
+    int x = me(c), y = rt_node_index(w, n->u.atom);
+    bool on = term_is_atom(flag, A("true"));
+    if (y == x)
+        return bif_return(c, term_atom_s("true"));
+    if (!on) {
+        if (y >= 0)
+            dist__monitor_node(w, x, c->self->pid, y, false);
+        return bif_return(c, term_atom_s("true"));
+    }
+    if (y < 0) {
+        term *m = term_tuplev(2, term_atom_s("nodedown"), term_ref((term *)n));
+        rt_deliver(w, c->self, m);
+        term_unref(m);
+        return bif_return(c, term_atom_s("true"));
+    }
+    dist__monitor_node(w, x, c->self->pid, y, true);
+    if (!dist__conn_up(w, x, y)) {
+        term *tag = term_tuplev(3, term_atom_s("$monitor_node"), term_int(x),
+                                term_int(y));
+        dist__wait_connect(w, x, y, c->self->pid, tag, false);
+        term_unref(tag);
+    }
+    return bif_return(c, term_atom_s("true"));
 }
 
 /* net_kernel:monitor_nodes(Flag[, Options]) (otp_facts.md 13). */
@@ -932,6 +995,9 @@ const bif_reg dist__bifs[] = {
     {"rpc", "call", 4, b_rpc_call, BIF_QUALIFIED},
     {"rpc", "call", 5, b_rpc_call, BIF_QUALIFIED},
     {"rpc", "cast", 4, b_rpc_cast, BIF_QUALIFIED},
+    {"erlang", "is_alive", 0, b_is_alive, BIF_AUTO},
+    {"erlang", "monitor_node", 2, b_monitor_node, BIF_AUTO},
+    {"erlang", "monitor_node", 3, b_monitor_node, BIF_QUALIFIED},
     {"rpc", "multicall", 3, b_rpc_multicall, BIF_QUALIFIED},
     {"rpc", "multicall", 4, b_rpc_multicall, BIF_QUALIFIED},
     {"rpc", "multicall", 5, b_rpc_multicall, BIF_QUALIFIED},

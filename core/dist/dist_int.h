@@ -179,6 +179,9 @@ int dist__monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
                         int type, bool type_given);
 /* Node x halted: its subscriptions are gone. */
 void dist__nodes_halted(world *w, int x);
+/* erlang:monitor_node(Y, true | false) for pid on x: on adds one
+ * watch (each gives one {nodedown, Y}), off removes one. */
+void dist__monitor_node(world *w, int x, term_pid pid, int y, bool on);
 /* nodes(Which) as seen from `node`: which is "visible", "hidden",
  * "connected", "this" or "known". A new list. */
 term *dist__nodes(world *w, int node, const char *which);
