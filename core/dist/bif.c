@@ -229,6 +229,33 @@ static ev_status b_nodes1(bif_call_ctx *c)
     return bif_return(c, acc);
 }
 
+/* net_kernel:set_net_ticktime/1,2 (otp_facts 29; the transition
+ * period defaults to 60 s): integers, T > 0, else function_clause. */
+static ev_status b_set_net_ticktime(bif_call_ctx *c)
+{
+    const term *t = c->args[0];
+    const term *tp = c->argc == 2 ? c->args[1] : NULL;
+    if (t->tag != T_INT || t->u.i <= 0 || t->u.i > 1000000000 ||
+        (tp && (tp->tag != T_INT || tp->u.i < 0 || tp->u.i > 1000000000))) {
+        /* set_net_ticktime/1 calls /2 with 60: erl reports that clause */
+        bif_raise(c, "error", term_atom_s("function_clause"));
+        term_unref(c->exc->args);
+        c->exc->args = term_list(2, (term *[]){term_ref((term *)t),
+                                               tp ? term_ref((term *)tp) : term_int(60)},
+                                 NULL);
+        c->exc->arity = 2;
+        c->exc->file = "net_kernel.erl";
+        c->exc->line = 258;
+        return EV_RAISED;
+    }
+    return bif_return(c, dist__set_ticktime(c->w, me(c), t->u.i, tp ? tp->u.i : 60));
+}
+
+static ev_status b_get_net_ticktime(bif_call_ctx *c)
+{
+    return bif_return(c, dist__get_ticktime(c->w, me(c)));
+}
+
 /* is_alive/0: every simulated node is a named one (otp_facts 29). */
 static ev_status b_is_alive(bif_call_ctx *c)
 {
@@ -996,6 +1023,9 @@ const bif_reg dist__bifs[] = {
     {"rpc", "call", 5, b_rpc_call, BIF_QUALIFIED},
     {"rpc", "cast", 4, b_rpc_cast, BIF_QUALIFIED},
     {"erlang", "is_alive", 0, b_is_alive, BIF_AUTO},
+    {"net_kernel", "set_net_ticktime", 1, b_set_net_ticktime, BIF_QUALIFIED},
+    {"net_kernel", "set_net_ticktime", 2, b_set_net_ticktime, BIF_QUALIFIED},
+    {"net_kernel", "get_net_ticktime", 0, b_get_net_ticktime, BIF_QUALIFIED},
     {"erlang", "monitor_node", 2, b_monitor_node, BIF_AUTO},
     {"erlang", "monitor_node", 3, b_monitor_node, BIF_QUALIFIED},
     {"rpc", "multicall", 3, b_rpc_multicall, BIF_QUALIFIED},

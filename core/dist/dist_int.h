@@ -160,6 +160,10 @@ void dist__tick_disarm(world *w, int x, int y);
 void dist__tick_forget(world *w, int x, int y);
 /* rt's hooks (world_hooks) for failure detection. */
 void dist__tick_booted(world *w, int x);
+/* net_kernel:set_net_ticktime(T, TransitionPeriod) and get_net_ticktime()
+ * on x (seconds): their return values (new references). */
+term *dist__set_ticktime(world *w, int x, int64_t t_s, int64_t tp_s);
+term *dist__get_ticktime(const world *w, int x);
 void dist__tick_frozen(world *w, int y);
 void dist__tick_resumed(world *w, int y);
 void dist__tick_link_cut(world *w, int from, int to);
