@@ -26,6 +26,7 @@ static void node_init(world *w, int k)
     g->sync_sent = xcalloc((size_t)w->n, sizeof *g->sync_sent);
     g->sync_due = xcalloc((size_t)w->n, sizeof *g->sync_due);
     g->expect_down = xcalloc((size_t)w->n, sizeof *g->expect_down);
+    g->synced = xcalloc((size_t)w->n, sizeof *g->synced);
 }
 
 static void on_fini(world *w)
@@ -38,6 +39,11 @@ static void on_fini(world *w)
         free(g->sync_sent);
         free(g->sync_due);
         free(g->expect_down);
+        free(g->synced);
+        for (uint32_t i = 0; i < g->nsync_waiters; i++)
+            term_unref(g->sync_refs[i]);
+        free(g->sync_waiters);
+        free(g->sync_refs);
         free(g->lost_seen);
     }
     free(w->glob->node);
