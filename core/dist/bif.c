@@ -432,6 +432,7 @@ typedef struct rpc_ctx {
     term_pid caller;
     term *ref;
     rpc_kind kind;
+    term *mfa;        /* erpc: what was applied, for an empty stack */
 } rpc_ctx;
 
 /* The answer of an rpc evaluation: the value, or what rpc:call makes
@@ -443,14 +444,25 @@ static void rpc_done(world *w, void *ctx, term *value, const ev_exception *x)
     term *result;
     if (r->kind == RPC_CAST) {
         term_unref(r->ref);
+        term_unref(r->mfa);
         free(r);
         return;
     }
     if (r->kind == RPC_ERPC) {
-        /* erpc:execute_call: the value, or the class, reason and stack */
+        /* erpc:execute_call: the value, or the class, reason and stack;
+         * a BIF applied directly (erlang:error/1) is the stack's frame,
+         * {M, F, Args, []}, as erts puts it there */
+        term *stack = value ? NULL : ev_exception_stack(x);
+        if (stack && stack->tag == T_NIL && r->mfa) {
+            term_unref(stack);
+            stack = term_cons(term_tuplev(4, term_ref(r->mfa->u.tuple.el[0]),
+                                          term_ref(r->mfa->u.tuple.el[1]),
+                                          term_ref(r->mfa->u.tuple.el[2]), term_nil()),
+                              term_nil());
+        }
         result = value ? term_tuplev(2, term_atom_s("ok"), term_ref(value))
             : term_tuplev(4, term_atom_s("raised"), term_atom(x->cls),
-                          term_ref(x->reason), ev_exception_stack(x));
+                          term_ref(x->reason), stack);
     } else if (value) {
         result = term_ref(value);
     } else {
@@ -474,6 +486,7 @@ static void rpc_done(world *w, void *ctx, term *value, const ev_exception *x)
     }
     term_unref(result);
     term_unref(r->ref);
+    term_unref(r->mfa);
     free(r);
 }
 
@@ -488,6 +501,8 @@ void dist__rpc_arrived(world *w, int y, int x, term_pid caller, term *ref,
     r->ref = term_ref(ref);
     if (mfa->u.tuple.n == 4)
         r->kind = term_is_atom(mfa->u.tuple.el[3], A("erpc")) ? RPC_ERPC : RPC_CAST;
+    if (r->kind == RPC_ERPC)
+        r->mfa = term_ref(mfa);
     if (m->tag != T_ATOM || f->tag != T_ATOM || !term_is_proper_list(a)) {
         ev_exception bad = { .cls = A("error"), .reason = term_atom_s("badarg") };
         rpc_done(w, r, NULL, &bad);
@@ -601,8 +616,18 @@ static bool erpc_result(const term *v, term **res, ev_exception *x, bool *raised
     }
     atom_t cls = v->u.tuple.el[1]->u.atom;
     term *r = v->u.tuple.el[2], *stack = v->u.tuple.el[3];
-    if (cls == A("throw"))
-        erpc_raise(x, "throw", term_ref(r), 126);
+    if (cls == A("throw")) {
+        /* erl: the throw comes out of erpc:execute_call/3, called from
+         * erpc:call/5 */
+        erpc_raise(x, "throw", term_ref(r), 607);
+        x->fun = A("execute_call");
+        x->arity = 3;
+        term *loc = term_list(2, (term *[]){
+            term_tuplev(2, term_atom_s("file"), term_string("erpc.erl")),
+            term_tuplev(2, term_atom_s("line"), term_int(126))}, NULL);
+        x->callers = term_cons(term_tuplev(4, term_atom_s("erpc"), term_atom_s("call"),
+                                           term_int(5), loc), term_nil());
+    }
     else if (cls == A("exit"))
         erpc_raise(x, "exit", term_tuplev(2, term_atom_s("exception"), term_ref(r)), 130);
     else

@@ -363,6 +363,170 @@ static ev_status b_process_info(bif_call_ctx *c)
     return bif_return(c, term_tuplev(2, term_atom_s(items[item]), v));
 }
 
+/* ---- the process dictionary (erlang:put/2, get/0,1, erase/0,1,
+ * get_keys/0,1) ----
+ * Kept as a list of {Key, Value} in the order the keys were first put;
+ * OTP lists them in its hash table's order, which this does not
+ * reproduce (erl 25 lists [{a,3},{b,2}] after put(a,1), put(b,2),
+ * put(a,3), as this does). */
+
+static term **dict_find(proc *p, const term *key)
+{
+    if (!p->dict)
+        return NULL;
+    for (term *l = p->dict; l->tag == T_CONS; l = l->u.cons.tail)
+        if (term_equal(l->u.cons.head->u.tuple.el[0], key))
+            return &l->u.cons.head;
+    return NULL;
+}
+
+/* p's dictionary without key (a new list). */
+static term *dict_without(proc *p, const term *key)
+{
+    size_t n = p->dict ? term_list_length(p->dict) : 0, k = 0;
+    term **el = xcalloc(n + 1, sizeof *el);
+    for (term *l = p->dict; l && l->tag == T_CONS; l = l->u.cons.tail)
+        if (!term_equal(l->u.cons.head->u.tuple.el[0], key))
+            el[k++] = term_ref(l->u.cons.head);
+    term *r = term_list((uint32_t)k, el, NULL);
+    free(el);
+    return r;
+}
+
+static ev_status b_put(bif_call_ctx *c)
+{
+    proc *p = c->self;
+    term **slot = dict_find(p, c->args[0]);
+    term *pair = term_tuplev(2, term_ref(c->args[0]), term_ref(c->args[1]));
+    if (slot) {
+        term *old = term_ref((*slot)->u.tuple.el[1]);
+        /* the key keeps its place */
+        size_t n = term_list_length(p->dict), k = 0;
+        term **el = xcalloc(n + 1, sizeof *el);
+        for (term *l = p->dict; l->tag == T_CONS; l = l->u.cons.tail)
+            el[k++] = term_equal(l->u.cons.head->u.tuple.el[0], c->args[0])
+                ? term_ref(pair) : term_ref(l->u.cons.head);
+        term_unref(p->dict);
+        p->dict = term_list((uint32_t)k, el, NULL);
+        free(el);
+        term_unref(pair);
+        return bif_return(c, old);
+    }
+    size_t n = p->dict ? term_list_length(p->dict) : 0, k = 0;
+    term **el = xcalloc(n + 2, sizeof *el);
+    for (term *l = p->dict; l && l->tag == T_CONS; l = l->u.cons.tail)
+        el[k++] = term_ref(l->u.cons.head);
+    el[k++] = pair;
+    term_unref(p->dict);
+    p->dict = term_list((uint32_t)k, el, NULL);
+    free(el);
+    return bif_return(c, term_atom_s("undefined"));
+}
+
+static ev_status b_get0(bif_call_ctx *c)
+{
+    return bif_return(c, c->self->dict ? term_ref(c->self->dict) : term_nil());
+}
+
+static ev_status b_get1(bif_call_ctx *c)
+{
+    term **slot = dict_find(c->self, c->args[0]);
+    return bif_return(c, slot ? term_ref((*slot)->u.tuple.el[1])
+                              : term_atom_s("undefined"));
+}
+
+static ev_status b_erase0(bif_call_ctx *c)
+{
+    term *d = c->self->dict ? c->self->dict : term_nil();
+    c->self->dict = NULL;
+    return bif_return(c, d);
+}
+
+static ev_status b_erase1(bif_call_ctx *c)
+{
+    proc *p = c->self;
+    term **slot = dict_find(p, c->args[0]);
+    if (!slot)
+        return bif_return(c, term_atom_s("undefined"));
+    term *old = term_ref((*slot)->u.tuple.el[1]);
+    term *rest = dict_without(p, c->args[0]);
+    term_unref(p->dict);
+    p->dict = rest;
+    return bif_return(c, old);
+}
+
+/* get_keys/0, get_keys/1 (the keys whose value is Val) */
+static ev_status b_get_keys(bif_call_ctx *c)
+{
+    size_t n = c->self->dict ? term_list_length(c->self->dict) : 0, k = 0;
+    term **el = xcalloc(n + 1, sizeof *el);
+    for (term *l = c->self->dict; l && l->tag == T_CONS; l = l->u.cons.tail)
+        if (c->argc == 0 || term_equal(l->u.cons.head->u.tuple.el[1], c->args[0]))
+            el[k++] = term_ref(l->u.cons.head->u.tuple.el[0]);
+    term *r = term_list((uint32_t)k, el, NULL);
+    free(el);
+    return bif_return(c, r);
+}
+
+/* ---- spawn_opt/2,3,4,5 ---- */
+
+/* The options of spawn_opt (erlang:spawn_opt/4): link, monitor and the
+ * tuning options, which change nothing here. 0, or EV_RAISED. */
+static int spawn_opts(bif_call_ctx *c, int argi, bool *link, bool *mon)
+{
+    const term *l = c->args[argi - 1];
+    *link = *mon = false;
+    if (!term_is_proper_list(l))
+        return bif_badarg(c, argi, "not a list");
+    static const char *tuning[] = {"priority", "fullsweep_after", "min_heap_size",
+                                   "min_bin_vheap_size", "max_heap_size",
+                                   "message_queue_data", "monitor"};
+    for (; l->tag == T_CONS; l = l->u.cons.tail) {
+        const term *o = l->u.cons.head;
+        if (term_is_atom(o, A("link"))) {
+            *link = true;
+            continue;
+        }
+        if (term_is_atom(o, A("monitor"))) {
+            *mon = true;
+            continue;
+        }
+        bool ok = false;
+        if (o->tag == T_TUPLE && o->u.tuple.n == 2 && is_atom(o->u.tuple.el[0]))
+            for (size_t i = 0; i < sizeof tuning / sizeof tuning[0]; i++)
+                ok |= o->u.tuple.el[0]->u.atom == A(tuning[i]);
+        if (!ok)
+            return bif_badarg(c, argi, "invalid spawn option");
+        if (o->u.tuple.el[0]->u.atom == A("monitor"))
+            *mon = true;
+    }
+    return 0;
+}
+
+/* erlang:spawn_opt/2,3,4,5: a fun or M, F, A, on this node or Node;
+ * {Pid, Ref} with monitor. */
+static ev_status b_spawn_opt(bif_call_ctx *c)
+{
+    bool link, mon;
+    if (spawn_opts(c, (int)c->argc, &link, &mon))
+        return EV_RAISED;
+    bool has_node = c->argc == 3 || c->argc == 5;
+    const term *node = has_node ? c->args[0] : NULL;
+    bool remote = node && is_atom(node) &&
+                  node->u.atom != c->w->nodes[self_node(c)].atom;
+    atom_t opt = mon ? A("monitor") : link ? A("link") : 0;
+    ev_status st = c->argc <= 3
+        ? spawn_fun(c, node, c->args[has_node ? 1 : 0], opt)
+        : do_spawn(c, node, c->args[has_node], c->args[has_node + 1],
+                   c->args[has_node + 2], opt);
+    /* monitor and link both: link the new local process too */
+    if (st == EV_DONE && mon && link && !remote) {
+        const term *r = *c->result;
+        rt_link(c->w, c->self, r->u.tuple.el[0]->u.pid);
+    }
+    return st;
+}
+
 /* ---- shell commands ---- */
 
 /* flush(): "Shell got X" for every message, then ok (shell_default). */
@@ -620,6 +784,17 @@ const bif_reg rt__erlang_bifs[] = {
     {"erlang", "atom_to_list", 1, b_atom_to_list, BIF_AUTO},
     {"erlang", "integer_to_list", 1, b_integer_to_list, BIF_AUTO},
     {"erlang", "send", 2, b_send, BIF_QUALIFIED},
+    {"erlang", "put", 2, b_put, BIF_AUTO},
+    {"erlang", "get", 0, b_get0, BIF_AUTO},
+    {"erlang", "get", 1, b_get1, BIF_AUTO},
+    {"erlang", "erase", 0, b_erase0, BIF_AUTO},
+    {"erlang", "erase", 1, b_erase1, BIF_AUTO},
+    {"erlang", "get_keys", 0, b_get_keys, BIF_AUTO},
+    {"erlang", "get_keys", 1, b_get_keys, BIF_AUTO},
+    {"erlang", "spawn_opt", 2, b_spawn_opt, BIF_AUTO},
+    {"erlang", "spawn_opt", 3, b_spawn_opt, BIF_AUTO},
+    {"erlang", "spawn_opt", 4, b_spawn_opt, BIF_AUTO},
+    {"erlang", "spawn_opt", 5, b_spawn_opt, BIF_AUTO},
     {"shell_default", "flush", 0, b_flush, BIF_SHELL},
     {"timer", "sleep", 1, b_sleep, BIF_QUALIFIED},
     {"lists", "reverse", 1, b_reverse, BIF_QUALIFIED},

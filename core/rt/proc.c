@@ -588,6 +588,7 @@ void rt_exit(world *w, proc *p, term *reason)
     }
     mbox_fini(&p->mq);
     term_unref(p->start_args);
+    term_unref(p->dict);
     free(p->links);
     free(p->mons);
     term_unref(why);
