@@ -383,7 +383,34 @@ static ev_status b_set_cookie(bif_call_ctx *c)
 
 /* rex: rpc's server (registered as rex, as in OTP); rpc:call runs the
  * requested BIF with rex as the calling process. */
-static const behaviour rex_behaviour = {"rpc", "rex", 0, NULL, NULL, NULL, NULL};
+/* rex is a gen_server (rpc.erl) whose handle_info drops what it does
+ * not know: `rex ! M` is taken and ignored. */
+static bool rex_message(world *w, proc *p, term *msg)
+{
+    (void)w, (void)p, (void)msg;
+    return true;
+}
+
+static const behaviour rex_behaviour = {"rpc", "rex", 0, NULL, rex_message, NULL, NULL};
+
+/* net_kernel's process: the connections are the distribution layer's
+ * own state (conn.c), so this one stands for net_kernel's registered
+ * gen_server, and answers an unknown message as net_kernel.erl's
+ * handle_info does: "Net kernel got ~tw" at error level. */
+static bool net_kernel_message(world *w, proc *p, term *msg)
+{
+    char *t = rt_str(w, p->node, msg);
+    strbuf b;
+    sb_init(&b);
+    sb_printf(&b, "Net kernel got %s", t);
+    rt_log(w, p->node, "error", b.s);
+    sb_fini(&b);
+    free(t);
+    return true;
+}
+
+static const behaviour net_kernel_behaviour = {"net_kernel", "init", 1, NULL,
+                                               net_kernel_message, NULL, NULL};
 
 proc *dist_rex(world *w, int node)
 {
@@ -395,8 +422,10 @@ void dist__rpc_booted(world *w, int node)
     term *args = term_nil();
     term_pid pid;
     proc *rex = rt_spawn(w, node, &rex_behaviour, args, node, &pid);
-    term_unref(args);
     rt_register(w, rex, A("rex"));
+    proc *nk = rt_spawn(w, node, &net_kernel_behaviour, args, node, &pid);
+    rt_register(w, nk, A("net_kernel"));
+    term_unref(args);
 }
 
 static bool rpc_match(world *w, void *d, const term *m, term **res,
