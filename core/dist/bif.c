@@ -428,6 +428,28 @@ void dist__rpc_booted(world *w, int node)
     term_unref(args);
 }
 
+void dist__abandon(world *w, term *ref)
+{
+    dist_world *d = w->dist;
+    if (d->nabandoned == d->capabandoned) {
+        d->capabandoned = d->capabandoned ? 2 * d->capabandoned : 8;
+        d->abandoned = xrealloc(d->abandoned, d->capabandoned * sizeof *d->abandoned);
+    }
+    d->abandoned[d->nabandoned++] = term_ref(ref);
+}
+
+bool dist__abandoned(world *w, const term *ref)
+{
+    dist_world *d = w->dist;
+    for (uint32_t i = 0; i < d->nabandoned; i++)
+        if (term_equal(d->abandoned[i], ref)) {
+            term_unref(d->abandoned[i]);
+            d->abandoned[i] = d->abandoned[--d->nabandoned];
+            return true;
+        }
+    return false;
+}
+
 static bool rpc_match(world *w, void *d, const term *m, term **res,
                       ev_exception *x, bool *raised)
 {
@@ -447,7 +469,8 @@ static bool rpc_match(world *w, void *d, const term *m, term **res,
 static void rpc_timeout(world *w, void *d, term **res, ev_exception *x,
                         bool *raised)
 {
-    (void)w, (void)d, (void)x, (void)raised;
+    (void)x, (void)raised;
+    dist__abandon(w, ((rwait *)d)->ref);
     *res = term_tuplev(2, term_atom_s("badrpc"), term_atom_s("timeout"));
 }
 
@@ -493,17 +516,36 @@ static void rpc_done(world *w, void *ctx, term *value, const ev_exception *x)
             : term_tuplev(4, term_atom_s("raised"), term_atom(x->cls),
                           term_ref(x->reason), stack);
     } else if (value) {
-        result = term_ref(value);
+        /* rpc:call/5 (OTP 25): a value {'EXIT', _} is wrapped in badrpc */
+        bool is_exit = value->tag == T_TUPLE && value->u.tuple.n == 2 &&
+                       term_is_atom(value->u.tuple.el[0], A("EXIT"));
+        result = is_exit ? term_tuplev(2, term_atom_s("badrpc"), term_ref(value))
+                         : term_ref(value);
     } else {
-        term *why = x->cls == A("error")
-            ? term_tuplev(2, term_ref(x->reason), term_nil())
-            : term_ref(x->reason);
-        result = x->cls == A("throw") ? why
+        /* rpcify_exception: an error keeps its stack (an undef on the
+         * target: [{M, F, Args, []}], as erts puts it there) */
+        term *stack = NULL;
+        if (x->cls == A("error")) {
+            stack = ev_exception_stack(x);
+            if (stack->tag == T_NIL && r->mfa) {
+                term_unref(stack);
+                stack = term_cons(term_tuplev(4, term_ref(r->mfa->u.tuple.el[0]),
+                                              term_ref(r->mfa->u.tuple.el[1]),
+                                              term_ref(r->mfa->u.tuple.el[2]),
+                                              term_nil()), term_nil());
+            }
+        }
+        term *why = stack ? term_tuplev(2, term_ref(x->reason), stack)
+                          : term_ref(x->reason);
+        bool thrown_exit = x->cls == A("throw") && why->tag == T_TUPLE &&
+            why->u.tuple.n == 2 && term_is_atom(why->u.tuple.el[0], A("EXIT"));
+        result = x->cls == A("throw") && !thrown_exit ? why
+            : thrown_exit ? term_tuplev(2, term_atom_s("badrpc"), why)
             : term_tuplev(2, term_atom_s("badrpc"),
                           term_tuplev(2, term_atom_s("EXIT"), why));
     }
     if (r->x == r->y) {
-        proc *p = rt_find(w, r->caller);
+        proc *p = dist__abandoned(w, r->ref) ? NULL : rt_find(w, r->caller);
         if (p) {
             term *m = term_tuplev(3, term_atom_s("$rpc_reply"), term_ref(r->ref),
                                   term_ref(result));
@@ -530,7 +572,7 @@ void dist__rpc_arrived(world *w, int y, int x, term_pid caller, term *ref,
     r->ref = term_ref(ref);
     if (mfa->u.tuple.n == 4)
         r->kind = term_is_atom(mfa->u.tuple.el[3], A("erpc")) ? RPC_ERPC : RPC_CAST;
-    if (r->kind == RPC_ERPC)
+    if (r->kind != RPC_CAST)
         r->mfa = term_ref(mfa);
     if (m->tag != T_ATOM || f->tag != T_ATOM || !term_is_proper_list(a)) {
         ev_exception bad = { .cls = A("error"), .reason = term_atom_s("badarg") };
@@ -689,7 +731,8 @@ static bool erpc_match(world *w, void *d, const term *m, term **res,
 static void erpc_timeout(world *w, void *d, term **res, ev_exception *x,
                          bool *raised)
 {
-    (void)w, (void)d, (void)res;
+    (void)res;
+    dist__abandon(w, ((rwait *)d)->ref);
     erpc_raise(x, "error", erpc_error("timeout"), 714);
     *raised = true;
 }
@@ -829,10 +872,11 @@ static bool mc_match(world *w, void *d, const term *msg, term **res,
 static void mc_timeout(world *w, void *d, term **res, ev_exception *x,
                        bool *raised)
 {
-    (void)w, (void)x, (void)raised;
+    (void)x, (void)raised;
     mwait *m = d;
     for (uint32_t i = 0; i < m->n; i++)
         if (m->st[i] == MC_WAIT) {
+            dist__abandon(w, m->refs[i]);
             m->st[i] = MC_BAD;
             m->res[i] = erpc_error("timeout");
         }

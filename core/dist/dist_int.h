@@ -82,6 +82,10 @@ struct dist_world {
     sig_node *sig;         /* by node: sig.c */
     dist_hooks *hooks;     /* the layers above (nodes.c) */
     int nhooks;
+    /* the references of rpc calls that timed out: their late answers
+     * are dropped (bif.c, otp_facts 26) */
+    term **abandoned;
+    uint32_t nabandoned, capabandoned;
 };
 
 static inline term *node_atom(const world *w, int k)
@@ -183,6 +187,10 @@ int dist__monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
                         int type, bool type_given);
 /* Node x halted: its subscriptions are gone. */
 void dist__nodes_halted(world *w, int x);
+/* An rpc call gave up waiting for ref (held): its answer is dropped. */
+void dist__abandon(world *w, term *ref);
+/* True (and forgotten) if ref's call gave up: drop its answer. */
+bool dist__abandoned(world *w, const term *ref);
 /* erlang:monitor_node(Y, true | false) for pid on x: on adds one
  * watch (each gives one {nodedown, Y}), off removes one. */
 void dist__monitor_node(world *w, int x, term_pid pid, int y, bool on);
