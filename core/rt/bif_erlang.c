@@ -527,6 +527,63 @@ static ev_status b_spawn_opt(bif_call_ctx *c)
     return st;
 }
 
+/* ---- erlang:send/3, halt/0,1 ---- */
+
+/* erlang:send/3: Dest ! Msg, with the options noconnect and nosuspend,
+ * which change nothing here (a send never suspends, and a connection is
+ * made as by `!`): ok. */
+static ev_status b_send3(bif_call_ctx *c)
+{
+    const term *l = c->args[2];
+    if (!term_is_proper_list(l))
+        return bif_badarg(c, 3, "not a list");
+    for (; l->tag == T_CONS; l = l->u.cons.tail)
+        if (!term_is_atom(l->u.cons.head, A("noconnect")) &&
+            !term_is_atom(l->u.cons.head, A("nosuspend")))
+            return bif_badarg(c, 3, "invalid option in list");
+    ev_exception x = {0};
+    ev_status st = bif_send(c->w, c->self, c->args[0], c->args[1], &x);
+    if (st == EV_DONE)
+        return bif_return(c, term_atom_s("ok"));
+    ev_exception_fini(&x);
+    return bif_badarg(c, 1, "invalid destination");
+}
+
+static void halt_now(sim *s, void *ctx, uint64_t arg)
+{
+    (void)s;
+    world *w = ctx;
+    int node = (int)(uint32_t)arg;
+    if (w->nodes[node].creation == (uint32_t)(arg >> 32))
+        world_halt(w, node);
+}
+
+/* halt/0,1 (erlang:halt/1): the node stops, as the scenario's halt
+ * step stops it, once the calling step is over (at the same virtual
+ * time); the caller waits for it. Status: a non-negative integer,
+ * abort, or a string. */
+static ev_status b_halt(bif_call_ctx *c)
+{
+    if (c->argc == 1) {
+        const term *t = c->args[0];
+        bool ok = (t->tag == T_INT && t->u.i >= 0) || term_is_atom(t, A("abort")) ||
+                  t->tag == T_NIL;
+        if (t->tag == T_CONS && term_is_proper_list(t)) {
+            ok = true;
+            for (const term *l = t; l->tag == T_CONS; l = l->u.cons.tail)
+                ok &= l->u.cons.head->tag == T_INT && l->u.cons.head->u.i >= 0;
+        }
+        if (!ok)
+            return bif_badarg(c, 1, "invalid status");
+    }
+    int node = self_node(c);
+    sim_after(c->w->s, 0, halt_now, c->w,
+              ((uint64_t)c->w->nodes[node].creation << 32) | (uint32_t)node);
+    shell_wait wt = {0};
+    wt.timeout_us = -1;
+    return bif_block(c, wt);
+}
+
 /* ---- shell commands ---- */
 
 /* flush(): "Shell got X" for every message, then ok (shell_default). */
@@ -784,6 +841,9 @@ const bif_reg rt__erlang_bifs[] = {
     {"erlang", "atom_to_list", 1, b_atom_to_list, BIF_AUTO},
     {"erlang", "integer_to_list", 1, b_integer_to_list, BIF_AUTO},
     {"erlang", "send", 2, b_send, BIF_QUALIFIED},
+    {"erlang", "send", 3, b_send3, BIF_QUALIFIED},
+    {"erlang", "halt", 0, b_halt, BIF_AUTO},
+    {"erlang", "halt", 1, b_halt, BIF_AUTO},
     {"erlang", "put", 2, b_put, BIF_AUTO},
     {"erlang", "get", 0, b_get0, BIF_AUTO},
     {"erlang", "get", 1, b_get1, BIF_AUTO},

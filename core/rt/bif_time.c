@@ -693,8 +693,8 @@ static ev_status error_badarg(bif_call_ctx *c)
                                      term_atom_s("badarg")));
 }
 
-/* timer.erl's valid time: an integer 0 .. 2^32-1... any non-negative
- * integer in OTP 25 */
+/* timer.erl's valid time (OTP 25: any non-negative integer; here
+ * below 2^42 ms, about 139 years, to stay within the clock) */
 static bool valid_ms(const term *t)
 {
     return t->tag == T_INT && t->u.i >= 0 && t->u.i < (1LL << 42);
