@@ -1,7 +1,10 @@
 /* bif: the distribution BIFs a shell can call, registered as the rows of
  * dist__bifs: net_adm:ping/1, net_kernel:connect_node/1, allow/1,
  * monitor_nodes/1,2, erlang:nodes/0,1, disconnect_node/1, get_cookie/0,
- * set_cookie/1,2 and rpc:call/4,5 with rex, rpc's server; and remote
+ * set_cookie/1,2, rpc:call/4,5, rpc:cast/4, rpc:multicall/3,4,5,
+ * erpc:call/4,5, erpc:cast/4, erpc:multicall/4,5 with rex, rpc's server,
+ * and the net_kernel process; erlang:monitor_node/2,3, is_alive/0,
+ * net_kernel:set_net_ticktime/1,2 and get_net_ticktime/0; and remote
  * spawn, rt's rt_remote spawn (dist__spawn).
  *
  * Those that wait for another node block the shell (shell_wait) until a

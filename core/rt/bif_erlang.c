@@ -1,4 +1,5 @@
-/* bif_erlang: rt/'s own BIFs: erlang's process BIFs, the shell commands
+/* bif_erlang: rt/'s own BIFs: erlang's process BIFs (with spawn_opt,
+ * the process dictionary, send/3, halt/0,1), the shell commands
  * (flush/0), timer:sleep, a few lists functions and
  * unicode:characters_to_binary/1, registered as the
  * rows of rt__erlang_bifs (bif.h). A spawn on another node leaves
