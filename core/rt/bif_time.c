@@ -495,10 +495,20 @@ static void timer_fire(sim *s, void *ctx, uint64_t id)
         return;
     }
     if (t->kind == ET_APPLY) {
-        /* timer:apply_after: the timer server spawns M:F(A) */
+        /* timer:apply_after, apply_interval: the timer server spawns
+         * M:F(A); an interval ends with the process that set it */
+        if (t->interval && !rt_find(w, t->owner)) {
+            etimer_remove(w, (uint32_t)i);
+            return;
+        }
         term_pid pid;
         rt_spawn_mfa(w, t->node, t->dest->u.tuple.el[0], t->dest->u.tuple.el[1],
                      t->dest->u.tuple.el[2], t->leader, &pid);
+        if (t->interval) {
+            t->due += t->interval;
+            t->st = sim_at(w->s, t->due, timer_fire, w, t->id);
+            return;
+        }
         etimer_remove(w, (uint32_t)i);
         return;
     }
@@ -733,9 +743,11 @@ static ev_status timer_send(bif_call_ctx *c, bool interval)
 static ev_status b_timer_send_after(bif_call_ctx *c) { return timer_send(c, false); }
 static ev_status b_timer_send_interval(bif_call_ctx *c) { return timer_send(c, true); }
 
-/* timer:apply_after/4: {ok, {once, Ref}}; M:F(A) runs in a new process. */
+/* timer:apply_after/4: {ok, {once, Ref}}; M:F(A) runs in a new process.
+ * timer:apply_interval/4: {ok, {interval, Ref}}, M:F(A) every Time ms. */
 static ev_status b_timer_apply_after(bif_call_ctx *c)
 {
+    bool interval = c->fun == A("apply_interval");
     world *w = c->w;
     if (!valid_ms(c->args[0]) || c->args[1]->tag != T_ATOM ||
         c->args[2]->tag != T_ATOM || !term_is_proper_list(c->args[3]))
@@ -743,9 +755,12 @@ static ev_status b_timer_apply_after(bif_call_ctx *c)
     term *ref = rt_make_ref(w, self_node(c));
     term *mfa = term_tuplev(3, term_ref(c->args[1]), term_ref(c->args[2]),
                             term_ref(c->args[3]));
-    timer_add(w, c->self, ET_APPLY, sim_now(w->s) + c->args[0]->u.i * 1000,
-              mfa, term_nil(), term_ref(ref));
-    return ok_tref(c, "once", ref);
+    rt_etimer *t = timer_add(w, c->self, ET_APPLY,
+                             sim_now(w->s) + c->args[0]->u.i * 1000, mfa,
+                             term_nil(), term_ref(ref));
+    if (interval)
+        t->interval = c->args[0]->u.i ? c->args[0]->u.i * 1000 : 1;
+    return ok_tref(c, interval ? "interval" : "once", ref);
 }
 
 /* timer:cancel/1: {ok, cancel} for any well-formed TRef (OTP 25 says so
@@ -929,6 +944,7 @@ const bif_reg rt__time_bifs[] = {
     {"timer", "send_interval", 2, b_timer_send_interval, BIF_QUALIFIED},
     {"timer", "send_interval", 3, b_timer_send_interval, BIF_QUALIFIED},
     {"timer", "apply_after", 4, b_timer_apply_after, BIF_QUALIFIED},
+    {"timer", "apply_interval", 4, b_timer_apply_after, BIF_QUALIFIED},
     {"timer", "cancel", 1, b_timer_cancel, BIF_QUALIFIED},
     {"timer", "seconds", 1, b_timer_seconds, BIF_QUALIFIED},
     {"timer", "minutes", 1, b_timer_minutes, BIF_QUALIFIED},

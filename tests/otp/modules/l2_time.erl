@@ -23,6 +23,7 @@
 %% call: l2_time:tmod().
 %% call: l2_time:interval().
 %% call: l2_time:apply_after().
+%% call: l2_time:apply_interval().
 %% call: l2_time:arith().
 %% call: l2_time:rnd().
 %% call: l2_time:system().
@@ -45,7 +46,7 @@
 -export([units/0, convert/3, mono/0, unique/0, unique_bad/0, timers/0,
          timer_bad/0, start_timer/0, cancel_async/0, read_async/0,
          abs_timer/0, named/0, tmod/0, interval/0, apply_after/0, arith/0,
-         rnd/0, system/0, ping/1]).
+         rnd/0, system/0, ping/1, apply_interval/0]).
 
 units() ->
     [erlang:convert_time_unit(1, second, U)
@@ -146,8 +147,8 @@ tmod() ->
 interval() ->
     {ok, {interval, _} = T} = timer:send_interval(10, tick),
     L = [receive tick -> tick after 1000 -> none end || _ <- [1, 2, 3]],
-    {ok, cancel} = timer:cancel({interval, T}),
-    timer:cancel(T),
+    {ok, cancel} = timer:cancel(T),
+    {error, badarg} = timer:cancel({interval, T}),
     receive tick -> ok after 0 -> ok end,
     N = receive tick -> late after 50 -> none end,
     {L, N}.
@@ -160,6 +161,16 @@ apply_after() ->
     R.
 
 ping(Name) -> Name ! {ping, pong}.
+
+apply_interval() ->
+    register(l2_apply_i, self()),
+    {ok, {interval, _} = T} = timer:apply_interval(10, l2_time, ping, [l2_apply_i]),
+    L = [receive {ping, X} -> X after 1000 -> none end || _ <- [1, 2, 3]],
+    {ok, cancel} = timer:cancel(T),
+    receive {ping, _} -> ok after 0 -> ok end,
+    N = receive {ping, _} -> late after 50 -> none end,
+    unregister(l2_apply_i),
+    {L, N}.
 
 arith() ->
     {timer:seconds(3), timer:minutes(2), timer:hours(1), timer:hms(1, 2, 3),
