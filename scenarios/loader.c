@@ -80,11 +80,12 @@ static const char *const cfg_keys[] = {
     "host", "cookie", "hidden", "net_ticktime", "net_setuptime",
     "connect_all", "dist_auto_connect", "prevent_overlapping_partitions",
     "latency", "loss", "apps", "tls", "start", "modules",
+    "clock_offset", "clock_drift_ppm",
     "name" /* nodes only: must stay last */
 };
 enum { C_HOST, C_COOKIE, C_HIDDEN, C_TICKTIME, C_SETUPTIME, C_CONNECT_ALL,
        C_AUTOCONNECT, C_OVERLAP, C_LATENCY, C_LOSS, C_APPS, C_TLS, C_START,
-       C_MODULES, C_NAME, C_N };
+       C_MODULES, C_CLOCK_OFFSET, C_CLOCK_DRIFT, C_NAME, C_N };
 
 static const char *const autoconnect_names[] = {"always", "once", "never"};
 
@@ -116,6 +117,18 @@ static void config_copy(scn_config *dst, const scn_config *src)
     dst->tls.ca = src->tls.ca != NULL ? xstrdup(src->tls.ca) : NULL;
     dst->tls.cert_ca = src->tls.cert_ca != NULL ? xstrdup(src->tls.cert_ca)
                                                 : NULL;
+}
+
+/* A duration that may be negative: "-1.5s" (clock_offset). */
+static int want_signed_duration(ctx *c, const cJSON *v, int64_t *out)
+{
+    if (!cJSON_IsString(v) || v->valuestring[0] != '-')
+        return scn__want_duration(c, v, false, out);
+    cJSON *rest = cJSON_CreateString(v->valuestring + 1);
+    int r = scn__want_duration(c, rest, false, out);
+    cJSON_Delete(rest);
+    *out = -*out;
+    return r;
 }
 
 static int want_apps(ctx *c, const cJSON *v, scn_config *cfg)
@@ -458,6 +471,17 @@ static int load_config(ctx *c, const field *m, scn_config *cfg)
             break;
         case C_START:
             if (scn__want_duration(c, v, false, &cfg->start) < 0)
+                return -1;
+            break;
+        case C_CLOCK_OFFSET:
+            if (want_signed_duration(c, v, &cfg->clock_offset) < 0)
+                return -1;
+            break;
+        case C_CLOCK_DRIFT:
+            /* beyond +-10^6 ppm a clock would stop or run backwards */
+            if (scn__want_int(c, v, -999999, 1000000, &cfg->clock_drift_ppm,
+                              "an integer number of parts per million in "
+                              "-999999..1000000, e.g. 50 or -20") < 0)
                 return -1;
             break;
         case C_MODULES:

@@ -37,6 +37,8 @@ typedef struct scn_config {
     bool connect_all;            /* default true */
     scn_autoconnect dist_auto_connect; /* default always */
     bool prevent_overlapping_partitions; /* default true */
+    int64_t clock_offset;        /* the wall clock's offset, default 0 */
+    int64_t clock_drift_ppm;     /* its drift in ppm, default 0 */
     lat_dist latency;            /* default constant 1 ms */
     double loss;                 /* default 0, in [0, 1) */
     char **apps;                 /* default none */

@@ -100,6 +100,8 @@ static world_node_cfg node_cfg(const scn_node *n)
                   : c->dist_auto_connect == AUTOCONNECT_NEVER ? WORLD_AUTOCONNECT_NEVER
                   : WORLD_AUTOCONNECT_ALWAYS;
     w.prevent_overlapping_partitions = c->prevent_overlapping_partitions;
+    w.clock_offset = c->clock_offset;
+    w.clock_drift_ppm = c->clock_drift_ppm;
     w.latency = c->latency;
     w.loss = c->loss;
     w.apps = (const char *const *)c->apps;

@@ -201,6 +201,21 @@ static void tell_waiters(world *w, conn *p, bool ok)
 {
     for (uint32_t i = 0; i < p->nwaiters; i++) {
         proc *q = rt_find(w, p->waiters[i].pid);
+        const term *r = p->waiters[i].ref;
+        if (r->tag == T_TUPLE) {
+            /* erlang:monitor_node's connection attempt: {'$monitor_node',
+             * X, Y}; a failure is its {nodedown, Node} */
+            if (!ok && q) {
+                int x = (int)r->u.tuple.el[1]->u.i, y = (int)r->u.tuple.el[2]->u.i;
+                dist__monitor_node(w, x, p->waiters[i].pid, y, false);
+                term *m = term_tuplev(2, term_atom_s("nodedown"),
+                                      term_atom(w->nodes[y].atom));
+                rt_deliver(w, q, m);
+                term_unref(m);
+            }
+            term_unref(p->waiters[i].ref);
+            continue;
+        }
         if (q) {
             term *m = term_tuplev(3, term_atom_s("$connect"),
                                   term_ref(p->waiters[i].ref), term_bool(ok));

@@ -32,6 +32,9 @@ static void on_fini(world *w)
     dist__nodes_fini(w);
     dist__tick_fini(w);
     dist__conn_fini(w);
+    for (uint32_t i = 0; i < w->dist->nabandoned; i++)
+        term_unref(w->dist->abandoned[i]);
+    free(w->dist->abandoned);
     free(w->dist);
     w->dist = NULL;
 }

@@ -82,6 +82,10 @@ struct dist_world {
     sig_node *sig;         /* by node: sig.c */
     dist_hooks *hooks;     /* the layers above (nodes.c) */
     int nhooks;
+    /* the references of rpc calls that timed out: their late answers
+     * are dropped (bif.c, otp_facts 26) */
+    term **abandoned;
+    uint32_t nabandoned, capabandoned;
 };
 
 static inline term *node_atom(const world *w, int k)
@@ -160,6 +164,10 @@ void dist__tick_disarm(world *w, int x, int y);
 void dist__tick_forget(world *w, int x, int y);
 /* rt's hooks (world_hooks) for failure detection. */
 void dist__tick_booted(world *w, int x);
+/* net_kernel:set_net_ticktime(T, TransitionPeriod) and get_net_ticktime()
+ * on x (seconds): their return values (new references). */
+term *dist__set_ticktime(world *w, int x, int64_t t_s, int64_t tp_s);
+term *dist__get_ticktime(const world *w, int x);
 void dist__tick_frozen(world *w, int y);
 void dist__tick_resumed(world *w, int y);
 void dist__tick_link_cut(world *w, int from, int to);
@@ -179,6 +187,13 @@ int dist__monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
                         int type, bool type_given);
 /* Node x halted: its subscriptions are gone. */
 void dist__nodes_halted(world *w, int x);
+/* An rpc call gave up waiting for ref (held): its answer is dropped. */
+void dist__abandon(world *w, term *ref);
+/* True (and forgotten) if ref's call gave up: drop its answer. */
+bool dist__abandoned(world *w, const term *ref);
+/* erlang:monitor_node(Y, true | false) for pid on x: on adds one
+ * watch (each gives one {nodedown, Y}), off removes one. */
+void dist__monitor_node(world *w, int x, term_pid pid, int y, bool on);
 /* nodes(Which) as seen from `node`: which is "visible", "hidden",
  * "connected", "this" or "known". A new list. */
 term *dist__nodes(world *w, int node, const char *which);

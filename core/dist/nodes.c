@@ -15,6 +15,7 @@ typedef struct subscriber {
     bool reason;
     int type;              /* 0 visible, 1 hidden, 2 all */
     bool type_given;
+    int watch;             /* erlang:monitor_node's node, -1: monitor_nodes */
 } subscriber;
 
 struct sub_list {
@@ -56,6 +57,19 @@ static void notify_subscribers(world *w, int x, int y, bool up,
         if (!p) {
             memmove(d->subs + i, d->subs + i + 1, (d->nsubs - i - 1) * sizeof *d->subs);
             d->nsubs--;
+            continue;
+        }
+        if (s->watch >= 0) {
+            /* erlang:monitor_node/2: one {nodedown, Node}, then it is gone */
+            if (up || s->watch != y) {
+                i++;
+                continue;
+            }
+            term *m = term_tuplev(2, term_atom_s("nodedown"), node_atom(w, y));
+            memmove(d->subs + i, d->subs + i + 1, (d->nsubs - i - 1) * sizeof *d->subs);
+            d->nsubs--;
+            rt_deliver(w, p, m);
+            term_unref(m);
             continue;
         }
         i++;
@@ -116,13 +130,13 @@ int dist__monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
             d->capsubs = d->capsubs ? 2 * d->capsubs : 4;
             d->subs = xrealloc(d->subs, d->capsubs * sizeof *d->subs);
         }
-        subscriber s = {pid, reason, type, type_given};
+        subscriber s = {pid, reason, type, type_given, -1};
         d->subs[d->nsubs++] = s;
         return 0;
     }
     for (uint32_t i = 0; i < d->nsubs; i++) {
         subscriber *s = &d->subs[i];
-        if (s->pid.number == pid.number && s->pid.creation == pid.creation &&
+        if (s->watch < 0 && s->pid.number == pid.number && s->pid.creation == pid.creation &&
             s->reason == reason && s->type == type && s->type_given == type_given) {
             memmove(d->subs + i, d->subs + i + 1, (d->nsubs - i - 1) * sizeof *d->subs);
             d->nsubs--;
@@ -130,6 +144,29 @@ int dist__monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
         }
     }
     return -1;
+}
+
+void dist__monitor_node(world *w, int x, term_pid pid, int y, bool on)
+{
+    sub_list *d = &w->dist->subs[x];
+    if (on) {
+        if (d->nsubs == d->capsubs) {
+            d->capsubs = d->capsubs ? 2 * d->capsubs : 4;
+            d->subs = xrealloc(d->subs, d->capsubs * sizeof *d->subs);
+        }
+        subscriber s = {pid, false, 2, false, y};
+        d->subs[d->nsubs++] = s;
+        return;
+    }
+    for (uint32_t i = 0; i < d->nsubs; i++) {
+        subscriber *s = &d->subs[i];
+        if (s->watch == y && s->pid.number == pid.number &&
+            s->pid.creation == pid.creation) {
+            memmove(d->subs + i, d->subs + i + 1, (d->nsubs - i - 1) * sizeof *d->subs);
+            d->nsubs--;
+            return;
+        }
+    }
 }
 
 void dist__nodes_halted(world *w, int x)

@@ -147,6 +147,8 @@ void dist__sig_arrived(world *w, int x, int y, packet *pk)
     case PK_PONG:
     case PK_RPC_REPLY: {
         proc *p = rt_find(w, pk->to);
+        if (pk->kind == PK_RPC_REPLY && dist__abandoned(w, pk->ref))
+            p = NULL;   /* the call timed out: rpc:call/5 drops it */
         if (p && pk->flag)  /* spawn_monitor: see dist__reply */
             rt_monitor_add(p, pk->ref, pk->msg->u.pid, pk->msg, true);
         if (p) {
@@ -421,7 +423,7 @@ void dist__sig_noconnection(world *w, int x, int y)
         }
         memmove(d->rpcs + i, d->rpcs + i + 1, (d->nrpcs - i - 1) * sizeof *d->rpcs);
         d->nrpcs--;
-        proc *p = rt_find(w, r.caller);
+        proc *p = dist__abandoned(w, r.ref) ? NULL : rt_find(w, r.caller);
         if (p) {
             term *m = term_tuplev(3, term_atom_s("$rpc_reply"), term_ref(r.ref),
                                   term_tuplev(2, term_atom_s("badrpc"),

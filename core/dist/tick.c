@@ -35,6 +35,11 @@ typedef struct tick_peer {
 struct tick_node {
     int64_t phase;         /* ticker phase in [0, T/4) */
     tick_peer **peers;     /* by node; NULL until first used */
+    /* net_kernel:set_net_ticktime: the ticktime in force (0: the
+     * config's), and during a transition the one it changes to, the
+     * transition's minimum traffic interval and its end */
+    int64_t ticktime, change_to, mtti;
+    sim_timer transition;
 };
 
 static tick_node *tn(const world *w, int k) { return &w->dist->tick[k]; }
@@ -82,9 +87,19 @@ static bool up_both(const world *w, int x, int y)
 
 /* ---- ticks ---- */
 
+/* The net_ticktime in force on k, in microseconds. */
+static int64_t ticktime(const world *w, int k)
+{
+    const tick_node *d = &w->dist->tick[k];
+    return d->ticktime ? d->ticktime : w->nodes[k].cfg.net_ticktime;
+}
+
+/* The ticker's period: T/4, or during a transition its minimum traffic
+ * interval (net_kernel.erl: MTTI, min(T, PreviousT)/4). */
 static int64_t tick_period(const world *w, int k)
 {
-    int64_t p = w->nodes[k].cfg.net_ticktime / 4;
+    const tick_node *d = &w->dist->tick[k];
+    int64_t p = d->change_to ? d->mtti : ticktime(w, k) / 4;
     return p > 0 ? p : 1;
 }
 
@@ -142,7 +157,7 @@ static void arm_watchdog(world *w, int x, int y, int64_t a)
     int64_t tj = tick_time(w, x, j);
     if (tj <= a)
         tj = tick_time(w, x, j + 1);
-    int64_t d = tj + 4 * tick_period(w, x);
+    int64_t d = tj + (tn(w, x)->change_to ? ticktime(w, x) : 4 * tick_period(w, x));
     int64_t now = sim_now(w->s);
     while (d <= now)
         d += tick_period(w, x);
@@ -282,6 +297,9 @@ static void on_watchdog(sim *s, void *ctx, uint64_t arg)
 void dist__tick_booted(world *w, int x)
 {
     rng *r = &w->nodes[x].r;
+    tick_node *d = tn(w, x);
+    sim_cancel(w->s, d->transition);
+    d->ticktime = d->change_to = d->mtti = 0;
     tn(w, x)->phase = (int64_t)rng_below(r, (uint64_t)tick_period(w, x));
 }
 
@@ -334,4 +352,56 @@ void dist__tick_link_healed(world *w, int from, int to, int64_t cut_at)
     if (t > sim_now(w->s))
         t = sim_now(w->s);
     expect_virtual_arrival(w, to, from, net_arrival_after_heal(w->net, from, to, t));
+}
+
+/* ---- net_kernel:set_net_ticktime/1,2 and get_net_ticktime/0 ---- */
+
+static void transition_over(sim *s, void *ctx, uint64_t arg)
+{
+    (void)s;
+    world *w = ctx;
+    tick_node *d = tn(w, (int)arg);
+    d->ticktime = d->change_to;   /* a shorter ticktime starts at the end */
+    d->change_to = d->mtti = 0;
+}
+
+/* net_kernel.erl: a new ticktime T (s) with a transition of tp seconds:
+ * "unchanged" when it is the one in force, {ongoing_change_to, T'}
+ * during a transition, else change_initiated. The transition lasts the
+ * fewest MTTIs (min(T, old)/4) that cover tp; during it ticks go out
+ * every MTTI; a longer ticktime takes effect at its start, a shorter one
+ * at its end. */
+term *dist__set_ticktime(world *w, int x, int64_t t_s, int64_t tp_s)
+{
+    tick_node *d = tn(w, x);
+    if (d->change_to)
+        return term_tuplev(2, term_atom_s("ongoing_change_to"),
+                           term_int(d->change_to / 1000000));
+    int64_t old = ticktime(w, x), t = t_s * 1000000;
+    if (t == old)
+        return term_atom_s("unchanged");
+    int64_t mtti_ms = (t < old ? t : old) / 1000 / 4;
+    if (mtti_ms < 1)
+        mtti_ms = 1;
+    int64_t n = (tp_s * 1000 + mtti_ms - 1) / mtti_ms;
+    int64_t period_us = n * mtti_ms * 1000;
+    if (t > old)
+        d->ticktime = t;
+    d->change_to = t;
+    d->mtti = mtti_ms * 1000;
+    if (period_us == 0) {
+        transition_over(w->s, w, (uint64_t)x);
+        return term_atom_s("change_initiated");
+    }
+    d->transition = sim_after(w->s, period_us, transition_over, w, (uint64_t)x);
+    return term_atom_s("change_initiated");
+}
+
+term *dist__get_ticktime(const world *w, int x)
+{
+    const tick_node *d = &w->dist->tick[x];
+    if (d->change_to)
+        return term_tuplev(2, term_atom_s("ongoing_change_to"),
+                           term_int(d->change_to / 1000000));
+    return term_int(ticktime(w, x) / 1000000);
 }

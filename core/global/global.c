@@ -26,6 +26,7 @@ static void node_init(world *w, int k)
     g->sync_sent = xcalloc((size_t)w->n, sizeof *g->sync_sent);
     g->sync_due = xcalloc((size_t)w->n, sizeof *g->sync_due);
     g->expect_down = xcalloc((size_t)w->n, sizeof *g->expect_down);
+    g->synced = xcalloc((size_t)w->n, sizeof *g->synced);
 }
 
 static void on_fini(world *w)
@@ -38,6 +39,11 @@ static void on_fini(world *w)
         free(g->sync_sent);
         free(g->sync_due);
         free(g->expect_down);
+        free(g->synced);
+        for (uint32_t i = 0; i < g->nsync_waiters; i++)
+            term_unref(g->sync_refs[i]);
+        free(g->sync_waiters);
+        free(g->sync_refs);
         free(g->lost_seen);
     }
     free(w->glob->node);
@@ -184,6 +190,36 @@ static void on_proc_exit(world *w, proc *p)
     }
 }
 
+/* ---- the global_name_server process ---- */
+
+/* The registry is global/'s own state (a replica per node); this
+ * process stands for global's registered gen_server and answers an
+ * unknown message as global.erl's handle_info does, with a warning. */
+static bool gns_message(world *w, proc *p, term *msg)
+{
+    char *t = rt_str(w, p->node, msg);
+    strbuf b;
+    sb_init(&b);
+    sb_printf(&b, "The global_name_server received an unexpected message:\n"
+              "handle_info(%s, _)", t);
+    rt_log(w, p->node, "warning", b.s);
+    sb_fini(&b);
+    free(t);
+    return true;
+}
+
+static const behaviour gns_behaviour = {"global", "init", 1, NULL, gns_message,
+                                        NULL, NULL};
+
+static void on_booted(world *w, int node)
+{
+    term *args = term_nil();
+    term_pid pid;
+    proc *p = rt_spawn(w, node, &gns_behaviour, args, node, &pid);
+    term_unref(args);
+    rt_register(w, p, atom_intern("global_name_server"));
+}
+
 /* ---- installed on a world ---- */
 
 void glob_install(world *w)
@@ -193,6 +229,7 @@ void glob_install(world *w)
     for (int k = 0; k < w->n; k++)
         node_init(w, k);
     world_hooks h = {0};
+    h.booted = on_booted;
     h.halted = on_halted;
     h.resumed = on_resumed;
     h.proc_exit = on_proc_exit;

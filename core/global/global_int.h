@@ -59,6 +59,12 @@ typedef struct glob_node {
     bool *sync_due;       /* per peer: the timer fired while we were frozen */
     bool retry_due;       /* the lock retry fell due while we were frozen */
     bool *expect_down;    /* per peer: a disconnect global asked for */
+    bool *synced;         /* per peer: the name exchange since nodeup is done */
+    /* global:sync/0's callers, told {'$gsync', Ref} when every visible
+     * peer is synced */
+    term_pid *sync_waiters;
+    term **sync_refs;
+    uint32_t nsync_waiters, capsync_waiters;
     uint64_t next_id;
     uint64_t lost_op;     /* our lost_connection reports, counted */
     /* lost_connection reports handled: "a lost b" up to op, in an
@@ -71,6 +77,10 @@ struct glob_world {
     glob_node *node;      /* by node */
 };
 
+
+/* global:sync/0 on x: true if every exchange is done; else pid is told
+ * {'$gsync', Ref} (ref held) when they are (mesh.c). */
+bool glob__sync_wait(world *w, int x, term_pid pid, term *ref);
 
 static inline glob_node *gn(const world *w, int k) { return &w->glob->node[k]; }
 

@@ -48,6 +48,61 @@ static term *nodes_term(world *w, int k)
     return l;
 }
 
+/* ---- global:sync/0 ---- */
+
+/* Whether x's exchange with each visible peer is done (otp_facts 30:
+ * global:sync/0 returns once it is, global:sync/0 waiting on the
+ * exchange of every known node). A peer global does not exchange with
+ * (connect_all false) counts as done. */
+static bool all_synced(world *w, int x)
+{
+    int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
+    int n = visible(w, x, ks);
+    bool ok = true;
+    for (int i = 0; i < n && ok; i++) {
+        int y = ks[i];
+        if (y == x || !w->nodes[x].cfg.connect_all || !w->nodes[y].cfg.connect_all)
+            continue;
+        ok = gn(w, x)->synced[y];
+    }
+    free(ks);
+    return ok;
+}
+
+/* Tells x's global:sync callers when every exchange is done. */
+static void sync_check(world *w, int x)
+{
+    glob_node *g = gn(w, x);
+    if (!g->nsync_waiters || !all_synced(w, x))
+        return;
+    for (uint32_t i = 0; i < g->nsync_waiters; i++) {
+        proc *p = rt_find(w, g->sync_waiters[i]);
+        if (p) {
+            term *m = term_tuplev(2, term_atom_s("$gsync"), term_ref(g->sync_refs[i]));
+            rt_deliver(w, p, m);
+            term_unref(m);
+        }
+        term_unref(g->sync_refs[i]);
+    }
+    g->nsync_waiters = 0;
+}
+
+bool glob__sync_wait(world *w, int x, term_pid pid, term *ref)
+{
+    if (all_synced(w, x))
+        return true;
+    glob_node *g = gn(w, x);
+    if (g->nsync_waiters == g->capsync_waiters) {
+        g->capsync_waiters = g->capsync_waiters ? 2 * g->capsync_waiters : 4;
+        g->sync_waiters = xrealloc(g->sync_waiters,
+                                   g->capsync_waiters * sizeof *g->sync_waiters);
+        g->sync_refs = xrealloc(g->sync_refs, g->capsync_waiters * sizeof *g->sync_refs);
+    }
+    g->sync_waiters[g->nsync_waiters] = pid;
+    g->sync_refs[g->nsync_waiters++] = term_ref(ref);
+    return false;
+}
+
 /* ---- the exchange on nodeup ---- */
 
 static void on_sync_timer(sim *s, void *ctx, uint64_t arg);
@@ -67,6 +122,7 @@ void glob__mesh_nodeup(world *w, int x, int y, bool hidden)
     glob_node *g = gn(w, x);
     sim_cancel(w->s, g->sync[y]);
     g->sync_sent[y] = false;
+    g->synced[y] = false;
     g->sync[y] = sim_after(w->s, delay, on_sync_timer, w,
                            ((uint64_t)(uint32_t)x << 32) | (uint32_t)y);
 }
@@ -217,11 +273,12 @@ static void on_sync(world *w, int y, int x, term *msg)
     glob__send(w, y, x, reply);
     term_unref(reply);
     connect_missing(w, y, msg->u.tuple.el[1]);
+    g->synced[x] = true;
+    sync_check(w, y);
 }
 
 static void on_sync_reply(world *w, int x, int y, term *msg)
 {
-    (void)y;
     /* The other side resolved the clashes: take its table. */
     for (const term *l = msg->u.tuple.el[3]; l->tag == T_CONS; l = l->u.cons.tail)
         glob__del_name(w, x, l->u.cons.head->u.atom, "conflict");
@@ -234,6 +291,8 @@ static void on_sync_reply(world *w, int x, int y, term *msg)
             glob__put_name(w, x, name, pid, e->u.tuple.el[2]->u.atom);
     }
     connect_missing(w, x, msg->u.tuple.el[1]);
+    gn(w, x)->synced[y] = true;
+    sync_check(w, x);
 }
 
 /* ---- lost connections ---- */
@@ -357,6 +416,8 @@ void glob__mesh_nodedown(world *w, int x, int y)
     sim_cancel(w->s, g->sync[y]);
     g->sync[y] = (sim_timer){0, 0};
     g->sync_sent[y] = false;
+    g->synced[y] = false;
+    sync_check(w, x);
 }
 
 void glob__mesh_resumed(world *w, int x)
@@ -379,5 +440,9 @@ void glob__mesh_halted(world *w, int x)
         g->sync[k] = (sim_timer){0, 0};
         g->sync_due[k] = false;
         g->expect_down[k] = false;
+        g->synced[k] = false;
     }
+    for (uint32_t i = 0; i < g->nsync_waiters; i++)
+        term_unref(g->sync_refs[i]);
+    g->nsync_waiters = 0;
 }

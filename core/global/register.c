@@ -438,7 +438,36 @@ static ev_status b_registered_names(bif_call_ctx *c)
     return bif_return(c, l);
 }
 
+static bool gsync_match(world *w, void *d, const term *m, term **res,
+                        ev_exception *x, bool *raised)
+{
+    (void)w, (void)x, (void)raised;
+    const term *ref = d;
+    if (m->tag != T_TUPLE || m->u.tuple.n != 2 ||
+        !term_is_atom(m->u.tuple.el[0], atom_intern("$gsync")) ||
+        !term_equal(m->u.tuple.el[1], ref))
+        return false;
+    *res = term_atom_s("ok");
+    return true;
+}
+
+static void gsync_free(void *d) { term_unref(d); }
+
+/* global:sync/0 (otp_facts 30): ok once the name exchange with every
+ * connected visible node is done (global.erl sync/0). */
+static ev_status b_sync(bif_call_ctx *c)
+{
+    term *ref = rt_make_ref(c->w, c->self->node);
+    if (glob__sync_wait(c->w, c->self->node, c->self->pid, ref)) {
+        term_unref(ref);
+        return bif_return(c, term_atom_s("ok"));
+    }
+    shell_wait wt = {gsync_match, NULL, gsync_free, ref, -1};
+    return bif_block(c, wt);
+}
+
 const bif_reg glob__bifs[] = {
+    {"global", "sync", 0, b_sync, BIF_QUALIFIED},
     {"global", "register_name", 2, b_register, BIF_QUALIFIED},
     {"global", "register_name", 3, b_register, BIF_QUALIFIED},
     {"global", "re_register_name", 2, b_re_register, BIF_QUALIFIED},

@@ -104,5 +104,11 @@ extern const bif_reg rt__code_bifs[];     /* bif_code.c */
 extern const bif_reg rt__io_bifs[];
 extern const bif_reg rt__maps_bifs[];    /* bif_maps.c: maps */
 extern const bif_reg rt__conv_bifs[];    /* bif_conv.c: erlang's conversions */
+/* bif_time.c: erlang's time, timer and hash BIFs, timer and rand */
+extern const bif_reg rt__time_bifs[];
+/* Frees the timers still pending when the world ends (bif_time.c). */
+void rt__timers_free(world *w);
+/* erlang:phash2/1's 32-bit hash before the range (erts' make_hash2). */
+uint32_t rt__hash2(const term *t);
 
 #endif

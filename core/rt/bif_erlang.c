@@ -1,4 +1,5 @@
-/* bif_erlang: rt/'s own BIFs: erlang's process BIFs, the shell commands
+/* bif_erlang: rt/'s own BIFs: erlang's process BIFs (with spawn_opt,
+ * the process dictionary, send/3, halt/0,1), the shell commands
  * (flush/0), timer:sleep, a few lists functions and
  * unicode:characters_to_binary/1, registered as the
  * rows of rt__erlang_bifs (bif.h). A spawn on another node leaves
@@ -373,85 +374,64 @@ static ev_status b_process_info(bif_call_ctx *c)
     return bif_return(c, term_tuplev(2, term_atom_s(items[item]), v));
 }
 
-/* ---- the process dictionary (erlang:put/2, get/0,1, erase/1) ----
- * A list of {Key, Value} on the process, in insertion order (erts keeps
- * a hash table, whose order get/0 shows; ours is the order of the first
- * put of each key). */
+/* ---- the process dictionary (erlang:put/2, get/0,1, erase/0,1,
+ * get_keys/0,1) ----
+ * Kept as a list of {Key, Value} in the order the keys were first put;
+ * OTP lists them in its hash table's order, which this does not
+ * reproduce (erl 25 lists [{a,3},{b,2}] after put(a,1), put(b,2),
+ * put(a,3), as this does). */
 
-static term *dict_find(const proc *p, const term *k)
+static term **dict_find(proc *p, const term *key)
 {
-    for (term *l = p->dict; l && l->tag == T_CONS; l = l->u.cons.tail)
-        if (term_equal(l->u.cons.head->u.tuple.el[0], k))
-            return l->u.cons.head;
+    if (!p->dict)
+        return NULL;
+    for (term *l = p->dict; l->tag == T_CONS; l = l->u.cons.tail)
+        if (term_equal(l->u.cons.head->u.tuple.el[0], key))
+            return &l->u.cons.head;
     return NULL;
 }
 
-/* The dictionary less key k (a new list). */
-static term *dict_without(const proc *p, const term *k)
+/* p's dictionary without key (a new list). */
+static term *dict_without(proc *p, const term *key)
 {
-    uint32_t n = 0, cap = 0;
-    term **v = NULL;
-    for (term *l = p->dict; l && l->tag == T_CONS; l = l->u.cons.tail) {
-        if (term_equal(l->u.cons.head->u.tuple.el[0], k))
-            continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 8;
-            v = xrealloc(v, cap * sizeof *v);
-        }
-        v[n++] = term_ref(l->u.cons.head);
-    }
-    term *r = term_list(n, v, NULL);
-    free(v);
+    size_t n = p->dict ? term_list_length(p->dict) : 0, k = 0;
+    term **el = xcalloc(n + 1, sizeof *el);
+    for (term *l = p->dict; l && l->tag == T_CONS; l = l->u.cons.tail)
+        if (!term_equal(l->u.cons.head->u.tuple.el[0], key))
+            el[k++] = term_ref(l->u.cons.head);
+    term *r = term_list((uint32_t)k, el, NULL);
+    free(el);
     return r;
 }
 
 static ev_status b_put(bif_call_ctx *c)
 {
     proc *p = c->self;
-    term *old = dict_find(p, c->args[0]);
-    term *prev = old ? term_ref(old->u.tuple.el[1]) : term_atom_s("undefined");
+    term **slot = dict_find(p, c->args[0]);
     term *pair = term_tuplev(2, term_ref(c->args[0]), term_ref(c->args[1]));
-    term *rest;
-    if (old) {
-        /* keep the key's place */
-        uint32_t n = 0, cap = 0;
-        term **v = NULL;
-        for (term *l = p->dict; l->tag == T_CONS; l = l->u.cons.tail) {
-            if (n == cap) {
-                cap = cap ? 2 * cap : 8;
-                v = xrealloc(v, cap * sizeof *v);
-            }
-            v[n++] = l->u.cons.head == old ? term_ref(pair)
-                                            : term_ref(l->u.cons.head);
-        }
-        rest = term_list(n, v, NULL);
-        free(v);
+    if (slot) {
+        term *old = term_ref((*slot)->u.tuple.el[1]);
+        /* the key keeps its place */
+        size_t n = term_list_length(p->dict), k = 0;
+        term **el = xcalloc(n + 1, sizeof *el);
+        for (term *l = p->dict; l->tag == T_CONS; l = l->u.cons.tail)
+            el[k++] = term_equal(l->u.cons.head->u.tuple.el[0], c->args[0])
+                ? term_ref(pair) : term_ref(l->u.cons.head);
+        term_unref(p->dict);
+        p->dict = term_list((uint32_t)k, el, NULL);
+        free(el);
         term_unref(pair);
-    } else {
-        term *tail = term_list(1, (term *[]){ pair }, NULL);
-        if (p->dict) {
-            /* append: the old list's elements before the new pair */
-            uint32_t n = (uint32_t)term_list_length(p->dict);
-            term **v = xcalloc((size_t)n + 1, sizeof *v);
-            uint32_t i = 0;
-            for (term *l = p->dict; l->tag == T_CONS; l = l->u.cons.tail)
-                v[i++] = term_ref(l->u.cons.head);
-            rest = term_list(n, v, tail);
-            free(v);
-        } else {
-            rest = tail;
-        }
+        return bif_return(c, old);
     }
+    size_t n = p->dict ? term_list_length(p->dict) : 0, k = 0;
+    term **el = xcalloc(n + 2, sizeof *el);
+    for (term *l = p->dict; l && l->tag == T_CONS; l = l->u.cons.tail)
+        el[k++] = term_ref(l->u.cons.head);
+    el[k++] = pair;
     term_unref(p->dict);
-    p->dict = rest;
-    return bif_return(c, prev);
-}
-
-static ev_status b_get1(bif_call_ctx *c)
-{
-    term *old = dict_find(c->self, c->args[0]);
-    return bif_return(c, old ? term_ref(old->u.tuple.el[1])
-                             : term_atom_s("undefined"));
+    p->dict = term_list((uint32_t)k, el, NULL);
+    free(el);
+    return bif_return(c, term_atom_s("undefined"));
 }
 
 static ev_status b_get0(bif_call_ctx *c)
@@ -459,40 +439,160 @@ static ev_status b_get0(bif_call_ctx *c)
     return bif_return(c, c->self->dict ? term_ref(c->self->dict) : term_nil());
 }
 
+static ev_status b_get1(bif_call_ctx *c)
+{
+    term **slot = dict_find(c->self, c->args[0]);
+    return bif_return(c, slot ? term_ref((*slot)->u.tuple.el[1])
+                              : term_atom_s("undefined"));
+}
+
+static ev_status b_erase0(bif_call_ctx *c)
+{
+    term *d = c->self->dict ? c->self->dict : term_nil();
+    c->self->dict = NULL;
+    return bif_return(c, d);
+}
+
 static ev_status b_erase1(bif_call_ctx *c)
 {
     proc *p = c->self;
-    term *old = dict_find(p, c->args[0]);
-    if (!old)
+    term **slot = dict_find(p, c->args[0]);
+    if (!slot)
         return bif_return(c, term_atom_s("undefined"));
-    term *v = term_ref(old->u.tuple.el[1]);
+    term *old = term_ref((*slot)->u.tuple.el[1]);
     term *rest = dict_without(p, c->args[0]);
     term_unref(p->dict);
     p->dict = rest;
-    return bif_return(c, v);
+    return bif_return(c, old);
 }
 
-/* erlang:monotonic_time/0,1: the virtual clock (sim time, microseconds),
- * which never goes back; native is the nanosecond, as erts's on Linux.
- * Minimal (branch gs, for supervisor's restart intensity). */
-static ev_status b_monotonic_time(bif_call_ctx *c)
+/* get_keys/0, get_keys/1 (the keys whose value is Val) */
+static ev_status b_get_keys(bif_call_ctx *c)
 {
-    int64_t us = sim_now(c->w->s);
-    if (c->argc == 0)
-        return bif_return(c, term_int(us * 1000));
-    const term *u = c->args[0];
-    if (term_is_atom(u, A("second")) || term_is_atom(u, A("seconds")))
-        return bif_return(c, term_int(us / 1000000));
-    if (term_is_atom(u, A("millisecond")) || term_is_atom(u, A("milli_seconds")))
-        return bif_return(c, term_int(us / 1000));
-    if (term_is_atom(u, A("microsecond")) || term_is_atom(u, A("micro_seconds")))
-        return bif_return(c, term_int(us));
-    if (term_is_atom(u, A("nanosecond")) || term_is_atom(u, A("nano_seconds")) ||
-        term_is_atom(u, A("native")))
-        return bif_return(c, term_int(us * 1000));
-    if (u->tag == T_INT && u->u.i > 0)
-        return bif_return(c, term_int(us * u->u.i / 1000000));
-    return bif_badarg(c, 1, "invalid time unit");
+    size_t n = c->self->dict ? term_list_length(c->self->dict) : 0, k = 0;
+    term **el = xcalloc(n + 1, sizeof *el);
+    for (term *l = c->self->dict; l && l->tag == T_CONS; l = l->u.cons.tail)
+        if (c->argc == 0 || term_equal(l->u.cons.head->u.tuple.el[1], c->args[0]))
+            el[k++] = term_ref(l->u.cons.head->u.tuple.el[0]);
+    term *r = term_list((uint32_t)k, el, NULL);
+    free(el);
+    return bif_return(c, r);
+}
+
+/* ---- spawn_opt/2,3,4,5 ---- */
+
+/* The options of spawn_opt (erlang:spawn_opt/4): link, monitor and the
+ * tuning options, which change nothing here. 0, or EV_RAISED. */
+static int spawn_opts(bif_call_ctx *c, int argi, bool *link, bool *mon)
+{
+    const term *l = c->args[argi - 1];
+    *link = *mon = false;
+    if (!term_is_proper_list(l))
+        return bif_badarg(c, argi, "not a list");
+    static const char *tuning[] = {"priority", "fullsweep_after", "min_heap_size",
+                                   "min_bin_vheap_size", "max_heap_size",
+                                   "message_queue_data", "monitor"};
+    for (; l->tag == T_CONS; l = l->u.cons.tail) {
+        const term *o = l->u.cons.head;
+        if (term_is_atom(o, A("link"))) {
+            *link = true;
+            continue;
+        }
+        if (term_is_atom(o, A("monitor"))) {
+            *mon = true;
+            continue;
+        }
+        bool ok = false;
+        if (o->tag == T_TUPLE && o->u.tuple.n == 2 && is_atom(o->u.tuple.el[0]))
+            for (size_t i = 0; i < sizeof tuning / sizeof tuning[0]; i++)
+                ok |= o->u.tuple.el[0]->u.atom == A(tuning[i]);
+        if (!ok)
+            return bif_badarg(c, argi, "invalid spawn option");
+        if (o->u.tuple.el[0]->u.atom == A("monitor"))
+            *mon = true;
+    }
+    return 0;
+}
+
+/* erlang:spawn_opt/2,3,4,5: a fun or M, F, A, on this node or Node;
+ * {Pid, Ref} with monitor. */
+static ev_status b_spawn_opt(bif_call_ctx *c)
+{
+    bool link, mon;
+    if (spawn_opts(c, (int)c->argc, &link, &mon))
+        return EV_RAISED;
+    bool has_node = c->argc == 3 || c->argc == 5;
+    const term *node = has_node ? c->args[0] : NULL;
+    bool remote = node && is_atom(node) &&
+                  node->u.atom != c->w->nodes[self_node(c)].atom;
+    atom_t opt = mon ? A("monitor") : link ? A("link") : 0;
+    ev_status st = c->argc <= 3
+        ? spawn_fun(c, node, c->args[has_node ? 1 : 0], opt)
+        : do_spawn(c, node, c->args[has_node], c->args[has_node + 1],
+                   c->args[has_node + 2], opt);
+    /* monitor and link both: link the new local process too */
+    if (st == EV_DONE && mon && link && !remote) {
+        const term *r = *c->result;
+        rt_link(c->w, c->self, r->u.tuple.el[0]->u.pid);
+    }
+    return st;
+}
+
+/* ---- erlang:send/3, halt/0,1 ---- */
+
+/* erlang:send/3: Dest ! Msg, with the options noconnect and nosuspend,
+ * which change nothing here (a send never suspends, and a connection is
+ * made as by `!`): ok. */
+static ev_status b_send3(bif_call_ctx *c)
+{
+    const term *l = c->args[2];
+    if (!term_is_proper_list(l))
+        return bif_badarg(c, 3, "not a list");
+    for (; l->tag == T_CONS; l = l->u.cons.tail)
+        if (!term_is_atom(l->u.cons.head, A("noconnect")) &&
+            !term_is_atom(l->u.cons.head, A("nosuspend")))
+            return bif_badarg(c, 3, "invalid option in list");
+    ev_exception x = {0};
+    ev_status st = bif_send(c->w, c->self, c->args[0], c->args[1], &x);
+    if (st == EV_DONE)
+        return bif_return(c, term_atom_s("ok"));
+    ev_exception_fini(&x);
+    return bif_badarg(c, 1, "invalid destination");
+}
+
+static void halt_now(sim *s, void *ctx, uint64_t arg)
+{
+    (void)s;
+    world *w = ctx;
+    int node = (int)(uint32_t)arg;
+    if (w->nodes[node].creation == (uint32_t)(arg >> 32))
+        world_halt(w, node);
+}
+
+/* halt/0,1 (erlang:halt/1): the node stops, as the scenario's halt
+ * step stops it, once the calling step is over (at the same virtual
+ * time); the caller waits for it. Status: a non-negative integer,
+ * abort, or a string. */
+static ev_status b_halt(bif_call_ctx *c)
+{
+    if (c->argc == 1) {
+        const term *t = c->args[0];
+        bool ok = (t->tag == T_INT && t->u.i >= 0) || term_is_atom(t, A("abort")) ||
+                  t->tag == T_NIL;
+        if (t->tag == T_CONS && term_is_proper_list(t)) {
+            ok = true;
+            for (const term *l = t; l->tag == T_CONS; l = l->u.cons.tail)
+                ok &= l->u.cons.head->tag == T_INT && l->u.cons.head->u.i >= 0;
+        }
+        if (!ok)
+            return bif_badarg(c, 1, "invalid status");
+    }
+    int node = self_node(c);
+    sim_after(c->w->s, 0, halt_now, c->w,
+              ((uint64_t)c->w->nodes[node].creation << 32) | (uint32_t)node);
+    shell_wait wt = {0};
+    wt.timeout_us = -1;
+    return bif_block(c, wt);
 }
 
 /* ---- shell commands ---- */
@@ -749,15 +849,23 @@ const bif_reg rt__erlang_bifs[] = {
     {"erlang", "demonitor", 2, b_demonitor, BIF_AUTO},
     {"erlang", "is_process_alive", 1, b_is_process_alive, BIF_AUTO},
     {"erlang", "process_info", 2, b_process_info, BIF_AUTO},
-    {"erlang", "put", 2, b_put, BIF_AUTO},
-    {"erlang", "get", 1, b_get1, BIF_AUTO},
-    {"erlang", "get", 0, b_get0, BIF_AUTO},
-    {"erlang", "erase", 1, b_erase1, BIF_AUTO},
-    {"erlang", "monotonic_time", 0, b_monotonic_time, BIF_QUALIFIED},
-    {"erlang", "monotonic_time", 1, b_monotonic_time, BIF_QUALIFIED},
     {"erlang", "atom_to_list", 1, b_atom_to_list, BIF_AUTO},
     {"erlang", "integer_to_list", 1, b_integer_to_list, BIF_AUTO},
     {"erlang", "send", 2, b_send, BIF_QUALIFIED},
+    {"erlang", "send", 3, b_send3, BIF_QUALIFIED},
+    {"erlang", "halt", 0, b_halt, BIF_AUTO},
+    {"erlang", "halt", 1, b_halt, BIF_AUTO},
+    {"erlang", "put", 2, b_put, BIF_AUTO},
+    {"erlang", "get", 0, b_get0, BIF_AUTO},
+    {"erlang", "get", 1, b_get1, BIF_AUTO},
+    {"erlang", "erase", 0, b_erase0, BIF_AUTO},
+    {"erlang", "erase", 1, b_erase1, BIF_AUTO},
+    {"erlang", "get_keys", 0, b_get_keys, BIF_AUTO},
+    {"erlang", "get_keys", 1, b_get_keys, BIF_AUTO},
+    {"erlang", "spawn_opt", 2, b_spawn_opt, BIF_AUTO},
+    {"erlang", "spawn_opt", 3, b_spawn_opt, BIF_AUTO},
+    {"erlang", "spawn_opt", 4, b_spawn_opt, BIF_AUTO},
+    {"erlang", "spawn_opt", 5, b_spawn_opt, BIF_AUTO},
     {"shell_default", "flush", 0, b_flush, BIF_SHELL},
     {"timer", "sleep", 1, b_sleep, BIF_QUALIFIED},
     {"lists", "reverse", 1, b_reverse, BIF_QUALIFIED},

@@ -81,10 +81,9 @@ struct proc {
     bool started;        /* init has run (start_proc) */
     term *start_args;    /* spawn's Args until init runs */
     bool timeout_due;    /* the timer fired while the node was frozen */
+    term *dict;          /* the process dictionary: [{Key, Value}], oldest
+                            key first (bif_erlang.c), or NULL */
     sim_timer timer;
-    /* the process dictionary (put/2, get/1): a proper list of {Key, Value}
-     * in insertion order, or NULL for none (bif_erlang.c) */
-    term *dict;
 };
 
 typedef enum node_state { NODE_DOWN, NODE_UP, NODE_FROZEN } node_state;
@@ -113,6 +112,9 @@ struct vnode {
     uint32_t *seen_num;   /* per other node: the number its pids print with */
     ev_module **mods;     /* loaded modules, held, sorted by name text */
     uint32_t nmods, capmods;
+    /* erlang:unique_integer/0,1's counter, and rand's stream (bif_time.c) */
+    uint64_t next_unique;
+    rng rand_r;
 };
 
 /* ---- loaded modules (world.c) ---- */
@@ -161,6 +163,11 @@ struct world {
     int nlibrary;
     world_source_reader read_source;
     void *read_ctx;
+    /* erlang:send_after/start_timer's and timer's pending timers, in
+     * the order they were set (bif_time.c) */
+    struct rt_etimer **etimers;
+    uint32_t netimers, capetimers;
+    uint64_t next_etimer;
 };
 
 /* ---- trace events and how a node prints (emit.c, the bottom of rt/) ---- */
@@ -278,7 +285,9 @@ proc *rt_spawn_mfa(world *w, int node, term *m, term *f, term *a,
 
 /* What a blocking BIF waits for. `match` is offered each new message
  * (borrowed) and returns true when it is the awaited one, having set
- * *result, or filled *exc and set *raised. `timeout` (may be NULL) is
+ * *result, or filled *exc and set *raised; true with neither takes the
+ * message out of the mailbox and waits on (a call that gathers several
+ * replies). `timeout` (may be NULL) is
  * called when `timeout_us` (>= 0) passes first. `free` releases data. */
 typedef struct shell_wait {
     bool (*match)(world *w, void *data, const term *msg, term **result,

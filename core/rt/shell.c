@@ -356,8 +356,8 @@ static void finish_exception(world *w, shell *sh, const ev_exception *x)
  * what arrives after (rt/proc.c's run_proc). */
 static bool scan_mailbox(world *w, shell *sh, proc *p)
 {
-    mbox_msg **at;
-    for (at = &p->mq.head; *at; at = &(*at)->next) {
+    mbox_msg **at = &p->mq.head;
+    while (*at) {
         term *m = (*at)->msg;
         bool took = false, raised = false;
         term *result = NULL;
@@ -366,9 +366,13 @@ static bool scan_mailbox(world *w, shell *sh, proc *p)
             took = ev_vm_offer(sh->vm, m);
         else if (sh->call.match)
             took = sh->call.match(w, sh->call.data, m, &result, &exc, &raised);
-        if (!took)
+        if (!took) {
+            at = &(*at)->next;
             continue;
-        term_unref(mbox_take(&p->mq, at));
+        }
+        term_unref(mbox_take(&p->mq, at));   /* *at: the next message */
+        if (sh->wait == W_CALL && !raised && !result)
+            continue;   /* taken, and the call waits on (rpc:multicall) */
         if (sh->wait == W_CALL) {
             if (raised)
                 ev_vm_resume_raise(sh->vm, &exc);
@@ -637,6 +641,8 @@ static bool sh_message(world *w, proc *p, term *msg)
         took = ev_vm_offer(sh->vm, msg);
     } else if (sh->wait == W_CALL && sh->call.match) {
         took = sh->call.match(w, sh->call.data, msg, &result, &exc, &raised);
+        if (took && !raised && !result)
+            return true;   /* taken, and the call waits on (rpc:multicall) */
         if (took) {
             clear_call(sh);
             if (raised)

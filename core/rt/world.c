@@ -77,6 +77,7 @@ world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg)
         copy_cfg(&nd->cfg, &cfg[i], &nd->name);
         nd->atom = atom_intern(nd->name);
         nd->r = rng_stream(seed, "node", (uint64_t)i);
+        nd->rand_r = rng_stream(seed, "rand", (uint64_t)i);
         net_set_node(w->net, i, cfg[i].latency, cfg[i].loss);
         if (nd->atom >= w->natoms) {
             uint32_t na = nd->atom + 64;
@@ -94,6 +95,7 @@ world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg)
     bif_register(w, rt__code_bifs);
     bif_register(w, rt__maps_bifs);
     bif_register(w, rt__conv_bifs);
+    bif_register(w, rt__time_bifs);
     for (int i = 0; i < n; i++)
         for (int k = 0; k < cfg[i].nmodules; k++)
             rt_remember_module(w, cfg[i].modules[k]);
@@ -128,6 +130,7 @@ void world_free(world *w)
         }
     net_free(w->net);
     rt_free_laters(w);
+    rt__timers_free(w);
     EACH_HOOK(w, fini, w);
     for (int i = 0; i < w->n; i++) {
         vnode *nd = &w->nodes[i];

@@ -46,6 +46,10 @@ typedef struct world_node_cfg {
     const char *tls_ca;            /* trusted CA */
     const char *tls_cert_ca;       /* CA that signed this node's certificate */
     bool tls_verify_peer;
+    /* the node's wall clock (erlang:system_time): its offset from the
+     * virtual epoch in microseconds, and its drift in parts per million */
+    int64_t clock_offset;
+    int64_t clock_drift_ppm;
 } world_node_cfg;
 
 typedef struct world world;
