@@ -1,7 +1,8 @@
 /* eval_lib: the library functions that take funs (lists:map/2,
  * foldl/3, foldr/3, filter/2, foreach/2, any/2, all/2, partition/2,
  * splitwith/2, takewhile/2, dropwhile/2, mapfoldl/3, mapfoldr/3,
- * flatmap/2, zipwith/3, filtermap/2, sort/2, usort/2), written in the
+ * flatmap/2, zipwith/3, filtermap/2, sort/2, usort/2; timer:tc/1,2,3),
+ * written in the
  * shell's Erlang and run by the VM like any fun.
  *
  * Why not C BIFs: a BIF cannot call back into Erlang code, and the fun
@@ -119,6 +120,20 @@ static const struct {
       "true -> D(Prev, T, Acc); false -> D(H, T, [H|Acc]) end; "
       "D(_, [], Acc) -> Rev(Acc, []) end, "
       "case Sort(L) of [] -> []; [H|T] -> Dedup(H, T, [H]) end end." },
+    /* timer:tc/1,2,3 (timer.erl): the call's value and how long it took,
+     * in microseconds of virtual time */
+    { "timer", "tc", 1,
+      "fun(F) -> T0 = erlang:monotonic_time(), V = F(), "
+      "T1 = erlang:monotonic_time(), "
+      "{erlang:convert_time_unit(T1 - T0, native, microsecond), V} end." },
+    { "timer", "tc", 2,
+      "fun(F, A) -> T0 = erlang:monotonic_time(), V = apply(F, A), "
+      "T1 = erlang:monotonic_time(), "
+      "{erlang:convert_time_unit(T1 - T0, native, microsecond), V} end." },
+    { "timer", "tc", 3,
+      "fun(M, F, A) -> T0 = erlang:monotonic_time(), V = apply(M, F, A), "
+      "T1 = erlang:monotonic_time(), "
+      "{erlang:convert_time_unit(T1 - T0, native, microsecond), V} end." },
 };
 
 /* The index of mod:fun/arity in the library, or -1. */
