@@ -389,11 +389,28 @@ static int check_apps(ctx *c, const field *m, const scn_config *cfg)
         } else {
             scn__enter(c, cfg_keys, m, C_MODULES);
         }
-        if (mod == NULL)
+        if (mod == NULL) {
+            /* a likely typo of a module the node has */
+            const char *best = NULL;
+            int bd = scn__typo_limit(name) + 1;
+            for (int k = 0; k < lib_nsources() + cfg->nmodules; k++) {
+                const char *cand = k < lib_nsources() ? lib_source_at(k)->name
+                    : atom_text(ev_module_name(cfg->modules[k - lib_nsources()]));
+                int d = scn__distance(name, cand);
+                if (d < bd) {
+                    bd = d;
+                    best = cand;
+                }
+            }
+            if (best)
+                return scn__fail(c, "application %s: no module %s is loaded "
+                                 "here; did you mean %s?", scn__qs(c, name),
+                                 name, best);
             return scn__fail(c, "application %s: no module %s is loaded here "
                              "(neither in modules nor in the library: "
                              "clustersim lib lists it)",
                              scn__qs(c, name), name);
+        }
         return scn__fail(c, "application %s: module %s exports neither "
                          "start_link/0 nor start/0, one of which starts it",
                          scn__qs(c, name), name);
