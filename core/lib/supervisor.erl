@@ -20,8 +20,11 @@
 %% (child_terminated), and giving up as one too (shutdown,
 %% reached_max_restart_intensity), as OTP 25 logs them.
 %%
-%% Divergences from OTP 25 (docs/otp.md): no simple_one_for_one, no
-%% significant children or auto_shutdown, no code change.
+%% simple_one_for_one has one child spec and starts its children with
+%% start_child(Sup, ExtraArgs), the spec's arguments ++ ExtraArgs.
+%%
+%% Divergences from OTP 25 (docs/otp.md): no significant children or
+%% auto_shutdown, no code change.
 -module(supervisor).
 -behaviour(gen_server).
 
@@ -34,10 +37,13 @@
 -export([init/1, handle_call/3, handle_cast/2, handle_info/2, terminate/2]).
 
 -record(child, {pid = undefined, id, mfargs, restart_type = permanent,
-                shutdown, child_type = worker, modules}).
+                shutdown, child_type = worker, modules,
+                args = undefined}).   % simple_one_for_one: the child's own args
 %% children: the children, the one started last first (as which_children
 %% lists them); restarts: the virtual times of the recent restarts.
--record(state, {name, strategy = one_for_one, children = [],
+%% template: simple_one_for_one's one child spec, whose children are
+%% started by start_child(Sup, ExtraArgs).
+-record(state, {name, strategy = one_for_one, children = [], template,
                 intensity = 1, period = 5, restarts = [], module, args}).
 
 %%% ---------------------------------------------------------------
@@ -79,6 +85,15 @@ init({SupName, Mod, Args}) ->
     case Mod:init(Args) of
         {ok, {SupFlags, StartSpec}} ->
             case init_state(Name, SupFlags, Mod, Args) of
+                {ok, #state{strategy = simple_one_for_one} = State} ->
+                    case check_startspec(StartSpec) of
+                        {ok, [Template]} ->
+                            {ok, State#state{template = Template}};
+                        {ok, _} ->
+                            {stop, {bad_start_spec, StartSpec}};
+                        Error ->
+                            {stop, {start_spec, Error}}
+                    end;
                 {ok, State} ->
                     case check_startspec(StartSpec) of
                         {ok, Children} ->
@@ -101,6 +116,25 @@ init({SupName, Mod, Args}) ->
             {stop, {bad_return, {Mod, init, Error}}}
     end.
 
+handle_call({start_child, ExtraArgs}, _From,
+            #state{strategy = simple_one_for_one, template = T} = State) ->
+    {_M, _F, A} = T#child.mfargs,
+    Child = T#child{args = A ++ ExtraArgs},
+    case do_start_child(State#state.name, Child) of
+        {ok, undefined} ->
+            {reply, {ok, undefined}, State};
+        {ok, Pid} ->
+            Children = State#state.children,
+            {reply, {ok, Pid}, State#state{children = [Child#child{pid = Pid} | Children]}};
+        {error, What} ->
+            {reply, {error, What}, State}
+    end;
+handle_call({Req, _Id}, _From, #state{strategy = simple_one_for_one} = State)
+        when Req =:= restart_child; Req =:= delete_child ->
+    {reply, {error, simple_one_for_one}, State};
+handle_call({terminate_child, Id}, _From, #state{strategy = simple_one_for_one} = State)
+        when not is_pid(Id) ->
+    {reply, {error, simple_one_for_one}, State};
 handle_call({start_child, ChildSpec}, _From, State) ->
     case check_childspec(ChildSpec) of
         {ok, Child} ->
@@ -148,11 +182,23 @@ handle_call({terminate_child, Id}, _From, State) ->
         false ->
             {reply, {error, not_found}, State}
     end;
+handle_call(which_children, _From, #state{strategy = simple_one_for_one} = State) ->
+    Resp = [{undefined, Pid, Type, Mods}
+            || #child{pid = Pid, child_type = Type, modules = Mods}
+                   <- State#state.children],
+    {reply, Resp, State};
 handle_call(which_children, _From, State) ->
     Resp = [{Id, Pid, Type, Mods}
             || #child{pid = Pid, id = Id, child_type = Type, modules = Mods}
                    <- State#state.children],
     {reply, Resp, State};
+handle_call(count_children, _From, #state{strategy = simple_one_for_one} = State) ->
+    N = length(State#state.children),
+    {Sups, Workers} = case (State#state.template)#child.child_type of
+                          supervisor -> {N, 0};
+                          worker -> {0, N}
+                      end,
+    {reply, [{specs, 1}, {active, N}, {supervisors, Sups}, {workers, Workers}], State};
 handle_call(count_children, _From, State) ->
     Cs = State#state.children,
     Active = length([C || #child{pid = P} = C <- Cs, is_pid(P)]),
@@ -194,7 +240,11 @@ start_children([Child | Rest], Started, SupName) ->
 start_children([], Started, _SupName) ->
     {ok, Started}.
 
-do_start_child(_SupName, #child{mfargs = {M, F, Args}}) ->
+do_start_child(_SupName, #child{mfargs = {M, F, Args0}, args = Own}) ->
+    Args = case Own of
+               undefined -> Args0;
+               _ -> Own
+           end,
     case catch apply(M, F, Args) of
         {ok, Pid} when is_pid(Pid) -> {ok, Pid};
         {ok, Pid, _Extra} when is_pid(Pid) -> {ok, Pid};
@@ -254,9 +304,17 @@ restart(Child, State) ->
         {terminate, NState} ->
             report_error(shutdown, reached_max_restart_intensity,
                          Child, State#state.name),
-            {shutdown, replace_child(Child#child{pid = undefined}, NState)}
+            {shutdown, remove_or_keep(Child, NState)}
     end.
 
+do_restart_strategy(Child, #state{strategy = simple_one_for_one} = State) ->
+    case do_start_child(State#state.name, Child) of
+        {ok, Pid} ->
+            {ok, replace_pid(Child#child.pid, Child#child{pid = Pid}, State)};
+        {error, Reason} ->
+            report_error(start_error, Reason, Child, State#state.name),
+            restart(Child, State)
+    end;
 do_restart_strategy(Child, #state{strategy = one_for_one} = State) ->
     case do_start_child(State#state.name, Child) of
         {ok, Pid} ->
@@ -375,7 +433,14 @@ remove_child(Child, State) ->
     State#state{children = lists:keydelete(Child#child.id, #child.id,
                                            State#state.children)}.
 
-%% A temporary child is forgotten when it ends; the others stay, with no pid.
+replace_pid(Old, Child, State) ->
+    Cs = [case C#child.pid of Old -> Child; _ -> C end || C <- State#state.children],
+    State#state{children = Cs}.
+
+%% A temporary child is forgotten when it ends, and so is every child of
+%% a simple_one_for_one supervisor; the others stay, with no pid.
+remove_or_keep(#child{pid = Pid}, #state{strategy = simple_one_for_one} = State) ->
+    State#state{children = [C || C <- State#state.children, C#child.pid =/= Pid]};
 remove_or_keep(#child{restart_type = temporary} = Child, State) ->
     remove_child(Child, State);
 remove_or_keep(Child, State) ->
@@ -408,6 +473,7 @@ init_state(_Name, Flags, _Mod, _Args) ->
 validStrategy(one_for_one) -> true;
 validStrategy(one_for_all) -> true;
 validStrategy(rest_for_one) -> true;
+validStrategy(simple_one_for_one) -> true;
 validStrategy(_) -> false.
 
 %% The specs in order, or an error term; ids must be unique.
@@ -488,7 +554,11 @@ report_error(Error, Reason, Child, SupName) ->
         "    offender: ~tp~n",
         [SupName, Error, Reason, extract_child(Child)]).
 
-extract_child(#child{pid = Pid, id = Id, mfargs = MFA, restart_type = R,
-                     shutdown = S, child_type = T}) ->
+extract_child(#child{pid = Pid, id = Id, mfargs = {M, F, A}, restart_type = R,
+                     shutdown = S, child_type = T, args = Own}) ->
+    MFA = case Own of
+              undefined -> {M, F, A};
+              _ -> {M, F, Own}
+          end,
     [{pid, Pid}, {id, Id}, {mfargs, MFA}, {restart_type, R},
      {significant, false}, {shutdown, S}, {child_type, T}].

@@ -41,6 +41,7 @@
 %% call: gs_calls:sup(temporary_gone).
 %% call: gs_calls:sup(bad_specs).
 %% call: gs_calls:sup(delete).
+%% call: gs_calls:sup(sofo).
 %% call: supervisor:check_childspecs([#{id => a, start => {m, f, []}}]).
 %% call: supervisor:check_childspecs([#{id => a, start => {m, f, []}}, {a, {m, f, []}, permanent, 5000, worker, [m]}]).
 %% call: supervisor:check_childspecs([#{id => a, start => {m, f, []}, type => thing}]).
@@ -180,4 +181,17 @@ sup_case(delete) ->
      supervisor:delete_child(gs_calls_sup, a),
      supervisor:delete_child(gs_calls_sup, a),
      supervisor:restart_child(gs_calls_sup, a),
-     supervisor:terminate_child(gs_calls_sup, nobody)].
+     supervisor:terminate_child(gs_calls_sup, nobody)];
+sup_case(sofo) ->
+    Spec = #{id => w, start => {gen_server, start_link, [?MODULE]}, restart => transient},
+    {ok, _} = sup_start(simple_one_for_one, [Spec]),
+    {ok, P1} = supervisor:start_child(gs_calls_sup, [{child, one}, []]),
+    {ok, P2} = supervisor:start_child(gs_calls_sup, [{child, two}, []]),
+    Before = supervisor:count_children(gs_calls_sup),
+    Which = [{Id, Type, Mods} || {Id, _, Type, Mods} <- supervisor:which_children(gs_calls_sup)],
+    Errors = [supervisor:terminate_child(gs_calls_sup, w),
+              supervisor:restart_child(gs_calls_sup, w),
+              supervisor:delete_child(gs_calls_sup, w)],
+    ok = supervisor:terminate_child(gs_calls_sup, P1),
+    gen_server:stop(P2), timer:sleep(20),
+    {Before, Which, Errors, gen_server:call(P1 =/= P2 andalso gs_calls_sup, count_children)}.
