@@ -108,6 +108,8 @@ static void visit_vm(void *ctx, const char *mod, const char *fun,
 static void visit_bif(void *ctx, atom_t mod, atom_t fun, uint32_t arity,
                       bif_scope scope)
 {
+    if (atom_text(fun)[0] == '$')
+        return;   /* the library's own glue ('$report'), not for users */
     add_row(ctx, atom_text(mod), atom_text(fun), arity,
             scope == BIF_AUTO ? "C BIF, auto-imported"
             : scope == BIF_SHELL ? "shell command (C)" : "C BIF");
