@@ -88,6 +88,12 @@ typedef struct bif_fmt_error {
  * with the reason in *err (may be NULL) (bif_io.c). */
 int bif_format(world *w, int node, strbuf *b, const term *fmt,
                const term *args, bif_fmt_error *err);
+/* io_lib:format(Fmt, Args) as OTP builds it, a deep list of characters
+ * (a new reference), the text starting at column col0 (0-based, for
+ * ~p); NULL on badarg, with the reason in *err (may be NULL)
+ * (bif_format.c). */
+term *bif_format_list(world *w, int node, const term *fmt, const term *args,
+                      int col0, bif_fmt_error *err);
 
 /* rt/'s own rows: erlang's process BIFs, the shell commands, lists and
  * timer (bif_erlang.c); lists and string (bif_lists.c); io (bif_io.c). */
