@@ -1060,7 +1060,9 @@ term *bif_format_list(world *w, int node, const term *fmt, const term *args,
             return NULL;
         }
         col = after(r, col);
-        if (strchr("pPwWs", (int)s->cc)) {
+        /* control_small/7 takes ~s of an atom too */
+        if (strchr("pPwWs", (int)s->cc) &&
+            !(s->cc == 's' && s->a->tag == T_ATOM)) {
             tv_push(&out, r);
         } else {
             /* build_small/1: a small control's output is flattened */
