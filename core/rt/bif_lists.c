@@ -19,6 +19,7 @@
  * too (lists:duplicate(N, X), lists:seq/3). */
 #include "core/rt/bif.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/term/xalloc.h"
@@ -288,6 +289,160 @@ static void merge_sort(const term **el, size_t n)
     free(tmp);
 }
 
+/* ---- lists:sort/1's order of equal elements ----
+ *
+ * lists:sort/1 (lists.erl: sort/1, sort_1/3, split_1/5, split_1_1/6,
+ * split_2/5, split_2_1/6, then mergel/2 and rmergel/2) is a natural
+ * merge sort: it cuts the list into runs, then merges them two and three
+ * at a time. Its merges are stable, always with the same priority among
+ * the runs: in an ascending split (split_1) the older run's elements go
+ * first among equal ones, in a descending split (split_2) the newer
+ * run's. The result is therefore a stable sort of the runs laid end to
+ * end in that priority order, each run in its own (ascending) order; so
+ * this code reproduces the split exactly and lets merge_sort do the
+ * rest. Equal elements (1 == 1.0) then come out in OTP's order:
+ * lists:sort([3,1,2,1.0,2.0,3.0]) is [1.0,1,2.0,2,3.0,3]. */
+
+typedef struct run_set {
+    const term **out;      /* the runs end to end, in creation order */
+    size_t n;
+    size_t *start;         /* where each run starts in out */
+    size_t nruns;
+} run_set;
+
+static void rs_put(run_set *rs, const term *t) { rs->out[rs->n++] = t; }
+static void rs_open(run_set *rs) { rs->start[rs->nruns++] = rs->n; }
+
+/* Closes the open run of split_1: its ascending order is rev(R) ++ [X, Y],
+ * where out already holds rev(R) (the pushes, in order). */
+static void close_asc(run_set *rs, const term *x, const term *y)
+{
+    rs_put(rs, x);
+    rs_put(rs, y);
+}
+
+/* Closes the open run of split_2: its ascending order is [Y, X | R]:
+ * the pushes in reverse after Y and X. */
+static void close_desc(run_set *rs, const term *x, const term *y)
+{
+    size_t b = rs->start[rs->nruns - 1], e = rs->n;
+    for (size_t i = b, j = e; i + 1 < j; i++, j--) {
+        const term *t = rs->out[i];
+        rs->out[i] = rs->out[j - 1];
+        rs->out[j - 1] = t;
+    }
+    rs_put(rs, NULL);
+    rs_put(rs, NULL);
+    memmove(rs->out + b + 2, rs->out + b, (e - b) * sizeof *rs->out);
+    rs->out[b] = y;
+    rs->out[b + 1] = x;
+}
+
+/* split_1 (asc) or split_2 (!asc) from state X, Y over el[i..n), the
+ * open run's R already pushed. */
+static void split(run_set *rs, bool asc, const term *x, const term *y,
+                  const term **el, size_t i, size_t n)
+{
+    /* ge(A, B): A >= B ascending, A =< B descending: A extends a run */
+    #define EXT(a, b) (asc ? cmp(a, b) >= 0 : cmp(a, b) <= 0)
+    const term *s = NULL;      /* split_1_1/split_2_1's held element */
+    for (; i < n; i++) {
+        const term *z = el[i];
+        if (EXT(z, y)) {
+            rs_put(rs, x);
+            x = y;
+            y = z;
+        } else if (EXT(z, x)) {
+            rs_put(rs, x);
+            x = z;
+        } else if (!s && rs->n == rs->start[rs->nruns - 1]) {
+            rs_put(rs, z);                 /* R = [Z] */
+        } else if (!s) {
+            s = z;
+        } else {
+            /* close the run; S and Z open the next one */
+            (asc ? close_asc : close_desc)(rs, x, y);
+            rs_open(rs);
+            bool s_first = asc ? cmp(s, z) <= 0 : cmp(s, z) > 0;
+            x = s_first ? s : z;
+            y = s_first ? z : s;
+            s = NULL;
+        }
+    }
+    (asc ? close_asc : close_desc)(rs, x, y);
+    if (s) {
+        rs_open(rs);
+        rs_put(rs, s);
+    }
+    #undef EXT
+}
+
+/* el[0..n) in lists:sort/1's order. */
+static void otp_sort(const term **el, size_t n)
+{
+    if (n < 2)
+        return;
+    const term *x = el[0], *y = el[1];
+    if (n == 3) {
+        const term *z = el[2];
+        const term *r[3];
+        if (cmp(x, y) <= 0) {
+            if (cmp(y, z) <= 0)      { r[0] = x; r[1] = y; r[2] = z; }
+            else if (cmp(x, z) <= 0) { r[0] = x; r[1] = z; r[2] = y; }
+            else                     { r[0] = z; r[1] = x; r[2] = y; }
+        } else {
+            if (cmp(x, z) <= 0)      { r[0] = y; r[1] = x; r[2] = z; }
+            else if (cmp(y, z) <= 0) { r[0] = y; r[1] = z; r[2] = x; }
+            else                     { r[0] = z; r[1] = y; r[2] = x; }
+        }
+        memcpy(el, r, sizeof r);
+        return;
+    }
+    if (n == 2) {
+        if (cmp(x, y) > 0) {
+            el[0] = y;
+            el[1] = x;
+        }
+        return;
+    }
+    run_set rs = { xcalloc(n + 2, sizeof *rs.out), 0,
+                   xcalloc(n + 1, sizeof *rs.start), 0 };
+    rs_open(&rs);
+    bool asc;
+    size_t i = 2;
+    if (cmp(x, y) <= 0 && cmp(x, y) == 0) {
+        /* sort_1/3: a run of equal elements first, its R in input order */
+        rs_put(&rs, x);
+        x = y;
+        while (i < n && cmp(x, el[i]) == 0) {
+            rs_put(&rs, x);
+            x = el[i++];
+        }
+        if (i == n) {                      /* all equal: as they were */
+            free(rs.out);
+            free(rs.start);
+            return;
+        }
+        y = el[i++];
+        asc = cmp(x, y) < 0;
+    } else {
+        asc = cmp(x, y) <= 0;
+    }
+    split(&rs, asc, x, y, el, i, n);
+    /* lay the runs end to end in priority order */
+    size_t k = 0;
+    for (size_t r = 0; r < rs.nruns; r++) {
+        size_t ri = asc ? r : rs.nruns - 1 - r;
+        size_t b = rs.start[ri], e = ri + 1 < rs.nruns ? rs.start[ri + 1] : rs.n;
+        for (size_t j = b; j < e; j++)
+            el[k++] = rs.out[j];
+    }
+    assert(k == n);
+    free(rs.out);
+    free(rs.start);
+    merge_sort(el, n);
+}
+
 static ev_status sort_common(bif_call_ctx *c, bool unique)
 {
     if (!term_is_proper_list(c->args[0]))
@@ -295,7 +450,10 @@ static ev_status sort_common(bif_call_ctx *c, bool unique)
                   (term *[]){ ref(c->args[0]) });
     size_t n;
     const term **el = elems(c->args[0], &n);
-    merge_sort(el, n);
+    if (unique)
+        merge_sort(el, n);
+    else
+        otp_sort(el, n);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (!unique || k == 0 || cmp(el[k - 1], el[i]) != 0)
