@@ -98,7 +98,9 @@ term *bif_format_list(world *w, int node, const term *fmt, const term *args,
 /* rt/'s own rows: erlang's process BIFs, the shell commands, lists and
  * timer (bif_erlang.c); lists and string (bif_lists.c); io (bif_io.c). */
 extern const bif_reg rt__erlang_bifs[];
-extern const bif_reg rt__lists_bifs[];   /* bif_lists.c: lists and string */
+extern const bif_reg rt__lists_bifs[];   /* bif_lists.c: lists */
+extern const bif_reg rt__string_bifs[];  /* bif_string.c: string */
+extern const bif_reg rt__proplists_bifs[]; /* bif_proplists.c: proplists */
 extern const bif_reg rt__code_bifs[];     /* bif_code.c */
 extern const bif_reg rt__io_bifs[];
 extern const bif_reg rt__maps_bifs[];    /* bif_maps.c: maps */
