@@ -99,6 +99,7 @@ term *bif_format_list(world *w, int node, const term *fmt, const term *args,
  * timer (bif_erlang.c); lists and string (bif_lists.c); io (bif_io.c). */
 extern const bif_reg rt__erlang_bifs[];
 extern const bif_reg rt__lists_bifs[];   /* bif_lists.c: lists */
+extern const bif_reg rt__lists_more_bifs[]; /* bif_lists_more.c: lists */
 extern const bif_reg rt__string_bifs[];  /* bif_string.c: string */
 extern const bif_reg rt__proplists_bifs[]; /* bif_proplists.c: proplists */
 extern const bif_reg rt__code_bifs[];     /* bif_code.c */
