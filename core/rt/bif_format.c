@@ -32,6 +32,8 @@
 
 #include "core/term/xalloc.h"
 
+#define FIELD_MAX 10000000
+
 /* ---- deep lists of characters ---- */
 
 typedef struct tvec {
@@ -480,7 +482,7 @@ typedef struct fspec {
     bool left;
     int64_t prec;       /* -1: none */
     const term *pad;    /* NULL: a space */
-    bool unicode;
+    bool unicode, no_strings;
     uint32_t cc;
     const term *a, *b;  /* the control's arguments */
     size_t end;         /* the index of the control character */
@@ -648,6 +650,11 @@ static term *control(const fspec *s, int64_t col, const term_view *v)
     bool left = s->left;
     if (p == -2)
         return NULL;
+    /* LIMIT: a field or precision past FIELD_MAX is refused (badarg)
+     * rather than built: erl would build it, a simulation would run out
+     * of memory before the heap limit is checked */
+    if (f > FIELD_MAX || p > FIELD_MAX)
+        return NULL;
     if (s->pad) {
         if (s->pad->tag != T_INT || s->pad->u.i < 0)
             return NULL;
@@ -668,7 +675,8 @@ static term *control(const fspec *s, int64_t col, const term_view *v)
             return NULL;
         int64_t depth = s->cc == 'P' ? s->b->u.i : -1;
         term_pp_opts o = {(int)col + 1, f < 0 ? 80 : (int)f,
-                          (int)(depth < -1 ? -1 : depth), -1};
+                          (int)(depth < -1 ? -1 : depth > INT32_MAX ? -1 : depth),
+                          -1, s->no_strings};
         term_print_pp(&b, s->a, v, &o);
         term *w = wr(s->a, depth, v);
         strbuf wt;
@@ -965,6 +973,8 @@ static int parse(const tvec *cs, const term *args, fspec **specs, size_t *nspec,
         while (cs->el[i]->u.i == 't' || cs->el[i]->u.i == 'l') {
             if (cs->el[i]->u.i == 't')
                 s->unicode = true;
+            else
+                s->no_strings = true;
             i++;
         }
         s->cc = (uint32_t)cs->el[i]->u.i;

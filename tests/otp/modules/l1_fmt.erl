@@ -186,6 +186,11 @@
 %% call: io:format("~.40B", [1]).
 %% call: io:format(standard_io, "~.2f~n", [1.0]).
 %% call: io:format(standard_io, "~q", []).
+%% call: io:format("~lp ~tp ~tw~n", [[97,98], [1024], [1024]]).
+%% call: io:format("~lp~n", [{"abc", <<"de">>, [[104,105]]}]).
+%% call: io_lib:format("~lp", [[97,98]]).
+%% call: io_lib:format("~0p", [[1,2]]).
+%% call: io:format("~3p~n", [{aaa,[1,2,3]}]).
 -module(l1_fmt).
 -export([f/0]).
 f() -> ok.
