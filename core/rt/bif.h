@@ -96,7 +96,9 @@ term *bif_format_list(world *w, int node, const term *fmt, const term *args,
                       int col0, bif_fmt_error *err);
 
 /* rt/'s own rows: erlang's process BIFs, the shell commands, lists and
- * timer (bif_erlang.c); lists and string (bif_lists.c); io (bif_io.c). */
+ * timer (bif_erlang.c); lists (bif_lists.c, bif_lists_more.c); string
+ * (bif_string.c); proplists (bif_proplists.c); io and io_lib (bif_io.c
+ * over bif_format.c). */
 extern const bif_reg rt__erlang_bifs[];
 extern const bif_reg rt__lists_bifs[];   /* bif_lists.c: lists */
 extern const bif_reg rt__lists_more_bifs[]; /* bif_lists_more.c: lists */

@@ -4,7 +4,10 @@
  * A control sequence is ~[Width][.Precision[.Pad]][t|l]C: Width is digits
  * or `*` (an integer argument; negative, or a leading `-`, adjusts left),
  * Precision digits or `*`, Pad any character or `*` (an argument); C one
- * of ~p ~P ~w ~W ~s ~e ~f ~g ~b ~B ~x ~X ~# ~+ ~c ~i ~n ~~.
+ * of ~p ~P ~w ~W ~s ~e ~f ~g ~b ~B ~x ~X ~# ~+ ~c ~i ~n ~~. `t` reads
+ * ~s's binaries as UTF-8 and lets ~c take any code point; `l` prints no
+ * list or binary as a string (~lp). Floats (~f ~e ~g) are rounded half
+ * up from the 21 digits float_to_list/1 gives, as io_lib_format does.
  *
  * The result is built as io_lib_format builds it, a deep list: the
  * format's own characters and the output of every "small" control
@@ -21,7 +24,11 @@
  * in order, then "failed to format string" for what only formatting
  * finds (~.0f, ~-6p, a precision above the width of ~s, a base out of
  * 2..36, ~s of a character above 255). io_lib:format/2 itself raises a
- * bare badarg; io:format/1,2,3 adds the `*** argument N:` line. */
+ * bare badarg; io:format/1,2,3 adds the `*** argument N:` line.
+ *
+ * Nothing recurses on a list's length: lists are walked in loops, and
+ * only nesting (bounded by TERM_MAX_DEPTH) and chars/2's halving
+ * recurse. LIMIT: a width or precision above FIELD_MAX is badarg. */
 #include "core/rt/bif.h"
 
 #include <math.h>

@@ -1,16 +1,16 @@
-/* bif_lists: the lists and string functions that take no fun, as C
- * BIFs (the rows of rt__lists_bifs, bif.h); those that take a fun are
- * Erlang in core/erl/eval_lib.c.
+/* bif_lists: lists functions that take no fun, as C BIFs (the rows of
+ * rt__lists_bifs, bif.h; the rest are in bif_lists_more.c); those that
+ * take a fun are Erlang in core/erl/eval_lib.c.
  *
  * Results and errors are OTP 25.2.3's, checked against erl: where
  * lists.erl fails a clause, the exception is its function_clause with
  * the arguments of the clause that failed (lists:nth(3, [a]) is "no
  * function clause matching lists:nth(2,[])") and lists.erl's line; where
  * an operator fails inside (lists:sum([a]): `0 + a`), the operator's
- * frame and lists.erl's as its caller. The order of sort/usort is the
- * standard term order (1 == 1.0), with a stable merge as lists.erl's:
- * equal elements keep their order, and usort keeps the first of each
- * run of equal ones.
+ * frame and lists.erl's as its caller. sort/1 orders by the standard
+ * term order (1 == 1.0) and puts equal elements where lists.erl's
+ * natural merge sort puts them (otp_sort below); usort keeps the first
+ * of each run of equal ones.
  *
  * Every loop is bounded by the size of its input and none recurses on
  * a list's length or depth (flatten keeps its own stack on the heap).
