@@ -232,7 +232,12 @@ static term *string_(term *s, int64_t f, bool left, int64_t p, int64_t pad)
 
 /* ---- io_lib:write/2: the deep list of ~w and ~W ---- */
 
-static term *wr(const term *t, int64_t d, const term_view *v);
+static term *wrx(const term *t, int64_t d, const term_view *v, int pretty);
+
+static term *wr(const term *t, int64_t d, const term_view *v)
+{
+    return wrx(t, d, v, 0);
+}
 
 static term *wr_leaf(const term *t, const term_view *v)
 {
@@ -262,10 +267,40 @@ static void push_s(tvec *o, const char *s)
         tv_push(o, term_int(*s));
 }
 
+/* Could t be printed as a string (a proper list of latin-1 codes)? A
+ * quick test before asking the printer. */
+static bool maybe_string(const term *t)
+{
+    for (; t->tag == T_CONS; t = t->u.cons.tail) {
+        const term *h = t->u.cons.head;
+        if (h->tag != T_INT || h->u.i < 0 || h->u.i > 255)
+            return false;
+    }
+    return t->tag == T_NIL;
+}
+
+/* t's one-line ~p text as a flat string when it starts with `lead` (a
+ * string, a printable binary), less `cut` characters at each end; else
+ * NULL. The printer's own string test decides, so ~p's text and its
+ * list agree. */
+static term *pp_text(const term *t, const term_view *v, const char *lead,
+                     size_t cut)
+{
+    strbuf b;
+    sb_init(&b);
+    term_print(&b, t, v);
+    term *r = NULL;
+    size_t n = strlen(lead);
+    if (b.len >= n + 2 * cut && !memcmp(b.s, lead, n))
+        r = str_n(b.s + cut, b.len - 2 * cut);
+    sb_fini(&b);
+    return r;
+}
+
 /* io_lib:write/2 (OTP 25): "..." at depth 0, [...] and {...} at 1, each
  * element of a list or tuple one level less than the one before it
  * (write_tail/3, write_tuple/3), maps' keys and values at depth - 1. */
-static term *wr(const term *t, int64_t d, const term_view *v)
+static term *wrx(const term *t, int64_t d, const term_view *v, int pretty)
 {
     if (d == 0)
         return str("...");
@@ -275,8 +310,13 @@ static term *wr(const term *t, int64_t d, const term_view *v)
     case T_CONS: {
         if (d == 1)
             return str("[...]");
+        if (pretty == 1 && maybe_string(t)) {
+            term *q = pp_text(t, v, "\"", 0);
+            if (q)
+                return q;
+        }
         tvec o = {0};
-        tv_push(&o, wr(t->u.cons.head, d - 1, v));
+        tv_push(&o, wrx(t->u.cons.head, d - 1, v, pretty));
         int64_t dt = d - 1;
         for (t = t->u.cons.tail;; t = t->u.cons.tail, dt--) {
             if (t->tag == T_NIL)
@@ -287,11 +327,19 @@ static term *wr(const term *t, int64_t d, const term_view *v)
             }
             if (t->tag != T_CONS) {
                 tv_push(&o, term_int('|'));
-                tv_push(&o, wr(t, dt - 1, v));
+                term *w = wrx(t, dt - 1, v, pretty);
+                if (pretty) {
+                    /* io_lib_pretty splices the tail's text: [$| | W] */
+                    for (const term *x = w; x->tag == T_CONS; x = x->u.cons.tail)
+                        tv_push(&o, term_ref(x->u.cons.head));
+                    term_unref(w);
+                } else {
+                    tv_push(&o, w);
+                }
                 break;
             }
             tv_push(&o, term_int(','));
-            tv_push(&o, wr(t->u.cons.head, dt - 1, v));
+            tv_push(&o, wrx(t->u.cons.head, dt - 1, v, pretty));
         }
         return wrap("[", tv_list(&o, NULL), "]");
     }
@@ -301,7 +349,7 @@ static term *wr(const term *t, int64_t d, const term_view *v)
         if (d == 1)
             return str("{...}");
         tvec o = {0};
-        tv_push(&o, wr(t->u.tuple.el[0], d - 1, v));
+        tv_push(&o, wrx(t->u.tuple.el[0], d - 1, v, pretty));
         int64_t dt = d - 1;
         for (uint32_t i = 1; i < t->u.tuple.n; i++, dt--) {
             if (dt == 1) {
@@ -309,7 +357,7 @@ static term *wr(const term *t, int64_t d, const term_view *v)
                 break;
             }
             tv_push(&o, term_int(','));
-            tv_push(&o, wr(t->u.tuple.el[i], dt - 1, v));
+            tv_push(&o, wrx(t->u.tuple.el[i], dt - 1, v, pretty));
         }
         return wrap("{", tv_list(&o, NULL), "}");
     }
@@ -331,9 +379,9 @@ static term *wr(const term *t, int64_t d, const term_view *v)
                 dt--;
             }
             tvec a = {0};
-            tv_push(&a, wr(t->u.map.keys[i], d0, v));
+            tv_push(&a, wrx(t->u.map.keys[i], d0, v, pretty));
             tv_push(&a, str(" => "));
-            tv_push(&a, wr(t->u.map.vals[i], d0, v));
+            tv_push(&a, wrx(t->u.map.vals[i], d0, v, pretty));
             tv_push(&o, tv_list(&a, NULL));
             if (i + 1 == t->u.map.n && dt == 1)
                 push_s(&o, ",...");
@@ -341,6 +389,12 @@ static term *wr(const term *t, int64_t d, const term_view *v)
         return wrap("#{", tv_list(&o, NULL), "}");
     }
     case T_BIN: {
+        if (pretty == 1 && !t->u.bin.tail) {
+            /* a printable binary: <<, its quoted text, >> */
+            term *q = pp_text(t, v, "<<\"", 2);
+            if (q)
+                return wrap("<<", q, ">>");
+        }
         /* write_binary_body/4 */
         tvec o = {0};
         size_t n = t->u.bin.n;
@@ -685,7 +739,7 @@ static term *control(const fspec *s, int64_t col, const term_view *v)
                           (int)(depth < -1 ? -1 : depth > INT32_MAX ? -1 : depth),
                           -1, s->no_strings};
         term_print_pp(&b, s->a, v, &o);
-        term *w = wr(s->a, depth, v);
+        term *w = wrx(s->a, depth, v, depth == -1 ? (s->no_strings ? 2 : 1) : 0);
         strbuf wt;
         sb_init(&wt);
         flat_text(&wt, w);

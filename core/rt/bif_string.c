@@ -108,6 +108,8 @@ static bool bin_cps(cps *s, const term *b)
 
 static bool chardata(cps *s, const term *t)
 {
+    if (t->tag == T_INT)        /* a character alone is no chardata */
+        return false;
     size_t cap = 16, sp = 0;
     const term **st = xcalloc(cap, sizeof *st);
     st[sp++] = t;

@@ -191,6 +191,18 @@
 %% call: io_lib:format("~lp", [[97,98]]).
 %% call: io_lib:format("~0p", [[1,2]]).
 %% call: io:format("~3p~n", [{aaa,[1,2,3]}]).
+%% call: io_lib:format("~p", [[1,2|3]]).
+%% call: io_lib:format("~p", [{a,[1|x]}]).
+%% call: io_lib:format("~p", [{"ab",1}]).
+%% call: io_lib:format("~p", [[[1,2],"cd"]]).
+%% call: io_lib:format("~p", [#{"k" => <<"v">>}]).
+%% call: io_lib:format("~p", [<<1,2,3:4>>]).
+%% call: io_lib:format("~p", ['A b']).
+%% call: io_lib:format("~p", [<<"abc">>]).
+%% call: io_lib:format("~p", [{"ab",[a],<<"x">>}]).
+%% call: io_lib:format("~w~n~p", [a, {b, "c"}]).
+%% call: io_lib:format("~lp", [{"ab", <<"x">>}]).
+%% call: io_lib:format("~tp", [{"ab", <<"x">>}]).
 -module(l1_fmt).
 -export([f/0]).
 f() -> ok.
