@@ -830,17 +830,10 @@ static term *control(const fspec *s, int64_t col, const term_view *v)
         for (size_t i = 0; i < pre.n; i++)
             tv_push(&o, term_ref(pre.el[i]));
         tv_free(&pre);
-        int64_t i = s->a->u.i;
-        uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-        char buf[80];
-        int k = 0;
-        do {
-            int dg = (int)(u % (uint64_t)p);
-            buf[k++] = (char)(dg < 10 ? '0' + dg : (lower ? 'a' : 'A') + dg - 10);
-            u /= (uint64_t)p;
-        } while (u);
-        while (k)
-            tv_push(&o, term_int(buf[--k]));
+        /* the digits of |A|: int_base's text less its sign */
+        int_base(&b, s->a->u.i, (int)p, lower);
+        for (size_t i = s->a->u.i < 0 ? 1 : 0; i < b.len; i++)
+            tv_push(&o, term_int(b.s[i]));
         sb_fini(&b);
         return field(tv_list(&o, NULL), f, left, -1, pad);
     }
