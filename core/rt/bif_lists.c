@@ -468,7 +468,7 @@ static ev_status b_usort(bif_call_ctx *c) { return sort_common(c, true); }
 
 /* keysort(N, L) when is_integer(N), N > 0: stable by element N. */
 
-static ev_status b_keysort(bif_call_ctx *c)
+static ev_status keysort_common(bif_call_ctx *c, bool unique)
 {
     const term *n = c->args[0], *l = c->args[1];
     if (n->tag != T_INT || n->u.i < 1)
@@ -524,10 +524,21 @@ static ev_status b_keysort(bif_call_ctx *c)
         memcpy(el, tmp, len * sizeof *el);
     }
     free(tmp);
+    if (unique) {
+        /* ukeysort/2: the first of each run of equal keys */
+        size_t u = 0;
+        for (size_t i = 0; i < len; i++)
+            if (u == 0 || cmp(el[u - 1]->u.tuple.el[k], el[i]->u.tuple.el[k]) != 0)
+                el[u++] = el[i];
+        len = u;
+    }
     term *r = from_elems(el, len, NULL);
     free(el);
     return bif_return(c, r);
 }
+
+static ev_status b_keysort(bif_call_ctx *c) { return keysort_common(c, false); }
+static ev_status b_ukeysort(bif_call_ctx *c) { return keysort_common(c, true); }
 
 /* duplicate(N, X) when is_integer(N), N >= 0. */
 static ev_status b_duplicate(bif_call_ctx *c)
@@ -847,6 +858,7 @@ const bif_reg rt__lists_bifs[] = {
     {"lists", "sort", 1, b_sort, BIF_QUALIFIED},
     {"lists", "usort", 1, b_usort, BIF_QUALIFIED},
     {"lists", "keysort", 2, b_keysort, BIF_QUALIFIED},
+    {"lists", "ukeysort", 2, b_ukeysort, BIF_QUALIFIED},
     {"lists", "duplicate", 2, b_duplicate, BIF_QUALIFIED},
     {"lists", "zip", 2, b_zip, BIF_QUALIFIED},
     {"lists", "flatten", 1, b_flatten, BIF_QUALIFIED},
