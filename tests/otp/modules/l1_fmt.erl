@@ -203,6 +203,15 @@
 %% call: io_lib:format("~w~n~p", [a, {b, "c"}]).
 %% call: io_lib:format("~lp", [{"ab", <<"x">>}]).
 %% call: io_lib:format("~tp", [{"ab", <<"x">>}]).
+%% call: io:format("~s: ~p~n", ["key", lists:seq(1, 40)]).
+%% call: io:format("\t~p~n", [lists:seq(1, 40)]).
+%% call: io:format("~w ~p ~p~n", [abc, lists:seq(1, 25), {x, lists:seq(1, 25)}]).
+%% call: io:format("~p~n~p~n", [lists:seq(1, 30), lists:seq(1, 30)]).
+%% call: io:format("~10s~p~n", ["pre", [{a, "some text here"}, {b, "other text"}, {c, "third one"}, {d, 4}]]).
+%% call: io:format("~-20w~p~n", [x, #{alpha => lists:seq(1, 12), beta => "a string value"}]).
+%% call: io:format("~P~n", [lists:seq(1, 100), 10]).
+%% call: io:format("~60p~n", [[{aaaa, bbbb}, {cccc, dddd}, {eeee, ffff}, {gggg, hhhh}, {iiii, jjjj}]]).
+%% call: io:format("~ts ~tp~n", ["x", {"long string value number one", "long string value number two"}]).
 -module(l1_fmt).
 -export([f/0]).
 f() -> ok.
