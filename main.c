@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/lib/lib.h"
 #include "scenarios/loader.h"
 #include "scenarios/run.h"
 #include "traces/diff.h"
@@ -37,6 +38,11 @@ static const char usage[] =
     "  render DB [--run ID] -o OUT.html\n"
     "                      draw a stored run (default: the newest) as a\n"
     "                      self-contained HTML sequence diagram\n"
+    "  lib [NAME | --functions]\n"
+    "                      the Erlang modules that ship with clustersim and\n"
+    "                      are loaded on every node: list them, print the\n"
+    "                      source of NAME, or list every function the nodes\n"
+    "                      can call and what implements it\n"
     "\n"
     "a trace A or B is a text trace file ('#' lines ignored), a trace\n"
     "database (its newest run), or DB#ID (run ID of database DB)\n"
@@ -584,6 +590,71 @@ static int cmd_trace(int argc, char **argv)
     return usage_error("unknown trace subcommand: %s (show or diff)", argv[0]);
 }
 
+/* What a library module is for: the first sentence of its opening
+ * comment, less its "%% name: " (every module of core/lib/ starts so). */
+static void print_summary(const lib_source *src)
+{
+    strbuf b;
+    sb_init(&b);
+    const char *t = src->text;
+    while (*t == '%') {
+        while (*t == '%' || *t == ' ')
+            t++;
+        size_t n = strcspn(t, "\n");
+        const char *stop = NULL;
+        for (const char *q = t; q < t + n; q++)
+            if (*q == '.' && (q + 1 == t + n || q[1] == ' ')) {
+                stop = q + 1;
+                break;
+            }
+        if (b.len)
+            sb_putc(&b, ' ');
+        sb_putn(&b, t, stop ? (size_t)(stop - t) : n);
+        t += n + (t[n] == '\n');
+        if (stop)
+            break;
+    }
+    const char *s = b.s ? b.s : "";
+    size_t n = strlen(src->name);
+    if (!strncmp(s, src->name, n) && s[n] == ':')
+        s += n + 1 + (s[n + 1] == ' ');
+    printf("  %-14s %s\n", src->name, s);
+    sb_fini(&b);
+}
+
+static int cmd_lib(int argc, char **argv)
+{
+    if (argc > 1)
+        return usage_error("lib takes one NAME or --functions; extra argument: %s",
+                           argv[1]);
+    if (argc == 0) {
+        printf("The Erlang modules loaded on every node (clustersim lib NAME prints one):\n");
+        for (int i = 0; i < lib_nsources(); i++)
+            print_summary(lib_source_at(i));
+        return 0;
+    }
+    if (!strcmp(argv[0], "--functions")) {
+        strbuf b;
+        sb_init(&b);
+        lib_functions(&b);
+        fputs(b.s, stdout);
+        sb_fini(&b);
+        return 0;
+    }
+    if (argv[0][0] == '-')
+        return usage_error("unknown option: %s", argv[0]);
+    const lib_source *src = lib_source_find(argv[0]);
+    if (!src) {
+        fprintf(stderr, "clustersim: no library module %s; these are:", argv[0]);
+        for (int i = 0; i < lib_nsources(); i++)
+            fprintf(stderr, " %s", lib_source_at(i)->name);
+        fputs("\n", stderr);
+        return 2;
+    }
+    fputs(src->text, stdout);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -607,5 +678,7 @@ int main(int argc, char **argv)
         return cmd_trace(argc - 2, argv + 2);
     if (!strcmp(cmd, "render"))
         return cmd_render(argc - 2, argv + 2);
+    if (!strcmp(cmd, "lib"))
+        return cmd_lib(argc - 2, argv + 2);
     return usage_error("unknown command: %s", cmd);
 }

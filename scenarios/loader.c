@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "core/erl/eval.h"
+#include "core/lib/lib.h"
 #include "core/term/xalloc.h"
 #include "scenarios/jsonpos.h"
 
@@ -346,6 +347,49 @@ static int want_tls(ctx *c, const cJSON *v, scn_tls *t)
 }
 
 /* Applies the config keys found in m[0..C_NAME) to *cfg. */
+/* The module that application `name` starts on a node with cfg: one of
+ * its modules, else the library's, else NULL. */
+static const ev_module *app_module(const scn_config *cfg, const char *name)
+{
+    for (int i = cfg->nmodules; i-- > 0;)
+        if (!strcmp(atom_text(ev_module_name(cfg->modules[i])), name))
+            return cfg->modules[i];
+    return lib_module(name);
+}
+
+/* Every application of cfg names a module that a node with cfg loads,
+ * and that module exports start_link/0 or start/0, which the node's boot
+ * calls (core/lib/apps.c). Checked where an object sets apps or modules:
+ * the error points at the application, or at the modules that lack it. */
+static int check_apps(ctx *c, const field *m, const scn_config *cfg)
+{
+    for (int i = 0; i < cfg->napps; i++) {
+        const char *name = cfg->apps[i];
+        const ev_module *mod = app_module(cfg, name);
+        if (mod == NULL && !strcmp(name, "dist_kv"))
+            continue;   /* still in C (core/lib/apps.c) until gen_server.erl lands */
+        if (mod != NULL &&
+            (ev_module_export(mod, atom_intern("start_link"), 0) ||
+             ev_module_export(mod, atom_intern("start"), 0)))
+            continue;
+        if (m[C_APPS].v != NULL) {
+            scn__enter(c, cfg_keys, m, C_APPS);
+            scn__push_idx(c, i);
+        } else {
+            scn__enter(c, cfg_keys, m, C_MODULES);
+        }
+        if (mod == NULL)
+            return scn__fail(c, "application %s: no module %s is loaded here "
+                             "(neither in modules nor in the library: "
+                             "clustersim lib lists it)",
+                             scn__qs(c, name), name);
+        return scn__fail(c, "application %s: module %s exports neither "
+                         "start_link/0 nor start/0, one of which starts it",
+                         scn__qs(c, name), name);
+    }
+    return 0;
+}
+
 static int load_config(ctx *c, const field *m, scn_config *cfg)
 {
     const char *s = NULL;
@@ -425,6 +469,8 @@ static int load_config(ctx *c, const field *m, scn_config *cfg)
         }
         scn__pop(c);
     }
+    if (m[C_APPS].v != NULL || m[C_MODULES].v != NULL)
+        return check_apps(c, m, cfg);
     return 0;
 }
 

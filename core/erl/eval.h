@@ -163,6 +163,7 @@ typedef struct ev_exception {
      * for none. */
     const char *file;
     int line;
+    char *file_owned;    /* file, when the struct owns it (freed by fini) */
     /* The frames below it, innermost first, as erlang:get_stacktrace
      * lists them ([{M, F, Arity, [{file, F}, {line, L}]}]), or NULL.
      * Owned, as reason. */
@@ -176,6 +177,15 @@ ev_exception ev_exception_copy(const ev_exception *x);
 #define EV_ARG_SEGMENT (-1)
 /* Sets x's "*** argument N: detail" (detail copied, cut at 199 bytes). */
 void ev_exception_detail(ev_exception *x, int argi, const char *detail);
+/* Fills x (zeroed first) as Class:Reason raised with the stack trace
+ * `stack`, as erl_error:format_exception reads one: its first frame is
+ * the function ("in function", "called as" when it holds the arguments,
+ * its file and line), the others its callers. Returns false, leaving x
+ * with the class and reason alone, when `stack` is not a stack trace
+ * (a proper list of {M, F, ArityOrArgs, Location}, erl_error's
+ * is_stacktrace/1). Terms borrowed. */
+bool ev_exception_from_stack(ev_exception *x, atom_t cls, const term *reason,
+                             const term *stack);
 /* The stack trace of x as `catch` and a crashing process report it: a
  * new [{M, F, ArgsOrArity, Location}] for the frame x names (Location
  * [] or [{file, F}, {line, L}]), then its callers; or []. */
@@ -269,6 +279,13 @@ uint64_t ev_vm_reductions(const ev_vm *vm);
  * level" otherwise. Static or into buf. */
 const char *ev_vm_where(const ev_vm *vm, char *buf, size_t size);
 
+/* The frames of the module functions the evaluation is in, innermost
+ * first and at most 8, as process_info(P, current_stacktrace) gives them
+ * ([{M, F, Arity, [{file, F}, {line, L}]}]), up to the first caller that
+ * is not a module's function (the shell's code, whose erl_eval and shell
+ * frames erl would list too). A new list; [] outside module code. */
+term *ev_vm_stacktrace(const ev_vm *vm);
+
 /* How deep non-tail calls of funs may nest in one evaluation: one more
  * raises error:system_limit in the caller (where erl would eventually
  * run out of memory). A tail call adds nothing to the depth. */
@@ -314,6 +331,14 @@ int64_t ev_vm_receive_timeout(const ev_vm *vm);
 bool ev_vm_offer(ev_vm *vm, const term *msg);
 /* The `after` timeout fired: selects the after body; then ev_vm_run. */
 void ev_vm_timeout(ev_vm *vm);
+
+/* The functions the VM runs itself, never asking the host: erlang's
+ * guard and pure BIFs, error/exit/throw, apply/2,3, and eval_lib.c's
+ * lists functions. visit is called once for each; `auto_imported` when
+ * it may be called without its module. */
+typedef void (*ev_fn_visit)(void *ctx, const char *mod, const char *fun,
+                            uint32_t arity, bool auto_imported);
+void ev_vm_functions(ev_fn_visit visit, void *ctx);
 
 /* Appends the shell's report of an exception, as erl prints it, e.g.
  *   ** exception error: no match of right hand side value 42

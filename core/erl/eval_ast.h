@@ -601,6 +601,8 @@ ev_status ev__bif_call(int idx, uint32_t argc, term **args, term **out,
 #define EV__NLIB 23
 /* The index of mod:fun/arity among them, or -1. */
 int ev__lib_find(atom_t mod, atom_t fun, uint32_t arity);
+/* Visits eval_lib.c's functions (ev_vm_functions). */
+void ev__lib_each(ev_fn_visit visit, void *ctx);
 /* Function `idx` as a fun with a body (a new reference) whose mod and
  * fun fields name it. */
 term *ev__lib_fun(int idx);

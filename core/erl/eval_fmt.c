@@ -221,14 +221,28 @@ static void put_callers(strbuf *b, const ev_exception *x, bool first_is_function
         first_is_function = false;
         put_mf(b, e[0]->u.atom, e[1]->u.atom, arity, false);
         sb_printf(b, "/%u", arity);
-        const term *loc = e[3];
-        if (loc->tag == T_CONS && loc->u.cons.tail->tag == T_CONS) {
-            const term *file = loc->u.cons.head->u.tuple.el[1];
-            const term *line = loc->u.cons.tail->u.cons.head->u.tuple.el[1];
+        /* {file, F} and {line, L}, found by key: a stack trace made by
+         * erlang:raise/3 may hold anything */
+        const term *file = NULL, *line = NULL;
+        for (const term *o = e[3]; o->tag == T_CONS; o = o->u.cons.tail) {
+            const term *kv = o->u.cons.head;
+            if (kv->tag != T_TUPLE || kv->u.tuple.n != 2)
+                continue;
+            if (term_is_atom(kv->u.tuple.el[0], A("file")) &&
+                term_is_proper_list(kv->u.tuple.el[1]))
+                file = kv->u.tuple.el[1];
+            else if (term_is_atom(kv->u.tuple.el[0], A("line")) &&
+                     kv->u.tuple.el[1]->tag == T_INT)
+                line = kv->u.tuple.el[1];
+        }
+        if (file && line) {
             sb_puts(b, " (");
             for (const term *c = file; c->tag == T_CONS; c = c->u.cons.tail)
-                sb_put_utf8(b, (uint32_t)c->u.cons.head->u.i);
+                if (c->u.cons.head->tag == T_INT)
+                    sb_put_utf8(b, (uint32_t)c->u.cons.head->u.i);
             sb_printf(b, ", line %lld)", (long long)line->u.i);
+        } else {
+            sb_putc(b, ' ');  /* erl_error's "M:F/A " and no location */
         }
     }
 }

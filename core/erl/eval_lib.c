@@ -152,6 +152,12 @@ static const struct {
 };
 
 /* The index of mod:fun/arity in the library, or -1. */
+void ev__lib_each(ev_fn_visit visit, void *ctx)
+{
+    for (int i = 0; i < EV__NLIB; i++)
+        visit(ctx, lib[i].mod, lib[i].fun, lib[i].arity, false);
+}
+
 int ev__lib_find(atom_t mod, atom_t fun, uint32_t arity)
 {
     for (int i = 0; i < EV__NLIB; i++)

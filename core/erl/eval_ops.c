@@ -64,9 +64,11 @@ void ev_exception_fini(ev_exception *x)
     term_unref(x->reason);
     term_unref(x->args);
     term_unref(x->callers);
+    free(x->file_owned);
     x->reason = NULL;
     x->args = NULL;
     x->callers = NULL;
+    x->file_owned = NULL;
 }
 
 ev_exception ev_exception_copy(const ev_exception *x)
@@ -75,7 +77,72 @@ ev_exception ev_exception_copy(const ev_exception *x)
     term_ref(c.reason);
     term_ref(c.args);
     term_ref(c.callers);
+    if (x->file_owned) {
+        c.file_owned = xstrdup(x->file_owned);
+        c.file = c.file_owned;
+    }
     return c;
+}
+
+/* erl_error:is_stacktrace/1's frame. */
+static bool is_frame(const term *f)
+{
+    if (f->tag != T_TUPLE || f->u.tuple.n != 4)
+        return false;
+    term *const *e = f->u.tuple.el;
+    return e[0]->tag == T_ATOM && e[1]->tag == T_ATOM &&
+           (e[2]->tag == T_INT || term_is_proper_list(e[2])) &&
+           term_is_proper_list(e[3]);
+}
+
+bool ev_exception_from_stack(ev_exception *x, atom_t cls, const term *reason,
+                             const term *stack)
+{
+    memset(x, 0, sizeof *x);
+    x->cls = cls;
+    x->reason = term_ref((term *)reason);
+    if (!term_is_proper_list(stack))
+        return false;
+    for (const term *l = stack; l->tag == T_CONS; l = l->u.cons.tail)
+        if (!is_frame(l->u.cons.head))
+            return false;
+    if (stack->tag != T_CONS)
+        return true;
+    term *const *e = stack->u.cons.head->u.tuple.el;
+    x->mod = e[0]->u.atom;
+    x->fun = e[1]->u.atom;
+    if (e[2]->tag == T_INT) {
+        x->arity = (uint32_t)e[2]->u.i;
+    } else {
+        x->args = term_ref(e[2]);
+        x->arity = (uint32_t)term_list_length(e[2]);
+    }
+    /* [{file, F}, {line, L}] in either order; a frame without both
+     * prints no location, as erl_error's */
+    const term *file = NULL, *line = NULL;
+    for (const term *o = e[3]; o->tag == T_CONS; o = o->u.cons.tail) {
+        const term *kv = o->u.cons.head;
+        if (kv->tag != T_TUPLE || kv->u.tuple.n != 2)
+            continue;
+        if (term_is_atom(kv->u.tuple.el[0], atom_intern("file")))
+            file = kv->u.tuple.el[1];
+        else if (term_is_atom(kv->u.tuple.el[0], atom_intern("line")) &&
+                 kv->u.tuple.el[1]->tag == T_INT)
+            line = kv->u.tuple.el[1];
+    }
+    if (file && line && term_is_proper_list(file)) {
+        strbuf fb;
+        sb_init(&fb);
+        for (const term *c = file; c->tag == T_CONS; c = c->u.cons.tail)
+            if (c->u.cons.head->tag == T_INT)
+                sb_put_utf8(&fb, (uint32_t)c->u.cons.head->u.i);
+        x->file_owned = fb.s ? sb_take(&fb) : xstrdup("");
+        x->file = x->file_owned;
+        x->line = (int)line->u.i;
+    }
+    x->callers = term_ref(stack->u.cons.tail);
+    x->traced = true;
+    return true;
 }
 
 void ev_exception_detail(ev_exception *x, int argi, const char *detail)
@@ -565,9 +632,10 @@ static ev_status bif_throw(term **a, term **out, ev_exception *x)
     return EV_RAISED;
 }
 
-/* erlang:raise/3: raises Class:Reason (the stack trace given is not
- * kept: the exception names no frame); a bad class or a stack that is
- * not a list makes it return badarg, as erts's does. */
+/* erlang:raise/3: raises Class:Reason with the stack trace given (the
+ * exception names no frame of its own: its stack is Stack, as erts's);
+ * a bad class or a stack that is not a list makes it return badarg, as
+ * erts's does. */
 static ev_status bif_raise(term **a, term **out, ev_exception *x)
 {
     static const char *const cls[] = { "error", "exit", "throw" };
@@ -575,6 +643,10 @@ static ev_status bif_raise(term **a, term **out, ev_exception *x)
         if (term_is_atom(a[0], atom_intern(cls[i]))
             && term_is_proper_list(a[2])) {
             ev__exc_set(x, cls[i], term_ref(a[1]));
+            if (a[2]->tag == T_CONS) {
+                x->callers = term_ref(a[2]);
+                x->traced = true;
+            }
             return EV_RAISED;
         }
     }
@@ -670,6 +742,17 @@ int ev__bif_find(atom_t mod, atom_t fun, uint32_t arity, bool guard_only)
             && (bifs[i].fn != bif_raise || mod == erlang))
             return (int)i;
     return -1;
+}
+
+void ev_vm_functions(ev_fn_visit visit, void *ctx)
+{
+    for (size_t i = 0; i < sizeof bifs / sizeof bifs[0]; i++)
+        if (bifs[i].name[0] != '$')
+            visit(ctx, "erlang", bifs[i].name, bifs[i].arity,
+                  bifs[i].fn != bif_raise);
+    visit(ctx, "erlang", "apply", 2, true);
+    visit(ctx, "erlang", "apply", 3, true);
+    ev__lib_each(visit, ctx);
 }
 
 /* Runs BIF `idx` on args (borrowed); see eval_ast.h. */

@@ -1320,6 +1320,25 @@ const char *ev_vm_where(const ev_vm *vm, char *buf, size_t size)
     return buf;
 }
 
+/* The frames of the module functions running now, innermost first, as
+ * process_info(P, current_stacktrace) lists them; see eval.h. */
+term *ev_vm_stacktrace(const ev_vm *vm)
+{
+    term *frames[BACKTRACE_DEPTH];
+    uint32_t n = 0;
+    const term *fn = module_fn(vm->fun);
+    if (!fn)
+        return term_nil();
+    frames[n++] = frame_term(fn, line_at(vm->code, vm->pc));
+    for (uint32_t i = vm->nfr; i-- > 0 && n < BACKTRACE_DEPTH;) {
+        const term *f = module_fn(vm->fr[i].fun);
+        if (!f)
+            break;
+        frames[n++] = frame_term(f, line_at(vm->fr[i].code, vm->fr[i].pc));
+    }
+    return term_list(n, frames, NULL);
+}
+
 /* The most callers that were ever waiting at once; see eval.h. */
 uint32_t ev_vm_max_depth(const ev_vm *vm)
 {

@@ -469,4 +469,5 @@ void apps_install(world *w)
     h.booted = on_booted;
     world_add_hooks(w, &h);
     bif_register(w, bifs);
+    otp_install(w);
 }

@@ -9,4 +9,8 @@
  * applications a node's config lists started at its boot. */
 void apps_install(world *w);
 
+/* The BIFs of the Erlang behaviours' C glue (bif_otp.c): error_logger's
+ * reports, the crash report's exception text, function_exported/3. */
+void otp_install(world *w);
+
 #endif

@@ -80,6 +80,21 @@ void bif_register(world *w, const bif_reg *rows)
     }
 }
 
+void bif_each(const world *w, bif_visit visit, void *ctx)
+{
+    atom_t none = A("");
+    for (uint32_t i = 0; i < w->nbifs; i++) {
+        const bif_entry *e = &w->bifs[i];
+        if (e->mod == none)
+            continue;
+        bool found;
+        uint32_t j = bif_pos(w, none, e->fun, e->arity, &found);
+        bif_scope scope = !found || w->bifs[j].fn != e->fn ? BIF_QUALIFIED
+                          : w->bifs[j].as == none ? BIF_SHELL : BIF_AUTO;
+        visit(ctx, e->mod, e->fun, e->arity, scope);
+    }
+}
+
 /* ---- answering ---- */
 
 term *bif_args(const bif_call_ctx *c)

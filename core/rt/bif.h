@@ -49,6 +49,13 @@ typedef struct bif_reg {
  * two unqualified Fun/Arity, is an assertion failure. */
 void bif_register(world *w, const bif_reg *rows);
 
+/* Calls visit once for each BIF of w's table as Mod:Fun/Arity (not its
+ * unqualified duplicate), with its scope; the order is not the text
+ * order (the caller sorts). */
+typedef void (*bif_visit)(void *ctx, atom_t mod, atom_t fun, uint32_t arity,
+                          bif_scope scope);
+void bif_each(const world *w, bif_visit visit, void *ctx);
+
 /* The evaluator's host call Mod:Fun(Args) for process self (mod is atom
  * "" for an unqualified call): the registered BIF, else error:undef (or
  * the shell's "undefined shell command" for an unqualified call). */

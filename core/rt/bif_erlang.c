@@ -327,9 +327,10 @@ static ev_status b_process_info(bif_call_ctx *c)
     if (local_pid_arg(c))
         return EV_RAISED;
     const char *items[] = {"messages", "message_queue_len", "registered_name",
-                           "trap_exit", "links"};
+                           "trap_exit", "links", "dictionary", "status",
+                           "current_stacktrace"};
     int item = -1;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 8; i++)
         if (term_is_atom(c->args[1], A(items[i])))
             item = i;
     if (item < 0)
@@ -355,12 +356,143 @@ static ev_status b_process_info(bif_call_ctx *c)
         v = term_atom(p->reg);
         break;
     case 3: v = term_bool(p->trap_exit); break;
+    case 5: v = p->dict ? term_ref(p->dict) : term_nil(); break;
+    /* the asker is running; any other process is waiting to run or in
+     * a receive: erts says running / runnable / waiting */
+    case 6: v = term_atom_s(p == c->self ? "running" : "waiting"); break;
+    case 7:
+        v = shell_stacktrace(p);
+        if (!v)
+            v = term_nil();
+        break;
     default:
         v = term_nil();
         for (uint32_t i = p->nlinks; i-- > 0;)
             v = term_cons(term_pid_new(p->links[i]), v);
     }
     return bif_return(c, term_tuplev(2, term_atom_s(items[item]), v));
+}
+
+/* ---- the process dictionary (erlang:put/2, get/0,1, erase/1) ----
+ * A list of {Key, Value} on the process, in insertion order (erts keeps
+ * a hash table, whose order get/0 shows; ours is the order of the first
+ * put of each key). */
+
+static term *dict_find(const proc *p, const term *k)
+{
+    for (term *l = p->dict; l && l->tag == T_CONS; l = l->u.cons.tail)
+        if (term_equal(l->u.cons.head->u.tuple.el[0], k))
+            return l->u.cons.head;
+    return NULL;
+}
+
+/* The dictionary less key k (a new list). */
+static term *dict_without(const proc *p, const term *k)
+{
+    uint32_t n = 0, cap = 0;
+    term **v = NULL;
+    for (term *l = p->dict; l && l->tag == T_CONS; l = l->u.cons.tail) {
+        if (term_equal(l->u.cons.head->u.tuple.el[0], k))
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 8;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        v[n++] = term_ref(l->u.cons.head);
+    }
+    term *r = term_list(n, v, NULL);
+    free(v);
+    return r;
+}
+
+static ev_status b_put(bif_call_ctx *c)
+{
+    proc *p = c->self;
+    term *old = dict_find(p, c->args[0]);
+    term *prev = old ? term_ref(old->u.tuple.el[1]) : term_atom_s("undefined");
+    term *pair = term_tuplev(2, term_ref(c->args[0]), term_ref(c->args[1]));
+    term *rest;
+    if (old) {
+        /* keep the key's place */
+        uint32_t n = 0, cap = 0;
+        term **v = NULL;
+        for (term *l = p->dict; l->tag == T_CONS; l = l->u.cons.tail) {
+            if (n == cap) {
+                cap = cap ? 2 * cap : 8;
+                v = xrealloc(v, cap * sizeof *v);
+            }
+            v[n++] = l->u.cons.head == old ? term_ref(pair)
+                                            : term_ref(l->u.cons.head);
+        }
+        rest = term_list(n, v, NULL);
+        free(v);
+        term_unref(pair);
+    } else {
+        term *tail = term_list(1, (term *[]){ pair }, NULL);
+        if (p->dict) {
+            /* append: the old list's elements before the new pair */
+            uint32_t n = (uint32_t)term_list_length(p->dict);
+            term **v = xcalloc((size_t)n + 1, sizeof *v);
+            uint32_t i = 0;
+            for (term *l = p->dict; l->tag == T_CONS; l = l->u.cons.tail)
+                v[i++] = term_ref(l->u.cons.head);
+            rest = term_list(n, v, tail);
+            free(v);
+        } else {
+            rest = tail;
+        }
+    }
+    term_unref(p->dict);
+    p->dict = rest;
+    return bif_return(c, prev);
+}
+
+static ev_status b_get1(bif_call_ctx *c)
+{
+    term *old = dict_find(c->self, c->args[0]);
+    return bif_return(c, old ? term_ref(old->u.tuple.el[1])
+                             : term_atom_s("undefined"));
+}
+
+static ev_status b_get0(bif_call_ctx *c)
+{
+    return bif_return(c, c->self->dict ? term_ref(c->self->dict) : term_nil());
+}
+
+static ev_status b_erase1(bif_call_ctx *c)
+{
+    proc *p = c->self;
+    term *old = dict_find(p, c->args[0]);
+    if (!old)
+        return bif_return(c, term_atom_s("undefined"));
+    term *v = term_ref(old->u.tuple.el[1]);
+    term *rest = dict_without(p, c->args[0]);
+    term_unref(p->dict);
+    p->dict = rest;
+    return bif_return(c, v);
+}
+
+/* erlang:monotonic_time/0,1: the virtual clock (sim time, microseconds),
+ * which never goes back; native is the nanosecond, as erts's on Linux.
+ * Minimal (branch gs, for supervisor's restart intensity). */
+static ev_status b_monotonic_time(bif_call_ctx *c)
+{
+    int64_t us = sim_now(c->w->s);
+    if (c->argc == 0)
+        return bif_return(c, term_int(us * 1000));
+    const term *u = c->args[0];
+    if (term_is_atom(u, A("second")) || term_is_atom(u, A("seconds")))
+        return bif_return(c, term_int(us / 1000000));
+    if (term_is_atom(u, A("millisecond")) || term_is_atom(u, A("milli_seconds")))
+        return bif_return(c, term_int(us / 1000));
+    if (term_is_atom(u, A("microsecond")) || term_is_atom(u, A("micro_seconds")))
+        return bif_return(c, term_int(us));
+    if (term_is_atom(u, A("nanosecond")) || term_is_atom(u, A("nano_seconds")) ||
+        term_is_atom(u, A("native")))
+        return bif_return(c, term_int(us * 1000));
+    if (u->tag == T_INT && u->u.i > 0)
+        return bif_return(c, term_int(us * u->u.i / 1000000));
+    return bif_badarg(c, 1, "invalid time unit");
 }
 
 /* ---- shell commands ---- */
@@ -617,6 +749,12 @@ const bif_reg rt__erlang_bifs[] = {
     {"erlang", "demonitor", 2, b_demonitor, BIF_AUTO},
     {"erlang", "is_process_alive", 1, b_is_process_alive, BIF_AUTO},
     {"erlang", "process_info", 2, b_process_info, BIF_AUTO},
+    {"erlang", "put", 2, b_put, BIF_AUTO},
+    {"erlang", "get", 1, b_get1, BIF_AUTO},
+    {"erlang", "get", 0, b_get0, BIF_AUTO},
+    {"erlang", "erase", 1, b_erase1, BIF_AUTO},
+    {"erlang", "monotonic_time", 0, b_monotonic_time, BIF_QUALIFIED},
+    {"erlang", "monotonic_time", 1, b_monotonic_time, BIF_QUALIFIED},
     {"erlang", "atom_to_list", 1, b_atom_to_list, BIF_AUTO},
     {"erlang", "integer_to_list", 1, b_integer_to_list, BIF_AUTO},
     {"erlang", "send", 2, b_send, BIF_QUALIFIED},

@@ -211,7 +211,16 @@ proc *rt_spawn(world *w, int node_id, const behaviour *b, term *args,
     *pid = p->pid;
     char *ps = pid_str(w, node_id, p->pid);
     char mfa[256];
-    snprintf(mfa, sizeof mfa, "%s:%s/%u", b->mod, b->fun, b->arity);
+    if (b == &shell_apply_behaviour && term_list_length(args) == 3) {
+        /* spawn(M, F, Args) of Erlang code: its initial call is M:F/A,
+         * as process_info(P, initial_call) says */
+        const term *m = args->u.cons.head, *f = args->u.cons.tail->u.cons.head;
+        snprintf(mfa, sizeof mfa, "%s:%s/%ld", atom_text(m->u.atom),
+                 atom_text(f->u.atom),
+                 (long)term_list_length(args->u.cons.tail->u.cons.tail->u.cons.head));
+    } else {
+        snprintf(mfa, sizeof mfa, "%s:%s/%u", b->mod, b->fun, b->arity);
+    }
     rt_emit(w, node_id, "spawn", NULL, ps, NULL, NULL, NULL, NULL, mfa);
     free(ps);
     if (b->init) {
@@ -587,6 +596,8 @@ void rt_exit(world *w, proc *p, term *reason)
         term_unref(m.object);
     }
     mbox_fini(&p->mq);
+    term_unref(p->dict);
+    p->dict = NULL;
     term_unref(p->start_args);
     free(p->links);
     free(p->mons);

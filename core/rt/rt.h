@@ -82,6 +82,9 @@ struct proc {
     term *start_args;    /* spawn's Args until init runs */
     bool timeout_due;    /* the timer fired while the node was frozen */
     sim_timer timer;
+    /* the process dictionary (put/2, get/1): a proper list of {Key, Value}
+     * in insertion order, or NULL for none (bif_erlang.c) */
+    term *dict;
 };
 
 typedef enum node_state { NODE_DOWN, NODE_UP, NODE_FROZEN } node_state;
@@ -153,6 +156,9 @@ struct world {
      * reads sources (world_set_source_reader) */
     ev_module **compiled;
     uint32_t ncompiled;
+    /* world_set_library's modules, held, sorted by name text */
+    ev_module **library;
+    int nlibrary;
     world_source_reader read_source;
     void *read_ctx;
 };
@@ -296,6 +302,10 @@ void shell_eval_detached(world *w, int node, int leader, const char *src,
                          ev_env *env, shell_done_fn done, void *ctx);
 /* True if p is a shell evaluator, the only process that can block. */
 bool shell_is_evaluator(const proc *p);
+/* The stack of the Erlang code p runs (ev_vm_stacktrace), a new list; []
+ * when p is between evaluations; NULL when p runs no Erlang (a built-in
+ * C behaviour). */
+term *shell_stacktrace(const proc *p);
 /* h(): the shell's last commands with their values, as erl lists them
  * ("N: Expr" then "-> Value"), for the shell whose evaluator is p. */
 void shell_history(world *w, const proc *p, strbuf *b);

@@ -538,6 +538,14 @@ bool shell_is_evaluator(const proc *p)
     return p && (p->beh == &shell_behaviour || p->beh == &shell_apply_behaviour);
 }
 
+term *shell_stacktrace(const proc *p)
+{
+    if (!shell_is_evaluator(p) || !p->state)
+        return NULL;
+    const shell *sh = p->state;
+    return sh->vm ? ev_vm_stacktrace(sh->vm) : term_nil();
+}
+
 
 static void begin(world *w, shell *sh)
 {
@@ -696,6 +704,21 @@ static void respawn(sim *s, void *ctx, uint64_t node_id)
     }
 }
 
+/* The exception a shell reports when a link or exit/2 kills its
+ * evaluator (shell:shell_rep/4): an exit reason {R, Stack} is exit R
+ * raised at Stack when Stack is a stack trace (a crashed gen_server's
+ * {badkey, [...]}), any other reason exit Reason whole. */
+static void killed_by(ev_exception *x, term *reason)
+{
+    if (reason->tag == T_TUPLE && reason->u.tuple.n == 2 &&
+        ev_exception_from_stack(x, A("exit"), reason->u.tuple.el[0],
+                                reason->u.tuple.el[1]))
+        return;
+    if (reason->tag == T_TUPLE && reason->u.tuple.n == 2)
+        ev_exception_fini(x);
+    *x = (ev_exception){ .cls = A("exit"), .reason = term_ref(reason) };
+}
+
 static void sh_terminate(world *w, proc *p, term *reason)
 {
     shell *sh = p->state;
@@ -725,7 +748,8 @@ static void sh_terminate(world *w, proc *p, term *reason)
      * starts a new evaluator; an evaluation in progress is lost. */
     sh->has_pid = false;
     if (sh->busy) {
-        ev_exception x = { .cls = A("exit"), .reason = term_ref(reason) };
+        ev_exception x;
+        killed_by(&x, reason);
         term_view view = rt_view(w, sh->node);
         strbuf b;
         sb_init(&b);
@@ -745,13 +769,15 @@ static void sh_terminate(world *w, proc *p, term *reason)
         ev_exception_fini(&x);
         end_eval(sh);
     } else {
-        char *rs = rt_str(w, sh->node, reason);
-        size_t n = strlen(rs) + 32;
-        char *text = xmalloc(n);
-        snprintf(text, n, "** exception exit: %s", rs);
-        rt_output(w, sh->node, text);
-        free(text);
-        free(rs);
+        ev_exception x;
+        killed_by(&x, reason);
+        term_view view = rt_view(w, sh->node);
+        strbuf b;
+        sb_init(&b);
+        ev_format_exception(&b, &x, &view);
+        rt_output(w, sh->node, b.s);
+        sb_fini(&b);
+        ev_exception_fini(&x);
     }
     /* A fresh evaluator once the dying one is gone. */
     sim_after(w->s, 0, respawn, w, (uint64_t)sh->node);

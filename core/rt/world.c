@@ -145,6 +145,9 @@ void world_free(world *w)
     for (uint32_t i = 0; i < w->ncompiled; i++)
         ev_module_free(w->compiled[i]);
     free(w->compiled);
+    for (int i = 0; i < w->nlibrary; i++)
+        ev_module_free(w->library[i]);
+    free(w->library);
     ev_code_free(w->apply_code[0]);
     ev_code_free(w->apply_code[1]);
     free(w->atom2node);
@@ -182,9 +185,12 @@ static void start_node(world *w, int node_id, const char *kind)
     nd->ever_booted = true;
     nd->next_pid = FIRST_SYSTEM_PID;
     nd->next_ref = 0;
-    /* a node boots with the modules of its config, as code:load_file
-     * of each at start-up; what the shell loaded since is gone */
+    /* a node boots with the library, then the modules of its config, as
+     * code:load_file of each at start-up; what the shell loaded since is
+     * gone */
     rt_unload_all(nd);
+    for (int i = 0; i < w->nlibrary; i++)
+        rt_load_module(nd, w->library[i]);
     for (int i = 0; i < nd->cfg.nmodules; i++)
         rt_load_module(nd, nd->cfg.modules[i]);
     char text[64];
@@ -397,6 +403,14 @@ int world_failures(const world *w)
 }
 
 /* ---- loaded modules ---- */
+
+void world_set_library(world *w, ev_module *const *mods, int n)
+{
+    w->library = xcalloc((size_t)(n ? n : 1), sizeof *w->library);
+    for (int i = 0; i < n; i++)
+        w->library[i] = ev_module_hold(mods[i]);
+    w->nlibrary = n;
+}
 
 void rt_unload_all(vnode *nd)
 {

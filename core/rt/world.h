@@ -123,6 +123,12 @@ const char *world_limit(const world *w);
 typedef char *(*world_source_reader)(void *ctx, const char *file);
 void world_set_source_reader(world *w, world_source_reader read, void *ctx);
 
+/* The library: modules loaded on every node at each boot, before the
+ * node's own config.modules (which replace one of the same name). Each
+ * is held by the world; `mods` sorted by name text. Set once, before
+ * the first boot (lib_world_new does). */
+void world_set_library(world *w, ev_module *const *mods, int n);
+
 /* Expectations that failed so far. */
 int world_failures(const world *w);
 
