@@ -1,8 +1,8 @@
 /* eval_lib: the library functions that take funs (lists:map/2,
  * foldl/3, foldr/3, filter/2, foreach/2, any/2, all/2, partition/2,
  * splitwith/2, takewhile/2, dropwhile/2, mapfoldl/3, mapfoldr/3,
- * flatmap/2, zipwith/3, filtermap/2, sort/2, usort/2; timer:tc/1,2,3),
- * written in the
+ * flatmap/2, zipwith/3, filtermap/2, sort/2, usort/2, keymap/3,
+ * zipwith3/4, search/2, uniq/2, merge/3; timer:tc/1,2,3), written in the
  * shell's Erlang and run by the VM like any fun.
  *
  * Why not C BIFs: a BIF cannot call back into Erlang code, and the fun
@@ -120,6 +120,35 @@ static const struct {
       "true -> D(Prev, T, Acc); false -> D(H, T, [H|Acc]) end; "
       "D(_, [], Acc) -> Rev(Acc, []) end, "
       "case Sort(L) of [] -> []; [H|T] -> Dedup(H, T, [H]) end end." },
+    { "lists", "keymap", 3,
+      "fun(F, N, L) when is_function(F, 1), is_integer(N), N > 0, is_list(L) -> " REV
+      "Loop = fun Lp([T|Ts], Acc) -> "
+      "Lp(Ts, [setelement(N, T, F(element(N, T)))|Acc]); "
+      "Lp([], Acc) -> Rev(Acc, []) end, Loop(L, []) end." },
+    { "lists", "zipwith3", 4,
+      "fun(F, L1, L2, L3) when is_function(F, 3) -> " REV
+      "Loop = fun Lp([X|Xs], [Y|Ys], [Z|Zs], Acc) -> "
+      "Lp(Xs, Ys, Zs, [F(X, Y, Z)|Acc]); "
+      "Lp([], [], [], Acc) -> Rev(Acc, []) end, Loop(L1, L2, L3, []) end." },
+    { "lists", "search", 2,
+      "fun(P, L) when is_function(P, 1), is_list(L) -> "
+      "Loop = fun Lp([H|T]) -> case P(H) of true -> {value, H}; "
+      "false -> Lp(T) end; Lp([]) -> false end, Loop(L) end." },
+    { "lists", "uniq", 2,
+      "fun(F, L) when is_function(F, 1), is_list(L) -> " REV
+      "Seen = fun S(_, []) -> false; S(K, [K|_]) -> true; "
+      "S(K, [_|T]) -> S(K, T) end, "
+      "Loop = fun Lp([H|T], Ks, Acc) -> K = F(H), "
+      "case Seen(K, Ks) of true -> Lp(T, Ks, Acc); "
+      "false -> Lp(T, [K|Ks], [H|Acc]) end; "
+      "Lp([], _, Acc) -> Rev(Acc, []) end, Loop(L, [], []) end." },
+    { "lists", "merge", 3,
+      "fun(F, L1, L2) when is_function(F, 2), is_list(L1), is_list(L2) -> " REV
+      "Loop = fun M([H1|T1] = A, [H2|T2] = B, Acc) -> "
+      "case F(H1, H2) of true -> M(T1, B, [H1|Acc]); "
+      "false -> M(A, T2, [H2|Acc]) end; "
+      "M([], B, Acc) -> Rev(Acc, B); M(A, [], Acc) -> Rev(Acc, A) end, "
+      "Loop(L1, L2, []) end." },
     /* timer:tc/1,2,3 (timer.erl): the call's value and how long it took,
      * in microseconds of virtual time */
     { "timer", "tc", 1,

@@ -1483,7 +1483,7 @@ static int pp_err_warn(pp *P, const ev_token *f, size_t n)
     strbuf b;
     sb_init(&b);
     sb_puts(&b, "-error(");
-    term_pp_opts o = {8, 80, -1, -1};   /* ~tp after "-error(" */
+    term_pp_opts o = {8, 80, -1, -1, false};   /* ~tp after "-error(" */
     term_print_pp(&b, x, NULL, &o);
     sb_puts(&b, ").");
     term_unref(x);

@@ -95,11 +95,22 @@ typedef struct bif_fmt_error {
  * with the reason in *err (may be NULL) (bif_io.c). */
 int bif_format(world *w, int node, strbuf *b, const term *fmt,
                const term *args, bif_fmt_error *err);
+/* io_lib:format(Fmt, Args) as OTP builds it, a deep list of characters
+ * (a new reference), the text starting at column col0 (0-based, for
+ * ~p); NULL on badarg, with the reason in *err (may be NULL)
+ * (bif_format.c). */
+term *bif_format_list(world *w, int node, const term *fmt, const term *args,
+                      int col0, bif_fmt_error *err);
 
 /* rt/'s own rows: erlang's process BIFs, the shell commands, lists and
- * timer (bif_erlang.c); lists and string (bif_lists.c); io (bif_io.c). */
+ * timer (bif_erlang.c); lists (bif_lists.c, bif_lists_more.c); string
+ * (bif_string.c); proplists (bif_proplists.c); io and io_lib (bif_io.c
+ * over bif_format.c). */
 extern const bif_reg rt__erlang_bifs[];
-extern const bif_reg rt__lists_bifs[];   /* bif_lists.c: lists and string */
+extern const bif_reg rt__lists_bifs[];   /* bif_lists.c: lists */
+extern const bif_reg rt__lists_more_bifs[]; /* bif_lists_more.c: lists */
+extern const bif_reg rt__string_bifs[];  /* bif_string.c: string */
+extern const bif_reg rt__proplists_bifs[]; /* bif_proplists.c: proplists */
 extern const bif_reg rt__code_bifs[];     /* bif_code.c */
 extern const bif_reg rt__io_bifs[];
 extern const bif_reg rt__maps_bifs[];    /* bif_maps.c: maps */

@@ -1,16 +1,16 @@
-/* bif_lists: the lists and string functions that take no fun, as C
- * BIFs (the rows of rt__lists_bifs, bif.h); those that take a fun are
- * Erlang in core/erl/eval_lib.c.
+/* bif_lists: lists functions that take no fun, as C BIFs (the rows of
+ * rt__lists_bifs, bif.h; the rest are in bif_lists_more.c); those that
+ * take a fun are Erlang in core/erl/eval_lib.c.
  *
  * Results and errors are OTP 25.2.3's, checked against erl: where
  * lists.erl fails a clause, the exception is its function_clause with
  * the arguments of the clause that failed (lists:nth(3, [a]) is "no
  * function clause matching lists:nth(2,[])") and lists.erl's line; where
  * an operator fails inside (lists:sum([a]): `0 + a`), the operator's
- * frame and lists.erl's as its caller. The order of sort/usort is the
- * standard term order (1 == 1.0), with a stable merge as lists.erl's:
- * equal elements keep their order, and usort keeps the first of each
- * run of equal ones.
+ * frame and lists.erl's as its caller. sort/1 orders by the standard
+ * term order (1 == 1.0) and puts equal elements where lists.erl's
+ * natural merge sort puts them (otp_sort below); usort keeps the first
+ * of each run of equal ones.
  *
  * Every loop is bounded by the size of its input and none recurses on
  * a list's length or depth (flatten keeps its own stack on the heap).
@@ -19,6 +19,7 @@
  * too (lists:duplicate(N, X), lists:seq/3). */
 #include "core/rt/bif.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/term/xalloc.h"
@@ -288,6 +289,160 @@ static void merge_sort(const term **el, size_t n)
     free(tmp);
 }
 
+/* ---- lists:sort/1's order of equal elements ----
+ *
+ * lists:sort/1 (lists.erl: sort/1, sort_1/3, split_1/5, split_1_1/6,
+ * split_2/5, split_2_1/6, then mergel/2 and rmergel/2) is a natural
+ * merge sort: it cuts the list into runs, then merges them two and three
+ * at a time. Its merges are stable, always with the same priority among
+ * the runs: in an ascending split (split_1) the older run's elements go
+ * first among equal ones, in a descending split (split_2) the newer
+ * run's. The result is therefore a stable sort of the runs laid end to
+ * end in that priority order, each run in its own (ascending) order; so
+ * this code reproduces the split exactly and lets merge_sort do the
+ * rest. Equal elements (1 == 1.0) then come out in OTP's order:
+ * lists:sort([3,1,2,1.0,2.0,3.0]) is [1.0,1,2.0,2,3.0,3]. */
+
+typedef struct run_set {
+    const term **out;      /* the runs end to end, in creation order */
+    size_t n;
+    size_t *start;         /* where each run starts in out */
+    size_t nruns;
+} run_set;
+
+static void rs_put(run_set *rs, const term *t) { rs->out[rs->n++] = t; }
+static void rs_open(run_set *rs) { rs->start[rs->nruns++] = rs->n; }
+
+/* Closes the open run of split_1: its ascending order is rev(R) ++ [X, Y],
+ * where out already holds rev(R) (the pushes, in order). */
+static void close_asc(run_set *rs, const term *x, const term *y)
+{
+    rs_put(rs, x);
+    rs_put(rs, y);
+}
+
+/* Closes the open run of split_2: its ascending order is [Y, X | R]:
+ * the pushes in reverse after Y and X. */
+static void close_desc(run_set *rs, const term *x, const term *y)
+{
+    size_t b = rs->start[rs->nruns - 1], e = rs->n;
+    for (size_t i = b, j = e; i + 1 < j; i++, j--) {
+        const term *t = rs->out[i];
+        rs->out[i] = rs->out[j - 1];
+        rs->out[j - 1] = t;
+    }
+    rs_put(rs, NULL);
+    rs_put(rs, NULL);
+    memmove(rs->out + b + 2, rs->out + b, (e - b) * sizeof *rs->out);
+    rs->out[b] = y;
+    rs->out[b + 1] = x;
+}
+
+/* split_1 (asc) or split_2 (!asc) from state X, Y over el[i..n), the
+ * open run's R already pushed. */
+static void split(run_set *rs, bool asc, const term *x, const term *y,
+                  const term **el, size_t i, size_t n)
+{
+    /* ge(A, B): A >= B ascending, A =< B descending: A extends a run */
+    #define EXT(a, b) (asc ? cmp(a, b) >= 0 : cmp(a, b) <= 0)
+    const term *s = NULL;      /* split_1_1/split_2_1's held element */
+    for (; i < n; i++) {
+        const term *z = el[i];
+        if (EXT(z, y)) {
+            rs_put(rs, x);
+            x = y;
+            y = z;
+        } else if (EXT(z, x)) {
+            rs_put(rs, x);
+            x = z;
+        } else if (!s && rs->n == rs->start[rs->nruns - 1]) {
+            rs_put(rs, z);                 /* R = [Z] */
+        } else if (!s) {
+            s = z;
+        } else {
+            /* close the run; S and Z open the next one */
+            (asc ? close_asc : close_desc)(rs, x, y);
+            rs_open(rs);
+            bool s_first = asc ? cmp(s, z) <= 0 : cmp(s, z) > 0;
+            x = s_first ? s : z;
+            y = s_first ? z : s;
+            s = NULL;
+        }
+    }
+    (asc ? close_asc : close_desc)(rs, x, y);
+    if (s) {
+        rs_open(rs);
+        rs_put(rs, s);
+    }
+    #undef EXT
+}
+
+/* el[0..n) in lists:sort/1's order. */
+static void otp_sort(const term **el, size_t n)
+{
+    if (n < 2)
+        return;
+    const term *x = el[0], *y = el[1];
+    if (n == 3) {
+        const term *z = el[2];
+        const term *r[3];
+        if (cmp(x, y) <= 0) {
+            if (cmp(y, z) <= 0)      { r[0] = x; r[1] = y; r[2] = z; }
+            else if (cmp(x, z) <= 0) { r[0] = x; r[1] = z; r[2] = y; }
+            else                     { r[0] = z; r[1] = x; r[2] = y; }
+        } else {
+            if (cmp(x, z) <= 0)      { r[0] = y; r[1] = x; r[2] = z; }
+            else if (cmp(y, z) <= 0) { r[0] = y; r[1] = z; r[2] = x; }
+            else                     { r[0] = z; r[1] = y; r[2] = x; }
+        }
+        memcpy(el, r, sizeof r);
+        return;
+    }
+    if (n == 2) {
+        if (cmp(x, y) > 0) {
+            el[0] = y;
+            el[1] = x;
+        }
+        return;
+    }
+    run_set rs = { xcalloc(n + 2, sizeof *rs.out), 0,
+                   xcalloc(n + 1, sizeof *rs.start), 0 };
+    rs_open(&rs);
+    bool asc;
+    size_t i = 2;
+    if (cmp(x, y) <= 0 && cmp(x, y) == 0) {
+        /* sort_1/3: a run of equal elements first, its R in input order */
+        rs_put(&rs, x);
+        x = y;
+        while (i < n && cmp(x, el[i]) == 0) {
+            rs_put(&rs, x);
+            x = el[i++];
+        }
+        if (i == n) {                      /* all equal: as they were */
+            free(rs.out);
+            free(rs.start);
+            return;
+        }
+        y = el[i++];
+        asc = cmp(x, y) < 0;
+    } else {
+        asc = cmp(x, y) <= 0;
+    }
+    split(&rs, asc, x, y, el, i, n);
+    /* lay the runs end to end in priority order */
+    size_t k = 0;
+    for (size_t r = 0; r < rs.nruns; r++) {
+        size_t ri = asc ? r : rs.nruns - 1 - r;
+        size_t b = rs.start[ri], e = ri + 1 < rs.nruns ? rs.start[ri + 1] : rs.n;
+        for (size_t j = b; j < e; j++)
+            el[k++] = rs.out[j];
+    }
+    assert(k == n);
+    free(rs.out);
+    free(rs.start);
+    merge_sort(el, n);
+}
+
 static ev_status sort_common(bif_call_ctx *c, bool unique)
 {
     if (!term_is_proper_list(c->args[0]))
@@ -295,7 +450,10 @@ static ev_status sort_common(bif_call_ctx *c, bool unique)
                   (term *[]){ ref(c->args[0]) });
     size_t n;
     const term **el = elems(c->args[0], &n);
-    merge_sort(el, n);
+    if (unique)
+        merge_sort(el, n);
+    else
+        otp_sort(el, n);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (!unique || k == 0 || cmp(el[k - 1], el[i]) != 0)
@@ -310,7 +468,7 @@ static ev_status b_usort(bif_call_ctx *c) { return sort_common(c, true); }
 
 /* keysort(N, L) when is_integer(N), N > 0: stable by element N. */
 
-static ev_status b_keysort(bif_call_ctx *c)
+static ev_status keysort_common(bif_call_ctx *c, bool unique)
 {
     const term *n = c->args[0], *l = c->args[1];
     if (n->tag != T_INT || n->u.i < 1)
@@ -366,10 +524,21 @@ static ev_status b_keysort(bif_call_ctx *c)
         memcpy(el, tmp, len * sizeof *el);
     }
     free(tmp);
+    if (unique) {
+        /* ukeysort/2: the first of each run of equal keys */
+        size_t u = 0;
+        for (size_t i = 0; i < len; i++)
+            if (u == 0 || cmp(el[u - 1]->u.tuple.el[k], el[i]->u.tuple.el[k]) != 0)
+                el[u++] = el[i];
+        len = u;
+    }
     term *r = from_elems(el, len, NULL);
     free(el);
     return bif_return(c, r);
 }
+
+static ev_status b_keysort(bif_call_ctx *c) { return keysort_common(c, false); }
+static ev_status b_ukeysort(bif_call_ctx *c) { return keysort_common(c, true); }
 
 /* duplicate(N, X) when is_integer(N), N >= 0. */
 static ev_status b_duplicate(bif_call_ctx *c)
@@ -679,347 +848,6 @@ static ev_status b_delete(bif_call_ctx *c)
     return bif_return(c, r);
 }
 
-/* ---- string ---- */
-
-/* The characters of chardata t (a string, a binary in UTF-8, or a deep
- * list of them) appended to *out; false if t is not chardata. */
-typedef struct cps {
-    uint32_t *v;
-    size_t n, cap;
-} cps;
-
-static void cp_push(cps *s, uint32_t c)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 16;
-        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
-    }
-    s->v[s->n++] = c;
-}
-
-static bool bin_cps(cps *s, const term *b)
-{
-    const unsigned char *p = (const unsigned char *)b->u.bin.bytes;
-    size_t n = b->u.bin.n, i = 0;
-    while (i < n) {
-        uint32_t cp;
-        size_t k = term_utf8_decode(p + i, n - i, &cp);
-        if (!k)
-            return false;
-        cp_push(s, cp);
-        i += k;
-    }
-    return true;
-}
-
-static bool chardata(cps *s, const term *t)
-{
-    size_t cap = 16, sp = 0;
-    const term **st = xcalloc(cap, sizeof *st);
-    st[sp++] = t;
-    bool ok = true;
-    while (ok && sp > 0) {
-        const term *x = st[--sp];
-        if (term_is_binary(x)) {
-            ok = bin_cps(s, x);
-        } else if (x->tag == T_INT) {
-            ok = x->u.i >= 0 && x->u.i <= 0x10FFFF;
-            if (ok)
-                cp_push(s, (uint32_t)x->u.i);
-        } else if (x->tag == T_CONS) {
-            if (sp + 2 > cap) {
-                cap *= 2;
-                st = xrealloc(st, cap * sizeof *st);
-            }
-            st[sp++] = x->u.cons.tail;
-            st[sp++] = x->u.cons.head;
-        } else {
-            ok = x->tag == T_NIL;
-        }
-    }
-    free(st);
-    return ok;
-}
-
-static term *cps_list(const uint32_t *v, size_t n)
-{
-    term *l = term_nil();
-    for (size_t i = n; i-- > 0;)
-        l = term_cons(term_int(v[i]), l);
-    return l;
-}
-
-static term *cps_binary(const uint32_t *v, size_t n)
-{
-    strbuf b;
-    sb_init(&b);
-    for (size_t i = 0; i < n; i++)
-        sb_put_utf8(&b, v[i]);
-    term *r = term_binary(b.s, b.len);
-    sb_fini(&b);
-    return r;
-}
-
-/* The result in the input's form: a binary for a binary, else a list. */
-static term *cps_like(const term *in, const uint32_t *v, size_t n)
-{
-    return term_is_binary(in) ? cps_binary(v, n) : cps_list(v, n);
-}
-
-/* Unicode case mapping of ASCII and Latin-1 (what the corpus uses). */
-static uint32_t up(uint32_t c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0xFE && c != 0xF7))
-        return c - 32;
-    if (c == 0xFF)
-        return 0x178;
-    return c;
-}
-
-static uint32_t low(uint32_t c)
-{
-    if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7))
-        return c + 32;
-    if (c == 0x178)
-        return 0xFF;
-    return c;
-}
-
-static ev_status string_badarg(bif_call_ctx *c)
-{
-    return bif_raise(c, "error", term_tuplev(2, term_atom_s("badarg"),
-                                             ref(c->args[0])));
-}
-
-/* string:length/1: graphemes; "\r\n" is one. */
-static ev_status b_slength(bif_call_ctx *c)
-{
-    cps s = {0};
-    if (!chardata(&s, c->args[0])) {
-        free(s.v);
-        return string_badarg(c);
-    }
-    int64_t n = 0;
-    for (size_t i = 0; i < s.n; i++, n++)
-        if (s.v[i] == '\r' && i + 1 < s.n && s.v[i + 1] == '\n')
-            i++;
-    free(s.v);
-    return bif_return(c, term_int(n));
-}
-
-static ev_status recase(bif_call_ctx *c, uint32_t (*f)(uint32_t))
-{
-    cps s = {0};
-    if (!chardata(&s, c->args[0])) {
-        free(s.v);
-        return string_badarg(c);
-    }
-    for (size_t i = 0; i < s.n; i++)
-        s.v[i] = f(s.v[i]);
-    term *r = cps_like(c->args[0], s.v, s.n);
-    free(s.v);
-    return bif_return(c, r);
-}
-
-static ev_status b_uppercase(bif_call_ctx *c) { return recase(c, up); }
-static ev_status b_lowercase(bif_call_ctx *c) { return recase(c, low); }
-
-/* to_upper/to_lower: a character or a flat string, Latin-1. */
-static ev_status old_case(bif_call_ctx *c, const char *fun, int line,
-                          uint32_t (*f)(uint32_t))
-{
-    const term *t = c->args[0];
-    if (t->tag == T_INT && t->u.i >= 0 && t->u.i <= 255) {
-        uint32_t v = f((uint32_t)t->u.i);
-        return bif_return(c, term_int(v <= 255 ? v : t->u.i));
-    }
-    bool ok = term_is_proper_list(t);
-    for (const term *x = t; ok && x->tag == T_CONS; x = x->u.cons.tail)
-        ok = x->u.cons.head->tag == T_INT;
-    if (!ok)
-        return fc_at(c, "string", fun, "string.erl", line, NULL, 1,
-                     (term *[]){ ref(t) });
-    term *l = term_nil();
-    size_t n;
-    const term **el = elems(t, &n);
-    for (size_t i = n; i-- > 0;) {
-        int64_t v = el[i]->u.i;
-        if (v >= 0 && v <= 255 && f((uint32_t)v) <= 255)
-            v = f((uint32_t)v);
-        l = term_cons(term_int(v), l);
-    }
-    free(el);
-    return bif_return(c, l);
-}
-
-static ev_status b_to_upper(bif_call_ctx *c) { return old_case(c, "to_upper", 2231, up); }
-static ev_status b_to_lower(bif_call_ctx *c) { return old_case(c, "to_lower", 2223, low); }
-
-static bool is_ws(uint32_t c)
-{
-    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0x200E
-        || c == 0x200F || c == 0x2028 || c == 0x2029;
-}
-
-/* string:trim/1: whitespace off both ends. */
-static ev_status b_trim(bif_call_ctx *c)
-{
-    cps s = {0};
-    if (!chardata(&s, c->args[0])) {
-        free(s.v);
-        return string_badarg(c);
-    }
-    size_t a = 0, b = s.n;
-    while (a < b && is_ws(s.v[a]))
-        a++;
-    while (b > a && is_ws(s.v[b - 1]))
-        b--;
-    term *r = cps_like(c->args[0], s.v + a, b - a);
-    free(s.v);
-    return bif_return(c, r);
-}
-
-/* A flat list of characters as cps; false if not one. */
-static bool flat_string(cps *s, const term *t)
-{
-    if (!term_is_proper_list(t))
-        return false;
-    for (const term *x = t; x->tag == T_CONS; x = x->u.cons.tail) {
-        if (x->u.cons.head->tag != T_INT)
-            return false;
-        cp_push(s, (uint32_t)x->u.cons.head->u.i);
-    }
-    return true;
-}
-
-/* string:tokens(S, Seps): the non-empty runs between separators. */
-static ev_status b_tokens(bif_call_ctx *c)
-{
-    cps s = {0}, sep = {0};
-    if (!flat_string(&s, c->args[0]) || !flat_string(&sep, c->args[1])) {
-        free(s.v);
-        free(sep.v);
-        if (!term_is_proper_list(c->args[0]))
-            return fc_at(c, "lists", "reverse", "lists.erl", 175,
-                         frame("string", "tokens", 2, "string.erl", 1934), 1,
-                         (term *[]){ ref(c->args[0]) });
-        return bif_raise(c, "error", term_atom_s("badarg"));
-    }
-    term **el = xcalloc(s.n + 1, sizeof *el);
-    size_t n = 0, i = 0;
-    while (i < s.n) {
-        bool is_sep = false;
-        for (size_t k = 0; k < sep.n && !is_sep; k++)
-            is_sep = s.v[i] == sep.v[k];
-        if (is_sep) {
-            i++;
-            continue;
-        }
-        size_t j = i;
-        for (; j < s.n; j++) {
-            bool sp = false;
-            for (size_t k = 0; k < sep.n && !sp; k++)
-                sp = s.v[j] == sep.v[k];
-            if (sp)
-                break;
-        }
-        el[n++] = cps_list(s.v + i, j - i);
-        i = j;
-    }
-    term *r = term_list((uint32_t)n, el, NULL);
-    free(el);
-    free(s.v);
-    free(sep.v);
-    return bif_return(c, r);
-}
-
-/* The first index of pat in s at or after 0, or s->n; an empty pat
- * matches nowhere (string:split/find return the input). */
-static size_t find_at(const cps *s, const cps *pat)
-{
-    if (pat->n == 0 || pat->n > s->n)
-        return s->n;
-    for (size_t i = 0; i + pat->n <= s->n; i++)
-        if (!memcmp(s->v + i, pat->v, pat->n * sizeof *pat->v))
-            return i;
-    return s->n;
-}
-
-/* string:split(S, Pat): [Before, After] around the first Pat, or [S]. */
-static ev_status b_split(bif_call_ctx *c)
-{
-    cps s = {0}, pat = {0};
-    if (!chardata(&s, c->args[0]) || !chardata(&pat, c->args[1])) {
-        free(s.v);
-        free(pat.v);
-        return string_badarg(c);
-    }
-    size_t at = find_at(&s, &pat);
-    term *r;
-    if (at == s.n) {
-        r = term_cons(ref(c->args[0]), term_nil());
-    } else {
-        term *before = cps_like(c->args[0], s.v, at);
-        term *after = cps_like(c->args[0], s.v + at + pat.n, s.n - at - pat.n);
-        r = term_list(2, (term *[]){ before, after }, NULL);
-    }
-    free(s.v);
-    free(pat.v);
-    return bif_return(c, r);
-}
-
-/* string:find(S, Pat): S from the first Pat, or nomatch. */
-static ev_status b_find(bif_call_ctx *c)
-{
-    cps s = {0}, pat = {0};
-    if (!chardata(&s, c->args[0]) || !chardata(&pat, c->args[1])) {
-        free(s.v);
-        free(pat.v);
-        return string_badarg(c);
-    }
-    term *r;
-    if (pat.n == 0) {
-        r = ref(c->args[0]);
-    } else {
-        size_t at = find_at(&s, &pat);
-        r = at == s.n ? term_atom_s("nomatch")
-                      : cps_like(c->args[0], s.v + at, s.n - at);
-    }
-    free(s.v);
-    free(pat.v);
-    return bif_return(c, r);
-}
-
-/* string:join(Strings, Sep): the strings with Sep between them. */
-static ev_status b_join(bif_call_ctx *c)
-{
-    const term *l = c->args[0], *sep = c->args[1];
-    if (!term_is_proper_list(l) || !term_is_proper_list(sep))
-        return fc_at(c, "string", "join", "string.erl", 2241, NULL, 2,
-                     (term *[]){ ref(l), ref(sep) });
-    size_t n;
-    const term **el = elems(l, &n);
-    for (size_t i = 0; i < n; i++)
-        if (!term_is_proper_list(el[i])) {
-            free(el);
-            return bif_raise(c, "error", term_atom_s("badarg"));
-        }
-    size_t ns;
-    const term **se = elems(sep, &ns);
-    term *r = term_nil();
-    for (size_t i = n; i-- > 0;) {
-        size_t m;
-        const term **e = elems(el[i], &m);
-        r = from_elems(e, m, r);
-        free(e);
-        if (i > 0)
-            r = from_elems(se, ns, r);
-    }
-    free(se);
-    free(el);
-    return bif_return(c, r);
-}
-
 const bif_reg rt__lists_bifs[] = {
     {"lists", "nth", 2, b_nth, BIF_QUALIFIED},
     {"lists", "nthtail", 2, b_nthtail, BIF_QUALIFIED},
@@ -1030,6 +858,7 @@ const bif_reg rt__lists_bifs[] = {
     {"lists", "sort", 1, b_sort, BIF_QUALIFIED},
     {"lists", "usort", 1, b_usort, BIF_QUALIFIED},
     {"lists", "keysort", 2, b_keysort, BIF_QUALIFIED},
+    {"lists", "ukeysort", 2, b_ukeysort, BIF_QUALIFIED},
     {"lists", "duplicate", 2, b_duplicate, BIF_QUALIFIED},
     {"lists", "zip", 2, b_zip, BIF_QUALIFIED},
     {"lists", "flatten", 1, b_flatten, BIF_QUALIFIED},
@@ -1043,15 +872,5 @@ const bif_reg rt__lists_bifs[] = {
     {"lists", "sublist", 2, b_sublist2, BIF_QUALIFIED},
     {"lists", "sublist", 3, b_sublist3, BIF_QUALIFIED},
     {"lists", "delete", 2, b_delete, BIF_QUALIFIED},
-    {"string", "length", 1, b_slength, BIF_QUALIFIED},
-    {"string", "uppercase", 1, b_uppercase, BIF_QUALIFIED},
-    {"string", "lowercase", 1, b_lowercase, BIF_QUALIFIED},
-    {"string", "to_upper", 1, b_to_upper, BIF_QUALIFIED},
-    {"string", "to_lower", 1, b_to_lower, BIF_QUALIFIED},
-    {"string", "trim", 1, b_trim, BIF_QUALIFIED},
-    {"string", "tokens", 2, b_tokens, BIF_QUALIFIED},
-    {"string", "split", 2, b_split, BIF_QUALIFIED},
-    {"string", "find", 2, b_find, BIF_QUALIFIED},
-    {"string", "join", 2, b_join, BIF_QUALIFIED},
     {NULL, NULL, 0, NULL, BIF_QUALIFIED},
 };

@@ -92,6 +92,9 @@ world *world_new(sim *s, uint64_t seed, int n, const world_node_cfg *cfg)
         w->nodes[i].sh = shell_new(w, i);
     bif_register(w, rt__erlang_bifs);
     bif_register(w, rt__lists_bifs);
+    bif_register(w, rt__lists_more_bifs);
+    bif_register(w, rt__string_bifs);
+    bif_register(w, rt__proplists_bifs);
     bif_register(w, rt__code_bifs);
     bif_register(w, rt__maps_bifs);
     bif_register(w, rt__conv_bifs);

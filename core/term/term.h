@@ -244,6 +244,8 @@ typedef struct term_pp_opts {
     int line_length;     /* 0: never break lines */
     int depth;           /* -1: unlimited */
     int line_max_chars;  /* -1: unlimited */
+    bool no_strings;     /* the `l` modifier (~lp): lists and binaries
+                            never printed as strings */
 } term_pp_opts;
 void term_print_pp(strbuf *b, const term *t, const term_view *view,
                    const term_pp_opts *o);

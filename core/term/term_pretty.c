@@ -54,6 +54,7 @@ typedef struct arena {
     void **p;
     size_t n, cap;
     const term_view *view;
+    bool no_strings;     /* ~lp: no list or binary shown as a string */
 } arena;
 
 static void *ar_alloc(arena *a, size_t size)
@@ -253,7 +254,7 @@ static pn *plen(arena *a, const term *t, int d)
     case T_NIL:
         return leaf_s(a, "[]");
     case T_CONS: {
-        if (d != 1 && printable_list(t)) {
+        if (d != 1 && !a->no_strings && printable_list(t)) {
             write_string_list(&sb, t);
             return leaf_sb(a, &sb);
         }
@@ -332,7 +333,7 @@ static pn *plen(arena *a, const term *t, int d)
             return leaf_s(a, "<<>>");
         if (d == 1)
             return leaf_s(a, "<<...>>");
-        pn *x = t->u.bin.tail ? NULL : printable_bin(a, t, d - 1);
+        pn *x = t->u.bin.tail || a->no_strings ? NULL : printable_bin(a, t, d - 1);
         if (x)
             return x;
         /* io_lib:write_binary/3: the bytes, then a bitstring's last bits
@@ -378,7 +379,7 @@ void term_print_pp(strbuf *b, const term *t, const term_view *view,
         sb_puts(b, "...");
         return;
     }
-    arena a = { .view = view };
+    arena a = { .view = view, .no_strings = o->no_strings };
     pn *x = plen(&a, t, o->depth);
     int m = o->line_max_chars < 0 ? x->len : o->line_max_chars;
     if (x->kind == PN_LEAF || o->line_length == 0
