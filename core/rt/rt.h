@@ -329,6 +329,12 @@ void shell_boot(world *w, int node);
 void shell_queue(world *w, int node, const char *src, ev_code *code,
                  const char *expect, ev_code *pattern, const char *where);
 void shell_finish(world *w, int node);
+/* Holds the node's shell: its queued steps wait until as many
+ * shell_release calls have come (a node's applications start before its
+ * shell takes input, as init runs the boot script's applications before
+ * the shell starts). A halt or restart drops every hold. */
+void shell_hold(world *w, int node);
+void shell_release(world *w, int node);
 /* The node runs again after a freeze: queued steps start. */
 void shell_resumed(world *w, int node);
 /* The node is gone: drop the evaluation in progress (halt). */

@@ -59,6 +59,7 @@ struct shell {
     /* the last HISTORY commands and their values, for h() */
     struct hist { int n; char *src; term *v; } hist[HISTORY];
     int nhist;
+    int holds;           /* shell_hold's count: no step starts while > 0 */
 };
 
 static atom_t A(const char *s) { return atom_intern(s); }
@@ -585,7 +586,7 @@ static void begin(world *w, shell *sh)
 
 static void start_next(world *w, shell *sh)
 {
-    while (!sh->busy && sh->qlen && w->nodes[sh->node].state == NODE_UP &&
+    while (!sh->holds && !sh->busy && sh->qlen && w->nodes[sh->node].state == NODE_UP &&
            evaluator(w, sh)) {
         sh->cur = sh->q[sh->qhead];
         sh->qhead = (sh->qhead + 1) % sh->qcap;
@@ -890,9 +891,22 @@ void shell_resumed(world *w, int node_id)
     start_next(w, w->nodes[node_id].sh);
 }
 
+void shell_hold(world *w, int node_id)
+{
+    w->nodes[node_id].sh->holds++;
+}
+
+void shell_release(world *w, int node_id)
+{
+    shell *sh = w->nodes[node_id].sh;
+    if (sh->holds > 0 && --sh->holds == 0)
+        start_next(w, sh);
+}
+
 void shell_node_down(world *w, int node_id)
 {
     shell *sh = w->nodes[node_id].sh;
+    sh->holds = 0;
     while (sh->next) {
         shell *d = sh->next;
         sh->next = d->next;
