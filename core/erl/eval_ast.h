@@ -598,7 +598,7 @@ ev_status ev__bif_call(int idx, uint32_t argc, term **args, term **out,
                        ev_exception *x);
 
 /* ---- the library functions that take funs (eval_lib.c) ---- */
-#define EV__NLIB 26
+#define EV__NLIB 41
 /* The index of mod:fun/arity among them, or -1. */
 int ev__lib_find(atom_t mod, atom_t fun, uint32_t arity);
 /* Visits eval_lib.c's functions (ev_vm_functions). */

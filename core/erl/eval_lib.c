@@ -2,7 +2,10 @@
  * foldl/3, foldr/3, filter/2, foreach/2, any/2, all/2, partition/2,
  * splitwith/2, takewhile/2, dropwhile/2, mapfoldl/3, mapfoldr/3,
  * flatmap/2, zipwith/3, filtermap/2, sort/2, usort/2, keymap/3,
- * zipwith3/4, search/2, uniq/2, merge/3; timer:tc/1,2,3), written in the
+ * zipwith3/4, search/2, uniq/2, merge/3; maps:map/2, filter/2,
+ * filtermap/2, fold/3, foreach/2, update_with/3,4, merge_with/3,
+ * intersect_with/3, groups_from_list/2,3, from_keys/2, intersect/2,
+ * iterator/1, next/1; timer:tc/1,2,3), written in the
  * shell's Erlang and run by the VM like any fun.
  *
  * Why not C BIFs: a BIF cannot call back into Erlang code, and the fun
@@ -41,7 +44,7 @@ static const struct {
     const char *mod, *fun;
     uint32_t arity;
     const char *src;
-} lib[EV__NLIB] = {
+} lib[] = {
     { "lists", "map", 2,
       "fun(F, L) when is_function(F, 1), is_list(L) -> " REV
       "Loop = fun Lp([H|T], Acc) -> Lp(T, [F(H)|Acc]); "
@@ -149,6 +152,61 @@ static const struct {
       "false -> M(A, T2, [H2|Acc]) end; "
       "M([], B, Acc) -> Rev(Acc, B); M(A, [], Acc) -> Rev(Acc, A) end, "
       "Loop(L1, L2, []) end." },
+    /* maps that take funs (maps.erl), over maps:to_list's order */
+    { "maps", "map", 2,
+      "fun(F, M) when is_function(F, 2), is_map(M) -> "
+      "maps:from_list([{K, F(K, V)} || {K, V} <- maps:to_list(M)]) end." },
+    { "maps", "filter", 2,
+      "fun(P, M) when is_function(P, 2), is_map(M) -> "
+      "maps:from_list([{K, V} || {K, V} <- maps:to_list(M), P(K, V)]) end." },
+    { "maps", "filtermap", 2,
+      "fun(F, M) when is_function(F, 2), is_map(M) -> "
+      "maps:from_list(lists:filtermap(fun({K, V}) -> case F(K, V) of "
+      "true -> true; {true, W} -> {true, {K, W}}; false -> false end end, "
+      "maps:to_list(M))) end." },
+    { "maps", "fold", 3,
+      "fun(F, Acc0, M) when is_function(F, 3), is_map(M) -> "
+      "lists:foldl(fun({K, V}, A) -> F(K, V, A) end, Acc0, maps:to_list(M)) end." },
+    { "maps", "foreach", 2,
+      "fun(F, M) when is_function(F, 2), is_map(M) -> "
+      "lists:foreach(fun({K, V}) -> F(K, V) end, maps:to_list(M)) end." },
+    { "maps", "update_with", 3,
+      "fun(K, F, M) when is_function(F, 1), is_map(M) -> case M of "
+      "#{K := V} -> M#{K := F(V)}; _ -> error({badkey, K}) end end." },
+    { "maps", "update_with", 4,
+      "fun(K, F, Init, M) when is_function(F, 1), is_map(M) -> case M of "
+      "#{K := V} -> M#{K := F(V)}; _ -> M#{K => Init} end end." },
+    { "maps", "merge_with", 3,
+      "fun(F, M1, M2) when is_function(F, 3), is_map(M1), is_map(M2) -> "
+      "lists:foldl(fun({K, V2}, A) -> case A of #{K := V1} -> "
+      "A#{K := F(K, V1, V2)}; _ -> A#{K => V2} end end, M1, "
+      "maps:to_list(M2)) end." },
+    { "maps", "intersect_with", 3,
+      "fun(F, M1, M2) when is_function(F, 3), is_map(M1), is_map(M2) -> "
+      "maps:from_list([{K, F(K, V1, maps:get(K, M2))} || "
+      "{K, V1} <- maps:to_list(M1), maps:is_key(K, M2)]) end." },
+    { "maps", "groups_from_list", 2,
+      "fun(F, L) when is_function(F, 1), is_list(L) -> " REV
+      "G = lists:foldl(fun(X, A) -> K = F(X), case A of #{K := Xs} -> "
+      "A#{K := [X|Xs]}; _ -> A#{K => [X]} end end, #{}, L), "
+      "maps:from_list([{K, Rev(Xs, [])} || {K, Xs} <- maps:to_list(G)]) end." },
+    { "maps", "groups_from_list", 3,
+      "fun(F, VF, L) when is_function(F, 1), is_function(VF, 1), is_list(L) -> " REV
+      "G = lists:foldl(fun(X, A) -> K = F(X), V = VF(X), case A of #{K := Vs} -> "
+      "A#{K := [V|Vs]}; _ -> A#{K => [V]} end end, #{}, L), "
+      "maps:from_list([{K, Rev(Vs, [])} || {K, Vs} <- maps:to_list(G)]) end." },
+    { "maps", "from_keys", 2,
+      "fun(Ks, V) when is_list(Ks) -> maps:from_list([{K, V} || K <- Ks]) end." },
+    { "maps", "intersect", 2,
+      "fun(M1, M2) when is_map(M1), is_map(M2) -> "
+      "maps:from_list([{K, maps:get(K, M2)} || {K, _} <- maps:to_list(M1), "
+      "maps:is_key(K, M2)]) end." },
+    /* an iterator is the map's pairs in maps:to_list's order (OTP's is
+     * opaque: only maps:next/1 reads it) */
+    { "maps", "iterator", 1,
+      "fun(M) when is_map(M) -> maps:to_list(M) end." },
+    { "maps", "next", 1,
+      "fun([{K, V}|I]) -> {K, V, I}; ([]) -> none end." },
     /* timer:tc/1,2,3 (timer.erl): the call's value and how long it took,
      * in microseconds of virtual time */
     { "timer", "tc", 1,
@@ -163,7 +221,9 @@ static const struct {
       "fun(M, F, A) -> T0 = erlang:monotonic_time(), V = apply(M, F, A), "
       "T1 = erlang:monotonic_time(), "
       "{erlang:convert_time_unit(T1 - T0, native, microsecond), V} end." },
-};
+};_Static_assert(sizeof lib / sizeof lib[0] == EV__NLIB,
+               "EV__NLIB (eval_ast.h) counts the rows of lib[]");
+
 
 /* The index of mod:fun/arity in the library, or -1. */
 void ev__lib_each(ev_fn_visit visit, void *ctx)
