@@ -73,14 +73,6 @@ static ev_status b_report(bif_call_ctx *c)
     return report(c, atom_text(c->args[0]->u.atom), c->args[1], c->args[2]);
 }
 
-static uint32_t list_len(const term *l)
-{
-    uint32_t n = 0;
-    for (; l && l->tag == T_CONS; l = l->u.cons.tail)
-        n++;
-    return n;
-}
-
 /* error_logger:'$format_exception'(Class, Reason, Stack): the exception
  * as proc_lib's crash report prints it (erl_error:format_exception with
  * an indentation of 4): "exception error: ..." then the "in function" /
@@ -95,76 +87,28 @@ static ev_status b_format_exception(bif_call_ctx *c)
         return bif_badarg(c, 1, "not an atom");
     if (!term_is_proper_list(stack))
         return bif_badarg(c, 3, "not a list");
-    ev_exception x = {0};
-    x.cls = cls->u.atom;
-    x.reason = term_ref(c->args[1]);
     /* the frames that count: up to the first of proc_lib's own */
-    uint32_t n = 0, keep = 0;
-    for (const term *l = stack; l->tag == T_CONS; l = l->u.cons.tail, n++) {
+    uint32_t keep = 0;
+    for (const term *l = stack; l->tag == T_CONS; l = l->u.cons.tail, keep++) {
         const term *f = l->u.cons.head;
         if (f->tag == T_TUPLE && f->u.tuple.n == 4 &&
             term_is_atom(f->u.tuple.el[0], A("proc_lib")))
             break;
-        keep = n + 1;
-    }
-    const term *l = stack;
-    if (keep > 0) {
-        const term *f = l->u.cons.head;
-        if (f->tag == T_TUPLE && f->u.tuple.n == 4 &&
-            f->u.tuple.el[0]->tag == T_ATOM && f->u.tuple.el[1]->tag == T_ATOM) {
-            term *const *e = f->u.tuple.el;
-            x.mod = e[0]->u.atom;
-            x.fun = e[1]->u.atom;
-            if (e[2]->tag == T_INT)
-                x.arity = (uint32_t)e[2]->u.i;
-            else {
-                x.args = term_ref(e[2]);
-                x.arity = list_len(e[2]);
-            }
-            for (const term *o = e[3]; o->tag == T_CONS; o = o->u.cons.tail) {
-                const term *kv = o->u.cons.head;
-                if (kv->tag == T_TUPLE && kv->u.tuple.n == 2 &&
-                    term_is_atom(kv->u.tuple.el[0], A("line")) &&
-                    kv->u.tuple.el[1]->tag == T_INT)
-                    x.line = (int)kv->u.tuple.el[1]->u.i;
-            }
-            l = l->u.cons.tail;
-            keep--;
-        }
     }
     term **el = xcalloc((size_t)keep + 1, sizeof *el);
+    const term *l = stack;
     for (uint32_t i = 0; i < keep; i++, l = l->u.cons.tail)
         el[i] = term_ref(l->u.cons.head);
-    x.callers = term_list(keep, el, NULL);
+    term *frames = term_list(keep, el, NULL);
     free(el);
-    /* the frame's file: the string of its location, kept while we print */
-    char *file = NULL;
-    if (x.fun && x.line) {
-        const term *f = stack->u.cons.head;
-        for (const term *o = f->u.tuple.el[3]; o->tag == T_CONS; o = o->u.cons.tail) {
-            const term *kv = o->u.cons.head;
-            if (kv->tag == T_TUPLE && kv->u.tuple.n == 2 &&
-                term_is_atom(kv->u.tuple.el[0], A("file"))) {
-                strbuf fb;
-                sb_init(&fb);
-                for (const term *ch = kv->u.tuple.el[1]; ch->tag == T_CONS;
-                     ch = ch->u.cons.tail)
-                    if (ch->u.cons.head->tag == T_INT)
-                        sb_put_utf8(&fb, (uint32_t)ch->u.cons.head->u.i);
-                file = xstrdup(fb.s ? fb.s : "");
-                sb_fini(&fb);
-            }
-        }
-        x.file = file;
-        if (!file)
-            x.line = 0;
-    }
+    ev_exception x;
+    ev_exception_from_stack(&x, cls->u.atom, c->args[1], frames);
+    term_unref(frames);
     term_view view = rt_view(c->w, c->self->leader);
     strbuf b;
     sb_init(&b);
     ev_format_exception(&b, &x, &view);
     ev_exception_fini(&x);
-    free(file);
     /* "** exception ..." then lines indented 5: the report's are 4 and 6 */
     strbuf o;
     sb_init(&o);
