@@ -118,6 +118,37 @@ ev_status bif_raise(bif_call_ctx *c, const char *cls, term *reason)
     return EV_RAISED;
 }
 
+term *bif_frame(const char *mod, const char *fun, int arity, const char *file,
+                int line)
+{
+    term *loc = term_list(2, (term *[]){
+        term_tuplev(2, term_atom_s("file"), term_string(file)),
+        term_tuplev(2, term_atom_s("line"), term_int(line)) }, NULL);
+    return term_tuplev(4, term_atom_s(mod), term_atom_s(fun),
+                       term_int(arity), loc);
+}
+
+ev_status bif_function_clause_at(bif_call_ctx *c, const char *mod,
+                                 const char *fun, const char *file, int line,
+                                 term *caller, uint32_t n, term **args)
+{
+    ev_exception *x = c->exc;
+    memset(x, 0, sizeof *x);
+    x->cls = A("error");
+    x->reason = term_atom_s("function_clause");
+    x->mod = A(mod);
+    x->fun = A(fun);
+    x->arity = n;
+    x->args = term_list(n, args, NULL);
+    x->file = file;
+    x->line = line;
+    if (caller) {
+        x->callers = term_list(1, &caller, NULL);
+        x->traced = true;
+    }
+    return EV_RAISED;
+}
+
 ev_status bif_badarg(bif_call_ctx *c, int argi, const char *detail)
 {
     bif_raise(c, "error", term_atom_s("badarg"));

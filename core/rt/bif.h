@@ -73,6 +73,16 @@ ev_status bif_send(world *w, proc *self, term *dest, term *msg,
 /* Raises error:badarg for the call in c, with extended info for
  * argument `argi` (1-based; 0: none). */
 ev_status bif_badarg(bif_call_ctx *c, int argi, const char *detail);
+/* A library function of Erlang's that fails as its .erl source does:
+ * erl's {M, F, Arity, [{file, File}, {line, Line}]} frame (a new term),
+ * and error:function_clause in Mod:Fun(Args...) at File:Line (`file`
+ * static; args taken), with `caller` (taken; may be NULL) as the frame
+ * below it (lists.erl's, string.erl's). */
+term *bif_frame(const char *mod, const char *fun, int arity, const char *file,
+                int line);
+ev_status bif_function_clause_at(bif_call_ctx *c, const char *mod,
+                                 const char *fun, const char *file, int line,
+                                 term *caller, uint32_t n, term **args);
 /* Blocks the calling shell on wt, or raises error:notsup when the
  * caller cannot block (rpc's server running a BIF). */
 ev_status bif_block(bif_call_ctx *c, shell_wait wt);

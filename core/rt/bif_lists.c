@@ -30,44 +30,11 @@ static atom_t A(const char *s) { return atom_intern(s); }
 
 static term *ref(const term *t) { return term_ref((term *)t); }
 
-/* erl's {M, F, Arity, [{file, File}, {line, Line}]} frame. */
-static term *frame(const char *mod, const char *fun, int arity,
-                   const char *file, int line)
-{
-    term *loc = term_list(2, (term *[]){
-        term_tuplev(2, term_atom_s("file"), term_string(file)),
-        term_tuplev(2, term_atom_s("line"), term_int(line)) }, NULL);
-    return term_tuplev(4, term_atom_s(mod), term_atom_s(fun),
-                       term_int(arity), loc);
-}
-
-/* error:function_clause in Mod:Fun(Args...) at File:Line (args taken),
- * with `caller` (taken; may be NULL) as the frame below it. */
-static ev_status fc_at(bif_call_ctx *c, const char *mod, const char *fun,
-                       const char *file, int line, term *caller,
-                       uint32_t n, term **args)
-{
-    ev_exception *x = c->exc;
-    memset(x, 0, sizeof *x);
-    x->cls = A("error");
-    x->reason = term_atom_s("function_clause");
-    x->mod = A(mod);
-    x->fun = A(fun);
-    x->arity = n;
-    x->args = term_list(n, args, NULL);
-    x->file = file;
-    x->line = line;
-    if (caller) {
-        x->callers = term_list(1, &caller, NULL);
-        x->traced = true;
-    }
-    return EV_RAISED;
-}
 
 static ev_status fc(bif_call_ctx *c, const char *fun, int line, uint32_t n,
                     term **args)
 {
-    return fc_at(c, "lists", fun, "lists.erl", line, NULL, n, args);
+    return bif_function_clause_at(c, "lists", fun, "lists.erl", line, NULL, n, args);
 }
 
 /* error:badarith in lists:Fun/Arity at lists.erl's line (no args). */
@@ -101,7 +68,7 @@ static ev_status op_error(bif_call_ctx *c, const char *reason, const char *op,
     x->is_operator = true;
     x->args = term_list(2, (term *[]){ ref(l), ref(r) }, NULL);
     x->callers = term_list(1, (term *[]){
-        frame("lists", fun, arity, "lists.erl", line) }, NULL);
+        bif_frame("lists", fun, arity, "lists.erl", line) }, NULL);
     x->traced = true;
     return EV_RAISED;
 }
@@ -501,7 +468,7 @@ static ev_status keysort_common(bif_call_ctx *c, bool unique)
         else
             ev_exception_detail(x, 2, "not a tuple");
         x->callers = term_list(1, (term *[]){
-            frame("lists", "keysort", 2, "lists.erl", 789) }, NULL);
+            bif_frame("lists", "keysort", 2, "lists.erl", 789) }, NULL);
         x->traced = true;
         return EV_RAISED;
     }
@@ -565,8 +532,8 @@ static ev_status b_zip(bif_call_ctx *c)
         n++;
     }
     if (a->tag != T_NIL || b->tag != T_NIL)
-        return fc_at(c, "lists", "zip", "lists.erl", 419,
-                     n ? frame("lists", "zip", 2, "lists.erl", 419) : NULL,
+        return bif_function_clause_at(c, "lists", "zip", "lists.erl", 419,
+                     n ? bif_frame("lists", "zip", 2, "lists.erl", 419) : NULL,
                      2, (term *[]){ ref(a), ref(b) });
     term **el = xcalloc(n + 1, sizeof *el);
     a = c->args[0];
@@ -600,8 +567,8 @@ static ev_status b_flatten(bif_call_ctx *c)
         if (x->tag != T_CONS) {
             free(st);
             free(out);
-            return fc_at(c, "lists", "do_flatten", "lists.erl", 659,
-                         frame("lists", "do_flatten", 2, "lists.erl", 662),
+            return bif_function_clause_at(c, "lists", "do_flatten", "lists.erl", 659,
+                         bif_frame("lists", "do_flatten", 2, "lists.erl", 662),
                          2, (term *[]){ ref(x), term_nil() });
         }
         if (sp + 2 > cap) {
@@ -723,11 +690,11 @@ static ev_status key_replace(bif_call_ctx *c, bool store)
     if (x->tag != T_CONS && x->tag != T_NIL) {
         /* a caller's frame when keystore2/keydelete3 recursed */
         if (store)
-            return fc_at(c, "lists", "keystore2", "lists.erl", 771,
-                         i ? frame("lists", "keystore2", 4, "lists.erl", 774) : NULL,
+            return bif_function_clause_at(c, "lists", "keystore2", "lists.erl", 771,
+                         i ? bif_frame("lists", "keystore2", 4, "lists.erl", 774) : NULL,
                          4, (term *[]){ ref(k), ref(n), ref(x), ref(nw) });
-        return fc_at(c, "lists", "keydelete3", "lists.erl", 722,
-                     i ? frame("lists", "keydelete3", 3, "lists.erl", 724) : NULL,
+        return bif_function_clause_at(c, "lists", "keydelete3", "lists.erl", 722,
+                     i ? bif_frame("lists", "keydelete3", 3, "lists.erl", 724) : NULL,
                      3, (term *[]){ ref(k), ref(n), ref(x) });
     }
     term *tail;
@@ -782,8 +749,8 @@ static ev_status sublist_from(bif_call_ctx *c, const term *l, const term *len)
         k++;
     }
     if (k < n && x->tag != T_NIL)
-        return fc_at(c, "lists", "sublist_2", "lists.erl", 388,
-                     k ? frame("lists", "sublist_2", 2, "lists.erl", 389) : NULL,
+        return bif_function_clause_at(c, "lists", "sublist_2", "lists.erl", 388,
+                     k ? bif_frame("lists", "sublist_2", 2, "lists.erl", 389) : NULL,
                      2, (term *[]){ ref(x), term_int(n - k) });
     const term **el = xcalloc((size_t)k + 1, sizeof *el);
     x = l;
@@ -836,8 +803,8 @@ static ev_status b_delete(bif_call_ctx *c)
         if (term_equal(x->u.cons.head, c->args[0]))
             break;
     if (x->tag != T_CONS && x->tag != T_NIL)
-        return fc_at(c, "lists", "delete", "lists.erl", 404,
-                     i ? frame("lists", "delete", 2, "lists.erl", 406) : NULL,
+        return bif_function_clause_at(c, "lists", "delete", "lists.erl", 404,
+                     i ? bif_frame("lists", "delete", 2, "lists.erl", 406) : NULL,
                      2, (term *[]){ ref(c->args[0]), ref(x) });
     const term **el = xcalloc(i + 1, sizeof *el);
     size_t j = 0;

@@ -18,39 +18,6 @@ static atom_t A(const char *s) { return atom_intern(s); }
 
 static term *ref(const term *t) { return term_ref((term *)t); }
 
-/* erl's {M, F, Arity, [{file, File}, {line, Line}]} frame. */
-static term *frame(const char *mod, const char *fun, int arity,
-                   const char *file, int line)
-{
-    term *loc = term_list(2, (term *[]){
-        term_tuplev(2, term_atom_s("file"), term_string(file)),
-        term_tuplev(2, term_atom_s("line"), term_int(line)) }, NULL);
-    return term_tuplev(4, term_atom_s(mod), term_atom_s(fun),
-                       term_int(arity), loc);
-}
-
-/* error:function_clause in Mod:Fun(Args...) at File:Line (args taken),
- * with `caller` (taken; may be NULL) as the frame below it. */
-static ev_status fc_at(bif_call_ctx *c, const char *mod, const char *fun,
-                       const char *file, int line, term *caller,
-                       uint32_t n, term **args)
-{
-    ev_exception *x = c->exc;
-    memset(x, 0, sizeof *x);
-    x->cls = A("error");
-    x->reason = term_atom_s("function_clause");
-    x->mod = A(mod);
-    x->fun = A(fun);
-    x->arity = n;
-    x->args = term_list(n, args, NULL);
-    x->file = file;
-    x->line = line;
-    if (caller) {
-        x->callers = term_list(1, &caller, NULL);
-        x->traced = true;
-    }
-    return EV_RAISED;
-}
 
 static const term **elems(const term *l, size_t *n)
 {
@@ -233,7 +200,7 @@ static ev_status old_case(bif_call_ctx *c, const char *fun, int line,
     for (const term *x = t; ok && x->tag == T_CONS; x = x->u.cons.tail)
         ok = x->u.cons.head->tag == T_INT;
     if (!ok)
-        return fc_at(c, "string", fun, "string.erl", line, NULL, 1,
+        return bif_function_clause_at(c, "string", fun, "string.erl", line, NULL, 1,
                      (term *[]){ ref(t) });
     term *l = term_nil();
     size_t n;
@@ -296,8 +263,8 @@ static ev_status b_tokens(bif_call_ctx *c)
         free(s.v);
         free(sep.v);
         if (!term_is_proper_list(c->args[0]))
-            return fc_at(c, "lists", "reverse", "lists.erl", 175,
-                         frame("string", "tokens", 2, "string.erl", 1934), 1,
+            return bif_function_clause_at(c, "lists", "reverse", "lists.erl", 175,
+                         bif_frame("string", "tokens", 2, "string.erl", 1934), 1,
                          (term *[]){ ref(c->args[0]) });
         return bif_raise(c, "error", term_atom_s("badarg"));
     }
@@ -391,7 +358,7 @@ static ev_status b_join(bif_call_ctx *c)
 {
     const term *l = c->args[0], *sep = c->args[1];
     if (!term_is_proper_list(l) || !term_is_proper_list(sep))
-        return fc_at(c, "string", "join", "string.erl", 2241, NULL, 2,
+        return bif_function_clause_at(c, "string", "join", "string.erl", 2241, NULL, 2,
                      (term *[]){ ref(l), ref(sep) });
     size_t n;
     const term **el = elems(l, &n);
@@ -889,7 +856,7 @@ static ev_status fclause(bif_call_ctx *c, const char *fun, int line)
     term **a = xcalloc(c->argc + 1, sizeof *a);
     for (uint32_t i = 0; i < c->argc; i++)
         a[i] = ref(c->args[i]);
-    ev_status st = fc_at(c, "string", fun, "string.erl", line, NULL, c->argc, a);
+    ev_status st = bif_function_clause_at(c, "string", fun, "string.erl", line, NULL, c->argc, a);
     free(a);
     return st;
 }
@@ -918,7 +885,7 @@ static ev_status str_common(bif_call_ctx *c, bool last)
         if (last)
             return fclause(c, "rstr", 1851);
         /* string:str/2 is str(S, Sub, 1) */
-        return fc_at(c, "string", "str", "string.erl", 1831, NULL, 3,
+        return bif_function_clause_at(c, "string", "str", "string.erl", 1831, NULL, 3,
                      (term *[]){ ref(c->args[0]), ref(c->args[1]),
                                  term_int(1) });
     }
@@ -986,7 +953,7 @@ static ev_status align(bif_call_ctx *c, int how)
     }
     if (how == 0 && n->tag == T_INT && n->u.i < 0)
         /* left/3 ends in substr(S, 1, N) */
-        return fc_at(c, "string", "substr", "string.erl", 1909, NULL, 3,
+        return bif_function_clause_at(c, "string", "substr", "string.erl", 1909, NULL, 3,
                      (term *[]){ ref(c->args[0]), term_int(1), ref(n) });
     if (n->tag != T_INT || n->u.i < 0)
         return fclause(c, fn[how], 1950);

@@ -754,13 +754,14 @@ static void sh_terminate(world *w, proc *p, term *reason)
     /* Killed from outside (a link, exit/2): erl prints the reason and
      * starts a new evaluator; an evaluation in progress is lost. */
     sh->has_pid = false;
+    ev_exception x;
+    killed_by(&x, reason);
+    term_view view = rt_view(w, sh->node);
+    strbuf b;
+    sb_init(&b);
+    ev_format_exception(&b, &x, &view);
+    ev_exception_fini(&x);
     if (sh->busy) {
-        ev_exception x;
-        killed_by(&x, reason);
-        term_view view = rt_view(w, sh->node);
-        strbuf b;
-        sb_init(&b);
-        ev_format_exception(&b, &x, &view);
         char *rs = rt_str(w, sh->node, reason);
         rt_emit(w, sh->node, "result", NULL, NULL, NULL, NULL, NULL, rs, b.s);
         if (sh->cur.expect) {
@@ -772,20 +773,11 @@ static void sh_terminate(world *w, proc *p, term *reason)
             term_unref(v);
         }
         free(rs);
-        sb_fini(&b);
-        ev_exception_fini(&x);
         end_eval(sh);
     } else {
-        ev_exception x;
-        killed_by(&x, reason);
-        term_view view = rt_view(w, sh->node);
-        strbuf b;
-        sb_init(&b);
-        ev_format_exception(&b, &x, &view);
         rt_output(w, sh->node, b.s);
-        sb_fini(&b);
-        ev_exception_fini(&x);
     }
+    sb_fini(&b);
     /* A fresh evaluator once the dying one is gone. */
     sim_after(w->s, 0, respawn, w, (uint64_t)sh->node);
 }
