@@ -13,6 +13,15 @@ CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -ffp-contract=off -
            -I. $(EXTRA_CFLAGS)
 export LC_ALL := C
 
+# Quiet builds: one "CC file" line per object; V=1 prints the commands.
+ifeq ($(V),1)
+Q :=
+say = @:
+else
+Q := @
+say = @echo "  $(1) $(2)"
+endif
+
 LIBSRC  := $(sort $(wildcard sim/*.c core/*/*.c net_model/*.c scenarios/*.c traces/*.c))
 TESTSRC := $(sort $(wildcard tests/*.c))
 LIBERL  := $(sort $(wildcard core/lib/*.erl))
@@ -54,21 +63,26 @@ deps:
 
 $(BUILD)/gen/lib_sources.c: $(LIBERL) core/lib/embed.sh
 	@mkdir -p $(dir $@)
-	sh core/lib/embed.sh $@ $(LIBERL)
+	$(call say,GEN,$@)
+	$(Q)sh core/lib/embed.sh $@ $(LIBERL)
 
 $(BUILD)/gen/lib_sources.o: $(BUILD)/gen/lib_sources.c
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(BIN): $(LIBOBJ) $(BUILD)/main.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(EXTRA_LDFLAGS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(EXTRA_LDFLAGS)
 
 $(BUILD)/unit: $(LIBOBJ) $(TESTOBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CRIT_LIBS) $(EXTRA_LDFLAGS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CRIT_LIBS) $(EXTRA_LDFLAGS)
 
 demo: all
 	./$(BIN) run scenarios/book/cap.json
