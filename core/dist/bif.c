@@ -357,9 +357,7 @@ static ev_status b_monitor_nodes(bif_call_ctx *c)
                               term_tuplev(2, term_atom_s("unknown_options"), unknown)));
         term_unref(unknown);
     }
-    if (dist__monitor_nodes(c->w, me(c), c->self->pid, on, reason, type,
-                            type_given) < 0)
-        return bif_return(c, term_atom_s("error"));
+    dist__monitor_nodes(c->w, me(c), c->self->pid, on, reason, type, type_given);
     return bif_return(c, term_atom_s("ok"));
 }
 

@@ -181,10 +181,10 @@ void dist__nodes_up(world *w, int x, int y, bool hidden);
 /* ... went down with `reason`: the hooks, then the subscribers. */
 void dist__nodes_down(world *w, int x, int y, const char *reason,
                       bool hidden);
-/* net_kernel:monitor_nodes; type 0 visible, 1 hidden, 2 all. Returns
- * -1 when turning off a subscription that does not exist. */
-int dist__monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
-                        int type, bool type_given);
+/* net_kernel:monitor_nodes; type 0 visible, 1 hidden, 2 all. Off
+ * removes every subscription of pid with these options. */
+void dist__monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
+                         int type, bool type_given);
 /* Node x halted: its subscriptions are gone. */
 void dist__nodes_halted(world *w, int x);
 /* An rpc call gave up waiting for ref (held): its answer is dropped. */

@@ -121,8 +121,13 @@ void dist__nodes_down(world *w, int x, int y, const char *reason, bool hidden)
     notify_subscribers(w, x, y, false, reason, hidden);
 }
 
-int dist__monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
-                        int type, bool type_given)
+/* net_kernel:monitor_nodes/2: on adds one subscription (two calls give
+ * two messages per event); off removes every subscription of pid with
+ * these options at once, and is ok when there is none (net_kernel.erl
+ * handle_call({monitor_nodes, false, ...}) deletes them all; otp_facts
+ * 38, checked with erl 25). */
+void dist__monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
+                         int type, bool type_given)
 {
     sub_list *d = &w->dist->subs[x];
     if (on) {
@@ -132,18 +137,17 @@ int dist__monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
         }
         subscriber s = {pid, reason, type, type_given, -1};
         d->subs[d->nsubs++] = s;
-        return 0;
+        return;
     }
+    uint32_t keep = 0;
     for (uint32_t i = 0; i < d->nsubs; i++) {
         subscriber *s = &d->subs[i];
-        if (s->watch < 0 && s->pid.number == pid.number && s->pid.creation == pid.creation &&
-            s->reason == reason && s->type == type && s->type_given == type_given) {
-            memmove(d->subs + i, d->subs + i + 1, (d->nsubs - i - 1) * sizeof *d->subs);
-            d->nsubs--;
-            return 0;
-        }
+        if (!(s->watch < 0 && s->pid.number == pid.number &&
+              s->pid.creation == pid.creation && s->reason == reason &&
+              s->type == type && s->type_given == type_given))
+            d->subs[keep++] = *s;
     }
-    return -1;
+    d->nsubs = keep;
 }
 
 void dist__monitor_node(world *w, int x, term_pid pid, int y, bool on)
