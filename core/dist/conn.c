@@ -269,8 +269,9 @@ static void start_connect(world *w, int x, int y)
     p->setup_timer = sim_after(w->s, w->nodes[x].cfg.net_setuptime,
                                on_setup_timeout, w, pair_arg(x, y));
     if (!allowed(w, x, y)) {
+        /* net_kernel:setup_check/2's error_msg (otp_facts 32) */
         char text[256];
-        snprintf(text, sizeof text, "** Connection attempt to disallowed node %s **",
+        snprintf(text, sizeof text, "** Connection attempt with disallowed node %s ** ",
                  w->nodes[y].name);
         rt_log(w, x, "error", text);
         connect_failed(w, x, y, "not_allowed");
@@ -778,10 +779,15 @@ void dist_disconnect(world *w, int x, int y, const char *reason)
     dist__teardown(w, x, y, reason, true);
 }
 
+/* net_kernel's handle_call({allow, Nodes}) appends Nodes to its allowed
+ * list, and only a non-empty list restricts (setup_check/2: `false when
+ * Allowed =/= []`): allow([]) lifts nothing and restricts nothing
+ * (otp_facts 32). A name of no node (-1) still counts in the list. */
 void dist__set_allow(world *w, int x, const int *ks, int n)
 {
     conn_node *d = cn(w, x);
-    d->allow_set = true;
+    if (n > 0)
+        d->allow_set = true;
     for (int i = 0; i < n; i++)
         if (ks[i] >= 0)
             d->allowed[ks[i]] = true;
