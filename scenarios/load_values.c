@@ -539,7 +539,7 @@ static const char *const dur_why[] = {
     "expected a number and a unit, e.g. \"150ms\"",
     "durations need a unit, e.g. \"150ms\"",
     "durations cannot be negative",
-    "unknown unit (use us, ms, s or min)",
+    "unknown unit (use us, ms, s, min or h)",
     "finer than a microsecond, the resolution of virtual time",
     "too large"
 };
@@ -547,7 +547,8 @@ static const char *const dur_why[] = {
 static const struct {
     const char *name;
     int64_t us;
-} units[] = {{"us", 1}, {"ms", 1000}, {"s", 1000000}, {"min", 60000000}};
+} units[] = {{"us", 1}, {"ms", 1000}, {"s", 1000000}, {"min", 60000000},
+             {"h", 3600000000}};
 
 /* Decimal number at *s: digits, optionally '.' and digits. Sets *ip,
  * *frac (the fraction digits without trailing zeros: at most 9 kept) and
@@ -666,7 +667,7 @@ int scn__want_duration(ctx *c, const cJSON *v, bool positive, int64_t *out)
     case DUR_NEGATIVE:
         return scn__fail(c, "%s", dur_why[DUR_NEGATIVE]);
     case DUR_UNIT:
-        return scn__fail(c, "unknown unit %s in %s (use us, ms, s or min)",
+        return scn__fail(c, "unknown unit %s in %s (use us, ms, s, min or h)",
                          scn__qs(c, unit), scn__qs(c, s));
     case DUR_FINE:
         return scn__fail(c, "%s is %s", scn__qs(c, s), dur_why[DUR_FINE]);

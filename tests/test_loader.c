@@ -575,6 +575,7 @@ Test(loader, durations)
     } ok[] = {
         {"250us", 250}, {"15ms", 15000}, {"2s", 2000000},
         {"1.5s", 1500000}, {"3min", 180000000}, {"0s", 0},
+        {"1h", 3600000000LL}, {"1.5h", 5400000000LL}, {"2562047788h", 2562047788LL * 3600000000LL},
         {"0.001ms", 1}, {"1.000000000000000s", 1000000}, {"007ms", 7000},
         {"0.5min", 30000000}, {"0.000001s", 1},
         {"9223372036854775807us", INT64_MAX},
@@ -593,10 +594,9 @@ Test(loader, durations)
         {"150", "durations need a unit, e.g. \"150ms\""},
         {"-1s", "durations cannot be negative"},
         {"-0.5ms", "durations cannot be negative"},
-        {"1h", "unknown unit (use us, ms, s or min)"},
-        {"1 s", "unknown unit (use us, ms, s or min)"},
-        {"1S", "unknown unit (use us, ms, s or min)"},
-        {"1e3ms", "unknown unit (use us, ms, s or min)"},
+        {"1 s", "unknown unit (use us, ms, s, min or h)"},
+        {"1S", "unknown unit (use us, ms, s, min or h)"},
+        {"1e3ms", "unknown unit (use us, ms, s, min or h)"},
         {"", "expected a number and a unit, e.g. \"150ms\""},
         {".5s", "expected a number and a unit, e.g. \"150ms\""},
         {"1.s", "expected a number and a unit, e.g. \"150ms\""},
@@ -609,6 +609,7 @@ Test(loader, durations)
                             "virtual time"},
         {"9223372036854775808us", "too large"},
         {"153722867281min", "too large"},
+        {"2562047789h", "too large"},
         {"99999999999999999999999999s", "too large"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -172,3 +172,19 @@ Test(runtime, receive_waits_across_wake_ups)
     cr_assert_eq(h->r.failed_expects, 0);
     h_free(h);
 }
+
+/* The transcript names the node a restart is about (the trace's event
+ * is on that node, its text "creation N"). */
+Test(runtime, transcript_names_the_restarted_node)
+{
+    char dir[64], path[128];
+    h_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    h_write_file(path, "{\"name\": \"t\", \"until\": \"3s\", \"nodes\": [\"alice\", \"bob\"], "
+                 "\"timeline\": [{\"at\": \"1s\", \"restart\": \"bob\"}]}");
+    hrun *h = h_run(path, 0);
+    cr_expect(strstr(h->transcript, "%% [1s] restart: bob@sim (creation 2)\n") != NULL,
+              "%s", h->transcript);
+    h_free(h);
+    h_rmtree(dir);
+}

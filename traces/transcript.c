@@ -172,6 +172,9 @@ static void transcript_emit(void *ctx, const sim_obs_event *ev)
         trace_format_short_time(ts, ev->t);
         if (!strcmp(ev->kind, "note"))
             fprintf(t->out, "%%%% [%s] %s\n", ts, ev->text);
+        else if (!strcmp(ev->kind, "restart") && ev->node)
+            /* the event's text is "creation N": say whose */
+            fprintf(t->out, "%%%% [%s] restart: %s (%s)\n", ts, ev->node, ev->text);
         else
             fprintf(t->out, "%%%% [%s] %s: %s\n", ts, ev->kind, ev->text);
     }
