@@ -60,4 +60,9 @@ typedef struct h_stored {
 void h_store_scenario(const char *db, const char *path, uint64_t max_events,
                       const sim_observer *also, h_stored *out);
 
+/* Runs one expression at 1s on node a of a one-node scenario and returns
+ * the transcript's output (the prompt line dropped, no trailing
+ * newline); the caller frees it. */
+char *h_eval1(const char *expr);
+
 #endif

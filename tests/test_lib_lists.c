@@ -9,41 +9,9 @@
 #include <string.h>
 #include "tests/harness.h"
 
-/* Runs one expression on node a and returns the transcript's output
- * (the prompt line dropped); the caller frees it. */
-static char *eval1(const char *expr)
-{
-    char dir[64], path[128];
-    h_tmpdir(dir);
-    snprintf(path, sizeof path, "%s/s.json", dir);
-    size_t n = strlen(expr) * 2 + 256;
-    char *json = malloc(n);
-    int k = snprintf(json, n, "{\"name\": \"t\", \"until\": \"100s\", "
-                     "\"nodes\": [\"a\"], \"timeline\": [{\"at\": \"1s\", "
-                     "\"on\": \"a\", \"eval\": \"");
-    for (const char *p = expr; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            json[k++] = '\\';
-        json[k++] = *p;
-    }
-    strcpy(json + k, "\"}]}");
-    h_write_file(path, json);
-    free(json);
-    hrun *h = h_run(path, 0);
-    const char *t = h->transcript;
-    const char *nl = strchr(t, '\n');
-    char *out = strdup(nl ? nl + 1 : t);
-    size_t len = strlen(out);
-    if (len && out[len - 1] == '\n')
-        out[len - 1] = 0;
-    h_free(h);
-    h_rmtree(dir);
-    return out;
-}
-
 #define EVAL_IS(expr, want)                                              \
     do {                                                                 \
-        char *got_ = eval1(expr);                                        \
+        char *got_ = h_eval1(expr);                                        \
         cr_expect_str_eq(got_, want, "%s", expr);                        \
         free(got_);                                                      \
     } while (0)

@@ -118,6 +118,27 @@ ev_status bif_raise(bif_call_ctx *c, const char *cls, term *reason)
     return EV_RAISED;
 }
 
+const term **bif_list_elems(const term *l, size_t *n)
+{
+    size_t k = 0;
+    for (const term *x = l; x->tag == T_CONS; x = x->u.cons.tail)
+        k++;
+    const term **el = xcalloc(k + 1, sizeof *el);
+    k = 0;
+    for (const term *x = l; x->tag == T_CONS; x = x->u.cons.tail)
+        el[k++] = x->u.cons.head;
+    *n = k;
+    return el;
+}
+
+term *bif_list_from(const term **el, size_t n, term *tail)
+{
+    term *l = tail ? tail : term_nil();
+    for (size_t i = n; i-- > 0;)
+        l = term_cons(term_ref((term *)el[i]), l);
+    return l;
+}
+
 term *bif_frame(const char *mod, const char *fun, int arity, const char *file,
                 int line)
 {

@@ -73,6 +73,11 @@ ev_status bif_send(world *w, proc *self, term *dest, term *msg,
 /* Raises error:badarg for the call in c, with extended info for
  * argument `argi` (1-based; 0: none). */
 ev_status bif_badarg(bif_call_ctx *c, int argi, const char *detail);
+/* The elements of the proper list l as a vector of borrowed pointers
+ * (caller frees the vector; *n set), and back: the list of el[0..n)
+ * (references taken here) ending in tail (taken; NULL: []). */
+const term **bif_list_elems(const term *l, size_t *n);
+term *bif_list_from(const term **el, size_t n, term *tail);
 /* A library function of Erlang's that fails as its .erl source does:
  * erl's {M, F, Arity, [{file, File}, {line, Line}]} frame (a new term),
  * and error:function_clause in Mod:Fun(Args...) at File:Line (`file`

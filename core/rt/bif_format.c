@@ -898,6 +898,19 @@ static bool is_digit(const term *c)
     return c->u.i >= '0' && c->u.i <= '9';
 }
 
+/* Past a field width or precision at cs[i]: `*` (one more argument,
+ * counted in *need) or digits. */
+static size_t skip_field(const tvec *cs, size_t i, size_t *need)
+{
+    if (i < cs->n && cs->el[i]->u.i == '*') {
+        (*need)++;
+        return i + 1;
+    }
+    while (i < cs->n && is_digit(cs->el[i]))
+        i++;
+    return i;
+}
+
 /* Parses the control sequences of fmt (its characters in cs), taking
  * their arguments from args: the specs in *specs (one per `~`, in
  * order, NULL-free), or -1 with erl's reason. */
@@ -913,22 +926,9 @@ static int parse(const tvec *cs, const term *args, fspec **specs, size_t *nspec,
         i++;
         if (i < cs->n && cs->el[i]->u.i == '-')
             i++;
-        if (i < cs->n && cs->el[i]->u.i == '*') {
-            need++;
-            i++;
-        } else {
-            while (i < cs->n && is_digit(cs->el[i]))
-                i++;
-        }
+        i = skip_field(cs, i, &need);
         if (i < cs->n && cs->el[i]->u.i == '.') {
-            i++;
-            if (i < cs->n && cs->el[i]->u.i == '*') {
-                need++;
-                i++;
-            } else {
-                while (i < cs->n && is_digit(cs->el[i]))
-                    i++;
-            }
+            i = skip_field(cs, i + 1, &need);
             if (i < cs->n && cs->el[i]->u.i == '.') {
                 i++;
                 if (i < cs->n && cs->el[i]->u.i == '*')

@@ -84,28 +84,6 @@ static term *dec(const term *n)
     return n->tag == T_INT ? term_int(n->u.i - 1) : term_float(n->u.f - 1.0);
 }
 
-/* The elements of the proper list l (borrowed pointers). */
-static const term **elems(const term *l, size_t *n)
-{
-    size_t k = 0;
-    for (const term *x = l; x->tag == T_CONS; x = x->u.cons.tail)
-        k++;
-    const term **el = xcalloc(k + 1, sizeof *el);
-    k = 0;
-    for (const term *x = l; x->tag == T_CONS; x = x->u.cons.tail)
-        el[k++] = x->u.cons.head;
-    *n = k;
-    return el;
-}
-
-/* The list of el[0..n) (references taken here) ending in tail (taken). */
-static term *from_elems(const term **el, size_t n, term *tail)
-{
-    term *l = tail ? tail : term_nil();
-    for (size_t i = n; i-- > 0;)
-        l = term_cons(ref(el[i]), l);
-    return l;
-}
 
 /* ---- lists ---- */
 
@@ -416,7 +394,7 @@ static ev_status sort_common(bif_call_ctx *c, bool unique)
         return fc(c, unique ? "usort" : "sort", unique ? 1112 : 512, 1,
                   (term *[]){ ref(c->args[0]) });
     size_t n;
-    const term **el = elems(c->args[0], &n);
+    const term **el = bif_list_elems(c->args[0], &n);
     if (unique)
         merge_sort(el, n);
     else
@@ -425,7 +403,7 @@ static ev_status sort_common(bif_call_ctx *c, bool unique)
     for (size_t i = 0; i < n; i++)
         if (!unique || k == 0 || cmp(el[k - 1], el[i]) != 0)
             el[k++] = el[i];
-    term *l = from_elems(el, k, NULL);
+    term *l = bif_list_from(el, k, NULL);
     free(el);
     return bif_return(c, l);
 }
@@ -449,7 +427,7 @@ static ev_status keysort_common(bif_call_ctx *c, bool unique)
         return EV_RAISED;
     }
     size_t len;
-    const term **el = elems(l, &len);
+    const term **el = bif_list_elems(l, &len);
     for (size_t i = 0; len > 1 && i < len; i++) {
         const term *t = el[i];
         if (t->tag == T_TUPLE && (int64_t)t->u.tuple.n >= n->u.i)
@@ -499,7 +477,7 @@ static ev_status keysort_common(bif_call_ctx *c, bool unique)
                 el[u++] = el[i];
         len = u;
     }
-    term *r = from_elems(el, len, NULL);
+    term *r = bif_list_from(el, len, NULL);
     free(el);
     return bif_return(c, r);
 }
@@ -588,7 +566,7 @@ static ev_status b_flatten(bif_call_ctx *c)
         }
     }
     free(st);
-    term *r = from_elems(out, n, NULL);
+    term *r = bif_list_from(out, n, NULL);
     free(out);
     return bif_return(c, r);
 }
@@ -600,8 +578,8 @@ static ev_status plusplus(bif_call_ctx *c, const char *fun, int line)
     if (!term_is_proper_list(a))
         return op_error(c, "badarg", "++", a, b, fun, 2, line);
     size_t n;
-    const term **el = elems(a, &n);
-    term *l = from_elems(el, n, ref(b));
+    const term **el = bif_list_elems(a, &n);
+    term *l = bif_list_from(el, n, ref(b));
     free(el);
     return bif_return(c, l);
 }
@@ -615,7 +593,7 @@ static ev_status b_subtract(bif_call_ctx *c)
     if (!term_is_proper_list(a) || !term_is_proper_list(b))
         return op_error(c, "badarg", "--", a, b, "subtract", 2, 166);
     size_t n;
-    const term **el = elems(a, &n);
+    const term **el = bif_list_elems(a, &n);
     bool *gone = xcalloc(n + 1, sizeof *gone);
     for (const term *y = b; y->tag == T_CONS; y = y->u.cons.tail)
         for (size_t i = 0; i < n; i++)
@@ -628,7 +606,7 @@ static ev_status b_subtract(bif_call_ctx *c)
         if (!gone[i])
             el[k++] = el[i];
     free(gone);
-    term *l = from_elems(el, k, NULL);
+    term *l = bif_list_from(el, k, NULL);
     free(el);
     return bif_return(c, l);
 }
@@ -706,7 +684,7 @@ static ev_status key_replace(bif_call_ctx *c, bool store)
     size_t j = 0;
     for (const term *y = l; j < i; y = y->u.cons.tail)
         el[j++] = y->u.cons.head;
-    term *r = from_elems(el, i, tail);
+    term *r = bif_list_from(el, i, tail);
     free(el);
     return bif_return(c, r);
 }
@@ -756,7 +734,7 @@ static ev_status sublist_from(bif_call_ctx *c, const term *l, const term *len)
     x = l;
     for (int64_t i = 0; i < k; i++, x = x->u.cons.tail)
         el[i] = x->u.cons.head;
-    term *r = from_elems(el, (size_t)k, NULL);
+    term *r = bif_list_from(el, (size_t)k, NULL);
     free(el);
     return bif_return(c, r);
 }
@@ -810,7 +788,7 @@ static ev_status b_delete(bif_call_ctx *c)
     size_t j = 0;
     for (const term *y = l; j < i; y = y->u.cons.tail)
         el[j++] = y->u.cons.head;
-    term *r = from_elems(el, i, x->tag == T_CONS ? ref(x->u.cons.tail) : term_nil());
+    term *r = bif_list_from(el, i, x->tag == T_CONS ? ref(x->u.cons.tail) : term_nil());
     free(el);
     return bif_return(c, r);
 }

@@ -26,17 +26,8 @@ static int cmp(const term *a, const term *b) { return term_compare(a, b, true); 
 static ev_status fc(bif_call_ctx *c, const char *fun, int line, uint32_t n,
                     term **args)
 {
-    ev_exception *x = c->exc;
-    memset(x, 0, sizeof *x);
-    x->cls = atom_intern("error");
-    x->reason = term_atom_s("function_clause");
-    x->mod = atom_intern("lists");
-    x->fun = atom_intern(fun);
-    x->arity = n;
-    x->args = term_list(n, args, NULL);
-    x->file = "lists.erl";
-    x->line = line;
-    return EV_RAISED;
+    return bif_function_clause_at(c, "lists", fun, "lists.erl", line, NULL,
+                                  n, args);
 }
 
 /* All of the call's arguments, for fc (new references). */

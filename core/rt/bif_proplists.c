@@ -21,17 +21,8 @@ static term *ref(const term *t) { return term_ref((term *)t); }
 static ev_status fclause(bif_call_ctx *c, const char *fun, int line,
                          uint32_t n, term **args)
 {
-    ev_exception *x = c->exc;
-    memset(x, 0, sizeof *x);
-    x->cls = atom_intern("error");
-    x->reason = term_atom_s("function_clause");
-    x->mod = atom_intern("proplists");
-    x->fun = atom_intern(fun);
-    x->arity = n;
-    x->args = term_list(n, args, NULL);
-    x->file = "proplists.erl";
-    x->line = line;
-    return EV_RAISED;
+    return bif_function_clause_at(c, "proplists", fun, "proplists.erl", line,
+                                  NULL, n, args);
 }
 
 /* Is entry p the key's (an atom =:= key, or a tuple whose first element

@@ -19,26 +19,6 @@ static atom_t A(const char *s) { return atom_intern(s); }
 static term *ref(const term *t) { return term_ref((term *)t); }
 
 
-static const term **elems(const term *l, size_t *n)
-{
-    size_t k = 0;
-    for (const term *x = l; x->tag == T_CONS; x = x->u.cons.tail)
-        k++;
-    const term **el = xcalloc(k + 1, sizeof *el);
-    k = 0;
-    for (const term *x = l; x->tag == T_CONS; x = x->u.cons.tail)
-        el[k++] = x->u.cons.head;
-    *n = k;
-    return el;
-}
-
-static term *from_elems(const term **el, size_t n, term *tail)
-{
-    term *l = tail ? tail : term_nil();
-    for (size_t i = n; i-- > 0;)
-        l = term_cons(ref(el[i]), l);
-    return l;
-}
 
 /* ---- string ---- */
 
@@ -204,7 +184,7 @@ static ev_status old_case(bif_call_ctx *c, const char *fun, int line,
                      (term *[]){ ref(t) });
     term *l = term_nil();
     size_t n;
-    const term **el = elems(t, &n);
+    const term **el = bif_list_elems(t, &n);
     for (size_t i = n; i-- > 0;) {
         int64_t v = el[i]->u.i;
         if (v >= 0 && v <= 255 && f((uint32_t)v) <= 255)
@@ -361,22 +341,22 @@ static ev_status b_join(bif_call_ctx *c)
         return bif_function_clause_at(c, "string", "join", "string.erl", 2241, NULL, 2,
                      (term *[]){ ref(l), ref(sep) });
     size_t n;
-    const term **el = elems(l, &n);
+    const term **el = bif_list_elems(l, &n);
     for (size_t i = 0; i < n; i++)
         if (!term_is_proper_list(el[i])) {
             free(el);
             return bif_raise(c, "error", term_atom_s("badarg"));
         }
     size_t ns;
-    const term **se = elems(sep, &ns);
+    const term **se = bif_list_elems(sep, &ns);
     term *r = term_nil();
     for (size_t i = n; i-- > 0;) {
         size_t m;
-        const term **e = elems(el[i], &m);
-        r = from_elems(e, m, r);
+        const term **e = bif_list_elems(el[i], &m);
+        r = bif_list_from(e, m, r);
         free(e);
         if (i > 0)
-            r = from_elems(se, ns, r);
+            r = bif_list_from(se, ns, r);
     }
     free(se);
     free(el);
