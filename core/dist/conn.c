@@ -255,6 +255,22 @@ static void connect_failed(world *w, int x, int y, const char *why)
     fail_pending(w, x, y);
 }
 
+/* (Re)starts x's set-up timer for its attempt with y: net_setuptime
+ * bounds each step of the handshake, not the whole of it, because
+ * dist_util:reset_timer/1 restarts the timer before each network step
+ * (inet_tcp_dist:do_setup_connect/11 after the EPMD lookup,
+ * dist_util:handshake_we_started/1 after the challenge reply,
+ * dist_util:mark_pending/1 and handshake_other_started/1 on the
+ * accepting side; otp_facts 37). */
+static void reset_setup_timer(world *w, int x, int y)
+{
+    conn *p = pr(w, x, y);
+    sim_cancel(w->s, p->setup_timer);
+    p->setup_due = false;
+    p->setup_timer = sim_after(w->s, w->nodes[x].cfg.net_setuptime,
+                               on_setup_timeout, w, pair_arg(x, y));
+}
+
 /* Starts connecting x to y (no-op unless x has no view of y). */
 static void start_connect(world *w, int x, int y)
 {
@@ -266,8 +282,7 @@ static void start_connect(world *w, int x, int y)
     p->epmd_done = false;
     p->id = ++w->dist->next_conn;
     emit(w, x, "connect", y, NULL, NULL);
-    p->setup_timer = sim_after(w->s, w->nodes[x].cfg.net_setuptime,
-                               on_setup_timeout, w, pair_arg(x, y));
+    reset_setup_timer(w, x, y);  /* dist_util:start_timer/1 */
     if (!allowed(w, x, y)) {
         /* net_kernel:setup_check/2's error_msg (otp_facts 32) */
         char text[256];
@@ -401,23 +416,30 @@ static void on_hs_name(world *w, int b, int a, packet *pk)
     }
     if (p->st == C_UP) {
         /* A new attempt from a node we think is up: it restarted or
-         * dropped us; the old connection is gone (dist_util's
-         * "pending, up" case). */
+         * dropped us, so the old connection is gone. net_kernel's
+         * handle_info({accept_pending, ...}) answers up_pending for a
+         * connection that is up; dist_util:mark_pending/1 then asks the
+         * other side (do_alive/1) and waits while net_kernel kills the
+         * old connection (handle_info({wait_pending, Node})). */
         dist__teardown(w, b, a, "connection_closed", false);
     }
     if (p->st == C_PENDING && p->initiator) {
-        /* Simultaneous connect: the attempt of the node whose name
-         * sorts lower goes on (dist_util resolves it by name). */
-        if (strcmp(w->nodes[a].name, w->nodes[b].name) > 0) {
+        /* Simultaneous connect, as net_kernel's handle_info({AcceptPid,
+         * {accept_pending, MyNode, Node, ...}}) resolves it: when our
+         * name sorts higher (MyNode > Node), the incoming attempt gets
+         * nok_pending and ours goes on; else ours is killed (remarked)
+         * and theirs takes over. The higher-named node's attempt wins
+         * (otp_facts 36). Names compare as atoms do, by their text. */
+        if (strcmp(w->nodes[b].name, w->nodes[a].name) > 0) {
             hs_fail(w, b, a, pk->conn, FAIL_NOK);
             return;
         }
         p->initiator = false;  /* ours is abandoned; waiters stay */
     }
-    if (p->st == C_NONE) {
-        p->setup_timer = sim_after(w->s, w->nodes[b].cfg.net_setuptime,
-                                   on_setup_timeout, w, pair_arg(b, a));
-    }
+    /* the accepting process's own timer (dist_util:start_timer/1 in
+     * inet_tcp_dist:accept_connection), restarted after its status and
+     * challenge (dist_util:mark_pending/1, handshake_other_started/1) */
+    reset_setup_timer(w, b, a);
     p->st = C_PENDING;
     p->initiator = false;
     p->id = pk->conn;
@@ -552,6 +574,7 @@ static void deliver_now(world *w, int x, int y, packet *pk)
     case PK_EPMD_PORT:
         if (p->st == C_PENDING && p->initiator && p->id == pk->conn && !p->epmd_done) {
             p->epmd_done = true;
+            reset_setup_timer(w, x, y);  /* inet_tcp_dist:do_setup_connect */
             packet *n = pk_new(PK_HS_NAME, x);
             n->conn = p->id;
             net_send(w->net, x, y, n->conn, n);
@@ -570,6 +593,8 @@ static void deliver_now(world *w, int x, int y, packet *pk)
             r->conn = p->id;
             r->text = xstrdup(cookie_for(w, x, y));
             net_send(w->net, x, y, r->conn, r);
+            /* dist_util:handshake_we_started/1 resets it after the reply */
+            reset_setup_timer(w, x, y);
         }
         break;
     case PK_HS_REPLY:
