@@ -72,7 +72,8 @@ static bool ping_match(world *w, void *d, const term *m, term **res,
     (void)w, (void)x, (void)raised;
     rwait *r = d;
     if (is_tagged(m, "$pong", r->ref)) {
-        *res = term_atom_s("pong");
+        /* {ok, yes} is pong; anything else pang (net_adm:ping/1) */
+        *res = term_atom_s(term_is_atom(m->u.tuple.el[2], A("yes")) ? "pong" : "pang");
         return true;
     }
     if (is_tagged(m, "$dist_failed", r->ref) || is_tagged(m, "$rpc_reply", r->ref)) {

@@ -48,6 +48,19 @@ void dist__sig_fini(world *w)
 
 /* ---- signals across a connection ---- */
 
+/* The call with reference ref that x waits on is answered: it no longer
+ * learns nodedown from a teardown. */
+static void forget_rpc(world *w, int x, const term *ref)
+{
+    sig_node *d = sn(w, x);
+    for (uint32_t i = 0; i < d->nrpcs; i++)
+        if (term_equal(d->rpcs[i].ref, ref)) {
+            term_unref(d->rpcs[i].ref);
+            d->rpcs[i] = d->rpcs[--d->nrpcs];
+            return;
+        }
+}
+
 void dist__sig_arrived(world *w, int x, int y, packet *pk)
 {
     switch (pk->kind) {
@@ -147,6 +160,14 @@ void dist__sig_arrived(world *w, int x, int y, packet *pk)
     case PK_PONG:
     case PK_RPC_REPLY: {
         proc *p = rt_find(w, pk->to);
+        if (pk->kind == PK_PONG && p && !term_is_atom(pk->msg, atom_intern("yes"))) {
+            /* net_adm:ping/1: a call that did not answer yes gives pang
+             * after erlang:disconnect_node(Node). The wait is taken off
+             * first, so that the teardown does not answer it too. */
+            forget_rpc(w, x, pk->ref);
+            dist_disconnect(w, x, y, "disconnect");
+            p = rt_find(w, pk->to);
+        }
         if (pk->kind == PK_RPC_REPLY && dist__abandoned(w, pk->ref))
             p = NULL;   /* the call timed out: rpc:call/5 drops it */
         if (p && pk->flag)  /* spawn_monitor: see dist__reply */
@@ -159,22 +180,19 @@ void dist__sig_arrived(world *w, int x, int y, packet *pk)
             rt_deliver(w, p, m);
             term_unref(m);
         }
-        if (pk->kind != PK_SPAWN_REPLY) {
-            sig_node *d = sn(w, x);
-            for (uint32_t i = 0; i < d->nrpcs; i++)
-                if (term_equal(d->rpcs[i].ref, pk->ref)) {
-                    term_unref(d->rpcs[i].ref);
-                    d->rpcs[i] = d->rpcs[--d->nrpcs];
-                    break;
-                }
-        }
+        if (pk->kind != PK_SPAWN_REPLY)
+            forget_rpc(w, x, pk->ref);
         break;
     }
     case PK_PING: {
+        /* gen:call({net_kernel, Node}, {is_auth, _}): net_kernel answers
+         * yes (handle_call({is_auth, _}, ...)); with no net_kernel
+         * registered the call's monitor says noproc */
         packet *r = pk_new(PK_PONG, x);
         r->to = pk->from;
         r->ref = term_ref(pk->ref);
-        r->msg = term_atom_s("yes");
+        r->msg = term_atom_s(rt_whereis(w, x, atom_intern("net_kernel")) ? "yes"
+                                                                          : "noproc");
         dist__send_up(w, x, y, r);
         break;
     }
