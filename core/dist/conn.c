@@ -176,8 +176,12 @@ void dist__teardown(world *w, int x, int y, const char *reason, bool close)
         pk->conn = id;
         xmit(w, x, y, pk);
     }
-    dist__nodes_down(w, x, y, reason, hidden);
+    /* The links' and monitors' noconnection first, as erts sends them
+     * when the connection goes (its net exits), then nodedown to those
+     * who monitor nodes: a monitored remote process's 'DOWN' arrives
+     * before monitor_nodes' nodedown (otp_facts 40, checked with erl 25). */
     dist__sig_noconnection(w, x, y);
+    dist__nodes_down(w, x, y, reason, hidden);
 }
 
 /* ---- connection set-up ---- */

@@ -4,7 +4,8 @@
  * 13) and the hooks of the layers above (global's, dist_add_hooks).
  *
  * Order, which the traces keep: on nodeup the subscribers hear it before
- * the hooks, on nodedown after them. The node lists read the connection
+ * the hooks; on nodedown the node monitors first, then the hooks, then
+ * the monitor_nodes subscribers. The node lists read the connection
  * table through dist__conn_*. */
 #include "core/dist/dist_int.h"
 
@@ -45,10 +46,13 @@ void dist_add_hooks(world *w, const dist_hooks *h)
 
 /* ---- nodeup, nodedown ---- */
 
-/* Tells x's monitor_nodes subscribers (otp_facts.md 13) that y came up
- * or went down; subscribers that died meanwhile are dropped. */
+/* Tells x's subscribers that y came up or went down: the node monitors
+ * of erlang:monitor_node/2 (node_monitors) or else net_kernel's
+ * monitor_nodes subscribers (otp_facts.md 13); subscribers that died
+ * meanwhile are dropped. */
 static void notify_subscribers(world *w, int x, int y, bool up,
-                               const char *reason, bool hidden)
+                               const char *reason, bool hidden,
+                               bool node_monitors)
 {
     sub_list *d = &w->dist->subs[x];
     for (uint32_t i = 0; i < d->nsubs;) {
@@ -57,6 +61,10 @@ static void notify_subscribers(world *w, int x, int y, bool up,
         if (!p) {
             memmove(d->subs + i, d->subs + i + 1, (d->nsubs - i - 1) * sizeof *d->subs);
             d->nsubs--;
+            continue;
+        }
+        if ((s->watch >= 0) != node_monitors) {
+            i++;
             continue;
         }
         if (s->watch >= 0) {
@@ -111,14 +119,23 @@ static void tell_hooks(world *w, int x, int y, bool up, bool hidden)
 
 void dist__nodes_up(world *w, int x, int y, bool hidden)
 {
-    notify_subscribers(w, x, y, true, NULL, hidden);
+    notify_subscribers(w, x, y, true, NULL, hidden, false);
     tell_hooks(w, x, y, true, hidden);
 }
 
 void dist__nodes_down(world *w, int x, int y, const char *reason, bool hidden)
 {
+    /* erts sends the node monitors' {nodedown, Node} itself, with the
+     * links' and monitors' signals (dist__sig_noconnection, which runs
+     * first); the monitor_nodes messages come from net_kernel, once it
+     * has handled the connection's exit (net_kernel:nodedown/4), so they
+     * come last: global hears it as a subscriber, then the others
+     * (otp_facts 40). A simplification: erts mixes a process's node
+     * monitors with its process monitors in the order they were made
+     * (erl 25), while here they all come after the 'DOWN's. */
+    notify_subscribers(w, x, y, false, reason, hidden, true);
     tell_hooks(w, x, y, false, hidden);
-    notify_subscribers(w, x, y, false, reason, hidden);
+    notify_subscribers(w, x, y, false, reason, hidden, false);
 }
 
 /* net_kernel:monitor_nodes/2: on adds one subscription (two calls give

@@ -396,7 +396,8 @@ void dist__reply(world *w, int y, int x, dist_req kind, term_pid to,
 /* ---- when the connection is missing or lost ---- */
 
 /* Every link and monitor between x's processes and y's fires with
- * noconnection (otp_facts.md 12), in pid order. */
+ * noconnection (otp_facts.md 12), in pid order; then the calls waiting
+ * on y. It runs before the nodedown messages (dist__teardown). */
 void dist__sig_noconnection(world *w, int x, int y)
 {
     vnode *nd = &w->nodes[x];
@@ -407,7 +408,17 @@ void dist__sig_noconnection(world *w, int x, int y)
         if (!p)
             continue;
         term_pid me = p->pid;
-        /* rt_find first: a DOWN or an exit below may end p */
+        /* rt_find first: an exit or a DOWN below may end p. The links
+         * first, then the monitors, as erts sends them (erl 25: a
+         * process with both gets the 'EXIT' first). */
+        for (uint32_t k = 0; rt_find(w, me) && k < p->nlinks;) {
+            if (p->links[k].node != ya) {
+                k++;
+                continue;
+            }
+            term_pid o = p->links[k];
+            rt_exit_arrived(w, p, o, nc, true);
+        }
         for (uint32_t k = 0; rt_find(w, me) && k < p->nmons;) {
             monitor *m = &p->mons[k];
             if (m->other.node != ya) {
@@ -420,14 +431,6 @@ void dist__sig_noconnection(world *w, int x, int y)
                 rt_down(w, p, mm.ref, mm.object, nc);
             term_unref(mm.ref);
             term_unref(mm.object);
-        }
-        for (uint32_t k = 0; rt_find(w, me) && k < p->nlinks;) {
-            if (p->links[k].node != ya) {
-                k++;
-                continue;
-            }
-            term_pid o = p->links[k];
-            rt_exit_arrived(w, p, o, nc, true);
         }
     }
     term_unref(nc);
