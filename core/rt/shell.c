@@ -712,18 +712,23 @@ static void respawn(sim *s, void *ctx, uint64_t node_id)
 }
 
 /* The exception a shell reports when a link or exit/2 kills its
- * evaluator (shell:shell_rep/4): an exit reason {R, Stack} is exit R
- * raised at Stack when Stack is a stack trace (a crashed gen_server's
- * {badkey, [...]}), any other reason exit Reason whole. */
-static void killed_by(ev_exception *x, term *reason)
+ * evaluator: an exit reason {R, Stack} is R raised at Stack when Stack
+ * is a stack trace (a crashed gen_server's {badkey, [...]}), any other
+ * reason is Reason whole. The class depends on what the shell was
+ * doing: during an evaluation shell:shell_rep reports it as exit; while
+ * it waits for the next command, shell:get_command1 reports it as
+ * error, so an idle shell killed by a link to a node that went away
+ * prints "** exception error: noconnection" (erl 25; otp_facts 41). */
+static void killed_by(ev_exception *x, term *reason, bool busy)
 {
+    atom_t cls = A(busy ? "exit" : "error");
     if (reason->tag == T_TUPLE && reason->u.tuple.n == 2 &&
-        ev_exception_from_stack(x, A("exit"), reason->u.tuple.el[0],
+        ev_exception_from_stack(x, cls, reason->u.tuple.el[0],
                                 reason->u.tuple.el[1]))
         return;
     if (reason->tag == T_TUPLE && reason->u.tuple.n == 2)
         ev_exception_fini(x);
-    *x = (ev_exception){ .cls = A("exit"), .reason = term_ref(reason) };
+    *x = (ev_exception){ .cls = cls, .reason = term_ref(reason) };
 }
 
 static void sh_terminate(world *w, proc *p, term *reason)
@@ -755,7 +760,7 @@ static void sh_terminate(world *w, proc *p, term *reason)
      * starts a new evaluator; an evaluation in progress is lost. */
     sh->has_pid = false;
     ev_exception x;
-    killed_by(&x, reason);
+    killed_by(&x, reason, sh->busy);
     term_view view = rt_view(w, sh->node);
     strbuf b;
     sb_init(&b);
