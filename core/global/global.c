@@ -27,6 +27,7 @@ static void node_init(world *w, int k)
     g->sync_due = xcalloc((size_t)w->n, sizeof *g->sync_due);
     g->expect_down = xcalloc((size_t)w->n, sizeof *g->expect_down);
     g->synced = xcalloc((size_t)w->n, sizeof *g->synced);
+    g->connecting = xcalloc((size_t)w->n, sizeof *g->connecting);
 }
 
 static void on_fini(world *w)
@@ -40,6 +41,7 @@ static void on_fini(world *w)
         free(g->sync_due);
         free(g->expect_down);
         free(g->synced);
+        free(g->connecting);
         for (uint32_t i = 0; i < g->nsync_waiters; i++)
             term_unref(g->sync_refs[i]);
         free(g->sync_waiters);
@@ -235,7 +237,7 @@ void glob_install(world *w)
     h.proc_exit = on_proc_exit;
     h.fini = on_fini;
     world_add_hooks(w, &h);
-    dist_hooks dh = {glob__mesh_nodeup, on_nodedown};
+    dist_hooks dh = {glob__mesh_nodeup, on_nodedown, glob__mesh_connect_failed};
     dist_add_hooks(w, &dh);
     bif_register(w, glob__bifs);
 }

@@ -60,6 +60,8 @@ typedef struct glob_node {
     bool retry_due;       /* the lock retry fell due while we were frozen */
     bool *expect_down;    /* per peer: a disconnect global asked for */
     bool *synced;         /* per peer: the name exchange since nodeup is done */
+    bool *connecting;     /* per peer: global's own connection attempt
+                             (global.erl sync_other/2) is under way */
     /* global:sync/0's callers, told {'$gsync', Ref} when every visible
      * peer is synced */
     term_pid *sync_waiters;
@@ -120,6 +122,9 @@ void glob__mesh_nodedown(world *w, int x, int y);
 /* x lost y unexpectedly: with prevent_overlapping_partitions, x tells
  * its other visible nodes. */
 void glob__mesh_lost(world *w, int x, int y);
+/* x's attempt to connect to y failed (dist's connect_failed hook): if
+ * global made it, a lost connection (global.erl sync_other/2). */
+void glob__mesh_connect_failed(world *w, int x, int y);
 /* The exchange timers that fell due while x was frozen fire now. */
 void glob__mesh_resumed(world *w, int x);
 void glob__mesh_halted(world *w, int x);
