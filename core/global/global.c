@@ -1,7 +1,9 @@
 /* global: OTP's global name registry on the virtual nodes, and the
  * transitive mesh it builds (connect_all). Each node keeps its own
  * replica of the name table, as global.erl does; names go when their
- * process dies (every node learns it through its connection) and when
+ * process dies (each node that holds the name monitors the pid:
+ * insert_global_name/6, and its handle_info({'DOWN', ...}) deletes it;
+ * here the pid's node tells the others with {died, Name, Pid}) and when
  * the owner's node goes down (otp_facts.md 18). Hidden connections are
  * invisible to global.
  *
@@ -34,7 +36,7 @@ static void on_fini(world *w)
 {
     for (int k = 0; k < w->n; k++) {
         glob_node *g = gn(w, k);
-        glob__req_free(g->req);
+        glob__reqs_free(g->req);
         free(g->names);
         free(g->sync);
         free(g->sync_sent);
@@ -181,7 +183,7 @@ static void on_proc_exit(world *w, proc *p)
             continue;
         atom_t name = g->names[i].name;
         glob__del_name(w, k, name, "exit");
-        /* every connected node learns it from its monitor */
+        /* every connected node's monitor of the pid fires: its 'DOWN' */
         int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
         int n = visible(w, k, ks);
         term *m = tag3("died", term_atom(name), term_pid_new(p->pid));
