@@ -131,7 +131,9 @@ void glob__mesh_nodeup(world *w, int x, int y, bool hidden)
 /* global.erl sync_others/1: x connects to each node of the other
  * side's list it is not connected to (sync_other/2's
  * erlang:monitor_node(Node, true, [allow_passive_connect])); a failure
- * comes back through glob__mesh_connect_failed. */
+ * comes back through glob__mesh_connect_failed. Only the two nodes of
+ * the exchange connect: OTP's new_nodes/6, which has the nodes they
+ * knew connect too, is left out (the mesh ends the same). */
 static void connect_missing(world *w, int x, const term *nodes)
 {
     if (!w->nodes[x].cfg.connect_all)
