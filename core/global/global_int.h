@@ -6,7 +6,9 @@
  *               glob_install;
  *   mesh.c      the exchange on nodeup (the transitive mesh, clashes)
  *               and prevent_overlapping_partitions;
- *   register.c  registration under the cluster lock, and the BIFs.
+ *   register.c  registration: the node's registrar queue, the lock
+ *               {global, Registrar} (boss first, random_sleep/1), the
+ *               BIFs.
  * core/global/global.h holds the layer's interface to lib/. */
 #ifndef CS_GLOBAL_INT_H
 #define CS_GLOBAL_INT_H
