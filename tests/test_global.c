@@ -2,7 +2,9 @@
  * unreachable peer, the sync on nodeup with its delay, every resolve
  * function, and prevent_overlapping_partitions in 3- and 4-node meshes. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
+#include "core/global/global_int.h"
 #include "tests/harness.h"
 
 #define S 1000000LL
@@ -208,4 +210,50 @@ Test(global, node_death_causes_no_collateral_disconnects)
     cr_assert_eq(h_count(h, "nodedown", "carol", "alice", NULL), 0);
     cr_assert_eq(h_count(h, "log", NULL, NULL, "warning"), 0);
     h_free(h);
+}
+
+/* global.erl random_sleep/1: Tmax = (1 bsl Times) * 1000 div 8 ms, and
+ * 8000 ms once Times > 5 (issue 12, otp_facts 35). */
+Test(global, random_sleep_bounds_are_otps)
+{
+    static const int64_t want[] = {125, 250, 500, 1000, 2000, 4000, 8000, 8000, 8000};
+    for (int t = 0; t < 9; t++)
+        cr_assert_eq(glob__random_sleep_max_ms(t), want[t], "Times %d", t);
+}
+
+/* Two registrations of one name at once (scenarios/global/lock_backoff):
+ * the boss (carol) is asked first, so the winner never retries and takes
+ * exactly five round trips (10 ms); the loser sleeps 1 .. 125 ms first
+ * (random_sleep(0)), and a single retry ends within 2 + 125 + 8 ms,
+ * beyond what a 100 ms bound would allow. */
+Test(global, lock_goes_to_the_boss_first_and_backs_off_by_random_sleep)
+{
+    int long_single = 0;
+    for (uint64_t seed = 1; seed <= 60; seed++) {
+        hrun *h = h_run("scenarios/global/lock_backoff.json", seed);
+        cr_assert_eq(h->r.outcome, SCN_PASSED, "seed %llu", (unsigned long long)seed);
+        int yes = 0, no = 0;
+        for (size_t i = 0; i < h->n; i++) {
+            const hev *e = &h->ev[i];
+            char r[4];
+            int ms;
+            if (strcmp(e->kind, "result") || !e->term ||
+                sscanf(e->term, "{%3[a-z],%d}", r, &ms) != 2)
+                continue;
+            if (!strcmp(r, "yes")) {
+                yes++;
+                cr_assert_eq(ms, 10, "seed %llu: the winner took %d ms",
+                             (unsigned long long)seed, ms);
+            } else {
+                no++;
+                /* the retry comes after the winner's release (10 ms) */
+                cr_assert_geq(ms, 19, "seed %llu: %d ms", (unsigned long long)seed, ms);
+                long_single += ms > 2 + 101 + 8 && ms <= 2 + 125 + 8;
+            }
+        }
+        cr_assert_eq(yes, 1);
+        cr_assert_eq(no, 1);
+        h_free(h);
+    }
+    cr_assert_gt(long_single, 0, "no first pause above 101 ms in 60 seeds");
 }

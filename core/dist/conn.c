@@ -248,6 +248,7 @@ static void fail_pending(world *w, int x, int y)
         pk_free(q[i]);
     }
     free(q);
+    dist__nodes_connect_failed(w, x, y);
 }
 
 static void connect_failed(world *w, int x, int y, const char *why)

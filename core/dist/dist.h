@@ -28,6 +28,10 @@ typedef struct dist_hooks {
     /* after the nodedown event, before the subscribers are told and
      * links and monitors fire with noconnection */
     void (*nodedown)(world *w, int x, int y, bool hidden);
+    /* x's attempt to connect to y failed (refused, timed out, or the
+     * attempt it waited on failed): what erlang:monitor_node/2 reports
+     * as {nodedown, Y} to a caller waiting for the connection */
+    void (*connect_failed)(world *w, int x, int y);
 } dist_hooks;
 void dist_add_hooks(world *w, const dist_hooks *h);
 

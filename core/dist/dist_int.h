@@ -178,6 +178,8 @@ void dist__tick_link_healed(world *w, int from, int to, int64_t cut_at);
 /* x's connection to y came up: monitor_nodes subscribers, then the
  * hooks of the layers above, hear it. */
 void dist__nodes_up(world *w, int x, int y, bool hidden);
+/* x's attempt to connect to y failed: the hooks hear it. */
+void dist__nodes_connect_failed(world *w, int x, int y);
 /* ... went down with `reason`: the hooks, then the subscribers. */
 void dist__nodes_down(world *w, int x, int y, const char *reason,
                       bool hidden);

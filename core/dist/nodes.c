@@ -117,6 +117,14 @@ static void tell_hooks(world *w, int x, int y, bool up, bool hidden)
     }
 }
 
+void dist__nodes_connect_failed(world *w, int x, int y)
+{
+    dist_world *dw = w->dist;
+    for (int i = 0; i < dw->nhooks; i++)
+        if (dw->hooks[i].connect_failed)
+            dw->hooks[i].connect_failed(w, x, y);
+}
+
 void dist__nodes_up(world *w, int x, int y, bool hidden)
 {
     notify_subscribers(w, x, y, true, NULL, hidden, false);

@@ -1,7 +1,9 @@
 /* global: OTP's global name registry on the virtual nodes, and the
  * transitive mesh it builds (connect_all). Each node keeps its own
  * replica of the name table, as global.erl does; names go when their
- * process dies (every node learns it through its connection) and when
+ * process dies (each node that holds the name monitors the pid:
+ * insert_global_name/6, and its handle_info({'DOWN', ...}) deletes it;
+ * here the pid's node tells the others with {died, Name, Pid}) and when
  * the owner's node goes down (otp_facts.md 18). Hidden connections are
  * invisible to global.
  *
@@ -27,19 +29,21 @@ static void node_init(world *w, int k)
     g->sync_due = xcalloc((size_t)w->n, sizeof *g->sync_due);
     g->expect_down = xcalloc((size_t)w->n, sizeof *g->expect_down);
     g->synced = xcalloc((size_t)w->n, sizeof *g->synced);
+    g->connecting = xcalloc((size_t)w->n, sizeof *g->connecting);
 }
 
 static void on_fini(world *w)
 {
     for (int k = 0; k < w->n; k++) {
         glob_node *g = gn(w, k);
-        glob__req_free(g->req);
+        glob__reqs_free(g->req);
         free(g->names);
         free(g->sync);
         free(g->sync_sent);
         free(g->sync_due);
         free(g->expect_down);
         free(g->synced);
+        free(g->connecting);
         for (uint32_t i = 0; i < g->nsync_waiters; i++)
             term_unref(g->sync_refs[i]);
         free(g->sync_waiters);
@@ -179,7 +183,7 @@ static void on_proc_exit(world *w, proc *p)
             continue;
         atom_t name = g->names[i].name;
         glob__del_name(w, k, name, "exit");
-        /* every connected node learns it from its monitor */
+        /* every connected node's monitor of the pid fires: its 'DOWN' */
         int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
         int n = visible(w, k, ks);
         term *m = tag3("died", term_atom(name), term_pid_new(p->pid));
@@ -235,7 +239,7 @@ void glob_install(world *w)
     h.proc_exit = on_proc_exit;
     h.fini = on_fini;
     world_add_hooks(w, &h);
-    dist_hooks dh = {glob__mesh_nodeup, on_nodedown};
+    dist_hooks dh = {glob__mesh_nodeup, on_nodedown, glob__mesh_connect_failed};
     dist_add_hooks(w, &dh);
     bif_register(w, glob__bifs);
 }

@@ -6,7 +6,9 @@
  *               glob_install;
  *   mesh.c      the exchange on nodeup (the transitive mesh, clashes)
  *               and prevent_overlapping_partitions;
- *   register.c  registration under the cluster lock, and the BIFs.
+ *   register.c  registration: the node's registrar queue, the lock
+ *               {global, Registrar} (boss first, random_sleep/1), the
+ *               BIFs.
  * core/global/global.h holds the layer's interface to lib/. */
 #ifndef CS_GLOBAL_INT_H
 #define CS_GLOBAL_INT_H
@@ -25,22 +27,43 @@ typedef struct gname {
 
 typedef enum greq_kind { GR_REGISTER, GR_UNREGISTER, GR_REREGISTER } greq_kind;
 
+/* Where a registration is in global.erl's registrar
+ * (trans_all_known/1, set_lock_known/2, delete_global_lock/2). */
+typedef enum greq_phase {
+    GP_BOSS,          /* set_lock_on_nodes(Id, [Boss]) */
+    GP_ALL,           /* lock_on_known_nodes: the lock on every node */
+    GP_UPDATE,        /* Fun(Nodes): the multi_call of the change */
+    GP_UNLOCK,        /* del_lock on a set of nodes */
+    GP_UNLOCK_BOSS    /* then del_lock(Id, [Boss]) */
+} greq_phase;
+
+/* What comes once the locks are released: the caller's answer, or
+ * random_sleep/1 and another try. */
+typedef enum greq_then { GT_FINISH, GT_RETRY } greq_then;
+
 typedef struct greq {
     greq_kind kind;
     atom_t name;
     term_pid pid;
     atom_t method;
-    uint64_t id;
+    uint64_t id;          /* this round's, to match its answers */
     term_pid caller;
     term *ref;
-    int phase;            /* 0 locking, 1 updating */
+    greq_phase phase;
+    greq_then then;
+    bool unlock_boss;     /* GP_UNLOCK goes on to GP_UNLOCK_BOSS */
     bool *pending;        /* by node: an answer is awaited */
     int npending;
-    bool *asked;          /* nodes in this round */
+    bool *asked;          /* Nodes: this node and the ones it knew at
+                             the round's start */
+    bool *granted;        /* by node: answered true in GP_ALL */
+    int nreplies;         /* answers (not nodedowns) in GP_ALL */
+    int boss;             /* the_boss/1: the highest-named of Nodes */
     bool denied;
-    int tries;
+    int tries;            /* random_sleep/1's Times, from 0 */
     bool result;
     sim_timer retry;
+    struct greq *next;    /* the registrar's queue */
 } greq;
 
 typedef struct lost_entry {
@@ -50,16 +73,21 @@ typedef struct lost_entry {
 typedef struct glob_node {
     gname *names;
     uint32_t n, cap;
+    /* the lock {global, Registrar}: held by node lock_node's registrar
+     * (can_set_lock/1: the same requester may take it again) */
     bool locked;
-    uint64_t lock_id;
     int lock_node;
-    greq *req;
+    /* the registrar's queue (loop_the_registrar/0 serves one request
+     * at a time, in arrival order): req runs, req_last is the tail */
+    greq *req, *req_last;
     sim_timer *sync;      /* per peer: the locker's exchange timer */
     bool *sync_sent;      /* per peer: our exchange is under way */
     bool *sync_due;       /* per peer: the timer fired while we were frozen */
     bool retry_due;       /* the lock retry fell due while we were frozen */
     bool *expect_down;    /* per peer: a disconnect global asked for */
     bool *synced;         /* per peer: the name exchange since nodeup is done */
+    bool *connecting;     /* per peer: global's own connection attempt
+                             (global.erl sync_other/2) is under way */
     /* global:sync/0's callers, told {'$gsync', Ref} when every visible
      * peer is synced */
     term_pid *sync_waiters;
@@ -120,6 +148,9 @@ void glob__mesh_nodedown(world *w, int x, int y);
 /* x lost y unexpectedly: with prevent_overlapping_partitions, x tells
  * its other visible nodes. */
 void glob__mesh_lost(world *w, int x, int y);
+/* x's attempt to connect to y failed (dist's connect_failed hook): if
+ * global made it, a lost connection (global.erl sync_other/2). */
+void glob__mesh_connect_failed(world *w, int x, int y);
 /* The exchange timers that fell due while x was frozen fire now. */
 void glob__mesh_resumed(world *w, int x);
 void glob__mesh_halted(world *w, int x);
@@ -138,8 +169,13 @@ void glob__reg_halted(world *w, int x);
 /* Handles the lock protocol's messages (lock, lock_answer, unlock,
  * update, update_ok); false for any other tag. */
 bool glob__reg_recv(world *w, int to, int from, const char *tag, term *msg);
+/* random_sleep/1's Tmax in ms for Times (the pause is uniform in
+ * 1 .. Tmax). */
+int64_t glob__random_sleep_max_ms(int times);
 /* Frees a registration request (NULL ok). */
 void glob__req_free(greq *r);
+/* Frees a queue of requests, r and the ones after it (NULL ok). */
+void glob__reqs_free(greq *r);
 extern const bif_reg glob__bifs[];
 
 #endif

@@ -110,6 +110,7 @@ static void on_sync_timer(sim *s, void *ctx, uint64_t arg);
 void glob__mesh_nodeup(world *w, int x, int y, bool hidden)
 {
     const world_node_cfg *cx = &w->nodes[x].cfg, *cy = &w->nodes[y].cfg;
+    gn(w, x)->connecting[y] = false;
     if (hidden || !cx->connect_all || !cy->connect_all)
         return;
     /* global's locker: 200 ms when this node knew nobody, else
@@ -127,14 +128,22 @@ void glob__mesh_nodeup(world *w, int x, int y, bool hidden)
                            ((uint64_t)(uint32_t)x << 32) | (uint32_t)y);
 }
 
+/* global.erl sync_others/1: x connects to each node of the other
+ * side's list it is not connected to (sync_other/2's
+ * erlang:monitor_node(Node, true, [allow_passive_connect])); a failure
+ * comes back through glob__mesh_connect_failed. Only the two nodes of
+ * the exchange connect: OTP's new_nodes/6, which has the nodes they
+ * knew connect too, is left out (the mesh ends the same). */
 static void connect_missing(world *w, int x, const term *nodes)
 {
     if (!w->nodes[x].cfg.connect_all)
         return;
     for (const term *l = nodes; l->tag == T_CONS; l = l->u.cons.tail) {
         int k = rt_node_index(w, l->u.cons.head->u.atom);
-        if (k >= 0 && k != x && !dist_connected(w, x, k))
+        if (k >= 0 && k != x && !dist_connected(w, x, k)) {
+            gn(w, x)->connecting[k] = true;
             dist_connect(w, x, k);
+        }
     }
 }
 
@@ -347,7 +356,12 @@ static void on_lost(world *w, int z, term *msg)
             glob__send(w, z, ks[k], msg);
     free(ks);
     int rm = z == b ? a : b;
-    if (rm == z || !dist_connected(w, z, rm) || dist_is_hidden(w, z, rm))
+    /* is_node_potentially_known/2: a node global is connecting to
+     * counts (its request to disconnect is then dropped, and the failed
+     * attempt tells no one) */
+    bool known = dist_connected(w, z, rm) ? !dist_is_hidden(w, z, rm)
+                                          : g->connecting[rm];
+    if (rm == z || !known)
         return;
     char text[512];
     snprintf(text, sizeof text,
@@ -378,6 +392,29 @@ void glob__mesh_lost(world *w, int x, int y)
         glob__send(w, x, ks[i], m);
     term_unref(m);
     free(ks);
+}
+
+/* global.erl sync_other/2: when the connection global asked for does
+ * not come (erlang:monitor_node/3 answers {nodedown, Node}; OTP 25's
+ * global_connect_retries is 0), it logs a warning and sends
+ * {extra_nodedown, Node} to the server, whose handle_nodedown/3 treats
+ * it as a lost connection (inform_connection_loss/2), unless the node
+ * was being removed on request (its {removing, Node} mark): so with
+ * prevent_overlapping_partitions the nodes that see both sides
+ * disconnect, and no non-transitive visible mesh survives. */
+void glob__mesh_connect_failed(world *w, int x, int y)
+{
+    glob_node *g = gn(w, x);
+    if (!g->connecting[y])
+        return;
+    g->connecting[y] = false;
+    if (w->nodes[x].state != NODE_UP || dist_connected(w, x, y))
+        return;
+    char text[512];
+    snprintf(text, sizeof text, "'global' at %s failed to connect to %s",
+             w->nodes[x].name, w->nodes[y].name);
+    rt_log(w, x, "warning", text);
+    glob__mesh_lost(w, x, y);
 }
 
 /* ---- messages, node life ---- */
@@ -441,6 +478,7 @@ void glob__mesh_halted(world *w, int x)
         g->sync_due[k] = false;
         g->expect_down[k] = false;
         g->synced[k] = false;
+        g->connecting[k] = false;
     }
     for (uint32_t i = 0; i < g->nsync_waiters; i++)
         term_unref(g->sync_refs[i]);
