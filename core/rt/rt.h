@@ -328,7 +328,8 @@ void shell_free(shell *sh);
 void shell_boot(world *w, int node);
 void shell_queue(world *w, int node, const char *src, ev_code *code,
                  const char *expect, ev_code *pattern, const char *where);
-void shell_finish(world *w, int node);
+void shell_finish(world *w, int node, world_unfinished_fn unfinished,
+                  void *ctx);
 /* Holds the node's shell: its queued steps wait until as many
  * shell_release calls have come (a node's applications start before its
  * shell takes input, as init runs the boot script's applications before
