@@ -208,6 +208,39 @@ Test(render, sender_side_drop_and_orphan_receive)
     free(h);
 }
 
+/* A message sent during a partition and given up by the sender when the
+ * connection closes is one arrow from the sender that ends where it died
+ * (scenarios/net/lost_in_partition.json), not a second arrow from the
+ * receiver "without a matching send". */
+Test(render, connection_closed_drop_is_the_senders)
+{
+    sim_obs_event e[8];
+    size_t n = 0;
+    e[n++] = ev(S(1), "a@h", "send", "b@h", "hi");
+    e[n++] = ev(MS(1005), "b@h", "deliver", "a@h", "hi");
+    e[n] = ev(S(2), "-", "partition", NULL, NULL);
+    e[n].node = NULL;
+    e[n++].text = "[a@h] | [b@h]";
+    e[n++] = ev(S(3), "a@h", "send", "b@h", "hello");
+    e[n] = ev(MS(5445), "a@h", "nodedown", "b@h", NULL);
+    e[n++].reason = "net_tick_timeout";
+    e[n] = ev(MS(5445), "a@h", "drop", "b@h", "hello");
+    e[n++].reason = "connection_closed";
+    trace_render_stats st;
+    char *h = render(e, n, NULL, &st);
+    cr_assert_eq(st.lanes, 2);
+    cr_assert_eq(st.delivered, 1);
+    cr_assert_eq(st.dropped, 1);
+    cr_assert_eq(st.unmatched, 0);
+    cr_assert_eq(st.lost, 0);
+    cr_assert(strstr(h, "sent 3s, dropped at the sender 5.445s: connection_closed"),
+              "%s", h);
+    cr_assert_null(strstr(h, "without a matching send"));
+    cr_assert_eq(count(h, "data-k=\"drop\" data-n=\"0 1\""), 1);
+    cr_assert_eq(count(h, "data-k=\"drop\" data-n=\"1 0\""), 0);
+    free(h);
+}
+
 Test(render, large_trace_is_summarised_and_bounded)
 {
     /* 200,000 messages among 6 nodes, a transcript of 20,000 lines */
