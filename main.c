@@ -337,8 +337,11 @@ static int cmd_run(int argc, char **argv)
     }
     sim_observer extra = trace_tee_observer(tee);
 
-    if (!a.quiet && p->description)
-        printf("%%%% %s: %s\n", p->name, p->description);
+    if (!a.quiet && p->description) {
+        printf("%%%% %s: ", p->name);
+        trace_fputs_safe(p->description, stdout);   /* no raw ESC */
+        putchar('\n');
+    }
     scn_run_opts o = {0};
     o.seed = a.seed;
     o.has_seed = a.has_seed;

@@ -145,6 +145,33 @@ grep -q 'dropped at the sender [0-9.]*s: connection_closed' "$d" && ok \
     || bad "lost: no 'dropped at the sender' title"
 shot lost.html
 
+# ---- bidi and control characters from the scenario: shown as codes ----
+# An U+202E override in the description, a note and an eval would show
+# "gpj.exe" reversed; ESC would reach the terminal. Neither may reach the
+# page raw (nor the terminal: the transcript is checked too).
+cat >"$out/bidi.json" <<'JSON'
+{"name": "bidi", "description": "photo \u202egpj.exe \u001b[2J",
+ "until": "1s", "nodes": ["alice"],
+ "timeline": [
+  {"at": "0s", "note": "note \u202egpj.exe \u2066x\u2069"},
+  {"at": "0s", "on": "alice", "eval": "\"\u202egpj.exe\"."}
+ ]}
+JSON
+"$bin" run "$out/bidi.json" --html "$out/bidi.html" >"$out/bidi.txt" \
+    || bad "run bidi --html"
+dom bidi.html >"$out/bidi.dom"
+d="$out/bidi.dom"
+check "bidi: page script ran" "$(count "$d" '<html lang="en" class="js">')" 1
+rlo=$(printf '\342\200\256')
+check "bidi: U+202E raw in the page" "$(count "$d" "$rlo")" 0
+check "bidi: U+202E raw in the transcript" "$(count "$out/bidi.txt" "$rlo")" 0
+check "bidi: ESC raw in the transcript" "$(count "$out/bidi.txt" "$(printf '\033')")" 0
+[ "$(count "$d" '\x{202e}gpj.exe')" -ge 3 ] && ok || bad "bidi: the override is not shown as its code"
+grep -q 'note \\x{202e}gpj.exe \\x{2066}x\\x{2069}' "$d" && ok || bad "bidi: the note's codes"
+grep -q '^%% bidi: photo \\x{202e}gpj.exe \\x1b\[2J$' "$out/bidi.txt" && ok \
+    || bad "bidi: the description in the transcript"
+shot bidi.html
+
 # ---- a large generated trace: summarised, bounded ----
 gen() {  # gen N: N echo requests among four nodes, partitioned a while
     n=$1

@@ -157,6 +157,35 @@ Test(render, escapes_terms_and_texts)
     free(h);
 }
 
+/* Bidi controls (an U+202E override would show "txt.exe" as "exe.txt")
+ * and C1 controls reach the page only as visible codes. */
+Test(render, neutralises_bidi_controls)
+{
+    sim_obs_event e[4];
+    size_t n = 0;
+    e[n] = ev(0, "a@h", "eval", NULL, NULL);
+    e[n++].text = "(a@h)1> \"\xe2\x80\xae" "exe.txt\xe2\x81\xa6\xe2\x81\xa9\xc2\x9b\".";
+    e[n++] = ev(1000, "a@h", "send", "b@h", "\"\xe2\x80\xaa\xe2\x80\xad\"");
+    e[n++] = ev(2000, "b@h", "deliver", "a@h", "\"\xe2\x80\xaa\xe2\x80\xad\"");
+    trace_render_opts o = {0};
+    o.title = "t\xe2\x80\xae";
+    o.subtitle = "sub \xe2\x80\xae title";
+    char *h = render(e, n, &o, NULL);
+    for (unsigned cp = 0x202a; cp <= 0x202e; cp++) {
+        char raw[4] = {(char)0xe2, (char)0x80, (char)(0x80 | (cp & 0x3f)), 0};
+        cr_expect_null(strstr(h, raw), "U+%04X reaches the page raw", cp);
+    }
+    for (unsigned cp = 0x2066; cp <= 0x2069; cp++) {
+        char raw[4] = {(char)0xe2, (char)0x81, (char)(0x80 | (cp & 0x3f)), 0};
+        cr_expect_null(strstr(h, raw), "U+%04X reaches the page raw", cp);
+    }
+    cr_expect_null(strstr(h, "\xc2\x9b"));
+    cr_expect(strstr(h, "\\x{202e}exe.txt\\x{2066}\\x{2069}\\x{9b}"));
+    cr_expect(strstr(h, "\\x{202a}\\x{202d}"));
+    cr_expect(strstr(h, "sub \\x{202e} title"));
+    free(h);
+}
+
 Test(render, lost_messages_do_not_shift_the_pairing)
 {
     /* ping is lost in a cut; after the heal the same term goes again and
