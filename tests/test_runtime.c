@@ -268,3 +268,27 @@ Test(runtime, transcript_escapes_control_characters)
     h_free(h);
     h_rmtree(dir);
 }
+
+/* global kills carol's idle shell (the clash's loser): the report is a
+ * line of carol's console, labelled, right after bob's pong. */
+Test(runtime, transcript_labels_a_shell_killed_from_another_node)
+{
+    char dir[64], path[128];
+    h_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    h_write_file(path,
+        "{\"name\": \"t\", \"until\": \"40s\", \"config\": {\"net_ticktime\": \"4s\"},"
+        " \"nodes\": [\"bob\", \"carol\"], \"timeline\": ["
+        "{\"at\": \"0s\", \"on\": \"bob\", \"eval\": \"net_adm:ping('carol@sim').\"},"
+        "{\"at\": \"1s\", \"partition\": [[\"bob\"], [\"carol\"]]},"
+        "{\"at\": \"10s\", \"on\": \"carol\", \"eval\": \"global:register_name(srv, self()).\"},"
+        "{\"at\": \"10s\", \"on\": \"bob\", \"eval\": \"global:register_name(srv, self()).\"},"
+        "{\"at\": \"11s\", \"heal\": \"all\"},"
+        "{\"at\": \"12s\", \"on\": \"bob\", \"eval\": \"net_adm:ping('carol@sim').\"}]}");
+    hrun *h = h_run(path, 0);
+    cr_expect(strstr(h->transcript, "(bob@sim)3> net_adm:ping('carol@sim').\n"
+                     "pong\n%% on carol@sim:\n** exception exit: killed\n"),
+              "%s", h->transcript);
+    h_free(h);
+    h_rmtree(dir);
+}

@@ -35,6 +35,8 @@ void trace_transcript_free(trace_transcript *t)
 {
     if (!t)
         return;
+    if (t->mid_line)
+        fputc('\n', t->out);   /* what follows the run starts a line */
     free(t->console);
     free(t);
 }

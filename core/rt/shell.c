@@ -775,6 +775,8 @@ static void sh_terminate(world *w, proc *p, term *reason)
         free(rs);
         end_eval(sh);
     } else {
+        /* an idle shell prints the report as a line of its own */
+        sb_putc(&b, '\n');
         rt_output(w, sh->node, b.s);
     }
     sb_fini(&b);
