@@ -525,17 +525,39 @@ static int commit_batch(trace_store *s, bool reopen)
  * its node is not known. */
 static int64_t qualify_pid(trace_store *s, const char *node, const char *v)
 {
-    unsigned long n, a, b;
-    int end = 0;
-    if (!v || v[0] != '<' || v[1] < '0' || v[1] > '9' ||
-        sscanf(v, "<%lu.%lu.%lu>%n", &n, &a, &b, &end) != 3 || v[end] != '\0')
+    /* <N.A.B>: three runs of digits (parsed by hand: this runs for
+     * every event, and sscanf halved the store's write rate) */
+    if (!v || v[0] != '<')
+        return -1;
+    const char *p = v + 1, *rest = NULL;
+    unsigned long n = 0;
+    for (int part = 0; part < 3; part++) {
+        const char *d = p;
+        while (*p >= '0' && *p <= '9') {
+            if (part == 0 && n < 1000000)
+                n = n * 10 + (unsigned long)(*p - '0');
+            p++;
+        }
+        if (p == d || p - d > 10 || *p != (part < 2 ? '.' : '>'))
+            return -1;
+        if (part == 0)
+            rest = p;   /* ".A.B>" */
+        p++;
+    }
+    if (*p)
         return -1;
     const char *owner = n == 0 ? node
                       : n <= (unsigned long)s->nnodes ? s->nodes[n - 1] : NULL;
     if (!owner)
         return -1;
-    char buf[640];
-    snprintf(buf, sizeof buf, "%s/<0.%lu.%lu>", owner, a, b);
+    size_t lo = strlen(owner), lr = (size_t)(p - rest);
+    char buf[320];
+    if (lo + lr + 4 > sizeof buf)
+        return -1;
+    memcpy(buf, owner, lo);
+    memcpy(buf + lo, "/<0", 3);
+    memcpy(buf + lo + 3, rest, lr);
+    buf[lo + 3 + lr] = '\0';
     return arena_put(s, buf);
 }
 
