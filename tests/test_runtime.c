@@ -242,7 +242,7 @@ Test(runtime, transcript_escapes_control_characters)
                      "\xc3\xa9\xff", f);
     fclose(f);
     cr_expect_str_eq(buf, "a\\x1b[2Jb\\x0d\\x07\t\n\\x7f\\x{9b}1m\\x{202e}rev"
-                     "\\x{2066}\xc3\xa9\xff");
+                     "\\x{2066}\xc3\xa9\\xff");
     free(buf);
 
     char dir[64], path[128];

@@ -7,7 +7,9 @@
  * `abcok`), and reports below the default logger level (notice) are not
  * shown. Notes and network faults print as Erlang comments with their
  * virtual time, so a transcript stays readable as an Erlang session:
- * `%% [10s] partition: ...`. */
+ * `%% [10s] partition: ...`. Every node's console is merged: a line from
+ * another console than the line above is labelled `%% on NODE:` (see
+ * transcript_emit). */
 #include "traces/trace.h"
 
 #include <stdlib.h>
@@ -117,12 +119,14 @@ void trace_fputs_safe(const char *s, FILE *f)
         }
         int n;
         unsigned cp = utf8_at(p, &n);
-        if (cp >= 0x80 && cp <= 0x9f)
+        if (!cp)
+            fprintf(f, "\\x%02x", c);     /* not UTF-8: a lone 0x9b is CSI too */
+        else if (cp >= 0x80 && cp <= 0x9f)
             fprintf(f, "\\x{%x}", cp);       /* C1 controls: CSI is 0x9b */
         else if (trace_is_bidi_control(cp))
             fprintf(f, "\\x{%x}", cp);
         else
-            fwrite(p, 1, (size_t)n, f);   /* UTF-8, or a stray byte as is */
+            fwrite(p, 1, (size_t)n, f);
         p += n;
     }
 }
