@@ -823,6 +823,7 @@ Test(store, schema_1_is_upgraded_by_a_writer)
              " pid TEXT, dest TEXT, name TEXT, reason TEXT, term TEXT, text TEXT,"
              " PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"
              "CREATE VIEW messages AS SELECT run_id, seq FROM events;"
+             "CREATE VIEW global_names AS SELECT run_id, seq FROM events;"
              "PRAGMA application_id = %d; PRAGMA user_version = 1;",
              TRACE_STORE_APP_ID);
     cr_assert_eq(sqlite3_exec(w, sql, NULL, NULL, NULL), SQLITE_OK, "%s",
@@ -837,6 +838,8 @@ Test(store, schema_1_is_upgraded_by_a_writer)
     cr_expect_eq(q_int(h, "PRAGMA user_version"), TRACE_STORE_SCHEMA);
     cr_expect_eq(q_int(h, "SELECT count(*) FROM messages WHERE msg_id IS NOT "
                        "NULL AND gdest IS NOT NULL"), 2);
+    cr_expect_eq(q_int(h, "SELECT count(*) FROM pragma_table_info("
+                       "'global_names') WHERE name = 'gpid'"), 1);
     sqlite3_close(h);
     stored_free(&a);
     h_rmtree(dir);

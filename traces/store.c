@@ -54,6 +54,15 @@
     " dest, term AS msg, reason, msg_id, gdest" \
     " FROM events WHERE kind IN ('send', 'deliver', 'drop');"
 
+/* global_conflict: pid keeps the name (NULL: nobody), dest loses it;
+ * gpid, gloser: the same, node-qualified (schema 2). */
+#define GLOBAL_NAMES_VIEW \
+    "CREATE VIEW global_names AS SELECT run_id, seq, t_us, node, kind, name," \
+    " pid, CASE kind WHEN 'global_conflict' THEN dest END AS loser, reason," \
+    " gpid, CASE kind WHEN 'global_conflict' THEN gdest END AS gloser" \
+    " FROM events WHERE kind IN" \
+    " ('global_register', 'global_unregister', 'global_conflict');"
+
 /* Schema 1 -> 2: the message id and the node-qualified pids. Events
  * written by schema 1 keep NULL there. */
 static const char migrate_1_2_sql[] =
@@ -61,7 +70,9 @@ static const char migrate_1_2_sql[] =
     "ALTER TABLE events ADD COLUMN gpid TEXT;"
     "ALTER TABLE events ADD COLUMN gdest TEXT;"
     "DROP VIEW messages;"
-    MESSAGES_VIEW;
+    MESSAGES_VIEW
+    "DROP VIEW global_names;"
+    GLOBAL_NAMES_VIEW;
 
 static const char schema_sql[] =
     "CREATE TABLE runs ("
@@ -103,11 +114,7 @@ static const char schema_sql[] =
     "CREATE VIEW transcript AS SELECT run_id, seq, t_us, node, kind, text"
     " FROM events WHERE kind IN ('eval', 'result', 'output', 'log', 'note')"
     " AND text IS NOT NULL;"
-    /* global_conflict: pid keeps the name (NULL: nobody), dest loses it. */
-    "CREATE VIEW global_names AS SELECT run_id, seq, t_us, node, kind, name,"
-    " pid, CASE kind WHEN 'global_conflict' THEN dest END AS loser, reason"
-    " FROM events WHERE kind IN"
-    " ('global_register', 'global_unregister', 'global_conflict');";
+    GLOBAL_NAMES_VIEW;
 
 /* Events per multi-row INSERT (STORE_PARAMS parameters each, far below
  * SQLite's 32766 limit). */
