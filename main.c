@@ -337,8 +337,11 @@ static int cmd_run(int argc, char **argv)
     }
     sim_observer extra = trace_tee_observer(tee);
 
-    if (!a.quiet && p->description)
-        printf("%%%% %s: %s\n", p->name, p->description);
+    if (!a.quiet && p->description) {
+        printf("%%%% %s: ", p->name);
+        trace_fputs_safe(p->description, stdout);   /* no raw ESC */
+        putchar('\n');
+    }
     scn_run_opts o = {0};
     o.seed = a.seed;
     o.has_seed = a.has_seed;
@@ -394,11 +397,21 @@ static int cmd_run(int argc, char **argv)
     if (r.outcome == SCN_LIMIT)
         fprintf(stderr, "clustersim: %s: internal limit reached: %s\n",
                 a.file, r.limit);
-    printf("%%%% %s: %s (seed %" PRIu64 ", %" PRIu64 " events)\n", p->name,
+    char warn[64] = "";
+    if (r.unfinished)
+        snprintf(warn, sizeof warn, ", %d step%s unfinished", r.unfinished,
+                 r.unfinished == 1 ? "" : "s");
+    printf("%%%% %s: %s (seed %" PRIu64 ", %" PRIu64 " events%s)\n", p->name,
            r.outcome == SCN_PASSED ? "passed"
            : r.outcome == SCN_FAILED ? "FAILED" : "INCOMPLETE",
-           r.seed, r.events);
-    printf("trace hash: %016" PRIx64 "\n", r.hash);
+           r.seed, r.events, warn);
+    /* A run stopped by a limit hashes only the events up to the stop: the
+     * hash is of a partial trace, and says so. */
+    if (r.outcome == SCN_LIMIT)
+        printf("trace hash: %016" PRIx64 " (partial: stopped by %s)\n", r.hash,
+               r.limit);
+    else
+        printf("trace hash: %016" PRIx64 "\n", r.hash);
     if (out.store && !rc)
         printf("trace stored: %s#%" PRId64 "%s\n", a.db, out.run_id,
                r.outcome == SCN_LIMIT ? " (incomplete)" : "");

@@ -74,8 +74,10 @@ static void report_expect(const scn_checks *c, const sim_obs_event *ev)
     for (int i = 0; i < c->p->nsteps; i++) {
         const scn_step *st = &c->p->steps[i];
         if (st->index == index) {
-            fprintf(c->report, "%s:%d:%d: expectation failed: %s\n", c->p->file,
-                    st->expect_line, st->expect_col, ev->text);
+            fprintf(c->report, "%s:%d:%d: expectation failed: ", c->p->file,
+                    st->expect_line, st->expect_col);
+            trace_fputs_safe(ev->text, c->report);
+            fputc('\n', c->report);
             return;
         }
     }
@@ -144,9 +146,12 @@ int scn_checks_finish(scn_checks *c, sim *s)
         sim_emit(s, &ev);
         if (!ok) {
             failed++;
-            if (report)
-                fprintf(report, "%s:%d:%d: check failed: %s\n", c->p->file,
-                        k->line, k->col, text);
+            if (report) {
+                fprintf(report, "%s:%d:%d: check failed: ", c->p->file,
+                        k->line, k->col);
+                trace_fputs_safe(text, report);
+                fputc('\n', report);
+            }
         }
     }
     return failed;

@@ -86,6 +86,37 @@ static char *read_beside(void *ctx, const char *file)
     return text;
 }
 
+/* A step without `expect` still blocked (or still queued behind a
+ * blocked one) when the run ends: a warning on the report stream at the
+ * step's `{`, counted in r->unfinished. It does not fail the run: such a
+ * step asserts nothing about its result (scenarios/README.md, "The
+ * verdict"). */
+typedef struct unfinished_ctx {
+    const scn_plan *p;
+    FILE *report;
+    int n;
+} unfinished_ctx;
+
+static void on_unfinished(void *ctx, const char *where, const char *node,
+                          bool running)
+{
+    unfinished_ctx *u = ctx;
+    u->n++;
+    int index;
+    if (!u->report || sscanf(where, "timeline[%d]", &index) != 1)
+        return;
+    for (int i = 0; i < u->p->nsteps; i++) {
+        const scn_step *st = &u->p->steps[i];
+        if (st->index == index) {
+            fprintf(u->report, "%s:%d:%d: warning: %s on %s %s\n", u->p->file,
+                    st->line, st->col, where, node,
+                    running ? "never returned (still blocked at the end of the run)"
+                            : "was never evaluated (the shell was still busy)");
+            return;
+        }
+    }
+}
+
 static world_node_cfg node_cfg(const scn_node *n)
 {
     const scn_config *c = &n->cfg;
@@ -167,7 +198,9 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
         r->outcome = SCN_LIMIT;
         snprintf(r->limit, sizeof r->limit, "%s", world_limit(w));
     } else {
-        world_finish(w);
+        unfinished_ctx u = {p, o->report, 0};
+        world_finish(w, on_unfinished, &u);
+        r->unfinished = u.n;
         r->failed_expects = world_failures(w);
         r->failed_checks = scn_checks_finish(checks, s);
         r->outcome = r->failed_expects || r->failed_checks ? SCN_FAILED : SCN_PASSED;

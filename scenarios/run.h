@@ -36,6 +36,8 @@ typedef struct scn_run_result {
     uint64_t sim_events;       /* engine events run */
     uint64_t seed;
     int failed_expects, failed_checks;
+    int unfinished;            /* steps without expect still blocked or
+                                * queued at the end (warnings) */
     char limit[256];           /* SCN_LIMIT: "max_events=..." or
                                 * "max_reductions=N (who)" */
 } scn_run_result;

@@ -20,6 +20,10 @@ typedef struct sim_obs_event {
     const char *term;    /* a message, value or pattern, as Erlang prints it */
     const char *reason;  /* an exit or failure reason */
     const char *text;    /* free text: eval source, output, note, log line */
+    /* send, deliver, drop: the message's id, shared by its send and its
+     * deliver or drop (1, 2, ... in the order messages are sent); 0 for
+     * other kinds. Not part of the text trace (the store keeps it). */
+    uint64_t msg;
 } sim_obs_event;
 
 typedef struct sim_observer {

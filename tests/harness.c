@@ -41,16 +41,19 @@ hrun *h_run(const char *path, uint64_t seed)
     scn_status st = scn_load_file(path, &p, &err);
     cr_assert_eq(st, SCN_OK, "%s", err.msg);
     hrun *h = calloc(1, sizeof *h);
-    size_t len = 0;
+    size_t len = 0, rlen = 0;
     FILE *tr = open_memstream(&h->transcript, &len);
+    FILE *rep = open_memstream(&h->report, &rlen);
     sim_observer obs = {collect, h};
     scn_run_opts o = {0};
     o.seed = seed;
     o.has_seed = seed != 0;
     o.transcript = tr;
+    o.report = rep;
     o.extra = &obs;
     scn_run(p, &o, &h->r);
     fclose(tr);
+    fclose(rep);
     scn_plan_free(p);
     return h;
 }
@@ -73,6 +76,7 @@ void h_free(hrun *h)
     }
     free(h->ev);
     free(h->transcript);
+    free(h->report);
     free(h);
 }
 

@@ -17,6 +17,7 @@ typedef struct hrun {
     hev *ev;
     size_t n, cap;
     char *transcript;      /* what `run` prints as the shell session */
+    char *report;          /* what `run` prints on stderr (failures) */
     scn_run_result r;
 } hrun;
 

@@ -4,7 +4,8 @@
 # NAME.want is "exit N" (optionally followed by extra `run` options); the
 # rest is the exact stderr (failed expectations and checks, or the limit).
 # The outcome line on stdout must say FAILED (exit 1) or INCOMPLETE
-# (exit 3). Prints "must_fail: N passed, M failed".
+# (exit 3); the trace hash line of a run stopped by a limit says
+# `(partial: stopped by LIMIT)`. Prints "must_fail: N passed, M failed".
 # usage: tests/must_fail.sh BIN
 bin=${1:-./bin/clustersim}
 export LC_ALL=C
@@ -42,6 +43,13 @@ for f in tests/must_fail/*.json; do
     elif [ -n "$word" ] && ! grep -q "^%% [^ ]*: $word " "$tmp/out"; then
         echo "FAIL $f: stdout does not say $word"
         sed 's/^/    /' "$tmp/out" | head -5
+        fail=$((fail + 1))
+    elif [ "$code" = 3 ] && ! grep -q '^trace hash: [0-9a-f]* (partial: stopped by ' "$tmp/out"; then
+        echo "FAIL $f: a run stopped by a limit must print its hash as partial"
+        grep '^trace hash' "$tmp/out" | sed 's/^/    /'
+        fail=$((fail + 1))
+    elif [ -n "$word" ] && [ "$code" != 3 ] && ! grep -q '^trace hash: [0-9a-f]*$' "$tmp/out"; then
+        echo "FAIL $f: a complete run prints its bare trace hash"
         fail=$((fail + 1))
     else
         pass=$((pass + 1))

@@ -124,6 +124,54 @@ check "node_death: halt mark" "$(count "$out/node_death.dom" 'data-k="halt" data
 check "remote_echo: dropped arrow" "$(count "$out/remote_echo.dom" 'data-k="drop" data-n=')" 1
 check "cookie: handshake failures" "$(count "$out/cookie.dom" '<g class="mark" data-k="handshake_fail"')" 2
 
+# ---- a message given up by its sender in a partition: one arrow ----
+# alice's message to bob waits on the cut link and dies with the
+# connection (drop at alice, connection_closed): one arrow from alice,
+# no phantom from bob, nothing "received without a matching send".
+lp=scenarios/net/lost_in_partition.json
+"$bin" run "$lp" --quiet --text "$out/lost.trace" --html "$out/lost.html" \
+    >/dev/null || bad "run $lp --html"
+check "lost: the trace has the sender's drop" \
+    "$(grep -c ' alice@sim drop peer=bob@sim .*reason=connection_closed' "$out/lost.trace")" 1
+dom lost.html >"$out/lost.dom"
+d="$out/lost.dom"
+check "lost: page script ran" "$(count "$d" '<html lang="en" class="js">')" 1
+check "lost: arrows (connect + the message)" "$(count "$d" '<g class="msg')" 2
+check "lost: the drop arrow, from alice" "$(count "$d" 'data-k="drop" data-n="0 1"')" 1
+check "lost: no arrow from bob" \
+    "$(grep -o '<g class="msg[^>]*data-n="1 0"' "$d" | wc -l | tr -d ' ')" 0
+check "lost: no phantom receive" "$(count "$d" 'without a matching send')" 0
+grep -q 'dropped at the sender [0-9.]*s: connection_closed' "$d" && ok \
+    || bad "lost: no 'dropped at the sender' title"
+shot lost.html
+
+# ---- bidi and control characters from the scenario: shown as codes ----
+# An U+202E override in the description, a note and an eval would show
+# "gpj.exe" reversed; ESC would reach the terminal. Neither may reach the
+# page raw (nor the terminal: the transcript is checked too).
+cat >"$out/bidi.json" <<'JSON'
+{"name": "bidi", "description": "photo \u202egpj.exe \u001b[2J",
+ "until": "1s", "nodes": ["alice"],
+ "timeline": [
+  {"at": "0s", "note": "note \u202egpj.exe \u2066x\u2069"},
+  {"at": "0s", "on": "alice", "eval": "\"\u202egpj.exe\"."}
+ ]}
+JSON
+"$bin" run "$out/bidi.json" --html "$out/bidi.html" >"$out/bidi.txt" \
+    || bad "run bidi --html"
+dom bidi.html >"$out/bidi.dom"
+d="$out/bidi.dom"
+check "bidi: page script ran" "$(count "$d" '<html lang="en" class="js">')" 1
+rlo=$(printf '\342\200\256')
+check "bidi: U+202E raw in the page" "$(count "$d" "$rlo")" 0
+check "bidi: U+202E raw in the transcript" "$(count "$out/bidi.txt" "$rlo")" 0
+check "bidi: ESC raw in the transcript" "$(count "$out/bidi.txt" "$(printf '\033')")" 0
+[ "$(count "$d" '\x{202e}gpj.exe')" -ge 3 ] && ok || bad "bidi: the override is not shown as its code"
+grep -q 'note \\x{202e}gpj.exe \\x{2066}x\\x{2069}' "$d" && ok || bad "bidi: the note's codes"
+grep -q '^%% bidi: photo \\x{202e}gpj.exe \\x1b\[2J$' "$out/bidi.txt" && ok \
+    || bad "bidi: the description in the transcript"
+shot bidi.html
+
 # ---- a large generated trace: summarised, bounded ----
 gen() {  # gen N: N echo requests among four nodes, partitioned a while
     n=$1
@@ -154,7 +202,12 @@ dom large.html >"$out/large.dom"
 arrows=$(count "$out/large.dom" '<g class="msg')
 [ "$arrows" -gt 100 ] && [ "$arrows" -le 3000 ] && ok || bad "large: $arrows arrows"
 check "large: lanes" "$(count "$out/large.dom" '<g class="lane" data-k="lane"')" 4
-[ "$(count "$out/large.dom" 'data-k="lost" data-n=')" -ge 1 ] && ok || bad "large: no lost message"
+# messages given up with the partitioned connections are the senders'
+# drops (connection_closed), drawn from the sender: no phantom receives
+[ "$(grep -c 'reason=connection_closed' "$out/large.trace")" -ge 1 ] && ok \
+    || bad "large: the partition gave up no message"
+[ "$(count "$out/large.dom" 'data-k="drop" data-n=')" -ge 1 ] && ok || bad "large: no dropped message"
+check "large: receives without a send" "$(count "$out/large.dom" 'received without a matching send')" 0
 check "large: page script ran" "$(count "$out/large.dom" '<html lang="en" class="js">')" 1
 shot large.html '#t=13.3'
 

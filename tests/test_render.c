@@ -157,6 +157,35 @@ Test(render, escapes_terms_and_texts)
     free(h);
 }
 
+/* Bidi controls (an U+202E override would show "txt.exe" as "exe.txt")
+ * and C1 controls reach the page only as visible codes. */
+Test(render, neutralises_bidi_controls)
+{
+    sim_obs_event e[4];
+    size_t n = 0;
+    e[n] = ev(0, "a@h", "eval", NULL, NULL);
+    e[n++].text = "(a@h)1> \"\xe2\x80\xae" "exe.txt\xe2\x81\xa6\xe2\x81\xa9\xc2\x9b\".";
+    e[n++] = ev(1000, "a@h", "send", "b@h", "\"\xe2\x80\xaa\xe2\x80\xad\"");
+    e[n++] = ev(2000, "b@h", "deliver", "a@h", "\"\xe2\x80\xaa\xe2\x80\xad\"");
+    trace_render_opts o = {0};
+    o.title = "t\xe2\x80\xae";
+    o.subtitle = "sub \xe2\x80\xae title";
+    char *h = render(e, n, &o, NULL);
+    for (unsigned cp = 0x202a; cp <= 0x202e; cp++) {
+        char raw[4] = {(char)0xe2, (char)0x80, (char)(0x80 | (cp & 0x3f)), 0};
+        cr_expect_null(strstr(h, raw), "U+%04X reaches the page raw", cp);
+    }
+    for (unsigned cp = 0x2066; cp <= 0x2069; cp++) {
+        char raw[4] = {(char)0xe2, (char)0x81, (char)(0x80 | (cp & 0x3f)), 0};
+        cr_expect_null(strstr(h, raw), "U+%04X reaches the page raw", cp);
+    }
+    cr_expect_null(strstr(h, "\xc2\x9b"));
+    cr_expect(strstr(h, "\\x{202e}exe.txt\\x{2066}\\x{2069}\\x{9b}"));
+    cr_expect(strstr(h, "\\x{202a}\\x{202d}"));
+    cr_expect(strstr(h, "sub \\x{202e} title"));
+    free(h);
+}
+
 Test(render, lost_messages_do_not_shift_the_pairing)
 {
     /* ping is lost in a cut; after the heal the same term goes again and
@@ -205,6 +234,39 @@ Test(render, sender_side_drop_and_orphan_receive)
     cr_assert_eq(st.unmatched, 1);
     cr_assert(strstr(h, "sent 1s, dropped at the sender 8s: noconnection"));
     cr_assert(strstr(h, "no matching send in the trace"));
+    free(h);
+}
+
+/* A message sent during a partition and given up by the sender when the
+ * connection closes is one arrow from the sender that ends where it died
+ * (scenarios/net/lost_in_partition.json), not a second arrow from the
+ * receiver "without a matching send". */
+Test(render, connection_closed_drop_is_the_senders)
+{
+    sim_obs_event e[8];
+    size_t n = 0;
+    e[n++] = ev(S(1), "a@h", "send", "b@h", "hi");
+    e[n++] = ev(MS(1005), "b@h", "deliver", "a@h", "hi");
+    e[n] = ev(S(2), "-", "partition", NULL, NULL);
+    e[n].node = NULL;
+    e[n++].text = "[a@h] | [b@h]";
+    e[n++] = ev(S(3), "a@h", "send", "b@h", "hello");
+    e[n] = ev(MS(5445), "a@h", "nodedown", "b@h", NULL);
+    e[n++].reason = "net_tick_timeout";
+    e[n] = ev(MS(5445), "a@h", "drop", "b@h", "hello");
+    e[n++].reason = "connection_closed";
+    trace_render_stats st;
+    char *h = render(e, n, NULL, &st);
+    cr_assert_eq(st.lanes, 2);
+    cr_assert_eq(st.delivered, 1);
+    cr_assert_eq(st.dropped, 1);
+    cr_assert_eq(st.unmatched, 0);
+    cr_assert_eq(st.lost, 0);
+    cr_assert(strstr(h, "sent 3s, dropped at the sender 5.445s: connection_closed"),
+              "%s", h);
+    cr_assert_null(strstr(h, "without a matching send"));
+    cr_assert_eq(count(h, "data-k=\"drop\" data-n=\"0 1\""), 1);
+    cr_assert_eq(count(h, "data-k=\"drop\" data-n=\"1 0\""), 0);
     free(h);
 }
 

@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include "tests/harness.h"
+#include "traces/trace.h"
 
 Test(runtime, selective_receive_keeps_arrival_order)
 {
@@ -184,6 +185,109 @@ Test(runtime, transcript_names_the_restarted_node)
                  "\"timeline\": [{\"at\": \"1s\", \"restart\": \"bob\"}]}");
     hrun *h = h_run(path, 0);
     cr_expect(strstr(h->transcript, "%% [1s] restart: bob@sim (creation 2)\n") != NULL,
+              "%s", h->transcript);
+    h_free(h);
+    h_rmtree(dir);
+}
+
+/* The transcript's rules (scenarios/README.md, "Shells and the
+ * transcript"): one prompt per evaluation; a line from another console
+ * than the line above is labelled `%% on NODE:`, and so is the first
+ * console line after a comment; output from another node's console too. */
+Test(runtime, transcript_labels_every_other_console_once)
+{
+    char dir[64], path[128];
+    h_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    h_write_file(path,
+        "{\"name\": \"t\", \"until\": \"3s\", \"nodes\": [\"alice\", \"bob\"], \"timeline\": ["
+        "{\"at\": \"1s\", \"on\": \"alice\", \"eval\": \"receive after 100 -> a end.\"},"
+        "{\"at\": \"1s\", \"on\": \"bob\", \"eval\": \"receive after 200 -> b end.\"},"
+        "{\"at\": \"2s\", \"on\": \"alice\", \"eval\": \"io:format(\\\"x\\\"), y.\"},"
+        "{\"at\": \"2s\", \"note\": \"between\"},"
+        "{\"at\": \"2s\", \"on\": \"alice\", \"eval\": \"spawn(fun() -> io:format(\\\"late~n\\\") end), ok.\"},"
+        "{\"at\": \"2s\", \"on\": \"bob\", \"eval\": \"1.\"}"
+        "]}");
+    hrun *h = h_run(path, 0);
+    cr_expect_str_eq(h->transcript,
+        "(alice@sim)1> receive after 100 -> a end.\n"
+        "(bob@sim)1> receive after 200 -> b end.\n"
+        "%% on alice@sim:\n"
+        "a\n"
+        "%% on bob@sim:\n"
+        "b\n"
+        "(alice@sim)2> io:format(\"x\"), y.\n"
+        "xy\n"
+        "%% [2s] between\n"
+        "(alice@sim)3> spawn(fun() -> io:format(\"late~n\") end), ok.\n"
+        "ok\n"
+        "(bob@sim)2> 1.\n"
+        "1\n"
+        "%% on alice@sim:\n"
+        "late\n");
+    h_free(h);
+    h_rmtree(dir);
+}
+
+/* Text the scenario wrote reaches the terminal escaped: ESC, CR and the
+ * other C0 controls as \xNN, C1 and bidi controls as \x{NNNN}; newlines
+ * and tabs stay. The stderr report is escaped the same way. */
+Test(runtime, transcript_escapes_control_characters)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    trace_fputs_safe("a\x1b[2Jb\r\x07\t\n\x7f"
+                     "\xc2\x9b" "1m" "\xe2\x80\xae" "rev" "\xe2\x81\xa6"
+                     "\xc3\xa9\xff", f);
+    fclose(f);
+    cr_expect_str_eq(buf, "a\\x1b[2Jb\\x0d\\x07\t\n\\x7f\\x{9b}1m\\x{202e}rev"
+                     "\\x{2066}\xc3\xa9\\xff");
+    free(buf);
+
+    char dir[64], path[128];
+    h_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    h_write_file(path,
+        "{\"name\": \"t\", \"until\": \"3s\", \"nodes\": [\"alice\"], \"timeline\": ["
+        "{\"at\": \"1s\", \"note\": \"\\u001b]0;pwned\\u0007 \\u202e done\"},"
+        "{\"at\": \"1s\", \"on\": \"alice\", \"eval\": \"\\\"\\u001b[2J\\\".\","
+        " \"expect\": \"\\\"\\u001b[H\\\"\"}"
+        "]}");
+    hrun *h = h_run(path, 0);
+    cr_expect(strstr(h->transcript, "%% [1s] \\x1b]0;pwned\\x07 \\x{202e} done\n"),
+              "%s", h->transcript);
+    cr_expect(strstr(h->transcript, "(alice@sim)1> \"\\x1b[2J\".\n"), "%s",
+              h->transcript);
+    cr_expect(strstr(h->transcript, "expected \"\\x1b[H\", got \"\\e[2J\"\n"),
+              "%s", h->transcript);
+    cr_expect_null(strchr(h->transcript, '\x1b'), "%s", h->transcript);
+    cr_expect_null(strchr(h->report, '\x1b'), "%s", h->report);
+    cr_expect(strstr(h->report, "expected \"\\x1b[H\", got \"\\e[2J\"\n"), "%s",
+              h->report);
+    h_free(h);
+    h_rmtree(dir);
+}
+
+/* global kills carol's idle shell (the clash's loser): the report is a
+ * line of carol's console, labelled, right after bob's pong. */
+Test(runtime, transcript_labels_a_shell_killed_from_another_node)
+{
+    char dir[64], path[128];
+    h_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    h_write_file(path,
+        "{\"name\": \"t\", \"until\": \"40s\", \"config\": {\"net_ticktime\": \"4s\"},"
+        " \"nodes\": [\"bob\", \"carol\"], \"timeline\": ["
+        "{\"at\": \"0s\", \"on\": \"bob\", \"eval\": \"net_adm:ping('carol@sim').\"},"
+        "{\"at\": \"1s\", \"partition\": [[\"bob\"], [\"carol\"]]},"
+        "{\"at\": \"10s\", \"on\": \"carol\", \"eval\": \"global:register_name(srv, self()).\"},"
+        "{\"at\": \"10s\", \"on\": \"bob\", \"eval\": \"global:register_name(srv, self()).\"},"
+        "{\"at\": \"11s\", \"heal\": \"all\"},"
+        "{\"at\": \"12s\", \"on\": \"bob\", \"eval\": \"net_adm:ping('carol@sim').\"}]}");
+    hrun *h = h_run(path, 0);
+    cr_expect(strstr(h->transcript, "(bob@sim)3> net_adm:ping('carol@sim').\n"
+                     "pong\n%% on carol@sim:\n** exception exit: killed\n"),
               "%s", h->transcript);
     h_free(h);
     h_rmtree(dir);

@@ -207,7 +207,7 @@ Test(store, schema_is_versioned_and_complete)
                         "(SELECT name FROM pragma_table_info('events') "
                         "ORDER BY cid)", NULL);
     cr_assert_str_eq(cols, "run_id seq t_us node kind peer pid dest name "
-                     "reason term text\n");
+                     "reason term text msg_id gpid gdest\n");
     free(cols);
     cols = q_rows(h, "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
                   "pragma_table_info('runs') ORDER BY cid)", NULL);
@@ -728,6 +728,120 @@ Test(store, views_answer_as_the_event_stream_says)
     sqlite3_close(h);
     stored_free(&cap);
     stored_free(&clash);
+    h_rmtree(dir);
+}
+
+/* msg_id links every send to its one deliver or drop, across nodes;
+ * gpid and gdest name a pid by its node, so a pid printed <1.87.0> on bob
+ * and <0.87.0> on alice joins as one process. */
+Test(store, message_ids_and_node_qualified_pids_join)
+{
+    char dir[64], db[128];
+    h_tmpdir(dir);
+    snprintf(db, sizeof db, "%s/ids.db", dir);
+    stored a, b, c;
+    store_scenario(db, "scenarios/book/cap.json", 0, false, &a);
+    store_scenario(db, "scenarios/book/remote_echo.json", 0, false, &b);
+    store_scenario(db, "scenarios/net/lost_in_partition.json", 0, false, &c);
+    sqlite3 *h = db_open(db);
+    for (int run = 1; run <= 3; run++) {
+        char sql[512];
+        /* every send has exactly one outcome with its id */
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM events s WHERE "
+                 "s.run_id = %d AND s.kind = 'send' AND (SELECT count(*) FROM "
+                 "events o WHERE o.run_id = s.run_id AND o.msg_id = s.msg_id "
+                 "AND o.kind IN ('deliver', 'drop')) <> 1", run);
+        cr_expect_eq(q_int(h, sql), 0, "run %d", run);
+        /* ids are unique per send and set on every message event only */
+        snprintf(sql, sizeof sql, "SELECT count(*) - count(DISTINCT msg_id) "
+                 "FROM events WHERE run_id = %d AND kind = 'send'", run);
+        cr_expect_eq(q_int(h, sql), 0, "run %d", run);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE run_id = "
+                 "%d AND ((kind IN ('send', 'deliver', 'drop')) <> "
+                 "(msg_id IS NOT NULL))", run);
+        cr_expect_eq(q_int(h, sql), 0, "run %d", run);
+    }
+    /* remote_echo: each send, its outcome, and where that happened */
+    char *rows = q_rows(h, "SELECT s.node, o.node, o.kind, coalesce(o.reason, "
+                        "'-'), s.msg_id FROM events s JOIN events o ON "
+                        "o.run_id = s.run_id AND o.msg_id = s.msg_id AND "
+                        "o.kind <> 'send' WHERE s.run_id = 2 AND s.kind = "
+                        "'send' ORDER BY s.seq", NULL);
+    cr_assert_str_eq(rows, "alice@sim|bob@sim|deliver|-|1\n"
+                     "bob@sim|alice@sim|deliver|-|2\n"
+                     "alice@sim|bob@sim|drop|noproc|3\n");
+    free(rows);
+    /* bob's reply goes to <1.87.0> as bob prints it: alice's shell */
+    rows = q_rows(h, "SELECT node, dest, gdest FROM events WHERE run_id = 2 "
+                  "AND msg_id = 2 ORDER BY seq", NULL);
+    cr_assert_str_eq(rows, "bob@sim|<1.87.0>|alice@sim/<0.87.0>\n"
+                     "alice@sim|<0.87.0>|alice@sim/<0.87.0>\n");
+    free(rows);
+    /* <0.88.0> on bob (the echo server) is not <0.88.0> on alice */
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM events WHERE run_id = 2 AND "
+                       "kind = 'register' AND name = 'echo' AND gpid = "
+                       "'bob@sim/' || pid"), 1);
+    cr_assert_eq(q_int(h, "SELECT count(*) FROM events e JOIN events r ON "
+                       "r.run_id = e.run_id AND r.gpid = e.gdest WHERE "
+                       "e.run_id = 2 AND e.kind = 'deliver' AND r.kind = "
+                       "'spawn' AND e.node <> r.node"), 0,
+                 "a deliver joins only the spawn of its own node's process");
+    /* the message lost in the partition: sent by alice, dropped by alice */
+    rows = q_rows(h, "SELECT m.kind, m.src, m.dst, m.reason FROM messages m "
+                  "WHERE m.run_id = 3 AND m.msg_id = (SELECT msg_id FROM "
+                  "messages WHERE run_id = 3 AND kind = 'send' AND msg = "
+                  "'hello') ORDER BY m.seq", NULL);
+    cr_assert_str_eq(rows, "send|alice@sim|bob@sim|\\N\n"
+                     "drop|alice@sim|bob@sim|connection_closed\n");
+    free(rows);
+    sqlite3_close(h);
+    stored_free(&a);
+    stored_free(&b);
+    stored_free(&c);
+    h_rmtree(dir);
+}
+
+/* A database written by schema 1 is brought up to schema 2 by the next
+ * writer (its old events keep NULL ids) and read as it is by readers. */
+Test(store, schema_1_is_upgraded_by_a_writer)
+{
+    char dir[64], db[128], err[512];
+    h_tmpdir(dir);
+    snprintf(db, sizeof db, "%s/old.db", dir);
+    sqlite3 *w;
+    cr_assert_eq(sqlite3_open(db, &w), SQLITE_OK);
+    char sql[2048];
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE runs (id INTEGER PRIMARY KEY, scenario TEXT NOT NULL,"
+             " file TEXT, seed INTEGER NOT NULL, version TEXT NOT NULL, hash TEXT,"
+             " outcome TEXT, complete INTEGER NOT NULL DEFAULT 0, events INTEGER"
+             " NOT NULL DEFAULT 0);"
+             "CREATE TABLE nodes (run_id INTEGER NOT NULL, idx INTEGER NOT NULL,"
+             " name TEXT NOT NULL, PRIMARY KEY (run_id, idx)) WITHOUT ROWID;"
+             "CREATE TABLE events (run_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+             " t_us INTEGER NOT NULL, node TEXT, kind TEXT NOT NULL, peer TEXT,"
+             " pid TEXT, dest TEXT, name TEXT, reason TEXT, term TEXT, text TEXT,"
+             " PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"
+             "CREATE VIEW messages AS SELECT run_id, seq FROM events;"
+             "CREATE VIEW global_names AS SELECT run_id, seq FROM events;"
+             "PRAGMA application_id = %d; PRAGMA user_version = 1;",
+             TRACE_STORE_APP_ID);
+    cr_assert_eq(sqlite3_exec(w, sql, NULL, NULL, NULL), SQLITE_OK, "%s",
+                 sqlite3_errmsg(w));
+    sqlite3_close(w);
+    trace_run_info info;
+    cr_expect_neq(trace_store_run_info(db, -1, &info, err, sizeof err), 0);
+    cr_expect(strstr(err, "holds no runs"), "a reader reads schema 1: %s", err);
+    stored a;
+    store_scenario(db, "scenarios/book/remote_echo.json", 0, false, &a);
+    sqlite3 *h = db_open(db);
+    cr_expect_eq(q_int(h, "PRAGMA user_version"), TRACE_STORE_SCHEMA);
+    cr_expect_eq(q_int(h, "SELECT count(*) FROM messages WHERE msg_id IS NOT "
+                       "NULL AND gdest IS NOT NULL"), 2);
+    cr_expect_eq(q_int(h, "SELECT count(*) FROM pragma_table_info("
+                       "'global_names') WHERE name = 'gpid'"), 1);
+    sqlite3_close(h);
+    stored_free(&a);
     h_rmtree(dir);
 }
 

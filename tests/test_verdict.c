@@ -181,3 +181,38 @@ Test(verdict, one_difference_turns_pass_into_fail)
          "t.json:1:165: check failed: checks[0]: event=nodeup node=alice@sim "
          "peer=alice@sim: expected 1, counted 0\n");
 }
+
+/* A step without `expect` still blocked at `until` is a warning, not a
+ * failure: the run passes, and the report names the step, its node and
+ * where it is; a step queued behind it is named too. With an `expect`,
+ * the same step fails the run. */
+Test(verdict, blocked_step_without_expect_is_a_warning)
+{
+    const char *json =
+        "{\"name\": \"t\", \"until\": \"3s\", \"nodes\": [\"alice\"],\n"
+        " \"timeline\": [\n"
+        "  {\"at\": \"1s\", \"on\": \"alice\", \"eval\": \"1.\", \"expect\": \"1\"},\n"
+        "  {\"at\": \"1s\", \"on\": \"alice\", \"eval\": \"receive never -> ok end.\"},\n"
+        "  {\"at\": \"2s\", \"on\": \"alice\", \"eval\": \"2.\"}]}";
+    char *report = NULL;
+    scn_run_result r = run_text(json, &report);
+    cr_expect_eq(r.outcome, SCN_PASSED, "%s", report);
+    cr_expect_eq(r.unfinished, 2);
+    cr_expect_str_eq(report,
+        "t.json:4:3: warning: timeline[1] on alice@sim never returned "
+        "(still blocked at the end of the run)\n"
+        "t.json:5:3: warning: timeline[2] on alice@sim was never evaluated "
+        "(the shell was still busy)\n");
+    free(report);
+
+    verdict("{\"name\": \"t\", \"until\": \"3s\", \"nodes\": [\"alice\"], "
+            "\"timeline\": [{\"at\": \"1s\", \"on\": \"alice\", "
+            "\"eval\": \"receive never -> ok end.\", \"expect\": \"_\"}]}",
+            SCN_FAILED, "t.json:1:137: expectation failed: timeline[0] on "
+            "alice@sim: expected _, got no result by the end of the run\n");
+    /* a step that returned in time warns nothing */
+    verdict("{\"name\": \"t\", \"until\": \"3s\", \"nodes\": [\"alice\"], "
+            "\"timeline\": [{\"at\": \"1s\", \"on\": \"alice\", "
+            "\"eval\": \"receive never -> ok after 500 -> late end.\"}]}",
+            SCN_PASSED, NULL);
+}

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "core/term/xalloc.h"
+#include "traces/trace.h"
 
 void html_printf(html_buf *b, const char *fmt, ...)
 {
@@ -75,9 +76,17 @@ void html_esc(FILE *f, const char *s, size_t max)
                 break;
             }
         }
+        unsigned cp = n == 2 ? (c & 0x1fu) << 6 | (p[1] & 0x3fu)
+                    : n == 3 ? (c & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu)
+                    : 0;
         if (!n) {
             fputs("\xef\xbf\xbd", f);
             p++;
+        } else if ((cp >= 0x80 && cp <= 0x9f) || trace_is_bidi_control(cp)) {
+            /* a bidi override would reorder the text shown around it:
+             * shown as its code, as the terminal shows it */
+            fprintf(f, "\\x{%x}", cp);
+            p += n;
         } else {
             fwrite(p, 1, (size_t)n, f);
             p += n;

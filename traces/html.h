@@ -19,7 +19,9 @@ void html_printf(html_buf *b, const char *fmt, ...)
 void html_reset(html_buf *b);
 /* Writes s HTML-escaped (text or attribute: & < > " ' all escaped), at
  * most max characters (0: all) with an ellipsis when cut. Invalid UTF-8
- * becomes U+FFFD; control characters but \n and \t print as \xNN. */
+ * becomes U+FFFD; control characters but \n and \t print as \xNN, C1
+ * controls and bidi controls (U+202A..U+202E, U+2066..U+2069) as
+ * \x{NNNN}, so no text from a trace reorders what the page shows. */
 void html_esc(FILE *f, const char *s, size_t max);
 
 #endif

@@ -19,8 +19,10 @@
  * with the node part of pids and refs ignored, is the same, preferring
  * one sent since the link last changed state (its "epoch"); the sends
  * it overtakes were lost. With no such term it falls back to the FIFO
- * head and counts a mismatch. A `drop` with reason noconnection is the
- * sender's (a message queued for a connection that never came).
+ * head and counts a mismatch. A `drop` with reason noconnection (a
+ * message queued for a connection that never came) or connection_closed
+ * (given up with the connection while a cut link held it) is the
+ * sender's: one arrow from the sender, ending where the message died.
  *
  * Invariants. Memory is bounded by the number of events, not by their
  * size: every kept string is cut (terms to TERM_MAX, and only for the
@@ -510,7 +512,10 @@ void trace_render_add(void *ctx, const sim_obs_event *ev)
     } else if (is(k, "deliver") && node >= 0 && peer >= 0) {
         msg_recv(r, ev, peer, node, D_DELIVER, false);
     } else if (is(k, "drop") && node >= 0 && peer >= 0) {
-        msg_recv(r, ev, peer, node, D_DROP, is(ev->reason, "noconnection"));
+        /* noconnection and connection_closed are the sender's drops (the
+         * message never left: traces/README.md); noproc the receiver's */
+        msg_recv(r, ev, peer, node, D_DROP, is(ev->reason, "noconnection") ||
+                 is(ev->reason, "connection_closed"));
     } else if (is(k, "drop") && node >= 0) {
         add_mark(r, t, node, -1, D_DROP, intern(r, ev->to),
                  intern(r, ev->reason), keep_term(r, ev->term));

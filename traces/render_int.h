@@ -91,7 +91,8 @@ typedef struct arrow {
     int a, b;                /* from lane, to lane */
     uint32_t epoch;          /* the pair's epoch when sent */
     uint8_t kind;            /* D_DELIVER, D_DROP, D_LOST, D_CONNECT */
-    bool at_sender;          /* dropped before leaving (noconnection) */
+    bool at_sender;          /* dropped before leaving (noconnection,
+                              * connection_closed) */
     bool orphan;             /* a receive no send was found for */
     bool failed;             /* D_CONNECT: the handshake failed */
     uint64_t key;            /* term_key of the term */

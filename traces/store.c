@@ -40,6 +40,40 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Messages: a send is seen on the sender (peer = receiver's node); a
+ * deliver on the receiver (peer = sender's node, NULL if local); a drop
+ * for noproc on the receiver, for noconnection, connection_closed or
+ * nonode on the sender (peer = the node it was for, NULL if unknown).
+ * msg_id links a send to its deliver or drop (schema 2). */
+#define MESSAGES_VIEW \
+    "CREATE VIEW messages AS SELECT run_id, seq, t_us, kind," \
+    " CASE WHEN kind = 'send' OR (kind = 'drop' AND reason <> 'noproc')" \
+    "  THEN node ELSE coalesce(peer, node) END AS src," \
+    " CASE WHEN kind = 'send' OR (kind = 'drop' AND reason <> 'noproc')" \
+    "  THEN peer ELSE node END AS dst," \
+    " dest, term AS msg, reason, msg_id, gdest" \
+    " FROM events WHERE kind IN ('send', 'deliver', 'drop');"
+
+/* global_conflict: pid keeps the name (NULL: nobody), dest loses it;
+ * gpid, gloser: the same, node-qualified (schema 2). */
+#define GLOBAL_NAMES_VIEW \
+    "CREATE VIEW global_names AS SELECT run_id, seq, t_us, node, kind, name," \
+    " pid, CASE kind WHEN 'global_conflict' THEN dest END AS loser, reason," \
+    " gpid, CASE kind WHEN 'global_conflict' THEN gdest END AS gloser" \
+    " FROM events WHERE kind IN" \
+    " ('global_register', 'global_unregister', 'global_conflict');"
+
+/* Schema 1 -> 2: the message id and the node-qualified pids. Events
+ * written by schema 1 keep NULL there. */
+static const char migrate_1_2_sql[] =
+    "ALTER TABLE events ADD COLUMN msg_id INTEGER;"
+    "ALTER TABLE events ADD COLUMN gpid TEXT;"
+    "ALTER TABLE events ADD COLUMN gdest TEXT;"
+    "DROP VIEW messages;"
+    MESSAGES_VIEW
+    "DROP VIEW global_names;"
+    GLOBAL_NAMES_VIEW;
+
 static const char schema_sql[] =
     "CREATE TABLE runs ("
     " id       INTEGER PRIMARY KEY,"
@@ -69,38 +103,30 @@ static const char schema_sql[] =
     " reason TEXT,"
     " term   TEXT,"
     " text   TEXT,"
+    " msg_id INTEGER,"
+    " gpid   TEXT,"
+    " gdest  TEXT,"
     " PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"
-    /* Messages: a send is seen on the sender (peer = receiver's node); a
-     * deliver on the receiver (peer = sender's node, NULL if local); a
-     * drop for noproc on the receiver, for noconnection or nonode on the
-     * sender (peer = the node it was for, NULL if unknown). */
-    "CREATE VIEW messages AS SELECT run_id, seq, t_us, kind,"
-    " CASE WHEN kind = 'send' OR (kind = 'drop' AND reason <> 'noproc')"
-    "  THEN node ELSE coalesce(peer, node) END AS src,"
-    " CASE WHEN kind = 'send' OR (kind = 'drop' AND reason <> 'noproc')"
-    "  THEN peer ELSE node END AS dst,"
-    " dest, term AS msg, reason"
-    " FROM events WHERE kind IN ('send', 'deliver', 'drop');"
+    MESSAGES_VIEW
     "CREATE VIEW nodeupdown AS SELECT run_id, seq, t_us, node, peer, kind,"
     " reason, text AS visibility"
     " FROM events WHERE kind IN ('nodeup', 'nodedown');"
     "CREATE VIEW transcript AS SELECT run_id, seq, t_us, node, kind, text"
     " FROM events WHERE kind IN ('eval', 'result', 'output', 'log', 'note')"
     " AND text IS NOT NULL;"
-    /* global_conflict: pid keeps the name (NULL: nobody), dest loses it. */
-    "CREATE VIEW global_names AS SELECT run_id, seq, t_us, node, kind, name,"
-    " pid, CASE kind WHEN 'global_conflict' THEN dest END AS loser, reason"
-    " FROM events WHERE kind IN"
-    " ('global_register', 'global_unregister', 'global_conflict');";
+    GLOBAL_NAMES_VIEW;
 
-/* Events per multi-row INSERT (12 parameters each, far below SQLite's
- * 32766 limit). */
+/* Events per multi-row INSERT (STORE_PARAMS parameters each, far below
+ * SQLite's 32766 limit). */
 #define STORE_ROWS 32
-#define STORE_FIELDS 9   /* node kind peer pid to name reason term text */
+#define STORE_FIELDS 11  /* node kind peer pid to name reason term text
+                          * gpid gdest */
+#define STORE_PARAMS (STORE_FIELDS + 4)   /* + run_id seq t_us msg_id */
 
 /* A pending event: its strings are offsets into the arena, -1 for NULL. */
 typedef struct pending_row {
     int64_t seq, t;
+    uint64_t msg;
     int64_t off[STORE_FIELDS];
 } pending_row;
 
@@ -111,6 +137,8 @@ struct trace_store {
     bool in_run, in_txn, failed;
     int64_t run_id, seq;
     uint64_t batch;
+    char **nodes;            /* the run's node names (gpid, gdest) */
+    int nnodes;
     pending_row rows[STORE_ROWS];
     int nrows;
     char *arena;
@@ -230,7 +258,20 @@ static int check_schema(sqlite3 *db, const char *path, bool may_create,
     if (app != TRACE_STORE_APP_ID)
         return fail(err, errlen, "%s: not a clustersim trace database "
                     "(an SQLite file of another program)", path);
-    if (version != TRACE_STORE_SCHEMA)
+    /* Schema 1 (no msg_id, gpid, gdest): a writer brings it up to date,
+     * a reader reads it as it is (trace show needs none of them). */
+    if (version == 1 && may_create) {
+        char sql[sizeof migrate_1_2_sql + 128];
+        snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s PRAGMA user_version"
+                 " = %d; COMMIT;", migrate_1_2_sql, TRACE_STORE_SCHEMA);
+        if (exec(db, sql)) {
+            int e = fail_db(err, errlen, path, db, "cannot upgrade schema 1");
+            exec(db, "ROLLBACK");
+            return e;
+        }
+        return 0;
+    }
+    if (version != TRACE_STORE_SCHEMA && !(version == 1 && !may_create))
         return fail(err, errlen, "%s: trace database schema version %" PRId64
                     ", this program reads version %d", path, version,
                     TRACE_STORE_SCHEMA);
@@ -256,8 +297,8 @@ static int prepare_insert(sqlite3 *db, int nrows, sqlite3_stmt **st)
 {
     static const char head[] =
         "INSERT INTO events (run_id, seq, t_us, node, kind, peer, pid,"
-        " dest, name, reason, term, text) VALUES ";
-    static const char row[] = "(?,?,?,?,?,?,?,?,?,?,?,?)";
+        " dest, name, reason, term, text, gpid, gdest, msg_id) VALUES ";
+    static const char row[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     char sql[sizeof head + STORE_ROWS * sizeof row];
     size_t n = sizeof head - 1;
     memcpy(sql, head, n);
@@ -337,6 +378,15 @@ static int update_count(trace_store *s)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static void free_nodes(trace_store *s)
+{
+    for (int i = 0; i < s->nnodes; i++)
+        free(s->nodes[i]);
+    free(s->nodes);
+    s->nodes = NULL;
+    s->nnodes = 0;
+}
+
 int trace_store_begin_run(trace_store *s, const trace_run_meta *m,
                           int64_t *run_id, char *err, size_t errlen)
 {
@@ -386,6 +436,13 @@ int trace_store_begin_run(trace_store *s, const trace_run_meta *m,
     }
     sqlite3_finalize(run);
     sqlite3_finalize(node);
+    free_nodes(s);
+    s->nodes = calloc((size_t)m->nnodes + 1, sizeof *s->nodes);
+    if (!s->nodes)
+        abort();
+    for (int i = 0; i < m->nnodes; i++)
+        s->nodes[i] = dupstr(m->nodes[i]);
+    s->nnodes = m->nnodes;
     s->in_run = s->in_txn = true;
     s->failed = false;
     s->run_id = id;
@@ -425,7 +482,7 @@ static void flush_rows(trace_store *s)
     sqlite3_stmt *st = n == STORE_ROWS ? s->ins_many : s->ins_one;
     for (int r = 0; r < n; r++) {
         const pending_row *row = &s->rows[r];
-        int base = n == STORE_ROWS ? r * 12 : 0;
+        int base = n == STORE_ROWS ? r * STORE_PARAMS : 0;
         sqlite3_bind_int64(st, base + 1, s->run_id);
         sqlite3_bind_int64(st, base + 2, row->seq);
         sqlite3_bind_int64(st, base + 3, row->t);
@@ -436,6 +493,10 @@ static void flush_rows(trace_store *s)
                 sqlite3_bind_text(st, base + 4 + f, s->arena + row->off[f],
                                   -1, SQLITE_STATIC);
         }
+        if (row->msg)
+            sqlite3_bind_int64(st, base + 4 + STORE_FIELDS, (int64_t)row->msg);
+        else
+            sqlite3_bind_null(st, base + 4 + STORE_FIELDS);
         if (st == s->ins_one || r == n - 1) {
             int rc = sqlite3_step(st);
             sqlite3_reset(st);
@@ -464,6 +525,49 @@ static int commit_batch(trace_store *s, bool reopen)
     return 0;
 }
 
+/* A pid as the event's node prints it ("<2.88.0>": node 2 of the run's
+ * list, counted from 1; "<0.88.0>": the event's own node) qualified by
+ * its node: "bob@sim/<0.88.0>", the same text on every node, so pids
+ * join across nodes. Into the arena; -1 (NULL) when v is not a pid or
+ * its node is not known. */
+static int64_t qualify_pid(trace_store *s, const char *node, const char *v)
+{
+    /* <N.A.B>: three runs of digits (parsed by hand: this runs for
+     * every event, and sscanf halved the store's write rate) */
+    if (!v || v[0] != '<')
+        return -1;
+    const char *p = v + 1, *rest = NULL;
+    unsigned long n = 0;
+    for (int part = 0; part < 3; part++) {
+        const char *d = p;
+        while (*p >= '0' && *p <= '9') {
+            if (part == 0 && n < 1000000)
+                n = n * 10 + (unsigned long)(*p - '0');
+            p++;
+        }
+        if (p == d || p - d > 10 || *p != (part < 2 ? '.' : '>'))
+            return -1;
+        if (part == 0)
+            rest = p;   /* ".A.B>" */
+        p++;
+    }
+    if (*p)
+        return -1;
+    const char *owner = n == 0 ? node
+                      : n <= (unsigned long)s->nnodes ? s->nodes[n - 1] : NULL;
+    if (!owner)
+        return -1;
+    size_t lo = strlen(owner), lr = (size_t)(p - rest);
+    char buf[320];
+    if (lo + lr + 4 > sizeof buf)
+        return -1;
+    memcpy(buf, owner, lo);
+    memcpy(buf + lo, "/<0", 3);
+    memcpy(buf + lo + 3, rest, lr);
+    buf[lo + 3 + lr] = '\0';
+    return arena_put(s, buf);
+}
+
 static void store_emit(void *ctx, const sim_obs_event *ev)
 {
     trace_store *s = ctx;
@@ -472,11 +576,14 @@ static void store_emit(void *ctx, const sim_obs_event *ev)
     pending_row *row = &s->rows[s->nrows++];
     row->seq = ++s->seq;
     row->t = ev->t;
-    const char *f[STORE_FIELDS] = {ev->node, ev->kind, ev->peer, ev->pid,
-                                   ev->to, ev->name, ev->reason, ev->term,
-                                   ev->text};
-    for (int i = 0; i < STORE_FIELDS; i++)
+    row->msg = ev->msg;
+    const char *f[STORE_FIELDS - 2] = {ev->node, ev->kind, ev->peer, ev->pid,
+                                       ev->to, ev->name, ev->reason, ev->term,
+                                       ev->text};
+    for (int i = 0; i < STORE_FIELDS - 2; i++)
         row->off[i] = arena_put(s, f[i]);
+    row->off[STORE_FIELDS - 2] = qualify_pid(s, ev->node, ev->pid);
+    row->off[STORE_FIELDS - 1] = qualify_pid(s, ev->node, ev->to);
     if (s->nrows == STORE_ROWS)
         flush_rows(s);
     if (++s->batch >= TRACE_STORE_BATCH)
@@ -563,6 +670,7 @@ void trace_store_close(trace_store *s)
     sqlite3_finalize(s->ins_many);
     sqlite3_finalize(s->set_count);
     sqlite3_close(s->db);
+    free_nodes(s);
     free(s->arena);
     free(s->path);
     free(s);

@@ -48,6 +48,15 @@ typedef struct trace_transcript trace_transcript;
 trace_transcript *trace_transcript_new(FILE *out);
 void trace_transcript_free(trace_transcript *t);
 sim_observer trace_transcript_observer(trace_transcript *t);
+/* Writes s for a terminal: control characters but \n and \t, and bytes
+ * that are not UTF-8, as \xNN (ESC is \x1b); C1 controls (U+0080..
+ * U+009F) and bidi controls (U+202A..U+202E, U+2066..U+2069) as
+ * \x{NNNN}: Erlang's string escapes, so nothing the scenario wrote can
+ * clear a screen, set a window title or reorder a line
+ * (scenarios/README.md). */
+void trace_fputs_safe(const char *s, FILE *f);
+/* True for the bidi controls above (the HTML render neutralises them). */
+bool trace_is_bidi_control(unsigned cp);
 /* Writes a time as seconds without trailing zeros, as the transcript
  * prints it ("10s", "1.5s", "0.00025s"). */
 void trace_format_short_time(char buf[40], int64_t us);

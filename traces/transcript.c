@@ -7,23 +7,21 @@
  * `abcok`), and reports below the default logger level (notice) are not
  * shown. Notes and network faults print as Erlang comments with their
  * virtual time, so a transcript stays readable as an Erlang session:
- * `%% [10s] partition: ...`. */
+ * `%% [10s] partition: ...`. Every node's console is merged: a line from
+ * another console than the line above is labelled `%% on NODE:` (see
+ * transcript_emit). */
 #include "traces/trace.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* The prompt line of an evaluation still waiting for its result. */
-typedef struct pending {
-    char *node, *line;
-} pending;
-
 struct trace_transcript {
     FILE *out;
     bool mid_line;   /* output without a final newline was printed */
-    char *last_eval_node;  /* whose console printed last (prompt or log) */
-    pending *p;
-    size_t np, cap;
+    /* whose console the last line printed belongs to: a prompt, a result,
+     * an output or a report of that node; NULL at the start and after a
+     * comment (a note or a fault belongs to no console) */
+    char *console;
 };
 
 trace_transcript *trace_transcript_new(FILE *out)
@@ -39,12 +37,9 @@ void trace_transcript_free(trace_transcript *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->np; i++) {
-        free(t->p[i].node);
-        free(t->p[i].line);
-    }
-    free(t->p);
-    free(t->last_eval_node);
+    if (t->mid_line)
+        fputc('\n', t->out);   /* what follows the run starts a line */
+    free(t->console);
     free(t);
 }
 
@@ -58,33 +53,10 @@ static char *dup(const char *s)
     return d;
 }
 
-static pending *find_pending(trace_transcript *t, const char *node)
+static void set_console(trace_transcript *t, const char *node)
 {
-    for (size_t i = 0; i < t->np; i++)
-        if (!strcmp(t->p[i].node, node))
-            return &t->p[i];
-    return NULL;
-}
-
-/* Remembers node's prompt line until its result comes. */
-static void set_pending(trace_transcript *t, const char *node, const char *line)
-{
-    pending *p = find_pending(t, node);
-    if (!p) {
-        if (t->np == t->cap) {
-            t->cap = t->cap ? 2 * t->cap : 8;
-            t->p = realloc(t->p, t->cap * sizeof *t->p);
-            if (!t->p)
-                abort();
-        }
-        p = &t->p[t->np++];
-        p->node = dup(node);
-        p->line = NULL;
-    }
-    free(p->line);
-    p->line = dup(line);
-    free(t->last_eval_node);
-    t->last_eval_node = dup(node);
+    free(t->console);
+    t->console = node ? dup(node) : NULL;
 }
 
 static void line_start(trace_transcript *t)
@@ -92,6 +64,71 @@ static void line_start(trace_transcript *t)
     if (t->mid_line)
         fputc('\n', t->out);
     t->mid_line = false;
+}
+
+/* Before a line of node's console: `%% on node:` unless the line above
+ * is already that console's. */
+static void label(trace_transcript *t, const char *node)
+{
+    if (!node || (t->console && !strcmp(t->console, node)))
+        return;
+    line_start(t);
+    fprintf(t->out, "%%%% on %s:\n", node);
+    set_console(t, node);
+}
+
+/* The code point of the well-formed UTF-8 sequence at p, its length in
+ * *n; 0 with *n = 1 for a byte that starts none. */
+static unsigned utf8_at(const unsigned char *p, int *n)
+{
+    unsigned c = p[0];
+    int k = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+          : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    unsigned lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+    unsigned hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+    unsigned cp = k == 2 ? c & 0x1f : k == 3 ? c & 0x0f : c & 0x07;
+    for (int i = 1; i < k; i++) {
+        unsigned d = p[i];
+        if (d < (i == 1 ? lo : 0x80) || d > (i == 1 ? hi : 0xbf)) {
+            *n = 1;
+            return 0;
+        }
+        cp = cp << 6 | (d & 0x3f);
+    }
+    *n = k ? k : 1;
+    return k ? cp : 0;
+}
+
+bool trace_is_bidi_control(unsigned cp)
+{
+    return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void trace_fputs_safe(const char *s, FILE *f)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+                fprintf(f, "\\x%02x", c);
+            else
+                fputc((int)c, f);
+            p++;
+            continue;
+        }
+        int n;
+        unsigned cp = utf8_at(p, &n);
+        if (!cp)
+            fprintf(f, "\\x%02x", c);     /* not UTF-8: a lone 0x9b is CSI too */
+        else if (cp >= 0x80 && cp <= 0x9f)
+            fprintf(f, "\\x{%x}", cp);       /* C1 controls: CSI is 0x9b */
+        else if (trace_is_bidi_control(cp))
+            fprintf(f, "\\x{%x}", cp);
+        else
+            fwrite(p, 1, (size_t)n, f);
+        p += n;
+    }
 }
 
 static bool shown_level(const char *level)
@@ -124,44 +161,38 @@ void trace_format_short_time(char buf[40], int64_t us)
     snprintf(buf, 40, "%ss", t);
 }
 
+/* One prompt per evaluation, and every line attributable: a line from a
+ * console other than the one of the line above (a prompt, a result, an
+ * output or a report) is preceded by `%% on NODE:`. A shell evaluates one
+ * step at a time, so a result under `%% on alice@sim:` is the answer to
+ * alice's last prompt. Comments belong to no console: after one, the
+ * next console line is labelled. Text the scenario wrote (eval source,
+ * notes, expectations) is printed with trace_fputs_safe. */
 static void transcript_emit(void *ctx, const sim_obs_event *ev)
 {
     trace_transcript *t = ctx;
     if (!ev->text)
         return;
     if (!strcmp(ev->kind, "output")) {
+        /* output without a newline runs into what follows, as in erl,
+         * unless what follows is another console's */
+        label(t, ev->node);
         fputs(ev->text, t->out);
         size_t n = strlen(ev->text);
         t->mid_line = n > 0 && ev->text[n - 1] != '\n';
     } else if (!strcmp(ev->kind, "result")) {
-        /* Another shell printed a prompt meanwhile: show whose answer
-         * this is by repeating its prompt line, as if switching back to
-         * that terminal. */
-        pending *p = ev->node ? find_pending(t, ev->node) : NULL;
-        if (p && p->line && t->last_eval_node &&
-            strcmp(t->last_eval_node, ev->node)) {
-            line_start(t);
-            fprintf(t->out, "%s\n", p->line);
-            free(t->last_eval_node);
-            t->last_eval_node = dup(ev->node);
-        }
+        label(t, ev->node);
         fprintf(t->out, "%s\n", ev->text);
         t->mid_line = false;
     } else if (!strcmp(ev->kind, "eval")) {
         line_start(t);
-        fprintf(t->out, "%s\n", ev->text);
-        if (ev->node)
-            set_pending(t, ev->node, ev->text);
+        trace_fputs_safe(ev->text, t->out);
+        fputc('\n', t->out);
+        set_console(t, ev->node);
     } else if (!strcmp(ev->kind, "log")) {
         if (shown_level(ev->reason)) {
+            label(t, ev->node);
             line_start(t);
-            /* Every node's console is merged here: say whose this is
-             * unless it is the shell that printed the last prompt. */
-            if (ev->node && (!t->last_eval_node || strcmp(t->last_eval_node, ev->node))) {
-                fprintf(t->out, "%%%% on %s:\n", ev->node);
-                free(t->last_eval_node);
-                t->last_eval_node = dup(ev->node);
-            }
             fprintf(t->out, "%s\n\n", ev->text);
         }
     } else if (is_comment(ev->kind) ||
@@ -171,12 +202,15 @@ static void transcript_emit(void *ctx, const sim_obs_event *ev)
         line_start(t);
         trace_format_short_time(ts, ev->t);
         if (!strcmp(ev->kind, "note"))
-            fprintf(t->out, "%%%% [%s] %s\n", ts, ev->text);
+            fprintf(t->out, "%%%% [%s] ", ts);
         else if (!strcmp(ev->kind, "restart") && ev->node)
             /* the event's text is "creation N": say whose */
-            fprintf(t->out, "%%%% [%s] restart: %s (%s)\n", ts, ev->node, ev->text);
+            fprintf(t->out, "%%%% [%s] restart: %s (", ts, ev->node);
         else
-            fprintf(t->out, "%%%% [%s] %s: %s\n", ts, ev->kind, ev->text);
+            fprintf(t->out, "%%%% [%s] %s: ", ts, ev->kind);
+        trace_fputs_safe(ev->text, t->out);
+        fputs(!strcmp(ev->kind, "restart") && ev->node ? ")\n" : "\n", t->out);
+        set_console(t, NULL);
     }
 }
 

@@ -563,8 +563,9 @@ void dist__drop(void *ctx, int from, int to, void *payload)
             ts = rt_str(w, from, tp);
             term_unref(tp);
         }
-        rt_emit(w, from, "drop", w->nodes[to].name, NULL,
-                ts ? ts : atom_text(pk->name), NULL, ms, "connection_closed", NULL);
+        rt_emit_msg(w, from, "drop", w->nodes[to].name,
+                    ts ? ts : atom_text(pk->name), ms, "connection_closed",
+                    pk->msg_id);
         free(ts);
         free(ms);
     }

@@ -45,6 +45,7 @@ typedef struct packet {
     int code;             /* HS_FAIL: who logs what */
     char *text;           /* HS_REPLY: the cookie the initiator used */
     dist_app_fn app;      /* PK_APP: handler on arrival */
+    uint64_t msg_id;      /* PK_MSG, PK_MSG_NAMED: the trace's message id */
 } packet;
 
 static inline packet *pk_new(pk_kind k, int from_node)

@@ -71,10 +71,10 @@ void dist__sig_arrived(world *w, int x, int y, packet *pk)
         char *ms = rt_str(w, x, pk->msg);
         term_unref(tp);
         if (p) {
-            rt_emit(w, x, "deliver", w->nodes[y].name, NULL, ts, NULL, ms, NULL, NULL);
+            rt_emit_msg(w, x, "deliver", w->nodes[y].name, ts, ms, NULL, pk->msg_id);
             rt_deliver(w, p, pk->msg);
         } else {
-            rt_emit(w, x, "drop", w->nodes[y].name, NULL, ts, NULL, ms, "noproc", NULL);
+            rt_emit_msg(w, x, "drop", w->nodes[y].name, ts, ms, "noproc", pk->msg_id);
         }
         free(ts);
         free(ms);
@@ -86,12 +86,12 @@ void dist__sig_arrived(world *w, int x, int y, packet *pk)
         proc *p = rt_whereis(w, x, pk->name);
         char *ms = rt_str(w, x, pk->msg);
         if (p) {
-            rt_emit(w, x, "deliver", w->nodes[y].name, NULL, atom_text(pk->name),
-                    NULL, ms, NULL, NULL);
+            rt_emit_msg(w, x, "deliver", w->nodes[y].name, atom_text(pk->name),
+                        ms, NULL, pk->msg_id);
             rt_deliver(w, p, pk->msg);
         } else {
-            rt_emit(w, x, "drop", w->nodes[y].name, NULL, atom_text(pk->name),
-                    NULL, ms, "noproc", NULL);
+            rt_emit_msg(w, x, "drop", w->nodes[y].name, atom_text(pk->name),
+                        ms, "noproc", pk->msg_id);
         }
         free(ms);
         break;
@@ -220,10 +220,12 @@ static void send_msg(world *w, int from_node, term_pid to, term *msg)
     char *ts = rt_str(w, from_node, tp);
     term_unref(tp);
     if (y < 0) {
-        rt_emit(w, from_node, "drop", NULL, NULL, ts, NULL, ms, "nonode", NULL);
+        rt_emit_msg(w, from_node, "drop", NULL, ts, ms, "nonode", rt_msg_id(w));
     } else {
-        rt_emit(w, from_node, "send", w->nodes[y].name, NULL, ts, NULL, ms, NULL, NULL);
+        uint64_t id = rt_msg_id(w);
+        rt_emit_msg(w, from_node, "send", w->nodes[y].name, ts, ms, NULL, id);
         packet *pk = pk_new(PK_MSG, from_node);
+        pk->msg_id = id;
         pk->to = to;
         pk->msg = term_ref(msg);
         dist__send(w, from_node, y, pk, false);
@@ -238,15 +240,17 @@ void dist_send_named(world *w, int from_node, atom_t name, int to_node,
     char *ms = rt_str(w, from_node, msg);
     if (to_node < 0) {
         /* a node nobody runs: the connection attempt fails, silently */
-        rt_emit(w, from_node, "drop", NULL, NULL, atom_text(name), NULL, ms,
-                "nonode", NULL);
+        rt_emit_msg(w, from_node, "drop", NULL, atom_text(name), ms, "nonode",
+                    rt_msg_id(w));
         free(ms);
         return;
     }
-    rt_emit(w, from_node, "send", w->nodes[to_node].name, NULL,
-            atom_text(name), NULL, ms, NULL, NULL);
+    uint64_t id = rt_msg_id(w);
+    rt_emit_msg(w, from_node, "send", w->nodes[to_node].name, atom_text(name),
+                ms, NULL, id);
     free(ms);
     packet *pk = pk_new(PK_MSG_NAMED, from_node);
+    pk->msg_id = id;
     pk->name = name;
     pk->msg = term_ref(msg);
     dist__send(w, from_node, to_node, pk, false);
@@ -492,8 +496,8 @@ void dist__sig_failed(world *w, int x, int y, packet *pk)
     case PK_MSG:
     case PK_MSG_NAMED: {
         char *ms = rt_str(w, x, pk->msg);
-        rt_emit(w, x, "drop", w->nodes[y].name, NULL, NULL, NULL, ms,
-                "noconnection", NULL);
+        rt_emit_msg(w, x, "drop", w->nodes[y].name, NULL, ms, "noconnection",
+                    pk->msg_id);
         free(ms);
         break;
     }

@@ -266,8 +266,8 @@ ev_status bif_send(world *w, proc *self, term *dest, term *msg,
                 rt_send(w, me, &self->pid, p->pid, msg);
             else {
                 char *ms = rt_str(w, me, msg);
-                rt_emit(w, me, "drop", NULL, NULL, atom_text(name), NULL, ms,
-                        "noproc", NULL);
+                rt_emit_msg(w, me, "drop", NULL, atom_text(name), ms, "noproc",
+                            rt_msg_id(w));
                 free(ms);
             }
             return EV_DONE;

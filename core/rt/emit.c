@@ -60,6 +60,26 @@ void rt_emit(world *w, int node_id, const char *kind, const char *peer,
     sim_emit(w->s, &ev);
 }
 
+void rt_emit_msg(world *w, int node_id, const char *kind, const char *peer,
+                 const char *to, const char *term_text, const char *reason,
+                 uint64_t msg)
+{
+    sim_obs_event ev = {0};
+    ev.node = node_id >= 0 ? w->nodes[node_id].name : NULL;
+    ev.kind = kind;
+    ev.peer = peer;
+    ev.to = to;
+    ev.term = term_text;
+    ev.reason = reason;
+    ev.msg = msg;
+    sim_emit(w->s, &ev);
+}
+
+uint64_t rt_msg_id(world *w)
+{
+    return ++w->next_msg;
+}
+
 void rt_output(world *w, int leader, const char *text)
 {
     rt_emit(w, leader, "output", NULL, NULL, NULL, NULL, NULL, NULL, text);

@@ -302,10 +302,10 @@ void rt_send(world *w, int from_node, const term_pid *from, term_pid to,
         char *ts = pid_str(w, from_node, to);
         char *ms = rt_str(w, from_node, msg);
         if (p) {
-            rt_emit(w, from_node, "deliver", NULL, NULL, ts, NULL, ms, NULL, NULL);
+            rt_emit_msg(w, from_node, "deliver", NULL, ts, ms, NULL, rt_msg_id(w));
             rt_deliver(w, p, msg);
         } else {
-            rt_emit(w, from_node, "drop", NULL, NULL, ts, NULL, ms, "noproc", NULL);
+            rt_emit_msg(w, from_node, "drop", NULL, ts, ms, "noproc", rt_msg_id(w));
         }
         free(ts);
         free(ms);

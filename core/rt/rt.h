@@ -168,6 +168,7 @@ struct world {
     struct rt_etimer **etimers;
     uint32_t netimers, capetimers;
     uint64_t next_etimer;
+    uint64_t next_msg;        /* rt_msg_id's last */
 };
 
 /* ---- trace events and how a node prints (emit.c, the bottom of rt/) ---- */
@@ -176,6 +177,12 @@ struct world {
 void rt_emit(world *w, int node, const char *kind, const char *peer,
              const char *pid, const char *to, const char *name,
              const char *term_text, const char *reason, const char *text);
+/* A send, deliver or drop event of message `msg` (rt_msg_id). */
+void rt_emit_msg(world *w, int node, const char *kind, const char *peer,
+                 const char *to, const char *term_text, const char *reason,
+                 uint64_t msg);
+/* A new message id: 1, 2, ... per run, in the order messages are sent. */
+uint64_t rt_msg_id(world *w);
 /* How `node` prints pids: its own as 0, node k's as k + 1. */
 term_view rt_view(const world *w, int node);
 /* The text of t as seen from `node`; caller frees. */
@@ -328,7 +335,8 @@ void shell_free(shell *sh);
 void shell_boot(world *w, int node);
 void shell_queue(world *w, int node, const char *src, ev_code *code,
                  const char *expect, ev_code *pattern, const char *where);
-void shell_finish(world *w, int node);
+void shell_finish(world *w, int node, world_unfinished_fn unfinished,
+                  void *ctx);
 /* Holds the node's shell: its queued steps wait until as many
  * shell_release calls have come (a node's applications start before its
  * shell takes input, as init runs the boot script's applications before

@@ -780,6 +780,8 @@ static void sh_terminate(world *w, proc *p, term *reason)
         free(rs);
         end_eval(sh);
     } else {
+        /* an idle shell prints the report as a line of its own */
+        sb_putc(&b, '\n');
         rt_output(w, sh->node, b.s);
     }
     sb_fini(&b);
@@ -865,17 +867,24 @@ void shell_boot(world *w, int node_id)
 }
 
 /* Reports the step in progress and the queued ones as never finished
- * (expectations fail), and forgets them. */
+ * (expectations fail; a step without one goes to `unfinished`, when
+ * given), and forgets them. */
 static void abandon(world *w, shell *sh, const char *why_cur,
-                    const char *why_queued)
+                    const char *why_queued, world_unfinished_fn unfinished,
+                    void *ctx)
 {
+    const char *name = w->nodes[sh->node].name;
     if (sh->busy && sh->cur.expect)
         expect_failed(w, sh->node, &sh->cur, why_cur);
+    else if (sh->busy && unfinished)
+        unfinished(ctx, sh->cur.where, name, true);
     end_eval(sh);
     while (sh->qlen) {
         step *st = &sh->q[sh->qhead];
         if (st->expect)
             expect_failed(w, sh->node, st, why_queued);
+        else if (unfinished)
+            unfinished(ctx, st->where, name, false);
         step_free(st);
         sh->qhead = (sh->qhead + 1) % sh->qcap;
         sh->qlen--;
@@ -914,11 +923,12 @@ void shell_node_down(world *w, int node_id)
     }
     sh->has_pid = false;
     abandon(w, sh, "no result (the node went down)",
-            "never evaluated (the node went down)");
+            "never evaluated (the node went down)", NULL, NULL);
 }
 
-void shell_finish(world *w, int node_id)
+void shell_finish(world *w, int node_id, world_unfinished_fn unfinished,
+                  void *ctx)
 {
     abandon(w, w->nodes[node_id].sh, "no result by the end of the run",
-            "never evaluated (the shell was still busy)");
+            "never evaluated (the shell was still busy)", unfinished, ctx);
 }

@@ -372,10 +372,10 @@ void world_restart(world *w, int node_id)
     start_node(w, node_id, "restart");
 }
 
-void world_finish(world *w)
+void world_finish(world *w, world_unfinished_fn unfinished, void *ctx)
 {
     for (int i = 0; i < w->n; i++)
-        shell_finish(w, i);
+        shell_finish(w, i, unfinished, ctx);
 }
 
 void world_set_source_reader(world *w, world_source_reader read, void *ctx)

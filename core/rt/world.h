@@ -94,8 +94,13 @@ void world_freeze(world *w, int node);
 void world_resume(world *w, int node);
 void world_restart(world *w, int node);
 
-/* Ends the run at the current time: shells still busy are reported. */
-void world_finish(world *w);
+/* Ends the run at the current time: shells still busy are reported.
+ * A step with an `expect` fails it; a step without one is passed to
+ * `unfinished` (may be NULL): `where` ("timeline[3]"), its node's name,
+ * and whether it was running (blocked) or still queued behind one. */
+typedef void (*world_unfinished_fn)(void *ctx, const char *where,
+                                    const char *node, bool running);
+void world_finish(world *w, world_unfinished_fn unfinished, void *ctx);
 
 /* The run's budget of reductions (every process's Erlang code counts
  * one per function or fun call): when it is used up, the run stops at
