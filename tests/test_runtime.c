@@ -270,7 +270,8 @@ Test(runtime, transcript_escapes_control_characters)
 }
 
 /* global kills carol's idle shell (the clash's loser): the report is a
- * line of carol's console, labelled, right after bob's pong. */
+ * line of carol's console, labelled, right after bob's pong, in the class
+ * an idle shell reports (shell:get_command1/5: error). */
 Test(runtime, transcript_labels_a_shell_killed_from_another_node)
 {
     char dir[64], path[128];
@@ -287,7 +288,7 @@ Test(runtime, transcript_labels_a_shell_killed_from_another_node)
         "{\"at\": \"12s\", \"on\": \"bob\", \"eval\": \"net_adm:ping('carol@sim').\"}]}");
     hrun *h = h_run(path, 0);
     cr_expect(strstr(h->transcript, "(bob@sim)3> net_adm:ping('carol@sim').\n"
-                     "pong\n%% on carol@sim:\n** exception exit: killed\n"),
+                     "pong\n%% on carol@sim:\n** exception error: killed\n"),
               "%s", h->transcript);
     h_free(h);
     h_rmtree(dir);
