@@ -9,8 +9,13 @@ DEBS    := libsqlite3-dev libcjson-dev libcriterion-dev pkg-config
 BUILD   ?= build
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Werror
+# 32-bit x86 (i386, or -m32 in EXTRA_CFLAGS): SSE2 arithmetic, because
+# x87's 80-bit registers round differently and change float results (and
+# so traces) from every other target.
+ARCH_CFLAGS := $(shell echo | $(CC) $(EXTRA_CFLAGS) -dM -E - 2>/dev/null \
+                 | grep -q '__i386__' && echo -msse2 -mfpmath=sse)
 CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -ffp-contract=off -MMD -MP \
-           -I. $(EXTRA_CFLAGS)
+           -I. $(ARCH_CFLAGS) $(EXTRA_CFLAGS)
 export LC_ALL := C
 
 # Quiet builds: one "CC file" line per object; V=1 prints the commands.
@@ -30,7 +35,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lib_sources.o
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
 BIN     ?= bin/clustersim
 
-.PHONY: all deps demo test docs check-docs unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test fuzz mutants otp-deps otp-diff otp-expected
+.PHONY: all deps locale demo test docs check-docs unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test fuzz mutants otp-deps otp-diff otp-expected
 
 all: deps $(BIN)
 
@@ -88,7 +93,7 @@ demo: all
 	./$(BIN) run scenarios/book/cap.json
 
 # Criterion units, then every scenario run for its expectations, then goldens.
-test: deps
+test: deps locale
 	$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit
 	$(BUILD)/unit --jobs 2
 	sh tests/scenarios.sh ./$(BIN)
@@ -119,9 +124,26 @@ check-docs: $(BIN)
 	  || { echo "check-docs: docs/functions.md is out of date: run make docs"; exit 1; }
 	@echo "check-docs: ok"
 
-unit: deps
+unit: deps locale
 	$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit
 	$(BUILD)/unit --jobs 2
+
+# A comma-decimal locale for tests/test_locale.c, generated into
+# build/locale (no root needed) unless the machine has one. localedef's
+# sources are Debian's `locales` package (installed as root when missing);
+# without them the test skips its locale part, saying why.
+locale:
+	@if locale -a 2>/dev/null | grep -qix 'de_DE.utf-\?8' || [ -d build/locale/de_DE.UTF-8 ]; then :; \
+	elif [ ! -e /usr/share/i18n/locales/de_DE ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing locales"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq locales >/dev/null; \
+	fi
+	@if ! locale -a 2>/dev/null | grep -qix 'de_DE.utf-\?8' && [ ! -d build/locale/de_DE.UTF-8 ]; then \
+	  mkdir -p build/locale; \
+	  localedef -i de_DE -f UTF-8 build/locale/de_DE.UTF-8 >/dev/null 2>&1 \
+	    && echo "  GEN build/locale/de_DE.UTF-8" \
+	    || echo "locale: cannot generate de_DE.UTF-8 (apt-get install locales); test_locale skips its locale part"; \
+	fi
 
 # The HTML render end to end: demos drawn, screenshots by headless Chromium
 # (installed with apt-get as root when missing; the target fails, saying
@@ -132,7 +154,7 @@ render-test: deps
 
 # A sanitizer build in its own tree; LeakSanitizer reports make it fail
 # (Criterion counts a leaking test as passed, STYLE.md 15).
-asan: deps
+asan: deps locale
 	$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/clustersim \
 	  OPT="-O1 -g -fno-omit-frame-pointer" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
