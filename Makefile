@@ -165,7 +165,7 @@ asan: deps locale
 	  exit $$status
 	ASAN_OPTIONS=detect_leaks=1 sh tests/scenarios.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/must_fail.sh build/asan/clustersim
-	ASAN_OPTIONS=detect_leaks=1 sh tests/regress.sh build/asan/clustersim
+	ASAN_OPTIONS=detect_leaks=1 build/asan/clustersim $(REGRESS)
 	$(MAKE) --no-print-directory $(BIN) build/chaos_gen
 	sh tests/chaos.sh build/chaos_gen ./$(BIN) build/asan/clustersim 1 $(CHAOS_SEEDS)
 
@@ -243,17 +243,19 @@ mutants: deps otp-deps
 	$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit $(BUILD)/otp_gen
 	bash tests/mutants.sh -j $(MUTANTS_JOBS) $(MUTANTS)
 
-# Golden traces (traces/README.md): `regress` replays every scenario and
-# compares its canonical trace with traces/golden/NAME.trace, printing the
-# first differing line; `golden` rewrites them on purpose. It and
-# `otp-expected` are the only targets that write into the source tree.
+# Golden traces (traces/README.md): `regress` replays every scenario
+# (`clustersim regress`: twice, stored, compared with
+# traces/golden/NAME.trace, printing the first differing line); `golden`
+# rewrites them on purpose. It and `otp-expected` are the only targets
+# that write into the source tree.
+REGRESS = regress scenarios --golden traces/golden
 regress: deps
 	$(MAKE) --no-print-directory $(BIN)
-	sh tests/regress.sh ./$(BIN)
+	./$(BIN) $(REGRESS)
 
 golden: deps
 	$(MAKE) --no-print-directory $(BIN)
-	sh tests/regress.sh --golden ./$(BIN)
+	./$(BIN) $(REGRESS) --update
 
 # The goldens must hold for every build (DESIGN.md): an -O0 build and a
 # clang build, each in its own tree, replay them too.
@@ -261,10 +263,10 @@ regress-builds: deps
 	$(call need,clang,clang)
 	$(MAKE) --no-print-directory BUILD=build/O0 BIN=build/O0/clustersim \
 	  OPT="-O0 -g" build/O0/clustersim
-	sh tests/regress.sh build/O0/clustersim
+	build/O0/clustersim $(REGRESS)
 	$(MAKE) --no-print-directory BUILD=build/clang BIN=build/clang/clustersim \
 	  CC=clang build/clang/clustersim
-	sh tests/regress.sh build/clang/clustersim
+	build/clang/clustersim $(REGRESS)
 
 # sim/ core/ net_model/ must not call the clock, libc randomness or stdio
 # (xalloc's one out-of-memory line on the way to abort() is the exception).
