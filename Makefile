@@ -98,6 +98,7 @@ test: deps locale
 	$(BUILD)/unit --jobs 2
 	sh tests/scenarios.sh ./$(BIN)
 	sh tests/must_fail.sh ./$(BIN)
+	sh tests/cli.sh ./$(BIN)
 	$(MAKE) --no-print-directory otp-diff
 	$(MAKE) --no-print-directory check-engine
 	$(MAKE) --no-print-directory check-layers
@@ -165,6 +166,7 @@ asan: deps locale
 	  exit $$status
 	ASAN_OPTIONS=detect_leaks=1 sh tests/scenarios.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/must_fail.sh build/asan/clustersim
+	ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 build/asan/clustersim $(REGRESS)
 	$(MAKE) --no-print-directory $(BIN) build/chaos_gen
 	sh tests/chaos.sh build/chaos_gen ./$(BIN) build/asan/clustersim 1 $(CHAOS_SEEDS)
