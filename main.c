@@ -473,6 +473,20 @@ static int out_open(outfile *o, const char *opt, const char *path)
     return 0;
 }
 
+/* Closes o when the run did not happen: its OUT.partial is removed. */
+static void out_abandon(outfile *o)
+{
+    if (!o->f)
+        return;
+    if (!o->borrowed)
+        fclose(o->f);
+    else
+        fflush(o->f);
+    o->f = NULL;
+    if (o->tmp[0])
+        remove(o->tmp);
+}
+
 /* Where o's bytes are. */
 static const char *out_where(const outfile *o)
 {
@@ -625,7 +639,7 @@ static int run_one(run_job *a)
     int rc = load_plan(a->file, &p);
     if (rc)
         return rc;
-    if (p->warnings)         /* erlc's warnings do not stop the run */
+    if (p->warnings && !a->silent)   /* erlc's warnings do not stop the run */
         fputs(p->warnings, stderr);
 
     run_outputs out = {0};
@@ -643,8 +657,7 @@ static int run_one(run_job *a)
      * costs no run; a complete run's files are renamed at the end. */
     if ((a->text && out_open(&out.text, "--text", a->text)) ||
         (a->html && out_open(&out.html, "--html", a->html))) {
-        if (out.text.f)
-            out_close(&out.text, -1, false, "trace");   /* removes the .partial */
+        out_abandon(&out.text);
         trace_store_close(out.store);
         scn_plan_free(p);
         return 2;
@@ -671,8 +684,8 @@ static int run_one(run_job *a)
             fprintf(stderr, "clustersim: %s\n", dberr);
             trace_tee_free(tee);
             trace_store_close(out.store);
-            out_close(&out.text, -1, false, "trace");
-            out_close(&out.html, -1, false, "page");
+            out_abandon(&out.text);
+            out_abandon(&out.html);
             trace_text_free(out.tt);
             scn_plan_free(p);
             return 2;
@@ -846,7 +859,7 @@ static int run_many(run_job *ap, const char **files, int nfiles)
             worst = codes[i];
         npass += codes[i] == 0;
     }
-    printf("%%%% summary: %d scenarios, %d passed, %d not\n", nfiles, npass,
+    printf("%%%% summary: %d scenarios, %d passed, %d failed\n", nfiles, npass,
            nfiles - npass);
     for (int i = 0; i < nfiles; i++)
         printf("%%%%   %s: %s\n", strcmp(files[i], "-") ? files[i] : "<stdin>",
@@ -1017,7 +1030,7 @@ static int cmd_render(int argc, char **argv)
                               sizeof err);
     if (rc) {
         fprintf(stderr, "clustersim: %s\n", err);
-        out_close(&of, -1, false, "page");
+        out_abandon(&of);
         trace_render_free(h);
         return 2;
     }

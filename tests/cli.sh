@@ -56,6 +56,12 @@ for opt in --text --html --trace; do
     has "/dev/full: is " err "$opt /dev/full"
     [ -c /dev/full ] && ok || bad "$opt /dev/full: /dev/full is no longer a device"
 done
+# a refused output costs no run, and leaves no other output behind
+"$bin" run "$echo_json" -q --text first.trace --html adir >out 2>err; rc=$?
+expect 2 "--text OK --html adir"
+[ ! -e first.trace ] && [ ! -e first.trace.partial ] && ok || bad "--html adir: first.trace left behind"
+grep -q "write failed" err && bad "--html adir: a write failure reported" || ok
+[ -s out ] && bad "--html adir: the scenario ran" || ok
 # a FIFO is written in place, as the run goes
 mkfifo fifo
 cat fifo >fifo.out &
@@ -100,6 +106,13 @@ has "incomplete trace left in sig.trace.partial" err "SIGTERM"
 expect 0 "trace show of the interrupted run"
 has "is incomplete (interrupted)" err "SIGTERM: the stored run is not marked interrupted"
 
+"$bin" render sig.db -o adir >out 2>err; rc=$?
+expect 2 "render -o adir"
+has "-o adir: is a directory" err "render -o adir"
+"$bin" render sig.db -o /dev/full >out 2>err; rc=$?
+expect 2 "render -o /dev/full"
+[ -c /dev/full ] && ok || bad "render -o /dev/full: /dev/full is no longer a device"
+
 # ---- trace diff on what is not a trace ----
 "$bin" trace diff "$bin" ref.trace >out 2>err; rc=$?
 expect 2 "trace diff BINARY"
@@ -140,7 +153,7 @@ has "give - only once" err "run - -"
 # several scenarios: a summary, and the worst exit code
 "$bin" run "$echo_json" "$failing" -q >out 2>err; rc=$?
 expect 1 "run PASSING FAILING"
-has "%% summary: 2 scenarios, 1 passed, 1 not" out "run A B: summary"
+has "%% summary: 2 scenarios, 1 passed, 1 failed" out "run A B: summary"
 has "%%   $echo_json: passed" out "run A B: summary"
 has "%%   $failing: FAILED (exit 1)" out "run A B: summary"
 echo '{' >broken.json
