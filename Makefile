@@ -27,7 +27,7 @@ Q := @
 say = @echo "  $(1) $(2)"
 endif
 
-LIBSRC  := $(sort $(wildcard sim/*.c core/*/*.c net_model/*.c scenarios/*.c traces/*.c))
+LIBSRC  := $(sort $(wildcard sim/*.c core/*/*.c net_model/*.c scenarios/*.c traces/*.c cli/*.c))
 TESTSRC := $(sort $(wildcard tests/*.c))
 LIBERL  := $(sort $(wildcard core/lib/*.erl))
 # The library's Erlang sources, built into the binary (core/lib/embed.sh).
