@@ -35,7 +35,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lib_sources.o
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
 BIN     ?= bin/clustersim
 
-.PHONY: all deps locale demo test docs check-docs unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test fuzz mutants otp-deps otp-diff otp-expected
+.PHONY: all deps locale check-i386 demo test docs check-docs unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test fuzz mutants otp-deps otp-diff otp-expected
 
 all: deps $(BIN)
 
@@ -170,6 +170,27 @@ asan: deps locale
 	ASAN_OPTIONS=detect_leaks=1 build/asan/clustersim $(REGRESS)
 	$(MAKE) --no-print-directory $(BIN) build/chaos_gen
 	sh tests/chaos.sh build/chaos_gen ./$(BIN) build/asan/clustersim 1 $(CHAOS_SEEDS)
+
+# 32-bit x86: the evaluator, the term printer and the PRNG built for i686
+# (Debian's gcc-i686-linux-gnu, installed as root when missing; static, so
+# no i386 libraries are needed) must print what the host build prints
+# (tests/arch/check.c). The i686 build gets ARCH_CFLAGS like any other.
+ARCH_SRC = $(sort $(wildcard core/term/*.c core/erl/*.c)) sim/rng.c
+$(BUILD)/arch_check: tests/arch/check.c $(ARCH_SRC)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ -lm $(EXTRA_LDFLAGS)
+
+check-i386:
+	$(call need,i686-linux-gnu-gcc,gcc-i686-linux-gnu libc6-dev-i386-cross)
+	$(MAKE) --no-print-directory $(BUILD)/arch_check
+	$(MAKE) --no-print-directory BUILD=build/i386 CC=i686-linux-gnu-gcc \
+	  EXTRA_LDFLAGS=-static build/i386/arch_check
+	$(BUILD)/arch_check >$(BUILD)/arch_check.out
+	build/i386/arch_check >build/i386/arch_check.out
+	@cmp $(BUILD)/arch_check.out build/i386/arch_check.out \
+	  && echo "check-i386: ok (i686 prints what $$(uname -m) prints)" \
+	  || { diff $(BUILD)/arch_check.out build/i386/arch_check.out; exit 1; }
 
 # Random scenarios for tests/chaos.sh (make asan runs CHAOS_SEEDS of them).
 CHAOS_SEEDS ?= 200
