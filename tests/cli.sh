@@ -56,6 +56,12 @@ for opt in --text --html --trace; do
     has "/dev/full: is " err "$opt /dev/full"
     [ -c /dev/full ] && ok || bad "$opt /dev/full: /dev/full is no longer a device"
 done
+# a run stopped by a limit leaves OUT.partial, never OUT
+"$bin" run "$echo_json" -q --max-events 10 --text lim.trace --html lim.html >out 2>err; rc=$?
+expect 3 "--max-events 10 --text lim.trace"
+[ -s lim.trace.partial ] && [ ! -e lim.trace ] && [ -s lim.html.partial ] && [ ! -e lim.html ] && ok ||
+    bad "--max-events: an incomplete run's outputs renamed"
+has "incomplete trace left in lim.trace.partial" err "--max-events"
 # a refused output costs no run, and leaves no other output behind
 "$bin" run "$echo_json" -q --text first.trace --html adir >out 2>err; rc=$?
 expect 2 "--text OK --html adir"
