@@ -19,7 +19,6 @@ int cli_usage_error(const char *fmt, const char *arg)
 }
 
 /* Contract in opts.h. */
-/* Contract in opts.h. */
 int cli_opt_next(cli_optparse *p, const cli_opt *tab, int n, const char **val)
 {
     *val = NULL;

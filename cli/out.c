@@ -29,7 +29,6 @@ static bool is_terminal(const char *path, const struct stat *st)
 }
 
 /* Contract in out.h. */
-/* Contract in out.h. */
 int cli_out_open(cli_out *o, const char *opt, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -64,6 +63,10 @@ int cli_out_open(cli_out *o, const char *opt, const char *path)
                         path, strerror(errno));
                 return 2;
             }
+            /* a reader at the other end of a FIFO or a terminal sees each
+             * line as it is written */
+            if (!S_ISREG(st.st_mode))
+                setvbuf(o->f, NULL, _IOLBF, 0);
             return 0;
         }
     } else if (errno != ENOENT) {
@@ -89,7 +92,6 @@ int cli_out_open(cli_out *o, const char *opt, const char *path)
 }
 
 /* Contract in out.h. */
-/* Contract in out.h. */
 void cli_out_abandon(cli_out *o)
 {
     if (!o->f)
@@ -109,7 +111,6 @@ static const char *out_where(const cli_out *o)
     return o->tmp[0] ? o->tmp : o->path;
 }
 
-/* Contract in out.h. */
 /* Contract in out.h. */
 int cli_out_close(cli_out *o, int werr, bool complete, const char *what)
 {
@@ -154,7 +155,6 @@ int cli_out_close(cli_out *o, int werr, bool complete, const char *what)
 }
 
 /* Contract in out.h. */
-/* Contract in out.h. */
 int cli_out_html(trace_render *h, cli_out *o, bool complete)
 {
     errno = 0;
@@ -162,7 +162,6 @@ int cli_out_html(trace_render *h, cli_out *o, bool complete)
     return cli_out_close(o, werr, complete, "page");
 }
 
-/* Contract in out.h. */
 /* Contract in out.h. */
 int cli_check_db_path(const char *path)
 {

@@ -21,7 +21,6 @@
 static bool stdin_taken;
 
 /* Contract in run.h. */
-/* Contract in run.h. */
 int cli_load_plan(const char *file, scn_plan **p)
 {
     scn_error err;
@@ -82,6 +81,15 @@ typedef struct run_outputs {
     int64_t run_id;
 } run_outputs;
 
+/* The werr of cli_out_close for the text trace: its first failed
+ * write's errno, -1 if that is unknown, 0 if none failed. */
+static int text_werr(const trace_text *tt)
+{
+    if (!trace_text_failed(tt))
+        return 0;
+    return trace_text_errno(tt) ? trace_text_errno(tt) : -1;
+}
+
 static void interrupt_emit(void *ctx, const sim_obs_event *ev)
 {
     (void)ev;
@@ -101,9 +109,7 @@ static void interrupt_emit(void *ctx, const sim_obs_event *ev)
         trace_store_close(o->store);
     }
     if (o->text.f)
-        cli_out_close(&o->text, trace_text_failed(o->tt)
-                  ? (trace_text_errno(o->tt) ? trace_text_errno(o->tt) : -1) : 0,
-                  false, "trace");
+        cli_out_close(&o->text, text_werr(o->tt), false, "trace");
     if (o->html.f)
         cli_out_html(o->page, &o->html, false);
     exit(128 + interrupted);
@@ -120,7 +126,6 @@ static void catch_signals(bool on)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Contract in run.h. */
 /* Contract in run.h. */
 int cli_run_one(cli_run_job *a)
 {
@@ -218,8 +223,7 @@ int cli_run_one(cli_run_job *a)
     bool complete = r->outcome != SCN_LIMIT;
     int exit_code = (int)r->outcome;
     if (out.text.f) {
-        int werr = trace_text_failed(out.tt)
-            ? (trace_text_errno(out.tt) ? trace_text_errno(out.tt) : -1) : 0;
+        int werr = text_werr(out.tt);
         if (!werr && out.text.f == stdout)
             werr = stdout_err;
         trace_text_free(out.tt);
