@@ -189,7 +189,9 @@ static void usage(FILE *f)
           "  --version            the program's version\n"
           "\n"
           "exit codes: 0 passed, 1 an expectation or check failed, 2 invalid\n"
-          "scenario or usage, 3 an internal limit was reached\n", f);
+          "scenario or usage (or an output that cannot be written), 3 an\n"
+          "internal limit was reached, 130 and 143 interrupted (SIGINT,\n"
+          "SIGTERM)\n", f);
 }
 
 static int cmd_validate(int argc, char **argv)
