@@ -9,8 +9,13 @@ DEBS    := libsqlite3-dev libcjson-dev libcriterion-dev pkg-config
 BUILD   ?= build
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Werror
+# 32-bit x86 (i386, or -m32 in EXTRA_CFLAGS): SSE2 arithmetic, because
+# x87's 80-bit registers round differently and change float results (and
+# so traces) from every other target.
+ARCH_CFLAGS := $(shell echo | $(CC) $(EXTRA_CFLAGS) -dM -E - 2>/dev/null \
+                 | grep -q '__i386__' && echo -msse2 -mfpmath=sse)
 CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -ffp-contract=off -MMD -MP \
-           -I. $(EXTRA_CFLAGS)
+           -I. $(ARCH_CFLAGS) $(EXTRA_CFLAGS)
 export LC_ALL := C
 
 # Quiet builds: one "CC file" line per object; V=1 prints the commands.
@@ -22,7 +27,7 @@ Q := @
 say = @echo "  $(1) $(2)"
 endif
 
-LIBSRC  := $(sort $(wildcard sim/*.c core/*/*.c net_model/*.c scenarios/*.c traces/*.c))
+LIBSRC  := $(sort $(wildcard sim/*.c core/*/*.c net_model/*.c scenarios/*.c traces/*.c cli/*.c))
 TESTSRC := $(sort $(wildcard tests/*.c))
 LIBERL  := $(sort $(wildcard core/lib/*.erl))
 # The library's Erlang sources, built into the binary (core/lib/embed.sh).
@@ -30,7 +35,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lib_sources.o
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
 BIN     ?= bin/clustersim
 
-.PHONY: all deps demo test docs check-docs unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test fuzz mutants otp-deps otp-diff otp-expected
+.PHONY: all deps locale check-i386 demo test docs check-docs unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test fuzz mutants otp-deps otp-diff otp-expected
 
 all: deps $(BIN)
 
@@ -88,11 +93,12 @@ demo: all
 	./$(BIN) run scenarios/book/cap.json
 
 # Criterion units, then every scenario run for its expectations, then goldens.
-test: deps
+test: deps locale
 	$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit
 	$(BUILD)/unit --jobs 2
 	sh tests/scenarios.sh ./$(BIN)
 	sh tests/must_fail.sh ./$(BIN)
+	sh tests/cli.sh ./$(BIN)
 	$(MAKE) --no-print-directory otp-diff
 	$(MAKE) --no-print-directory check-engine
 	$(MAKE) --no-print-directory check-layers
@@ -119,9 +125,26 @@ check-docs: $(BIN)
 	  || { echo "check-docs: docs/functions.md is out of date: run make docs"; exit 1; }
 	@echo "check-docs: ok"
 
-unit: deps
+unit: deps locale
 	$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit
 	$(BUILD)/unit --jobs 2
+
+# A comma-decimal locale for tests/test_locale.c, generated into
+# build/locale (no root needed) unless the machine has one. localedef's
+# sources are Debian's `locales` package (installed as root when missing);
+# without them the test skips its locale part, saying why.
+locale:
+	@if locale -a 2>/dev/null | grep -qix 'de_DE.utf-\?8' || [ -d build/locale/de_DE.UTF-8 ]; then :; \
+	elif [ ! -e /usr/share/i18n/locales/de_DE ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing locales"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq locales >/dev/null; \
+	fi
+	@if ! locale -a 2>/dev/null | grep -qix 'de_DE.utf-\?8' && [ ! -d build/locale/de_DE.UTF-8 ]; then \
+	  mkdir -p build/locale; \
+	  localedef -i de_DE -f UTF-8 build/locale/de_DE.UTF-8 >/dev/null 2>&1 \
+	    && echo "  GEN build/locale/de_DE.UTF-8" \
+	    || echo "locale: cannot generate de_DE.UTF-8 (apt-get install locales); test_locale skips its locale part"; \
+	fi
 
 # The HTML render end to end: demos drawn, screenshots by headless Chromium
 # (installed with apt-get as root when missing; the target fails, saying
@@ -132,7 +155,7 @@ render-test: deps
 
 # A sanitizer build in its own tree; LeakSanitizer reports make it fail
 # (Criterion counts a leaking test as passed, STYLE.md 15).
-asan: deps
+asan: deps locale
 	$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/clustersim \
 	  OPT="-O1 -g -fno-omit-frame-pointer" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
@@ -143,9 +166,31 @@ asan: deps
 	  exit $$status
 	ASAN_OPTIONS=detect_leaks=1 sh tests/scenarios.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/must_fail.sh build/asan/clustersim
-	ASAN_OPTIONS=detect_leaks=1 sh tests/regress.sh build/asan/clustersim
+	ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh build/asan/clustersim
+	ASAN_OPTIONS=detect_leaks=1 build/asan/clustersim $(REGRESS)
 	$(MAKE) --no-print-directory $(BIN) build/chaos_gen
 	sh tests/chaos.sh build/chaos_gen ./$(BIN) build/asan/clustersim 1 $(CHAOS_SEEDS)
+
+# 32-bit x86: the evaluator, the term printer and the PRNG built for i686
+# (Debian's gcc-i686-linux-gnu, installed as root when missing; static, so
+# no i386 libraries are needed) must print what the host build prints
+# (tests/arch/check.c). The i686 build gets ARCH_CFLAGS like any other.
+ARCH_SRC = $(sort $(wildcard core/term/*.c core/erl/*.c)) sim/rng.c
+$(BUILD)/arch_check: tests/arch/check.c $(ARCH_SRC)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ -lm $(EXTRA_LDFLAGS)
+
+check-i386:
+	$(call need,i686-linux-gnu-gcc,gcc-i686-linux-gnu libc6-dev-i386-cross)
+	$(MAKE) --no-print-directory $(BUILD)/arch_check
+	$(MAKE) --no-print-directory BUILD=build/i386 CC=i686-linux-gnu-gcc \
+	  EXTRA_LDFLAGS=-static build/i386/arch_check
+	$(BUILD)/arch_check >$(BUILD)/arch_check.out
+	build/i386/arch_check >build/i386/arch_check.out
+	@cmp $(BUILD)/arch_check.out build/i386/arch_check.out \
+	  && echo "check-i386: ok (i686 prints what $$(uname -m) prints)" \
+	  || { diff $(BUILD)/arch_check.out build/i386/arch_check.out; exit 1; }
 
 # Random scenarios for tests/chaos.sh (make asan runs CHAOS_SEEDS of them).
 CHAOS_SEEDS ?= 200
@@ -221,17 +266,19 @@ mutants: deps otp-deps
 	$(MAKE) --no-print-directory $(BIN) $(BUILD)/unit $(BUILD)/otp_gen
 	bash tests/mutants.sh -j $(MUTANTS_JOBS) $(MUTANTS)
 
-# Golden traces (traces/README.md): `regress` replays every scenario and
-# compares its canonical trace with traces/golden/NAME.trace, printing the
-# first differing line; `golden` rewrites them on purpose. It and
-# `otp-expected` are the only targets that write into the source tree.
+# Golden traces (traces/README.md): `regress` replays every scenario
+# (`clustersim regress`: twice, stored, compared with
+# traces/golden/NAME.trace, printing the first differing line); `golden`
+# rewrites them on purpose. It and `otp-expected` are the only targets
+# that write into the source tree.
+REGRESS = regress scenarios --golden traces/golden
 regress: deps
 	$(MAKE) --no-print-directory $(BIN)
-	sh tests/regress.sh ./$(BIN)
+	./$(BIN) $(REGRESS)
 
 golden: deps
 	$(MAKE) --no-print-directory $(BIN)
-	sh tests/regress.sh --golden ./$(BIN)
+	./$(BIN) $(REGRESS) --update
 
 # The goldens must hold for every build (DESIGN.md): an -O0 build and a
 # clang build, each in its own tree, replay them too.
@@ -239,10 +286,10 @@ regress-builds: deps
 	$(call need,clang,clang)
 	$(MAKE) --no-print-directory BUILD=build/O0 BIN=build/O0/clustersim \
 	  OPT="-O0 -g" build/O0/clustersim
-	sh tests/regress.sh build/O0/clustersim
+	build/O0/clustersim $(REGRESS)
 	$(MAKE) --no-print-directory BUILD=build/clang BIN=build/clang/clustersim \
 	  CC=clang build/clang/clustersim
-	sh tests/regress.sh build/clang/clustersim
+	build/clang/clustersim $(REGRESS)
 
 # sim/ core/ net_model/ must not call the clock, libc randomness or stdio
 # (xalloc's one out-of-memory line on the way to abort() is the exception).

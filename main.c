@@ -1,451 +1,333 @@
-/* main: the command line only. Parses argv and dispatches to the
- * subcommands' modules; the only place that touches files by name,
- * stdout and stderr. Exit codes as in SCENARIO_FORMAT.md: 0 passed,
- * 1 an expectation or check failed, 2 invalid input (scenario or usage),
- * 3 an internal limit was reached. */
+/* main: the command line only. Parses argv against each command's table
+ * of options and dispatches to the commands (cli/: options, output
+ * files, a run, regress); with cli/, the only place that touches files by
+ * name, stdout and stderr. Exit codes as in scenarios/README.md: 0
+ * passed, 1 an expectation or check failed, 2 invalid input (scenario or
+ * usage), 3 an internal limit was reached. */
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli/opts.h"
+#include "cli/out.h"
+#include "cli/regress.h"
+#include "cli/run.h"
 #include "core/lib/lib.h"
-#include "scenarios/loader.h"
-#include "scenarios/run.h"
 #include "traces/diff.h"
 #include "traces/render.h"
 #include "traces/store.h"
 #include "traces/trace.h"
 
-#define CLUSTERSIM_VERSION "0.1.0"
+/* ---- the commands' help ---- */
 
-static const char usage[] =
-    "usage: clustersim <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run FILE [--seed N] [--text OUT.trace] [--trace OUT.db] [--quiet]\n"
-    "           [--html OUT.html] [--max-events N] [--max-reductions N]\n"
-    "           [--max-terms N]\n"
-    "                      run a scenario: print its shell transcript, check\n"
-    "                      its expectations, print the trace hash\n"
-    "  validate FILE...    parse and check scenarios, run nothing\n"
-    "  trace show DB [--run ID]\n"
-    "                      print a stored run (default: the newest) as the\n"
-    "                      canonical text trace, byte for byte as --text\n"
-    "  trace diff A B      compare two traces; print the first differing\n"
-    "                      line with context; exit 0 equal, 1 different,\n"
-    "                      2 unreadable\n"
-    "  render DB [--run ID] -o OUT.html\n"
-    "                      draw a stored run (default: the newest) as a\n"
-    "                      self-contained HTML sequence diagram\n"
-    "  lib [NAME | --functions]\n"
-    "                      the Erlang modules that ship with clustersim and\n"
-    "                      are loaded on every node: list them, print the\n"
-    "                      source of NAME, or list every function the nodes\n"
-    "                      can call and what implements it\n"
-    "\n"
-    "a trace A or B is a text trace file ('#' lines ignored), a trace\n"
-    "database (its newest run), or DB#ID (run ID of database DB)\n"
-    "\n"
-    "options:\n"
-    "  --seed N            override the scenario's seed (unsigned 64-bit)\n"
-    "  --text FILE         write the canonical text trace to FILE\n"
-    "  --trace DB          append the run to the SQLite trace database DB\n"
-    "                      (created if missing; marked complete only when\n"
-    "                      the run finished)\n"
-    "  --html FILE         write the run as an HTML sequence diagram to FILE\n"
-    "  --quiet             print no transcript, only the outcome\n"
-    "  --max-events N      stop with exit code 3 after N engine events\n"
-    "                      (default 1000000000)\n"
-    "  --max-reductions N  stop with exit code 3 when the Erlang code of all\n"
-    "                      processes has made N calls (default 1000000000)\n"
-    "  --max-terms N       stop with exit code 3 when more than N term cells\n"
-    "                      are alive: a runaway heap (default 20000000,\n"
-    "                      about 1 GB)\n"
-    "  -h, --help          this help\n"
-    "  --version           the program's version\n"
-    "\n"
-    "exit codes: 0 passed, 1 an expectation or check failed, 2 invalid\n"
-    "scenario or usage, 3 an internal limit was reached\n";
+enum {
+    RUN_SEED, RUN_TEXT, RUN_TRACE, RUN_HTML, RUN_QUIET, RUN_MAX_EVENTS,
+    RUN_MAX_REDUCTIONS, RUN_MAX_TERMS, RUN_HELP, RUN_NOPTS
+};
+static const cli_opt run_opts[RUN_NOPTS] = {
+    [RUN_SEED] = {"--seed", NULL, "N",
+                  "override the scenario's seed (unsigned 64-bit)"},
+    [RUN_TEXT] = {"--text", NULL, "FILE",
+                  "write the canonical text trace to FILE"},
+    [RUN_TRACE] = {"--trace", NULL, "DB",
+                   "append the run to the SQLite trace database DB\n"
+                   "(created if missing; marked complete only when\n"
+                   "the run finished)"},
+    [RUN_HTML] = {"--html", NULL, "FILE",
+                  "write the run as an HTML sequence diagram to FILE"},
+    [RUN_QUIET] = {"--quiet", "-q", NULL,
+                   "print no transcript, only the outcome"},
+    [RUN_MAX_EVENTS] = {"--max-events", NULL, "N",
+                        "stop with exit code 3 after N engine events\n"
+                        "(default 1000000000)"},
+    [RUN_MAX_REDUCTIONS] = {"--max-reductions", NULL, "N",
+                            "stop with exit code 3 when the Erlang code of\n"
+                            "all processes has made N calls (default\n"
+                            "1000000000)"},
+    [RUN_MAX_TERMS] = {"--max-terms", NULL, "N",
+                       "stop with exit code 3 when more than N term cells\n"
+                       "are alive: a runaway heap (default 20000000,\n"
+                       "about 1 GB)"},
+    [RUN_HELP] = {"--help", "-h", NULL, "this help"},
+};
 
-static int usage_error(const char *fmt, const char *arg)
+static const char run_about[] =
+    "usage: clustersim run FILE... [options]\n"
+    "\n"
+    "Runs each scenario: prints its shell transcript, checks its\n"
+    "expectations, prints the trace hash. FILE - reads the scenario from\n"
+    "standard input; its relative module paths then name files from the\n"
+    "current directory (a FILE's, from its folder). With several\n"
+    "FILEs a summary ends the output (passed or failed per file) and the\n"
+    "exit code is the highest of theirs; --text and --html take one FILE.\n"
+    "\n"
+    "Outputs: a regular file (or a new one) is written as OUT.partial and\n"
+    "renamed to OUT when the run completed; a FIFO, a terminal or\n"
+    "/dev/stdout is written in place as the run goes; a directory or\n"
+    "another device is an error (exit 2). Interrupted (SIGINT, SIGTERM),\n"
+    "a run leaves OUT.partial, marks its stored run interrupted and exits\n"
+    "130 (SIGINT) or 143 (SIGTERM).\n"
+    "\n"
+    "options:\n";
+
+static const cli_opt validate_opts[] = {{"--help", "-h", NULL, "this help"}};
+static const char validate_about[] =
+    "usage: clustersim validate FILE...\n"
+    "\n"
+    "Parses and checks scenarios, runs nothing; FILE - reads standard\n"
+    "input. Exit 0 when all are valid, 2 otherwise.\n"
+    "\n"
+    "options:\n";
+
+static const cli_opt show_opts[] = {
+    {"--run", NULL, "ID", "the run to print (default: the newest)"},
+    {"--help", "-h", NULL, "this help"}};
+static const char trace_about[] =
+    "usage: clustersim trace show DB [--run ID]\n"
+    "       clustersim trace diff A B\n"
+    "\n"
+    "show prints a stored run as the canonical text trace, byte for byte\n"
+    "as --text. diff compares two traces and prints the first differing\n"
+    "line with context; exit 0 equal, 1 different, 2 unreadable (also a\n"
+    "binary file, or a line longer than 64 MiB). A trace is a text trace\n"
+    "file ('#' lines ignored), a trace database (its newest run), or DB#ID\n"
+    "(run ID of database DB).\n"
+    "\n"
+    "options of show:\n";
+
+static const cli_opt render_opts[] = {
+    {"--run", NULL, "ID", "the run to draw (default: the newest)"},
+    {"-o", NULL, "OUT.html",
+     "the page to write (as --html writes: see run --help)"},
+    {"--help", "-h", NULL, "this help"}};
+static const char render_about[] =
+    "usage: clustersim render DB [--run ID] -o OUT.html\n"
+    "\n"
+    "Draws a stored run as a self-contained HTML sequence diagram.\n"
+    "\n"
+    "options:\n";
+
+static const cli_opt lib_opts[] = {
+    {"--functions", NULL, NULL, "list every function the nodes can call and\n"
+     "what implements it"},
+    {"--help", "-h", NULL, "this help"}};
+static const char lib_about[] =
+    "usage: clustersim lib [NAME | --functions]\n"
+    "\n"
+    "The Erlang modules that ship with clustersim and are loaded on every\n"
+    "node: lists them, or prints the source of NAME.\n"
+    "\n"
+    "options:\n";
+
+enum { REG_GOLDEN, REG_UPDATE, REG_HELP, REG_NOPTS };
+static const cli_opt regress_opts[REG_NOPTS] = {
+    [REG_GOLDEN] = {"--golden", NULL, "GDIR",
+                    "the folder of the golden traces (required)"},
+    [REG_UPDATE] = {"--update", NULL, NULL,
+                    "rewrite every golden from this binary, and\n"
+                    "delete goldens whose scenario is gone"},
+    [REG_HELP] = {"--help", "-h", NULL, "this help"},
+};
+static const char regress_about[] =
+    "usage: clustersim regress DIR --golden GDIR [--update]\n"
+    "\n"
+    "Golden-trace regression of every scenario under DIR (*.json, at any\n"
+    "depth). The golden of DIR/a/b.json is GDIR/a_b.trace: its '#' header\n"
+    "records the seed and the trace hash, the rest is the canonical text\n"
+    "trace. Each scenario is run with the golden's seed, twice (the hashes\n"
+    "must agree), stored in a database (trace show must give back the\n"
+    "text) and compared with the golden; the first difference is shown.\n"
+    "A missing golden, or one whose scenario is gone, fails. --update\n"
+    "writes the goldens instead (review them like code). Exit 0 all\n"
+    "passed, 1 some failed, 2 bad usage.\n"
+    "\n"
+    "options:\n";
+
+#define NOPTS(t) ((int)(sizeof t / sizeof t[0]))
+
+static int cmd_help(const char *about, const cli_opt *tab, int n)
 {
-    fputs("clustersim: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n(see clustersim --help)\n", stderr);
-    return 2;
+    fputs(about, stdout);
+    cli_print_opts(stdout, tab, n);
+    return 0;
 }
 
-static int parse_u64(const char *s, uint64_t *out)
+static void usage(FILE *f)
 {
-    if (!*s || *s == '-' || *s == '+')
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = v;
-    return 0;
+    fputs("usage: clustersim <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  run FILE... [options]\n"
+          "                      run scenarios: print the shell transcript, check\n"
+          "                      the expectations, print the trace hash\n"
+          "  validate FILE...    parse and check scenarios, run nothing\n"
+          "  trace show DB [--run ID]\n"
+          "                      print a stored run (default: the newest) as the\n"
+          "                      canonical text trace, byte for byte as --text\n"
+          "  trace diff A B      compare two traces; print the first differing\n"
+          "                      line with context; exit 0 equal, 1 different,\n"
+          "                      2 unreadable\n"
+          "  render DB [--run ID] -o OUT.html\n"
+          "                      draw a stored run (default: the newest) as a\n"
+          "                      self-contained HTML sequence diagram\n"
+          "  regress DIR --golden GDIR [--update]\n"
+          "                      golden-trace regression of the scenarios of DIR\n"
+          "  lib [NAME | --functions]\n"
+          "                      the Erlang modules that ship with clustersim and\n"
+          "                      are loaded on every node: list them, print the\n"
+          "                      source of NAME, or list every function the nodes\n"
+          "                      can call and what implements it\n"
+          "\n"
+          "clustersim COMMAND --help prints a command's help. FILE - is standard\n"
+          "input. A value follows its option (--seed 5) or an '=' (--seed=5).\n"
+          "\n"
+          "options of run:\n", f);
+    cli_print_opts(f, run_opts, RUN_HELP);
+    fputs("\n"
+          "  -h, --help           this help\n"
+          "  --version            the program's version\n"
+          "\n"
+          "exit codes: 0 passed, 1 an expectation or check failed, 2 invalid\n"
+          "scenario or usage (or an output that cannot be written), 3 an\n"
+          "internal limit was reached, 130 and 143 interrupted (SIGINT,\n"
+          "SIGTERM)\n", f);
 }
 
 static int cmd_validate(int argc, char **argv)
 {
-    if (argc < 1)
-        return usage_error("%s", "validate needs at least one FILE");
-    int bad = 0;
-    for (int i = 0; i < argc; i++) {
+    cli_optparse op = {argc, argv, 0, false};
+    const char *v;
+    int k, nfiles = 0, bad = 0;
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    if (!files)
+        abort();
+    while ((k = cli_opt_next(&op, validate_opts, NOPTS(validate_opts),
+                             &v)) != CLI_OPT_END) {
+        if (k == CLI_OPT_OPERAND) {
+            files[nfiles++] = v;
+            continue;
+        }
+        free(files);
+        return k == CLI_OPT_ERROR ? 2
+            : cmd_help(validate_about, validate_opts, NOPTS(validate_opts));
+    }
+    if (nfiles < 1) {
+        free(files);
+        return cli_usage_error("%s", "validate needs at least one FILE");
+    }
+    for (int i = 0; i < nfiles; i++) {
         scn_plan *p = NULL;
-        scn_error err;
-        if (scn_load_file(argv[i], &p, &err) != SCN_OK) {
-            fprintf(stderr, "%s\n", err.msg);
+        if (cli_load_plan(files[i], &p)) {
             bad = 1;
         } else {
             if (p->warnings)
                 fputs(p->warnings, stderr);
-            printf("%s: ok (%s, %d nodes, %d steps, %d checks)\n", argv[i],
+            printf("%s: ok (%s, %d nodes, %d steps, %d checks)\n",
+                   strcmp(files[i], "-") ? files[i] : "<stdin>",
                    p->name, p->nnodes, p->nsteps, p->nchecks);
         }
         scn_plan_free(p);
     }
+    free(files);
     return bad ? 2 : 0;
 }
 
-typedef struct run_args {
-    const char *file, *text, *db, *html;
-    uint64_t seed, max_events, max_reductions, max_terms;
-    bool has_seed, quiet;
-} run_args;
-
-static int parse_run(int argc, char **argv, run_args *a)
-{
-    memset(a, 0, sizeof *a);
-    for (int i = 0; i < argc; i++) {
-        const char *o = argv[i];
-        bool has_val = i + 1 < argc;
-        if (!strcmp(o, "--seed") || !strcmp(o, "--text") ||
-            !strcmp(o, "--trace") || !strcmp(o, "--html") ||
-            !strcmp(o, "--max-events") || !strcmp(o, "--max-reductions") ||
-            !strcmp(o, "--max-terms")) {
-            if (!has_val)
-                return usage_error("%s needs a value", o);
-            const char *v = argv[++i];
-            if (!strcmp(o, "--text"))
-                a->text = v;
-            else if (!strcmp(o, "--trace"))
-                a->db = v;
-            else if (!strcmp(o, "--html"))
-                a->html = v;
-            else if (!strcmp(o, "--seed")) {
-                if (parse_u64(v, &a->seed))
-                    return usage_error("--seed: not an unsigned 64-bit integer: %s", v);
-                a->has_seed = true;
-            } else if (!strcmp(o, "--max-terms")) {
-                if (parse_u64(v, &a->max_terms) || !a->max_terms)
-                    return usage_error("--max-terms: not a positive "
-                                       "integer: %s", v);
-            } else if (!strcmp(o, "--max-reductions")) {
-                if (parse_u64(v, &a->max_reductions) || !a->max_reductions)
-                    return usage_error("--max-reductions: not a positive "
-                                       "integer: %s", v);
-            } else if (parse_u64(v, &a->max_events) || !a->max_events)
-                return usage_error("--max-events: not a positive integer: %s", v);
-        } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
-            a->quiet = true;
-        } else if (o[0] == '-' && o[1]) {
-            return usage_error("unknown option: %s", o);
-        } else if (a->file) {
-            return usage_error("run takes one FILE; extra argument: %s", o);
-        } else {
-            a->file = o;
-        }
-    }
-    if (!a->file)
-        return usage_error("%s", "run needs a scenario FILE");
-    return 0;
-}
-
-/* Ctrl-C during a run: the handler only sets a flag (and restores the
- * default action, so a second Ctrl-C kills at once); the next trace event
- * sees it in interrupt_emit, which marks the stored run interrupted
- * (complete stays 0), leaves the text trace as .partial and exits 130. */
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-typedef struct run_outputs {
-    FILE *text;
-    const char *text_tmp;
-    trace_store *store;
-    const char *db;
-    int64_t run_id;
-} run_outputs;
-
-static void interrupt_emit(void *ctx, const sim_obs_event *ev)
-{
-    (void)ev;
-    if (!interrupted)
-        return;
-    run_outputs *o = ctx;
-    fflush(stdout);
-    if (o->store) {
-        char err[512];
-        if (trace_store_stop_run(o->store, "interrupted", err, sizeof err))
-            fprintf(stderr, "clustersim: %s\n", err);
-        else
-            fprintf(stderr, "clustersim: interrupted: %s#%" PRId64
-                    " is marked incomplete\n", o->db, o->run_id);
-        trace_store_close(o->store);
-    }
-    if (o->text) {
-        fclose(o->text);
-        fprintf(stderr, "clustersim: interrupted: incomplete trace left in "
-                "%s\n", o->text_tmp);
-    }
-    exit(130);
-}
-
-/* Writes the page of h to path, through path.partial renamed when the
- * run is complete (an incomplete run's page stays path.partial, as its
- * text trace does). Returns 0, or 2 after a message. */
-static int write_html(trace_render *h, const char *path, bool complete)
-{
-    char tmp[4096];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.partial", path) >= sizeof tmp) {
-        fprintf(stderr, "clustersim: %s: path too long\n", path);
-        return 2;
-    }
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "clustersim: %s: cannot write: %s\n", tmp,
-                strerror(errno));
-        return 2;
-    }
-    bool bad = trace_render_write(h, f, NULL) != 0;
-    bad |= fclose(f) != 0;
-    if (bad) {
-        fprintf(stderr, "clustersim: %s: write failed\n", tmp);
-        remove(tmp);
-        return 2;
-    }
-    if (!complete) {
-        fprintf(stderr, "clustersim: incomplete page left in %s\n", tmp);
-        return 0;
-    }
-    if (rename(tmp, path) != 0) {
-        fprintf(stderr, "clustersim: %s: cannot rename to %s: %s\n", tmp,
-                path, strerror(errno));
-        return 2;
-    }
-    return 0;
-}
+static int run_many(cli_run_job *a, const char **files, int nfiles);
 
 static int cmd_run(int argc, char **argv)
 {
-    run_args a;
-    int rc = parse_run(argc, argv, &a);
-    if (rc)
-        return rc;
-    scn_plan *p = NULL;
-    scn_error err;
-    if (scn_load_file(a.file, &p, &err) != SCN_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        return 2;
-    }
-    if (p->warnings)         /* erlc's warnings do not stop the run */
-        fputs(p->warnings, stderr);
-
-    run_outputs out = {0};
-    char dberr[1024];
-    if (a.db && trace_store_open(a.db, &out.store, dberr, sizeof dberr)) {
-        fprintf(stderr, "clustersim: %s\n", dberr);
-        scn_plan_free(p);
-        return 2;
-    }
-
-    /* The text trace goes to a temporary name and is renamed only when the
-     * run completed, so an interrupted run never looks complete. */
-    char tmp[4096];
-    trace_text *tt = NULL;
-    if (a.text) {
-        if ((size_t)snprintf(tmp, sizeof tmp, "%s.partial", a.text) >= sizeof tmp) {
-            trace_store_close(out.store);
-            scn_plan_free(p);
-            return usage_error("--text: path too long: %s", a.text);
-        }
-        if (!(out.text = fopen(tmp, "w"))) {
-            fprintf(stderr, "clustersim: %s: cannot write: %s\n", tmp,
-                    strerror(errno));
-            trace_store_close(out.store);
-            scn_plan_free(p);
-            return 2;
-        }
-        out.text_tmp = tmp;
-        tt = trace_text_new(out.text);
-    }
-
-    trace_tee *tee = trace_tee_new();
-    if (tt)
-        trace_tee_add(tee, trace_text_observer(tt));
-    if (out.store) {
-        const char **names = calloc((size_t)p->nnodes + 1, sizeof *names);
-        if (!names)
-            abort();
-        for (int i = 0; i < p->nnodes; i++)
-            names[i] = p->nodes[i].name;
-        trace_run_meta m = {p->name, a.file, a.has_seed ? a.seed : p->seed,
-                            CLUSTERSIM_VERSION, names, p->nnodes};
-        out.db = a.db;
-        rc = trace_store_begin_run(out.store, &m, &out.run_id, dberr,
-                                   sizeof dberr);
-        free(names);
-        if (rc) {
-            fprintf(stderr, "clustersim: %s\n", dberr);
-            trace_tee_free(tee);
-            trace_store_close(out.store);
-            if (out.text) {
-                fclose(out.text);
-                remove(tmp);
-            }
-            trace_text_free(tt);
-            scn_plan_free(p);
-            return 2;
-        }
-        trace_tee_add(tee, trace_store_observer(out.store));
-    }
-    trace_render *html = NULL;
-    if (a.html) {
-        trace_render_opts ro = {0};
-        ro.title = p->name;
-        ro.subtitle = p->description;
-        html = trace_render_new(&ro);
-        trace_tee_add(tee, trace_render_observer(html));
-    }
-    if (tt || out.store) {
-        sim_observer poll = {interrupt_emit, &out};
-        trace_tee_add(tee, poll);
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_sigint;
-        sa.sa_flags = SA_RESETHAND;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, NULL);
-    }
-    sim_observer extra = trace_tee_observer(tee);
-
-    if (!a.quiet && p->description) {
-        printf("%%%% %s: ", p->name);
-        trace_fputs_safe(p->description, stdout);   /* no raw ESC */
-        putchar('\n');
-    }
-    scn_run_opts o = {0};
-    o.seed = a.seed;
-    o.has_seed = a.has_seed;
-    o.transcript = a.quiet ? NULL : stdout;
-    o.report = stderr;
-    o.extra = tt || out.store || html ? &extra : NULL;
-    o.max_events = a.max_events;
-    o.max_reductions = a.max_reductions;
-    o.max_terms = a.max_terms;
-    scn_run_result r;
-    scn_run(p, &o, &r);
-    signal(SIGINT, SIG_DFL);
-    fflush(stdout);
-    trace_tee_free(tee);
-
-    int exit_code = (int)r.outcome;
-    if (out.text) {
-        bool close_failed = fclose(out.text) != 0;
-        bool bad = trace_text_failed(tt) || close_failed;
-        trace_text_free(tt);
-        if (bad) {
-            fprintf(stderr, "clustersim: %s: write failed\n", tmp);
-            exit_code = 2;
-        } else if (r.outcome == SCN_LIMIT) {
-            fprintf(stderr, "clustersim: incomplete trace left in %s\n", tmp);
-        } else if (rename(tmp, a.text) != 0) {
-            fprintf(stderr, "clustersim: %s: cannot rename to %s: %s\n", tmp,
-                    a.text, strerror(errno));
-            exit_code = 2;
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    if (!files)
+        abort();
+    cli_run_job a;
+    memset(&a, 0, sizeof a);
+    cli_optparse op = {argc, argv, 0, false};
+    const char *v;
+    int k, nfiles = 0, rc = -1;
+    while (rc < 0 &&
+           (k = cli_opt_next(&op, run_opts, RUN_NOPTS, &v)) != CLI_OPT_END) {
+        switch (k) {
+        case CLI_OPT_ERROR:
+            rc = 2;
+            break;
+        case CLI_OPT_OPERAND:
+            files[nfiles++] = v;
+            break;
+        case RUN_SEED:
+            if (cli_parse_u64(v, &a.seed))
+                rc = cli_usage_error("--seed: not an unsigned 64-bit integer: %s",
+                    v);
+            a.has_seed = true;
+            break;
+        case RUN_TEXT:
+            a.text = v;
+            break;
+        case RUN_TRACE:
+            a.db = v;
+            break;
+        case RUN_HTML:
+            a.html = v;
+            break;
+        case RUN_QUIET:
+            a.quiet = true;
+            break;
+        case RUN_MAX_EVENTS:
+            if (cli_parse_u64(v, &a.max_events) || !a.max_events)
+                rc = cli_usage_error("--max-events: not a positive integer: %s", v);
+            break;
+        case RUN_MAX_REDUCTIONS:
+            if (cli_parse_u64(v, &a.max_reductions) || !a.max_reductions)
+                rc = cli_usage_error("--max-reductions: not a positive "
+                                   "integer: %s", v);
+            break;
+        case RUN_MAX_TERMS:
+            if (cli_parse_u64(v, &a.max_terms) || !a.max_terms)
+                rc = cli_usage_error("--max-terms: not a positive integer: %s", v);
+            break;
+        case RUN_HELP:
+            rc = cmd_help(run_about, run_opts, RUN_NOPTS);
+            break;
         }
     }
-    if (out.store) {
-        /* A run stopped by a limit is kept, marked incomplete. */
-        rc = r.outcome == SCN_LIMIT
-            ? trace_store_stop_run(out.store, "limit", dberr, sizeof dberr)
-            : trace_store_end_run(out.store, r.hash,
-                                  r.outcome == SCN_PASSED ? "passed" : "failed",
-                                  dberr, sizeof dberr);
-        trace_store_close(out.store);
-        if (rc) {
-            fprintf(stderr, "clustersim: %s\n", dberr);
-            exit_code = 2;
-        } else if (r.outcome == SCN_LIMIT) {
-            fprintf(stderr, "clustersim: %s#%" PRId64 " is marked "
-                    "incomplete\n", a.db, out.run_id);
-        }
-    }
-    if (html) {
-        if (write_html(html, a.html, r.outcome != SCN_LIMIT))
-            exit_code = 2;
-        trace_render_free(html);
-    }
-    if (r.outcome == SCN_LIMIT)
-        fprintf(stderr, "clustersim: %s: internal limit reached: %s\n",
-                a.file, r.limit);
-    char warn[64] = "";
-    if (r.unfinished)
-        snprintf(warn, sizeof warn, ", %d step%s unfinished", r.unfinished,
-                 r.unfinished == 1 ? "" : "s");
-    printf("%%%% %s: %s (seed %" PRIu64 ", %" PRIu64 " events%s)\n", p->name,
-           r.outcome == SCN_PASSED ? "passed"
-           : r.outcome == SCN_FAILED ? "FAILED" : "INCOMPLETE",
-           r.seed, r.events, warn);
-    /* A run stopped by a limit hashes only the events up to the stop: the
-     * hash is of a partial trace, and says so. */
-    if (r.outcome == SCN_LIMIT)
-        printf("trace hash: %016" PRIx64 " (partial: stopped by %s)\n", r.hash,
-               r.limit);
-    else
-        printf("trace hash: %016" PRIx64 "\n", r.hash);
-    if (out.store && !rc)
-        printf("trace stored: %s#%" PRId64 "%s\n", a.db, out.run_id,
-               r.outcome == SCN_LIMIT ? " (incomplete)" : "");
-    scn_plan_free(p);
-    return exit_code;
+    if (rc < 0)
+        rc = run_many(&a, files, nfiles);
+    free(files);
+    return rc;
 }
 
-/* trace show DB [--run ID]: the stored run as the canonical text trace. */
-typedef struct show_ctx {
-    char *line;
-    size_t cap;
-    uint64_t hash;
-    bool failed;
-} show_ctx;
-
-static void show_emit(void *ctx, const sim_obs_event *ev)
+/* run FILE...: one, or several and a summary. */
+static int run_many(cli_run_job *ap, const char **files, int nfiles)
 {
-    show_ctx *c = ctx;
-    size_t n = trace_format_line(c->line, c->cap, ev) + 2;
-    if (n > c->cap) {
-        c->cap = 2 * n;
-        c->line = realloc(c->line, c->cap);
-        if (!c->line)
-            abort();
-        trace_format_line(c->line, c->cap, ev);
+    cli_run_job a = *ap;
+    if (!nfiles)
+        return cli_usage_error("%s", "run needs a scenario FILE");
+    if (nfiles > 1 && (a.text || a.html))
+        return cli_usage_error("%s writes one run: give one FILE",
+                           a.text ? "--text" : "--html");
+    if (nfiles == 1) {
+        a.file = files[0];
+        return cli_run_one(&a);
     }
-    n -= 2;
-    c->line[n++] = '\n';
-    for (size_t i = 0; i < n; i++) {
-        c->hash ^= (unsigned char)c->line[i];
-        c->hash *= 0x100000001b3ULL;
+    int worst = 0, npass = 0;
+    int *codes = calloc((size_t)nfiles, sizeof *codes);
+    if (!codes)
+        abort();
+    for (int i = 0; i < nfiles; i++) {
+        a.file = files[i];
+        codes[i] = cli_run_one(&a);
+        if (codes[i] > worst)
+            worst = codes[i];
+        npass += codes[i] == 0;
     }
-    if (fwrite(c->line, 1, n, stdout) != n)
-        c->failed = true;
+    printf("%%%% summary: %d scenarios, %d passed, %d failed\n", nfiles, npass,
+           nfiles - npass);
+    for (int i = 0; i < nfiles; i++)
+        printf("%%%%   %s: %s\n", strcmp(files[i], "-") ? files[i] : "<stdin>",
+               codes[i] == 0 ? "passed" : codes[i] == 1 ? "FAILED (exit 1)"
+               : codes[i] == 3 ? "INCOMPLETE (exit 3)" : "INVALID (exit 2)");
+    free(codes);
+    return worst;
 }
 
 /* Resolves "DB", "DB#ID" and --run ID to a stored run: fills path and
@@ -468,10 +350,10 @@ static int resolve_run(const char *spec, const char *run, char *path,
     }
     if (run) {
         uint64_t v;
-        if (parse_u64(run, &v) || !v || v > INT64_MAX)
-            return usage_error("--run: not a run id: %s", run);
+        if (cli_parse_u64(run, &v) || !v || v > INT64_MAX)
+            return cli_usage_error("--run: not a run id: %s", run);
         if (run_id >= 0 && run_id != (int64_t)v)
-            return usage_error("--run %s contradicts the #RUN in the DB "
+            return cli_usage_error("--run %s contradicts the #RUN in the DB "
                                "argument", run);
         run_id = (int64_t)v;
     }
@@ -484,34 +366,38 @@ static int resolve_run(const char *spec, const char *run, char *path,
 
 static int cmd_trace_show(int argc, char **argv)
 {
-    const char *spec = NULL, *run = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--run")) {
-            if (i + 1 >= argc)
-                return usage_error("%s", "--run needs a value");
-            run = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error("unknown option: %s", argv[i]);
+    const char *spec = NULL, *run = NULL, *v;
+    cli_optparse op = {argc, argv, 0, false};
+    int k;
+    while ((k = cli_opt_next(&op, show_opts, NOPTS(show_opts),
+                             &v)) != CLI_OPT_END) {
+        if (k == CLI_OPT_ERROR)
+            return 2;
+        if (k == 0) {
+            run = v;
+        } else if (k == 1) {
+            return cmd_help(trace_about, show_opts, NOPTS(show_opts));
         } else if (spec) {
-            return usage_error("trace show takes one DB; extra argument: %s",
-                               argv[i]);
+            return cli_usage_error("trace show takes one DB; extra argument: %s",
+                v);
         } else {
-            spec = argv[i];
+            spec = v;
         }
     }
     if (!spec)
-        return usage_error("%s", "trace show needs a DB");
+        return cli_usage_error("%s", "trace show needs a DB");
     char path[4096], err[1024];
     trace_run_info info;
     int rc0 = resolve_run(spec, run, path, sizeof path, &info);
     if (rc0)
         return rc0;
-    show_ctx c = {NULL, 0, 0xcbf29ce484222325ULL, false};
-    int rc = trace_store_read(path, info.id, show_emit, &c, NULL, err,
+    cli_show_ctx c = {NULL, 0, 0xcbf29ce484222325ULL, stdout, false};
+    int rc = trace_store_read(path, info.id, cli_show_emit, &c, NULL, err,
                               sizeof err);
     free(c.line);
     if (fflush(stdout) || c.failed) {
-        fprintf(stderr, "clustersim: write error on standard output\n");
+        fprintf(stderr, "clustersim: write error on standard output: %s\n",
+                strerror(errno));
         return 2;
     }
     if (rc) {
@@ -536,33 +422,36 @@ static int cmd_trace_show(int argc, char **argv)
 /* render DB [--run ID] -o OUT.html: a stored run as an HTML page. */
 static int cmd_render(int argc, char **argv)
 {
-    const char *spec = NULL, *run = NULL, *outp = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--run") || !strcmp(argv[i], "-o")) {
-            if (i + 1 >= argc)
-                return usage_error("%s needs a value", argv[i]);
-            if (!strcmp(argv[i], "-o"))
-                outp = argv[++i];
-            else
-                run = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error("unknown option: %s", argv[i]);
-        } else if (spec) {
-            return usage_error("render takes one DB; extra argument: %s",
-                               argv[i]);
-        } else {
-            spec = argv[i];
-        }
+    const char *spec = NULL, *run = NULL, *outp = NULL, *v;
+    cli_optparse op = {argc, argv, 0, false};
+    int k;
+    while ((k = cli_opt_next(&op, render_opts, NOPTS(render_opts),
+                             &v)) != CLI_OPT_END) {
+        if (k == CLI_OPT_ERROR)
+            return 2;
+        if (k == 0)
+            run = v;
+        else if (k == 1)
+            outp = v;
+        else if (k == 2)
+            return cmd_help(render_about, render_opts, NOPTS(render_opts));
+        else if (spec)
+            return cli_usage_error("render takes one DB; extra argument: %s", v);
+        else
+            spec = v;
     }
     if (!spec)
-        return usage_error("%s", "render needs a DB");
+        return cli_usage_error("%s", "render needs a DB");
     if (!outp)
-        return usage_error("%s", "render needs -o OUT.html");
+        return cli_usage_error("%s", "render needs -o OUT.html");
     char path[4096], err[1024];
     trace_run_info info;
     int rc0 = resolve_run(spec, run, path, sizeof path, &info);
     if (rc0)
         return rc0;
+    cli_out of;
+    if (cli_out_open(&of, "-o", outp))
+        return 2;
     char sub[sizeof path + sizeof info.file + 128];
     snprintf(sub, sizeof sub, "%s#%" PRId64 " \xc2\xb7 %s \xc2\xb7 seed %"
              PRIu64 " \xc2\xb7 %s", path, info.id, info.file, info.seed,
@@ -575,10 +464,11 @@ static int cmd_render(int argc, char **argv)
                               sizeof err);
     if (rc) {
         fprintf(stderr, "clustersim: %s\n", err);
+        cli_out_abandon(&of);
         trace_render_free(h);
         return 2;
     }
-    rc = write_html(h, outp, true);
+    rc = cli_out_html(h, &of, true);
     trace_render_free(h);
     return rc;
 }
@@ -586,12 +476,15 @@ static int cmd_render(int argc, char **argv)
 static int cmd_trace(int argc, char **argv)
 {
     if (argc < 1)
-        return usage_error("%s", "trace needs a subcommand: show or diff");
+        return cli_usage_error("%s", "trace needs a subcommand: show or diff");
+    if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ||
+        (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))))
+        return cmd_help(trace_about, show_opts, NOPTS(show_opts));
     if (!strcmp(argv[0], "show"))
         return cmd_trace_show(argc - 1, argv + 1);
     if (!strcmp(argv[0], "diff")) {
         if (argc != 3)
-            return usage_error("%s", "trace diff takes two traces: A B");
+            return cli_usage_error("%s", "trace diff takes two traces: A B");
         char err[1024];
         int rc = trace_diff(argv[1], argv[2], 3, stdout, err, sizeof err);
         if (rc < 0) {
@@ -600,7 +493,40 @@ static int cmd_trace(int argc, char **argv)
         }
         return rc;
     }
-    return usage_error("unknown trace subcommand: %s (show or diff)", argv[0]);
+    return cli_usage_error("unknown trace subcommand: %s (show or diff)", argv[0]);
+}
+
+static int cmd_regress(int argc, char **argv)
+{
+    const char *dir = NULL, *gdir = NULL, *v;
+    bool update = false;
+    cli_optparse op = {argc, argv, 0, false};
+    int k;
+    while ((k = cli_opt_next(&op, regress_opts, REG_NOPTS, &v)) !=
+           CLI_OPT_END) {
+        switch (k) {
+        case CLI_OPT_ERROR:
+            return 2;
+        case REG_GOLDEN:
+            gdir = v;
+            break;
+        case REG_UPDATE:
+            update = true;
+            break;
+        case REG_HELP:
+            return cmd_help(regress_about, regress_opts, REG_NOPTS);
+        default:
+            if (dir)
+                return cli_usage_error("regress takes one DIR; extra argument: %s",
+                    v);
+            dir = v;
+        }
+    }
+    if (!dir)
+        return cli_usage_error("%s", "regress needs a DIR of scenarios");
+    if (!gdir)
+        return cli_usage_error("%s", "regress needs --golden GDIR");
+    return cli_regress(dir, gdir, update);
 }
 
 /* What a library module is for: the first sentence of its opening
@@ -637,8 +563,10 @@ static void print_summary(const lib_source *src)
 
 static int cmd_lib(int argc, char **argv)
 {
+    if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")))
+        return cmd_help(lib_about, lib_opts, NOPTS(lib_opts));
     if (argc > 1)
-        return usage_error("lib takes one NAME or --functions; extra argument: %s",
+        return cli_usage_error("lib takes one NAME or --functions; extra argument: %s",
                            argv[1]);
     if (argc == 0) {
         printf("The Erlang modules loaded on every node (clustersim lib NAME prints one):\n");
@@ -655,7 +583,7 @@ static int cmd_lib(int argc, char **argv)
         return 0;
     }
     if (argv[0][0] == '-')
-        return usage_error("unknown option: %s", argv[0]);
+        return cli_usage_error("unknown option: %s", argv[0]);
     const lib_source *src = lib_source_find(argv[0]);
     if (!src) {
         fprintf(stderr, "clustersim: no library module %s; these are:", argv[0]);
@@ -671,27 +599,48 @@ static int cmd_lib(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs(usage, stderr);
+        usage(stderr);
         return 2;
     }
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-        fputs(usage, stdout);
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+        usage(stdout);
         return 0;
+    }
+    if (!strcmp(cmd, "help")) {      /* help COMMAND: that command's help */
+        if (argc < 3) {
+            usage(stdout);
+            return 0;
+        }
+        char *av[] = {argv[0], argv[2], (char *)"--help", NULL};
+        return main(3, av);
     }
     if (!strcmp(cmd, "--version")) {
         printf("clustersim %s\n", CLUSTERSIM_VERSION);
         return 0;
     }
+    int rc;
     if (!strcmp(cmd, "run"))
-        return cmd_run(argc - 2, argv + 2);
-    if (!strcmp(cmd, "validate"))
-        return cmd_validate(argc - 2, argv + 2);
-    if (!strcmp(cmd, "trace"))
-        return cmd_trace(argc - 2, argv + 2);
-    if (!strcmp(cmd, "render"))
-        return cmd_render(argc - 2, argv + 2);
-    if (!strcmp(cmd, "lib"))
-        return cmd_lib(argc - 2, argv + 2);
-    return usage_error("unknown command: %s", cmd);
+        rc = cmd_run(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "validate"))
+        rc = cmd_validate(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "trace"))
+        rc = cmd_trace(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "render"))
+        rc = cmd_render(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "regress"))
+        rc = cmd_regress(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "lib"))
+        rc = cmd_lib(argc - 2, argv + 2);
+    else
+        return cli_usage_error("unknown command: %s", cmd);
+    /* What went to standard output must have arrived (a full disk, or
+     * >/dev/full): say so, with the reason, and fail. */
+    int e = fflush(stdout) ? errno : 0;
+    if (e || ferror(stdout)) {
+        fprintf(stderr, "clustersim: write error on standard output: %s\n",
+                e ? strerror(e) : "unknown error");
+        return rc > 2 ? rc : 2;
+    }
+    return rc;
 }

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/term/term.h"
 #include "core/term/xalloc.h"
 #include "scenarios/jsonpos.h"
 
@@ -220,7 +221,7 @@ static int fail_at(ctx *c, size_t off, bool with_path, const char *fmt,
     int line, col;
     scn__linecol(c, off, &line, &col);
     snprintf(pos, sizeof pos, ":%d:%d: ", line, col);
-    vsnprintf(m, sizeof m, fmt, ap);
+    term_vsnprintf_c(m, sizeof m, fmt, ap);  /* %g: C locale */
     c->err->msg[0] = '\0';
     append(c->err->msg, sizeof c->err->msg, &o, c->file);
     append(c->err->msg, sizeof c->err->msg, &o, pos);

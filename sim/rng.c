@@ -53,19 +53,29 @@ uint64_t rng_next(rng *r)
     return result;
 }
 
+/* a * b as 128 bits, in 64-bit halves: portable (no __uint128_t, which
+ * 32-bit targets lack) and exactly the product, so results do not depend
+ * on the target. */
+static uint64_t mul_64x64(uint64_t a, uint64_t b, uint64_t *lo)
+{
+    uint64_t al = a & 0xffffffffu, ah = a >> 32;
+    uint64_t bl = b & 0xffffffffu, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+    *lo = (mid << 32) | (ll & 0xffffffffu);
+    return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
 uint64_t rng_below(rng *r, uint64_t n)
 {
     /* Lemire's rejection: unbiased, one multiply in the common case. */
-    __uint128_t m = (__uint128_t)rng_next(r) * n;
-    uint64_t lo = (uint64_t)m;
+    uint64_t lo, hi = mul_64x64(rng_next(r), n, &lo);
     if (lo < n) {
         uint64_t thresh = (0 - n) % n;
-        while (lo < thresh) {
-            m = (__uint128_t)rng_next(r) * n;
-            lo = (uint64_t)m;
-        }
+        while (lo < thresh)
+            hi = mul_64x64(rng_next(r), n, &lo);
     }
-    return (uint64_t)(m >> 64);
+    return hi;
 }
 
 double rng_unit(rng *r)

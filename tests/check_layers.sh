@@ -3,7 +3,7 @@
 #
 # The layers, lowest first; a file may use its own layer and those below:
 #   sim  net_model  core/term  core/erl  core/rt  core/dist  core/global
-#   core/lib  traces  scenarios  main.c
+#   core/lib  traces  scenarios  cli  main.c
 # A subsystem reaches the one above it only through handlers that the
 # upper one registers (rt's hooks, dist's nodeup/nodedown, the BIF table).
 # Two libraries are confined: cJSON to scenarios/ and main.c, SQLite to
@@ -22,11 +22,11 @@
 #                                    "from -> to  (count)" (make layers-graph)
 # Run from the top of the source tree.
 export LC_ALL=C
-LAYERS="sim net_model core/term core/erl core/rt core/dist core/global core/lib traces scenarios main.c"
+LAYERS="sim net_model core/term core/erl core/rt core/dist core/global core/lib traces scenarios cli main.c"
 
 # The checked sources, one path a line.
 sources() {
-    find sim net_model core traces scenarios -name '*.[ch]' | sort
+    find sim net_model core traces scenarios cli -name '*.[ch]' | sort
     echo main.c
 }
 

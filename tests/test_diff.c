@@ -224,3 +224,48 @@ Test(diff, one_event_missing_at_the_end)
     free(out);
     h_rmtree(dir);
 }
+
+/* Not a text trace: a binary file (a NUL, or a control byte in an event
+ * line, which trace_format_line always escapes) and a line longer than
+ * 64 MiB are refused (-1, exit 2 on the command line) with a message, and
+ * reading stops there: /dev/zero costs one block, not the whole line. */
+Test(diff, refuses_binary_files_and_endless_lines)
+{
+    char dir[64], a[128], b[128], err[512];
+    h_tmpdir(dir);
+    snprintf(a, sizeof a, "%s/a.trace", dir);
+    snprintf(b, sizeof b, "%s/b.bin", dir);
+    h_write_file(a, "1.000000 a@sim e1\n2.000000 a@sim e2\n");
+    FILE *f = fopen(b, "wb");
+    fwrite("1.000000 a@sim e1\n2.0\0\x01\x02", 1, 24, f);
+    fclose(f);
+    char *out = NULL;
+    cr_assert_eq(diff_to_string(a, b, &out, err, sizeof err), -1, "%s", out);
+    cr_assert(strstr(err, "b.bin: line 2: byte 0x00: a binary file, not a "
+                          "text trace"), "%s", err);
+    free(out);
+    h_write_file(b, "1.000000 a@sim e1\n2.000000 a@sim \x1b[2J\n");
+    cr_assert_eq(diff_to_string(b, a, &out, err, sizeof err), -1);
+    cr_assert(strstr(err, "line 2: byte 0x1b: a binary file"), "%s", err);
+    free(out);
+    /* a comment line is free text, but not NUL */
+    h_write_file(b, "# \x1b ok\n1.000000 a@sim e1\n2.000000 a@sim e2\n");
+    cr_assert_eq(diff_to_string(a, b, &out, err, sizeof err), 0, "%s", err);
+    free(out);
+    cr_assert_eq(diff_to_string("/dev/zero", a, &out, err, sizeof err), -1);
+    cr_assert(strstr(err, "/dev/zero: line 1: byte 0x00: a binary file"),
+              "%s", err);
+    free(out);
+    /* 65 MiB without a newline */
+    f = fopen(b, "wb");
+    char blk[65536];
+    memset(blk, 'x', sizeof blk);
+    for (int i = 0; i < 65 * 16; i++)
+        fwrite(blk, 1, sizeof blk, f);
+    fclose(f);
+    cr_assert_eq(diff_to_string(a, b, &out, err, sizeof err), -1);
+    cr_assert(strstr(err, "b.bin: line 1 is longer than 64 MiB: not a text "
+                          "trace"), "%s", err);
+    free(out);
+    h_rmtree(dir);
+}

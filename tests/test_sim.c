@@ -260,3 +260,49 @@ Test(rng, below_is_in_range_and_roughly_uniform)
         cr_assert(u >= 0.0 && u < 1.0);
     }
 }
+
+/* rng_below's 64x64 multiply is done in halves (sim/rng.c, no
+ * __uint128_t): pinned values for moduli that exercise every carry, the
+ * same on 32-bit targets; and, where the compiler has 128-bit integers,
+ * equal to the plain 128-bit product over many draws. */
+static const uint64_t below_moduli[] = {
+    1, 3, 10, 1000000007ULL, 0xffffffffULL, 0x100000001ULL,
+    0x8000000000000001ULL, 0xffffffffffffffffULL};
+
+Test(rng, below_pinned_for_large_moduli)
+{
+    static const uint64_t want[] = {
+        0x0000000000000000ULL, 0x0000000000000002ULL, 0x0000000000000003ULL,
+        0x00000000175c4414ULL, 0x0000000061da0e46ULL, 0x000000000af0130dULL,
+        0x35f93f17660daf9fULL, 0xfb7aef6dd1a0d9f6ULL};
+    rng r = rng_stream(7, "test", 1);
+    for (int k = 0; k < 8; k++)
+        cr_assert_eq(rng_below(&r, below_moduli[k]), want[k], "modulus %d", k);
+}
+
+#ifdef __SIZEOF_INT128__
+static uint64_t below_int128(rng *r, uint64_t n)
+{
+    unsigned __int128 m = (unsigned __int128)rng_next(r) * n;
+    uint64_t lo = (uint64_t)m;
+    if (lo < n) {
+        uint64_t thresh = (0 - n) % n;
+        while (lo < thresh) {
+            m = (unsigned __int128)rng_next(r) * n;
+            lo = (uint64_t)m;
+        }
+    }
+    return (uint64_t)(m >> 64);
+}
+
+Test(rng, below_equals_the_128_bit_product)
+{
+    rng a = rng_stream(7, "test", 2), b = a;
+    for (int k = 0; k < 8; k++)
+        for (int i = 0; i < 20000; i++) {
+            uint64_t n = below_moduli[k] - (uint64_t)(i % 3 == 0 && k);
+            cr_assert_eq(rng_below(&a, n), below_int128(&b, n),
+                         "modulus %d draw %d", k, i);
+        }
+}
+#endif

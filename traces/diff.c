@@ -78,8 +78,17 @@ int trace_spec_parse(const char *spec, char *path, size_t n, int64_t *run_id,
 
 /* ---- sources ---- */
 
+/* A text trace's line is at most this long: a longer one (say, from
+ * /dev/zero or a file with no newline) is refused rather than read into
+ * memory whole. */
+#define TRACE_LINE_MAX ((size_t)64 << 20)
+#define TRACE_BLOCK 65536
+
 struct trace_src {
     FILE *f;                   /* text trace, or NULL */
+    const char *path;          /* its name, for messages */
+    char *blk;                 /* read buffer of f */
+    size_t bpos, blen;
     trace_store_cursor *cur;   /* database run, or NULL */
     char *line;
     size_t cap;
@@ -115,6 +124,11 @@ int trace_src_open(const char *spec, trace_src **out, char *err,
         free(s);
         return fail(err, errlen, "%s: cannot read: %s", path,
                     strerror(errno));
+    } else {
+        s->path = spec;
+        s->blk = malloc(TRACE_BLOCK);
+        if (!s->blk)
+            abort();
     }
     *out = s;
     return 0;
@@ -151,19 +165,57 @@ int trace_src_next(trace_src *s, const char **line, size_t *len,
         return 1;
     }
     for (;;) {
-        ssize_t n = getline(&s->line, &s->cap, s->f);
-        if (n < 0) {
-            if (ferror(s->f))
-                return fail(err, errlen, "read error: %s", strerror(errno));
-            return 0;
+        /* One line, read in blocks, never longer than TRACE_LINE_MAX. */
+        size_t n = 0;
+        bool got = false;
+        for (;;) {
+            if (s->bpos == s->blen) {
+                s->blen = fread(s->blk, 1, TRACE_BLOCK, s->f);
+                s->bpos = 0;
+                if (s->blen == 0) {
+                    if (ferror(s->f))
+                        return fail(err, errlen, "%s: read error: %s", s->path,
+                                    strerror(errno));
+                    break;
+                }
+            }
+            got = true;
+            const char *b = s->blk + s->bpos;
+            const char *nl = memchr(b, '\n', s->blen - s->bpos);
+            size_t take = nl ? (size_t)(nl - b) : s->blen - s->bpos;
+            if (memchr(b, 0, take))
+                return fail(err, errlen, "%s: line %" PRId64 ": byte 0x00: "
+                            "a binary file, not a text trace", s->path,
+                            s->lineno + 1);
+            if (n + take > TRACE_LINE_MAX)
+                return fail(err, errlen, "%s: line %" PRId64 " is longer than "
+                            "%zu MiB: not a text trace", s->path,
+                            s->lineno + 1, TRACE_LINE_MAX >> 20);
+            reserve(s, n + take + 1);
+            memcpy(s->line + n, b, take);
+            n += take;
+            s->bpos += take + (nl != NULL);
+            if (nl)
+                break;
         }
+        if (!got)
+            return 0;
+        s->line[n] = '\0';
         s->lineno++;
-        if (n > 0 && s->line[n - 1] == '\n')
-            s->line[--n] = '\0';
+        /* Canonical lines escape every control byte (trace_format_line);
+         * comment lines are free text but hold no NUL. A file that breaks
+         * this is binary, not a trace. */
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s->line[i];
+            if (c == 0 || (s->line[0] != '#' && (c < ' ' || c == 0x7f)))
+                return fail(err, errlen, "%s: line %" PRId64 ": byte 0x%02x: "
+                            "a binary file, not a text trace", s->path,
+                            s->lineno, c);
+        }
         if (s->line[0] == '#')
             continue;
         *line = s->line;
-        *len = (size_t)n;
+        *len = n;
         if (lineno)
             *lineno = s->lineno;
         return 1;
@@ -181,6 +233,7 @@ void trace_src_close(trace_src *s)
         return;
     if (s->f)
         fclose(s->f);
+    free(s->blk);
     trace_store_cursor_close(s->cur);
     free(s->line);
     free(s);

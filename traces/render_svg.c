@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/term/term.h"
 #include "traces/trace.h"
 
 /* Describes arrow w for its tooltip. */
@@ -104,8 +105,12 @@ static void put_head(FILE *f, const geo *g)
         return;
     double ux = dx / len, uy = dy / len;
     double bx = g->x1 - 9 * ux, by = g->y1 - 9 * uy;
-    fprintf(f, "<path class=\"h\" d=\"M%d %dL%.1f %.1fL%.1f %.1fZ\"/>", g->x1,
-            g->y1, bx - 3.6 * uy, by + 3.6 * ux, bx + 3.6 * uy, by - 3.6 * ux);
+    char buf[256];   /* %.1f in the C locale, whatever setlocale said */
+    term_snprintf_c(buf, sizeof buf,
+                    "<path class=\"h\" d=\"M%d %dL%.1f %.1fL%.1f %.1fZ\"/>",
+                    g->x1, g->y1, bx - 3.6 * uy, by + 3.6 * ux, bx + 3.6 * uy,
+                    by - 3.6 * ux);
+    fputs(buf, f);
 }
 
 static void put_arrow(FILE *f, const trace_render *r, const layout *L,

@@ -10,6 +10,7 @@
  * attached, so `--text` never changes the hash. */
 #include "traces/trace.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ struct trace_text {
     FILE *out;
     uint64_t hash, count;
     bool failed;
+    int err;                   /* errno of the first failed write */
     char *line;
     size_t cap;
 };
@@ -43,6 +45,7 @@ void trace_text_free(trace_text *t)
 uint64_t trace_text_hash(const trace_text *t) { return t->hash; }
 uint64_t trace_text_count(const trace_text *t) { return t->count; }
 bool trace_text_failed(const trace_text *t) { return t->failed; }
+int trace_text_errno(const trace_text *t) { return t->err; }
 
 void trace_format_time(char buf[32], int64_t us)
 {
@@ -153,8 +156,10 @@ static void text_emit(void *ctx, const sim_obs_event *ev)
         t->hash *= 0x100000001b3ULL;
     }
     t->count++;
-    if (t->out && fwrite(t->line, 1, len, t->out) != len)
+    if (t->out && !t->failed && fwrite(t->line, 1, len, t->out) != len) {
         t->failed = true;
+        t->err = errno;
+    }
 }
 
 sim_observer trace_text_observer(trace_text *t)

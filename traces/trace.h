@@ -27,6 +27,8 @@ uint64_t trace_text_hash(const trace_text *t);
 uint64_t trace_text_count(const trace_text *t);
 /* True if a write to `out` failed (disk full, closed pipe). */
 bool trace_text_failed(const trace_text *t);
+/* The errno of that first failed write (0 if none, or unknown). */
+int trace_text_errno(const trace_text *t);
 
 /* Formats the canonical line of `ev`, without newline, into buf (size
  * n, truncated with "..." if longer). Returns the untruncated length. */

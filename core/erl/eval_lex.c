@@ -301,7 +301,7 @@ static int lex_number(lexer *L, int line, int col)
             int64_t e = 0;
             read_digits(L, 10, &e);
         }
-        /* strtod on a copy without the '_' separators */
+        /* strtod (C locale) on a copy without the '_' separators */
         size_t len = (size_t)(L->p - start);
         char *buf = xmalloc(len + 1);
         size_t k = 0;
@@ -310,7 +310,7 @@ static int lex_number(lexer *L, int line, int col)
                 buf[k++] = start[i];
         buf[k] = 0;
         errno = 0;
-        double f = strtod(buf, NULL);
+        double f = term_strtod_c(buf, NULL);
         int e = errno;
         free(buf);
         if (e == ERANGE && (f > 1.0 || f < -1.0))

@@ -275,7 +275,7 @@ static ev_status b_float_to_list(bif_call_ctx *c)
     if (c->args[0]->tag != T_FLOAT)
         return bif_badarg(c, 1, "not a float");
     char buf[64];
-    snprintf(buf, sizeof buf, "%.20e", c->args[0]->u.f);  /* erl's [scientific, 20] */
+    term_snprintf_c(buf, sizeof buf, "%.20e", c->args[0]->u.f);  /* erl's [scientific, 20] */
     return bif_return(c, term_string(buf));
 }
 
@@ -314,7 +314,7 @@ static ev_status b_list_to_float(bif_call_ctx *c)
     double d = 0;
     if (ok) {
         errno = 0;
-        d = strtod(b.s, NULL);
+        d = term_strtod_c(b.s, NULL);
         ok = isfinite(d);
     }
     sb_fini(&b);

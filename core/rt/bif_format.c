@@ -437,7 +437,7 @@ static term *wrx(const term *t, int64_t d, const term_view *v, int pretty)
 static void float_digits(double x, char ds[22], int *e)
 {
     char buf[64];
-    snprintf(buf, sizeof buf, "%.20e", fabs(x));
+    term_snprintf_c(buf, sizeof buf, "%.20e", fabs(x));
     int k = 0;
     for (const char *p = buf; *p && *p != 'e'; p++)
         if (*p >= '0' && *p <= '9')

@@ -234,7 +234,7 @@ static ev_status b_concat(bif_call_ctx *c)
         if (x->tag == T_INT)
             snprintf(buf, sizeof buf, "%lld", (long long)x->u.i);
         else if (x->tag == T_FLOAT)
-            snprintf(buf, sizeof buf, "%.20e", x->u.f); /* float_to_list/1 */
+            term_snprintf_c(buf, sizeof buf, "%.20e", x->u.f); /* float_to_list/1 */
         else if (x->tag == T_ATOM)
             s = atom_text(x->u.atom);
         else

@@ -813,7 +813,7 @@ static ev_status b_to_float(bif_call_ctx *c)
         for (size_t k = 0; k < i; k++)
             buf[k] = (char)s.v[k];
         buf[i] = '\0';
-        double f = strtod(buf, NULL);
+        double f = term_strtod_c(buf, NULL);
         free(buf);
         r = term_tuplev(2, term_float(f), cps_like(c->args[0], s.v + i, s.n - i));
     }

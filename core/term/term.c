@@ -854,13 +854,13 @@ void sb_puts(strbuf *b, const char *s)
     sb_putn(b, s, strlen(s));
 }
 
-/* Appends printf-formatted text (C locale formatting assumed). */
+/* Appends printf-formatted text, in the C locale (cnum.c). */
 void sb_printf(strbuf *b, const char *fmt, ...)
 {
     char tmp[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    int n = term_vsnprintf_c(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
     assert(n >= 0);
     if ((size_t)n < sizeof tmp) {
@@ -869,7 +869,7 @@ void sb_printf(strbuf *b, const char *fmt, ...)
     }
     sb_reserve(b, (size_t)n);
     va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    term_vsnprintf_c(b->s + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
 }

@@ -18,6 +18,7 @@
 #ifndef CS_TERM_H
 #define CS_TERM_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -200,6 +201,15 @@ typedef struct term_view {
     uint32_t (*node_number)(void *ctx, atom_t node); /* for node != self_node; > 0 */
     void *ctx;
 } term_view;
+
+/* Numbers as text in the C locale whatever setlocale() said (cnum.c):
+ * '.' is the decimal point both ways. Every float that is parsed or
+ * printed, in core/, traces/ and scenarios/, goes through these. */
+double term_strtod_c(const char *s, char **end);
+int term_snprintf_c(char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int term_vsnprintf_c(char *buf, size_t n, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* A growable string buffer used by the printer and traces. */
 typedef struct strbuf {

@@ -208,12 +208,13 @@ void term_print_atom(strbuf *b, atom_t a)
  * the rounded value misses but a neighbour one unit away in the last
  * digit reads back (possible at a power of two, where the interval of
  * doubles that read back is lopsided), that neighbour is taken, as Ryu's
- * shortest output would. Deterministic: glibc's %e and strtod are exact. */
+ * shortest output would. Deterministic: glibc's %e and strtod are exact, and both run in the
+ * C locale (cnum.c). */
 static void shortest_digits(double f, char *d, int *exp10)
 {
     char buf[64];
     for (int p = 1; p <= 17; p++) {
-        snprintf(buf, sizeof buf, "%.*e", p - 1, f);
+        term_snprintf_c(buf, sizeof buf, "%.*e", p - 1, f);
         char *e = strchr(buf, 'e');
         assert(e);
         int x = atoi(e + 1);
@@ -229,7 +230,7 @@ static void shortest_digits(double f, char *d, int *exp10)
                 continue;
             char t[64];
             snprintf(t, sizeof t, "%llue%d", (unsigned long long)cand[i], ex);
-            if (strtod(t, NULL) == f)
+            if (term_strtod_c(t, NULL) == f)
                 ok = i;
         }
         if (ok < 0 && p < 17)
