@@ -28,6 +28,15 @@ static bool is_terminal(const char *path, const struct stat *st)
            (!strncmp(path, "/dev/tty", 8) && path[8] >= '0' && path[8] <= '9');
 }
 
+/* The null device, by its device number: what is written is discarded,
+ * as a user who names it expects. */
+static bool is_null(const struct stat *st)
+{
+    struct stat b;
+    return S_ISCHR(st->st_mode) && stat("/dev/null", &b) == 0 &&
+           S_ISCHR(b.st_mode) && b.st_rdev == st->st_rdev;
+}
+
 /* Contract in out.h. */
 int cli_out_open(cli_out *o, const char *opt, const char *path)
 {
@@ -46,12 +55,14 @@ int cli_out_open(cli_out *o, const char *opt, const char *path)
             return 0;
         }
         const char *what = S_ISDIR(st.st_mode) ? "a directory"
-            : S_ISCHR(st.st_mode) && !is_terminal(path, &st) ? "a device"
+            : S_ISCHR(st.st_mode) && !is_terminal(path, &st) &&
+              !is_null(&st) ? "a device"
             : S_ISBLK(st.st_mode) ? "a device"
             : S_ISSOCK(st.st_mode) ? "a socket" : NULL;
         if (what) {
             fprintf(stderr, "clustersim: %s %s: is %s; give a file (a FIFO, a "
-                    "terminal or /dev/stdout is written in place)\n", opt,
+                    "terminal, /dev/stdout or /dev/null is written in "
+                    "place)\n", opt,
                     path, what);
             return 2;
         }

@@ -2,9 +2,9 @@
  *
  * Only a regular file is ever replaced: a new or regular OUT is written
  * as OUT.partial and renamed over OUT when complete. A FIFO, a terminal,
- * standard output or error, or a regular file reached through a symbolic
- * link is written in place as it goes. A directory or any other device is
- * an error (exit 2), and so is an OUT.partial that is not a regular file.
+ * standard output or error, /dev/null, or a regular file reached through a
+ * symbolic link is written in place as it goes. A directory or any other
+ * device is an error (exit 2), and so is an OUT.partial that is not a regular file.
  * Every failure is one line on stderr naming the reason (strerror). */
 #ifndef CS_CLI_OUT_H
 #define CS_CLI_OUT_H

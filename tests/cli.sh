@@ -2,7 +2,7 @@
 # cli: the command line's conventions and its output files, end to end
 # with the real binary (issue 12):
 #   - outputs: only a regular file is replaced (through OUT.partial); a
-#     FIFO and /dev/stdout are written in place; a directory or a device
+#     FIFO, /dev/stdout and /dev/null are written in place; a directory or a device
 #     is exit 2 and left as it was; a failed write names its reason;
 #   - SIGTERM, like SIGINT: exit 143, OUT.partial left, the stored run
 #     marked interrupted;
@@ -68,6 +68,10 @@ expect 2 "--text OK --html adir"
 [ ! -e first.trace ] && [ ! -e first.trace.partial ] && ok || bad "--html adir: first.trace left behind"
 grep -q "write failed" err && bad "--html adir: a write failure reported" || ok
 [ -s out ] && bad "--html adir: the scenario ran" || ok
+# /dev/null is written in place: discarded, and still the null device
+"$bin" run "$echo_json" -q --text /dev/null --html /dev/null >out 2>err; rc=$?
+expect 0 "--text /dev/null --html /dev/null"
+[ -c /dev/null ] && [ ! -e /dev/null.partial ] && ok || bad "--text /dev/null: replaced"
 # a FIFO is written in place, as the run goes
 mkfifo fifo
 cat fifo >fifo.out &
