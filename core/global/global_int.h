@@ -16,6 +16,7 @@
 #include "core/dist/dist.h"
 #include "core/global/global.h"
 #include "core/rt/bif.h"
+#include "core/term/imap.h"
 
 typedef struct gname {
     atom_t name;
@@ -47,6 +48,15 @@ typedef struct lost_entry {
     uint64_t key, op;
 } lost_entry;
 
+/* A node's exchange with one peer (mesh.c). */
+typedef struct gpeer {
+    sim_timer sync;       /* the locker's exchange timer */
+    bool sync_sent;       /* our exchange is under way */
+    bool sync_due;        /* the timer fired while we were frozen */
+    bool expect_down;     /* a disconnect global asked for */
+    bool synced;          /* the name exchange since nodeup is done */
+} gpeer;
+
 typedef struct glob_node {
     gname *names;
     uint32_t n, cap;
@@ -54,12 +64,10 @@ typedef struct glob_node {
     uint64_t lock_id;
     int lock_node;
     greq *req;
-    sim_timer *sync;      /* per peer: the locker's exchange timer */
-    bool *sync_sent;      /* per peer: our exchange is under way */
-    bool *sync_due;       /* per peer: the timer fired while we were frozen */
+    /* gpeer *, by node index: the peers met so far (a node costs
+     * nothing for the others) */
+    imap peers;
     bool retry_due;       /* the lock retry fell due while we were frozen */
-    bool *expect_down;    /* per peer: a disconnect global asked for */
-    bool *synced;         /* per peer: the name exchange since nodeup is done */
     /* global:sync/0's callers, told {'$gsync', Ref} when every visible
      * peer is synced */
     term_pid *sync_waiters;
@@ -101,6 +109,9 @@ static inline term *tag3(const char *tag, term *a, term *b)
 }
 
 /* ---- global.c: the table, messages ---- */
+
+/* g's exchange with peer y, made (zeroed) when first asked for. */
+gpeer *glob__peer(glob_node *g, int y);
 
 /* k's entry for name, or NULL. */
 gname *glob__lookup(const glob_node *g, atom_t name);
