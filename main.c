@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "core/lib/lib.h"
+#include "core/term/xalloc.h"
 #include "scenarios/loader.h"
 #include "scenarios/run.h"
 #include "traces/diff.h"
@@ -25,7 +27,7 @@ static const char usage[] =
     "commands:\n"
     "  run FILE [--seed N] [--text OUT.trace] [--trace OUT.db] [--quiet]\n"
     "           [--html OUT.html] [--max-events N] [--max-reductions N]\n"
-    "           [--max-terms N]\n"
+    "           [--max-terms N] [--max-memory SIZE]\n"
     "                      run a scenario: print its shell transcript, check\n"
     "                      its expectations, print the trace hash\n"
     "  validate FILE...    parse and check scenarios, run nothing\n"
@@ -62,6 +64,9 @@ static const char usage[] =
     "  --max-terms N       stop with exit code 3 when more than N term cells\n"
     "                      are alive: a runaway heap (default 20000000,\n"
     "                      about 1 GB)\n"
+    "  --max-memory SIZE   stop with exit code 3 when the process's memory\n"
+    "                      passes SIZE bytes (K, M, G, T: powers of 1024;\n"
+    "                      default: three quarters of the physical memory)\n"
     "  -h, --help          this help\n"
     "  --version           the program's version\n"
     "\n"
@@ -89,6 +94,41 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
+/* --max-memory SIZE: a positive number of bytes, or one with a unit K,
+ * M, G or T (powers of 1024; either case): 4G, 512M. */
+static int parse_size(const char *s, uint64_t *out)
+{
+    static const char units[] = "KMGT";
+    size_t n = strlen(s);
+    unsigned shift = 0;
+    char num[32];
+    const char *u = n ? strchr(units, s[n - 1] & ~0x20) : NULL;
+    if (u && *u) {
+        shift = 10 * (unsigned)(u - units + 1);
+        n--;
+    }
+    if (!n || n >= sizeof num)
+        return -1;
+    memcpy(num, s, n);
+    num[n] = 0;
+    uint64_t v;
+    if (parse_u64(num, &v) || !v || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = v << shift;
+    return 0;
+}
+
+/* The default of --max-memory: three quarters of the physical memory,
+ * in whole MiB (16G when the system does not say). */
+static uint64_t default_max_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || size <= 0)
+        return (uint64_t)16 << 30;
+    uint64_t m = (uint64_t)pages / 4 * 3 * (uint64_t)size;
+    return m >> 20 << 20;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
     if (argc < 1)
@@ -113,7 +153,7 @@ static int cmd_validate(int argc, char **argv)
 
 typedef struct run_args {
     const char *file, *text, *db, *html;
-    uint64_t seed, max_events, max_reductions, max_terms;
+    uint64_t seed, max_events, max_reductions, max_terms, max_memory;
     bool has_seed, quiet;
 } run_args;
 
@@ -126,7 +166,7 @@ static int parse_run(int argc, char **argv, run_args *a)
         if (!strcmp(o, "--seed") || !strcmp(o, "--text") ||
             !strcmp(o, "--trace") || !strcmp(o, "--html") ||
             !strcmp(o, "--max-events") || !strcmp(o, "--max-reductions") ||
-            !strcmp(o, "--max-terms")) {
+            !strcmp(o, "--max-terms") || !strcmp(o, "--max-memory")) {
             if (!has_val)
                 return usage_error("%s needs a value", o);
             const char *v = argv[++i];
@@ -140,6 +180,11 @@ static int parse_run(int argc, char **argv, run_args *a)
                 if (parse_u64(v, &a->seed))
                     return usage_error("--seed: not an unsigned 64-bit integer: %s", v);
                 a->has_seed = true;
+            } else if (!strcmp(o, "--max-memory")) {
+                if (parse_size(v, &a->max_memory))
+                    return usage_error("--max-memory: not a positive size "
+                                       "(bytes, or a number with K, M, G or "
+                                       "T): %s", v);
             } else if (!strcmp(o, "--max-terms")) {
                 if (parse_u64(v, &a->max_terms) || !a->max_terms)
                     return usage_error("--max-terms: not a positive "
@@ -209,6 +254,42 @@ static void interrupt_emit(void *ctx, const sim_obs_event *ev)
     exit(130);
 }
 
+/* --max-memory passed inside one step of the run, which cannot finish
+ * it (xalloc.h: the hard stop): as a limit that stops a run, the text
+ * trace stays .partial, the stored run is marked incomplete, no page is
+ * written; then exit 3 at once. */
+typedef struct memory_stop {
+    const char *file, *name;
+    uint64_t seed;
+    run_outputs *out;
+} memory_stop;
+
+static void on_memory_stop(void *ctx, const char *msg)
+{
+    memory_stop *m = ctx;
+    run_outputs *o = m->out;
+    fflush(stdout);
+    if (o && o->text) {
+        fclose(o->text);
+        fprintf(stderr, "clustersim: incomplete trace left in %s\n", o->text_tmp);
+    }
+    if (o && o->store) {
+        char err[512];
+        if (trace_store_stop_run(o->store, "limit", err, sizeof err))
+            fprintf(stderr, "clustersim: %s\n", err);
+        else
+            fprintf(stderr, "clustersim: %s#%" PRId64 " is marked incomplete\n",
+                    o->db, o->run_id);
+        trace_store_close(o->store);
+    }
+    fprintf(stderr, "clustersim: %s: internal limit reached: %s\n", m->file, msg);
+    if (m->name)
+        printf("%%%% %s: INCOMPLETE (seed %" PRIu64 ", stopped at once)\n",
+               m->name, m->seed);
+    fflush(stdout);
+    exit(3);
+}
+
 /* Writes the page of h to path, through path.partial renamed when the
  * run is complete (an incomplete run's page stays path.partial, as its
  * text trace does). Returns 0, or 2 after a message. */
@@ -250,6 +331,10 @@ static int cmd_run(int argc, char **argv)
     int rc = parse_run(argc, argv, &a);
     if (rc)
         return rc;
+    run_outputs out = {0};
+    memory_stop mstop = {a.file, NULL, 0, &out};
+    xalloc_set_limit(a.max_memory ? a.max_memory : default_max_memory());
+    xalloc_set_fatal(on_memory_stop, &mstop);
     scn_plan *p = NULL;
     scn_error err;
     if (scn_load_file(a.file, &p, &err) != SCN_OK) {
@@ -259,7 +344,8 @@ static int cmd_run(int argc, char **argv)
     if (p->warnings)         /* erlc's warnings do not stop the run */
         fputs(p->warnings, stderr);
 
-    run_outputs out = {0};
+    mstop.name = p->name;
+    mstop.seed = a.has_seed ? a.seed : p->seed;
     char dberr[1024];
     if (a.db && trace_store_open(a.db, &out.store, dberr, sizeof dberr)) {
         fprintf(stderr, "clustersim: %s\n", dberr);
@@ -350,6 +436,7 @@ static int cmd_run(int argc, char **argv)
     o.max_terms = a.max_terms;
     scn_run_result r;
     scn_run(p, &o, &r);
+    xalloc_set_limit(0);     /* the run is over: what is left is bounded by it */
     signal(SIGINT, SIG_DFL);
     fflush(stdout);
     trace_tee_free(tee);

@@ -153,6 +153,8 @@ term *term_map(uint32_t n, term **keys, term **vals);
  * of a run, which the VM and the runtime check between steps. */
 uint64_t term_live_cells(void);
 void term_set_cell_limit(uint64_t n);
+/* ... or the process's memory passed --max-memory (xalloc_over): either
+ * way the VM yields, and the runtime says which. */
 bool term_cells_over(void);
 
 /* The deepest term the evaluator builds (term.depth): one deeper raises
