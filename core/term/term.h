@@ -11,7 +11,7 @@
  * Ownership: every function that returns a `term *` returns a new
  * reference the caller must `term_unref`; constructors that take `term *`
  * arguments TAKE OWNERSHIP of them (say so at each), accessors return
- * borrowed pointers. `term_unref(NULL)` is a no-op. Out of memory aborts.
+ * borrowed pointers. `term_unref(NULL)` is a no-op. Out of memory stops the run (xalloc.h).
  *
  * core/term/ is the bottom of core/ (core/README.md): it uses the C
  * library and nothing else. */

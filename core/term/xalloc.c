@@ -1,8 +1,9 @@
 /* xalloc.c: allocation wrappers that never return NULL, and the memory
  * bound they keep (xalloc.h).
  *
- * Invariants: no function here returns NULL; `over` never goes back to
- * false until xalloc_set_limit; the fatal handler runs at most once.
+ * Invariants: no function here returns NULL; xalloc__over never goes
+ * back to false until xalloc_set_limit; the fatal handler runs at most
+ * once (per xalloc_set_fatal).
  * This is the one file in core/ that writes to stderr (the default fatal
  * handler) and reads the process's state (its memory): the bound is the
  * machine's, and nothing it measures reaches a trace, only whether a run
@@ -30,24 +31,13 @@ static uint64_t limit;          /* 0: none */
 static char limit_text[32];
 static uint64_t since;          /* bytes requested since the last measure */
 static uint64_t measured;
-static bool over;
+bool xalloc__over;
 static const char *over_what;
 static xalloc_fatal_fn fatal_fn;
 static void *fatal_ctx;
 static bool in_fatal;
 static const char *gauge_what;
 static uint64_t (*gauge)(void);
-
-/* The bytes each file requested since the last measure, in a small
- * table keyed by the address of its __FILE__ string (one per file in
- * practice): when a measure passes the limit, the name that asked for
- * the most of them is what was being allocated. Only probed, and summed
- * in the fixed order of `sites` (DETERMINISM: never the table's). */
-#define NWINDOW 64
-static struct window {
-    const char *file;
-    uint64_t bytes;
-} window[NWINDOW];
 
 /* What a file allocates, for the messages: the first prefix of `file`
  * that matches. */
@@ -84,42 +74,15 @@ static const char *what_of(const char *file)
     return file;
 }
 
-static void window_add(const char *file, size_t n)
-{
-    uintptr_t h = (uintptr_t)file;
-    h ^= h >> 7;
-    for (unsigned i = 0; i < NWINDOW; i++) {
-        struct window *e = &window[(h + i) % NWINDOW];
-        if (e->file == file || !e->file) {
-            e->file = file;
-            e->bytes += n;
-            return;
-        }
-    }
-    /* full (more files than slots): the last slot takes the rest */
-    window[NWINDOW - 1].bytes += n;
-}
-
-/* The name that requested the most bytes in the window; `file`'s when
- * the window is empty. Ties go to the name listed first in `sites`. */
-static const char *window_what(const char *file)
+/* What was being allocated when a measure passed the limit, during a
+ * request from `file`: the gauge's part when it holds half the memory or
+ * more (the term heap, where a runaway Erlang program grows), else what
+ * `file` allocates. */
+static const char *over_what_of(const char *file)
 {
     if (gauge && gauge() >= measured / 2)
         return gauge_what;
-    size_t nsites = sizeof sites / sizeof *sites;
-    uint64_t best = 0;
-    const char *what = what_of(file);
-    for (size_t k = 0; k < nsites; k++) {
-        uint64_t sum = 0;
-        for (unsigned i = 0; i < NWINDOW; i++)
-            if (window[i].file && what_of(window[i].file) == sites[k].what)
-                sum += window[i].bytes;
-        if (sum > best) {
-            best = sum;
-            what = sites[k].what;
-        }
-    }
-    return what;
+    return what_of(file);
 }
 
 /* The hard stop: `what` was being allocated, in a request of n bytes (0:
@@ -160,10 +123,9 @@ static uint64_t measure(void)
 static void account(size_t n, const char *file)
 {
     since += n;
-    if (!limit)
-        return;
-    window_add(file, n);
     if (since < XALLOC_SAMPLE && n < XALLOC_SAMPLE)
+        return;
+    if (!limit)
         return;
     since = 0;
     measured = measure();
@@ -171,19 +133,16 @@ static void account(size_t n, const char *file)
     uint64_t need = measured + (n >= XALLOC_SAMPLE ? n : 0);
     if (need < measured)
         need = UINT64_MAX;
-    if (need <= limit) {
-        memset(window, 0, sizeof window);
+    if (need <= limit)
         return;
-    }
-    if (!over) {
-        over = true;
-        over_what = n >= XALLOC_SAMPLE ? what_of(file) : window_what(file);
+    if (!xalloc__over) {
+        xalloc__over = true;
+        over_what = n >= XALLOC_SAMPLE ? what_of(file) : over_what_of(file);
     }
     uint64_t slack = limit / 8 > XALLOC_SAMPLE ? limit / 8 : XALLOC_SAMPLE;
     if (need - limit > slack)
-        fatal(n >= XALLOC_SAMPLE ? what_of(file) : window_what(file),
+        fatal(n >= XALLOC_SAMPLE ? what_of(file) : over_what_of(file),
               n >= XALLOC_SAMPLE ? n : 0, "stopped at once");
-    memset(window, 0, sizeof window);
 }
 
 void *xalloc__malloc(size_t n, const char *file)
@@ -226,7 +185,7 @@ char *xalloc__strdup(const char *s, const char *file)
 void xalloc_set_limit(uint64_t bytes)
 {
     limit = bytes;
-    over = false;
+    xalloc__over = false;
     over_what = NULL;
     since = 0;
     static const char units[] = "KMGT";
@@ -250,11 +209,6 @@ uint64_t xalloc_limit(void)
 const char *xalloc_limit_text(void)
 {
     return limit_text;
-}
-
-bool xalloc_over(void)
-{
-    return over;
 }
 
 const char *xalloc_over_what(void)

@@ -57,8 +57,13 @@ uint64_t xalloc_limit(void);
 /* The limit as the messages write it: "64M", "18078M", "1000000" (K, M,
  * G, T are powers of 1024). A static buffer. */
 const char *xalloc_limit_text(void);
-/* True once the measure passed the limit. */
-bool xalloc_over(void);
+/* True once the measure passed the limit (inline: the VM asks between
+ * steps). */
+extern bool xalloc__over;
+static inline bool xalloc_over(void)
+{
+    return xalloc__over;
+}
 /* What was being allocated when it was: "the term heap"; NULL before. */
 const char *xalloc_over_what(void);
 /* The last measure, in bytes (0 before the first). */
@@ -66,14 +71,16 @@ uint64_t xalloc_measured(void);
 
 /* A part of the memory that can say how much it holds (the term heap):
  * when a measure passes the limit and the part holds at least half of
- * it, the part is named as what was being allocated; otherwise the name
- * that asked for the most bytes since the last measure is. One gauge;
+ * it, the part is named as what was being allocated; otherwise what the
+ * file of the request that made the measure allocates is. One gauge;
  * NULL removes it. */
 void xalloc_set_gauge(const char *what, uint64_t (*bytes)(void));
 
 /* The handler of the hard stop: `msg` says what happened, e.g.
- * "max_memory=64M (allocating the term heap: 48 bytes; stopped at
- * once)". It must not return (it exits). NULL restores the default
+ * "max_memory=64M (allocating the term heap; stopped at once)", or with
+ * the size of the one request that would pass the bound, or of the one
+ * the C library refused ("...: 1048576 bytes; malloc failed"). It must
+ * not return (it exits). NULL restores the default
  * (the message on stderr, exit status 3). */
 typedef void (*xalloc_fatal_fn)(void *ctx, const char *msg);
 void xalloc_set_fatal(xalloc_fatal_fn fn, void *ctx);
