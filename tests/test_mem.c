@@ -110,11 +110,15 @@ Test(xalloc, growing_past_the_limit_sets_over_then_stops, .exit_code = 3)
     xalloc_set_limit(lim);
     want_msg = "stopped at once";
     xalloc_set_fatal(check_fatal, NULL);
-    /* small requests, touched so that they are resident */
+    /* small requests, touched so that they are resident, and chained
+     * from a static so that none leaks when the stop exits */
+    static void *chain;
     bool seen_over = false;
     for (int i = 0; i < 1 << 20; i++) {
         char *p = xmalloc(4096);
         memset(p, 1, 4096);
+        memcpy(p, &chain, sizeof chain);
+        chain = p;
         if (xalloc_over() && !seen_over) {
             seen_over = true;
             cr_assert_str_eq(xalloc_over_what(), "tests/test_mem.c");

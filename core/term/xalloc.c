@@ -24,7 +24,9 @@
 #endif
 #endif
 #ifdef XALLOC_ASAN
-#include <sanitizer/allocator_interface.h>
+/* the sanitizers' allocator (sanitizer/allocator_interface.h, which gcc
+ * does not install) */
+size_t __sanitizer_get_current_allocated_bytes(void);
 #endif
 
 static uint64_t limit;          /* 0: none */
