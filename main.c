@@ -23,7 +23,7 @@
 
 enum {
     RUN_SEED, RUN_TEXT, RUN_TRACE, RUN_HTML, RUN_QUIET, RUN_MAX_EVENTS,
-    RUN_MAX_REDUCTIONS, RUN_MAX_TERMS, RUN_HELP, RUN_NOPTS
+    RUN_MAX_REDUCTIONS, RUN_MAX_TERMS, RUN_MAX_MEMORY, RUN_HELP, RUN_NOPTS
 };
 static const cli_opt run_opts[RUN_NOPTS] = {
     [RUN_SEED] = {"--seed", NULL, "N",
@@ -49,6 +49,10 @@ static const cli_opt run_opts[RUN_NOPTS] = {
                        "stop with exit code 3 when more than N term cells\n"
                        "are alive: a runaway heap (default 20000000,\n"
                        "about 1 GB)"},
+    [RUN_MAX_MEMORY] = {"--max-memory", NULL, "SIZE",
+                        "stop with exit code 3 when the process's memory\n"
+                        "passes SIZE bytes (K, M, G, T: powers of 1024;\n"
+                        "default: three quarters of the physical memory)"},
     [RUN_HELP] = {"--help", "-h", NULL, "this help"},
 };
 
@@ -284,6 +288,11 @@ static int cmd_run(int argc, char **argv)
         case RUN_MAX_TERMS:
             if (cli_parse_u64(v, &a.max_terms) || !a.max_terms)
                 rc = cli_usage_error("--max-terms: not a positive integer: %s", v);
+            break;
+        case RUN_MAX_MEMORY:
+            if (cli_parse_size(v, &a.max_memory))
+                rc = cli_usage_error("--max-memory: not a positive size (bytes, "
+                                     "or a number with K, M, G or T): %s", v);
             break;
         case RUN_HELP:
             rc = cmd_help(run_about, run_opts, RUN_NOPTS);

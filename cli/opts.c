@@ -99,3 +99,26 @@ int cli_parse_u64(const char *s, uint64_t *out)
     *out = v;
     return 0;
 }
+
+/* Contract in opts.h. */
+int cli_parse_size(const char *s, uint64_t *out)
+{
+    static const char units[] = "KMGT";
+    size_t n = strlen(s);
+    unsigned shift = 0;
+    char num[32];
+    const char *u = n ? strchr(units, s[n - 1] & ~0x20) : NULL;
+    if (u && *u) {
+        shift = 10 * (unsigned)(u - units + 1);
+        n--;
+    }
+    if (!n || n >= sizeof num)
+        return -1;
+    memcpy(num, s, n);
+    num[n] = 0;
+    uint64_t v;
+    if (cli_parse_u64(num, &v) || !v || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = v << shift;
+    return 0;
+}

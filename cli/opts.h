@@ -34,6 +34,9 @@ int cli_opt_next(cli_optparse *p, const cli_opt *tab, int n, const char **val);
 void cli_print_opts(FILE *f, const cli_opt *tab, int n);
 /* A decimal unsigned 64-bit integer, no sign: 0, or -1 if s is not one. */
 int cli_parse_u64(const char *s, uint64_t *out);
+/* A positive size in bytes, or a number with a unit K, M, G or T (powers
+ * of 1024, either case): 4G, 512M. 0, or -1 if s is not one. */
+int cli_parse_size(const char *s, uint64_t *out);
 /* "clustersim: " and fmt with arg on stderr, then the pointer to
  * --help. Returns 2, the exit code of bad usage. */
 int cli_usage_error(const char *fmt, const char *arg);

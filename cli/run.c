@@ -11,8 +11,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli/out.h"
 #include "core/term/term.h"
+#include "core/term/xalloc.h"
 #include "scenarios/loader.h"
 #include "traces/render.h"
 #include "traces/store.h"
@@ -126,8 +128,69 @@ static void catch_signals(bool on)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Contract in run.h. */
+/* --max-memory passed inside one step of the run, which cannot finish
+ * it (xalloc.h: the hard stop): as for a limit that stops a run, the
+ * text trace stays .partial and the stored run is marked incomplete; no
+ * page is written; then exit 3 at once. */
+typedef struct memory_stop {
+    const char *file, *name;
+    uint64_t seed;
+    run_outputs *out;      /* NULL until the outputs exist */
+} memory_stop;
+
+static void on_memory_stop(void *ctx, const char *msg)
+{
+    memory_stop *m = ctx;
+    run_outputs *o = m->out;
+    fflush(stdout);
+    if (o && o->text.f)
+        cli_out_close(&o->text, text_werr(o->tt), false, "trace");
+    if (o && o->html.f)
+        cli_out_abandon(&o->html);
+    if (o && o->store) {
+        char err[512];
+        if (trace_store_stop_run(o->store, "limit", err, sizeof err))
+            fprintf(stderr, "clustersim: %s\n", err);
+        else
+            fprintf(stderr, "clustersim: %s#%" PRId64 " is marked incomplete\n",
+                    o->db, o->run_id);
+        trace_store_close(o->store);
+    }
+    fprintf(stderr, "clustersim: %s: internal limit reached: %s\n", m->file,
+            msg);
+    if (m->name)
+        printf("%%%% %s: INCOMPLETE (seed %" PRIu64 ", stopped at once)\n",
+               m->name, m->seed);
+    fflush(stdout);
+    exit(3);
+}
+
+/* The default of --max-memory: three quarters of the physical memory,
+ * in whole MiB (16G when the system does not say). */
+static uint64_t default_max_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || size <= 0)
+        return (uint64_t)16 << 30;
+    uint64_t m = (uint64_t)pages / 4 * 3 * (uint64_t)size;
+    return m >> 20 << 20;
+}
+
+static int run_one(cli_run_job *a, memory_stop *ms);
+
+/* Contract in run.h. The memory bound holds while the run does. */
 int cli_run_one(cli_run_job *a)
+{
+    memory_stop ms = {a->file, NULL, 0, NULL};
+    xalloc_set_limit(a->max_memory ? a->max_memory : default_max_memory());
+    xalloc_set_fatal(on_memory_stop, &ms);
+    int rc = run_one(a, &ms);
+    xalloc_set_limit(0);  /* the run is over: what is left is bounded by it */
+    xalloc_set_fatal(NULL, NULL);
+    return rc;
+}
+
+static int run_one(cli_run_job *a, memory_stop *ms)
 {
     memset(&a->r, 0, sizeof a->r);
     scn_plan *p = NULL;
@@ -136,8 +199,11 @@ int cli_run_one(cli_run_job *a)
         return rc;
     if (p->warnings && !a->silent)   /* erlc's warnings do not stop the run */
         fputs(p->warnings, stderr);
+    ms->name = p->name;
+    ms->seed = a->has_seed ? a->seed : p->seed;
 
     run_outputs out = {0};
+    ms->out = &out;
     char dberr[1024];
     if (a->db && cli_check_db_path(a->db)) {
         scn_plan_free(p);

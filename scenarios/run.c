@@ -21,6 +21,15 @@ typedef struct driver {
     world *w;
 } driver;
 
+/* An observer that stops the run once the process's memory passed
+ * --max-memory (xalloc.h): after the event that was being traced. */
+static void memory_watch(void *ctx, const sim_obs_event *ev)
+{
+    (void)ev;
+    if (xalloc_over())
+        sim_halt(ctx);
+}
+
 static void on_boot(sim *s, void *ctx, uint64_t arg)
 {
     (void)s;
@@ -163,6 +172,7 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
         trace_tee_add(tee, trace_transcript_observer(tr));
     if (o->extra)
         trace_tee_add(tee, *o->extra);
+    trace_tee_add(tee, (sim_observer){memory_watch, s});
     sim_observer obs = trace_tee_observer(tee);
     sim_set_observer(s, &obs);
 
@@ -190,8 +200,13 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
         world_set_max_terms(w, o->max_terms);
     /* the shell's c(Mod) reads Mod.erl beside the scenario */
     world_set_source_reader(w, read_beside, (void *)p);
-    sim_stop stop = sim_run(s, p->until, max_events);
-    if (stop == SIM_BUDGET) {
+    /* making the world may have passed --max-memory already */
+    sim_stop stop = xalloc_over() ? SIM_HALTED : sim_run(s, p->until, max_events);
+    if (stop == SIM_HALTED && !world_limit(w) && xalloc_over()) {
+        r->outcome = SCN_LIMIT;
+        snprintf(r->limit, sizeof r->limit, "max_memory=%s (allocating %s)",
+                 xalloc_limit_text(), xalloc_over_what());
+    } else if (stop == SIM_BUDGET) {
         r->outcome = SCN_LIMIT;
         snprintf(r->limit, sizeof r->limit, "max_events=%" PRIu64, max_events);
     } else if (stop == SIM_HALTED && world_limit(w)) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "scenarios/loader.h"
+#include "core/term/xalloc.h"
 #include "scenarios/run.h"
 #include "tests/harness.h"
 
@@ -29,6 +30,7 @@ static void judge(const char *path)
     char *want = h_read(wpath);
     int code = -1, n = 0;
     unsigned long long max_events = 0, max_reductions = 0, max_terms = 0;
+    unsigned long long max_memory = 0;
     cr_assert_geq(sscanf(want, "exit %d%n", &code, &n), 1, "%s: first line", wpath);
     char *rest = want + n;
     if (!strncmp(rest, " --max-events ", 14))
@@ -37,8 +39,16 @@ static void judge(const char *path)
         max_reductions = strtoull(rest + 18, &rest, 10);
     if (!strncmp(rest, " --max-terms ", 13))
         max_terms = strtoull(rest + 13, &rest, 10);
+    if (!strncmp(rest, " --max-memory ", 14)) {
+        max_memory = strtoull(rest + 14, &rest, 10);
+        const char *u = *rest ? strchr("KMGT", *rest) : NULL;
+        if (u) {
+            max_memory <<= 10 * (u - "KMGT" + 1);
+            rest++;
+        }
+    }
     cr_assert_eq(*rest, '\n', "%s: first line is 'exit N [--max-events M] "
-                 "[--max-reductions R] [--max-terms T]'", wpath);
+                 "[--max-reductions R] [--max-terms T] [--max-memory S]'", wpath);
     const char *want_err = rest + 1;
 
     scn_plan *p = NULL;
@@ -63,7 +73,9 @@ static void judge(const char *path)
     o.max_reductions = max_reductions;
     o.max_terms = max_terms;
     scn_run_result r;
+    xalloc_set_limit(max_memory);
     scn_run(p, &o, &r);
+    xalloc_set_limit(0);
     fclose(rep);
     scn_plan_free(p);
 

@@ -26,6 +26,7 @@
  * Invariant: a view is C_UP at X iff X emitted nodeup for it and no
  * nodedown since; every up view has a unique id. */
 #include "core/dist/dist_int.h"
+#include "core/term/imap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -52,15 +53,17 @@ typedef struct conn {
     packet **queue;        /* sent before the connection was up */
     uint32_t nqueue, capqueue;
     char *cookie;          /* erlang:set_cookie(Node, C), or NULL */
+    bool allowed;          /* named by net_kernel:allow/1 */
 } conn;
 
 struct conn_node {
-    conn **peers;          /* by node; NULL until first used */
+    imap peers;            /* conn *, by node index: the peers met so far
+                              (a node costs nothing for the others) */
     int *up;               /* peers whose view is C_UP, in connection order
                               (nodes() is not sorted: otp_facts.md 5) */
-    int nup;
-    bool allow_set;
-    bool *allowed;         /* by node index */
+    bool *up_hidden;       /* up_hidden[i]: up[i]'s connection is hidden */
+    int nup, capup;
+    bool allow_set;        /* the allowed peers have conn.allowed */
     packet **frozen;       /* arrivals while frozen, with their sender */
     int *frozen_from;
     uint32_t nfrozen, capfrozen;
@@ -70,26 +73,20 @@ static conn_node *cn(const world *w, int k) { return &w->dist->conn[k]; }
 
 static conn *pr(world *w, int x, int y)
 {
-    conn_node *d = cn(w, x);
-    if (!d->peers[y])
-        d->peers[y] = xcalloc(1, sizeof *d->peers[y]);
-    return d->peers[y];
+    void **s = imap_slot(&cn(w, x)->peers, y);
+    if (!*s)
+        *s = xcalloc(1, sizeof(conn));
+    return *s;
 }
 
 static conn *pr_find(const world *w, int x, int y)
 {
-    return cn(w, x)->peers[y];
+    return imap_find(&cn(w, x)->peers, y);
 }
 
 void dist__conn_init(world *w)
 {
     w->dist->conn = xcalloc((size_t)w->n, sizeof *w->dist->conn);
-    for (int k = 0; k < w->n; k++) {
-        conn_node *d = cn(w, k);
-        d->peers = xcalloc((size_t)w->n, sizeof *d->peers);
-        d->allowed = xcalloc((size_t)w->n, sizeof *d->allowed);
-        d->up = xcalloc((size_t)w->n, sizeof *d->up);
-    }
 }
 
 static void peer_clear_pending(conn *p)
@@ -102,12 +99,10 @@ static void peer_clear_pending(conn *p)
     p->nqueue = 0;
 }
 
-static void node_free(world *w, conn_node *d)
+static void node_free(conn_node *d)
 {
-    for (int i = 0; i < w->n; i++) {
-        conn *p = d->peers[i];
-        if (!p)
-            continue;
+    for (uint32_t i = 0; i < d->peers.n; i++) {
+        conn *p = imap_find(&d->peers, d->peers.keys[i]);
         peer_clear_pending(p);
         free(p->waiters);
         free(p->queue);
@@ -118,15 +113,15 @@ static void node_free(world *w, conn_node *d)
         pk_free(d->frozen[i]);
     free(d->frozen);
     free(d->frozen_from);
-    free(d->allowed);
     free(d->up);
-    free(d->peers);
+    free(d->up_hidden);
+    imap_fini(&d->peers);
 }
 
 void dist__conn_fini(world *w)
 {
     for (int k = 0; k < w->n; k++)
-        node_free(w, cn(w, k));
+        node_free(cn(w, k));
     free(w->dist->conn);
 }
 
@@ -165,6 +160,8 @@ void dist__teardown(world *w, int x, int y, const char *reason, bool close)
     for (int i = 0; i < d->nup; i++)
         if (d->up[i] == y) {
             memmove(d->up + i, d->up + i + 1, (size_t)(d->nup - i - 1) * sizeof *d->up);
+            memmove(d->up_hidden + i, d->up_hidden + i + 1,
+                    (size_t)(d->nup - i - 1) * sizeof *d->up_hidden);
             d->nup--;
             break;
         }
@@ -196,8 +193,8 @@ static const char *cookie_for(world *w, int x, int y)
 
 static bool allowed(world *w, int x, int y)
 {
-    conn_node *d = cn(w, x);
-    return !d->allow_set || d->allowed[y];
+    const conn *p = pr_find(w, x, y);
+    return !cn(w, x)->allow_set || (p && p->allowed);
 }
 
 /* Tells everyone waiting for the connection p whether it came. */
@@ -321,15 +318,23 @@ static void on_setup_timeout(sim *s, void *ctx, uint64_t arg)
 /* x runs again: set-up timers that fell due meanwhile fire now. */
 static void resume_timers(world *w, int x)
 {
-    /* DETERMINISM: in node order */
-    for (int y = 0; y < w->n; y++) {
-        conn *p = pr_find(w, x, y);
-        if (p && p->setup_due) {
+    /* DETERMINISM: in node order. What fires may meet new peers
+     * (imap_slot moves the map's entries), so the peers are listed
+     * first. */
+    const imap *m = &cn(w, x)->peers;
+    int *due = xcalloc(m->n + 1, sizeof *due), ndue = 0;
+    for (uint32_t i = 0; i < m->n; i++)
+        if (((conn *)imap_find(m, m->keys[i]))->setup_due)
+            due[ndue++] = m->keys[i];
+    for (int i = 0; i < ndue; i++) {
+        conn *p = pr(w, x, due[i]);
+        if (p->setup_due) {
             p->setup_due = false;
             if (p->st == C_PENDING)
-                connect_failed(w, x, y, "setup_timeout");
+                connect_failed(w, x, due[i], "setup_timeout");
         }
     }
+    free(due);
 }
 
 static void node_up(world *w, int x, int y, uint64_t id, bool hidden)
@@ -341,6 +346,12 @@ static void node_up(world *w, int x, int y, uint64_t id, bool hidden)
     p->hidden = hidden;
     p->ever_up = true;
     conn_node *d = cn(w, x);
+    if (d->nup == d->capup) {
+        d->capup = d->capup ? 2 * d->capup : 4;
+        d->up = xrealloc(d->up, (size_t)d->capup * sizeof *d->up);
+        d->up_hidden = xrealloc(d->up_hidden, (size_t)d->capup * sizeof *d->up_hidden);
+    }
+    d->up_hidden[d->nup] = hidden;
     d->up[d->nup++] = y;
     dist__tick_up(w, x, y);
     emit(w, x, "nodeup", y, NULL, hidden ? "hidden" : "visible");
@@ -636,10 +647,12 @@ void dist__conn_halted(world *w, int x)
     /* The OS closes every socket: peers see connection_closed (when the
      * network lets the close through). Nothing else survives. */
     conn_node *d = cn(w, x);
-    for (int y = 0; y < w->n; y++) {
-        conn *p = d->peers[y];
-        if (!p)
-            continue;
+    /* DETERMINISM: in node order (the map's key order); nothing here
+     * meets a new peer */
+    for (uint32_t i = 0; i < d->peers.n; i++) {
+        conn *p = imap_find(&d->peers, d->peers.keys[i]);
+        int y = d->peers.keys[i];
+        p->allowed = false;
         if (p->st == C_UP) {
             packet *pk = pk_new(PK_CLOSE, x);
             pk->conn = p->id;
@@ -658,7 +671,6 @@ void dist__conn_halted(world *w, int x)
         pk_free(d->frozen[i]);
     d->nfrozen = 0;
     d->allow_set = false;
-    memset(d->allowed, 0, (size_t)w->n * sizeof *d->allowed);
 }
 
 void dist__conn_resumed(world *w, int y)
@@ -791,8 +803,7 @@ int dist__conn_up_list(const world *w, int x, int mode, int *out)
     const conn_node *d = cn(w, x);
     int n = 0;
     for (int i = 0; i < d->nup; i++) {
-        const conn *p = pr_find(w, x, d->up[i]);
-        if ((mode == 0 && p->hidden) || (mode == 1 && !p->hidden))
+        if ((mode == 0 && d->up_hidden[i]) || (mode == 1 && !d->up_hidden[i]))
             continue;
         out[n++] = d->up[i];
     }
@@ -821,7 +832,7 @@ void dist__set_allow(world *w, int x, const int *ks, int n)
         d->allow_set = true;
     for (int i = 0; i < n; i++)
         if (ks[i] >= 0)
-            d->allowed[ks[i]] = true;
+            pr(w, x, ks[i])->allowed = true;
 }
 
 void dist__set_cookie(world *w, int x, int y, const char *cookie)

@@ -17,6 +17,7 @@
  * asks it through dist__conn_up/dist__conn_id, never touching the
  * connection itself. */
 #include "core/dist/dist_int.h"
+#include "core/term/imap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,7 +35,7 @@ typedef struct tick_peer {
 
 struct tick_node {
     int64_t phase;         /* ticker phase in [0, T/4) */
-    tick_peer **peers;     /* by node; NULL until first used */
+    imap peers;            /* by node index, the peers met so far */
     /* net_kernel:set_net_ticktime: the ticktime in force (0: the
      * config's), and during a transition the one it changes to, the
      * transition's minimum traffic interval and its end */
@@ -46,33 +47,32 @@ static tick_node *tn(const world *w, int k) { return &w->dist->tick[k]; }
 
 static tick_peer *pr(world *w, int x, int y)
 {
-    tick_node *d = tn(w, x);
-    if (!d->peers[y]) {
+    void **s = imap_slot(&tn(w, x)->peers, y);
+    if (!*s) {
         tick_peer *p = xcalloc(1, sizeof *p);
         p->silence_a = -1;
-        d->peers[y] = p;
+        *s = p;
     }
-    return d->peers[y];
+    return *s;
 }
 
 static tick_peer *pr_find(const world *w, int x, int y)
 {
-    return tn(w, x)->peers[y];
+    return imap_find(&tn(w, x)->peers, y);
 }
 
 void dist__tick_init(world *w)
 {
     w->dist->tick = xcalloc((size_t)w->n, sizeof *w->dist->tick);
-    for (int k = 0; k < w->n; k++)
-        tn(w, k)->peers = xcalloc((size_t)w->n, sizeof *tn(w, k)->peers);
 }
 
 void dist__tick_fini(world *w)
 {
     for (int k = 0; k < w->n; k++) {
-        for (int y = 0; y < w->n; y++)
-            free(tn(w, k)->peers[y]);
-        free(tn(w, k)->peers);
+        imap *m = &tn(w, k)->peers;
+        for (uint32_t i = 0; i < m->n; i++)
+            free(imap_find(m, m->keys[i]));
+        imap_fini(m);
     }
     free(w->dist->tick);
 }

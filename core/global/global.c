@@ -21,15 +21,12 @@
 #include <string.h>
 #include "core/term/xalloc.h"
 
-static void node_init(world *w, int k)
+gpeer *glob__peer(glob_node *g, int y)
 {
-    glob_node *g = gn(w, k);
-    g->sync = xcalloc((size_t)w->n, sizeof *g->sync);
-    g->sync_sent = xcalloc((size_t)w->n, sizeof *g->sync_sent);
-    g->sync_due = xcalloc((size_t)w->n, sizeof *g->sync_due);
-    g->expect_down = xcalloc((size_t)w->n, sizeof *g->expect_down);
-    g->synced = xcalloc((size_t)w->n, sizeof *g->synced);
-    g->connecting = xcalloc((size_t)w->n, sizeof *g->connecting);
+    void **s = imap_slot(&g->peers, y);
+    if (!*s)
+        *s = xcalloc(1, sizeof(gpeer));
+    return *s;
 }
 
 static void on_fini(world *w)
@@ -38,12 +35,9 @@ static void on_fini(world *w)
         glob_node *g = gn(w, k);
         glob__reqs_free(g->req);
         free(g->names);
-        free(g->sync);
-        free(g->sync_sent);
-        free(g->sync_due);
-        free(g->expect_down);
-        free(g->synced);
-        free(g->connecting);
+        for (uint32_t i = 0; i < g->peers.n; i++)
+            free(imap_find(&g->peers, g->peers.keys[i]));
+        imap_fini(&g->peers);
         for (uint32_t i = 0; i < g->nsync_waiters; i++)
             term_unref(g->sync_refs[i]);
         free(g->sync_waiters);
@@ -230,8 +224,6 @@ void glob_install(world *w)
 {
     w->glob = xcalloc(1, sizeof *w->glob);
     w->glob->node = xcalloc((size_t)w->n, sizeof *w->glob->node);
-    for (int k = 0; k < w->n; k++)
-        node_init(w, k);
     world_hooks h = {0};
     h.booted = on_booted;
     h.halted = on_halted;

@@ -18,6 +18,7 @@
 #include "core/dist/dist.h"
 #include "core/global/global.h"
 #include "core/rt/bif.h"
+#include "core/term/imap.h"
 
 typedef struct gname {
     atom_t name;
@@ -70,6 +71,17 @@ typedef struct lost_entry {
     uint64_t key, op;
 } lost_entry;
 
+/* A node's exchange with one peer (mesh.c). */
+typedef struct gpeer {
+    sim_timer sync;       /* the locker's exchange timer */
+    bool sync_sent;       /* our exchange is under way */
+    bool sync_due;        /* the timer fired while we were frozen */
+    bool expect_down;     /* a disconnect global asked for */
+    bool synced;          /* the name exchange since nodeup is done */
+    bool connecting;      /* global's own connection attempt
+                             (global.erl sync_other/2) is under way */
+} gpeer;
+
 typedef struct glob_node {
     gname *names;
     uint32_t n, cap;
@@ -80,14 +92,10 @@ typedef struct glob_node {
     /* the registrar's queue (loop_the_registrar/0 serves one request
      * at a time, in arrival order): req runs, req_last is the tail */
     greq *req, *req_last;
-    sim_timer *sync;      /* per peer: the locker's exchange timer */
-    bool *sync_sent;      /* per peer: our exchange is under way */
-    bool *sync_due;       /* per peer: the timer fired while we were frozen */
+    /* gpeer *, by node index: the peers met so far (a node costs
+     * nothing for the others) */
+    imap peers;
     bool retry_due;       /* the lock retry fell due while we were frozen */
-    bool *expect_down;    /* per peer: a disconnect global asked for */
-    bool *synced;         /* per peer: the name exchange since nodeup is done */
-    bool *connecting;     /* per peer: global's own connection attempt
-                             (global.erl sync_other/2) is under way */
     /* global:sync/0's callers, told {'$gsync', Ref} when every visible
      * peer is synced */
     term_pid *sync_waiters;
@@ -129,6 +137,9 @@ static inline term *tag3(const char *tag, term *a, term *b)
 }
 
 /* ---- global.c: the table, messages ---- */
+
+/* g's exchange with peer y, made (zeroed) when first asked for. */
+gpeer *glob__peer(glob_node *g, int y);
 
 /* k's entry for name, or NULL. */
 gname *glob__lookup(const glob_node *g, atom_t name);

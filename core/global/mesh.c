@@ -63,7 +63,7 @@ static bool all_synced(world *w, int x)
         int y = ks[i];
         if (y == x || !w->nodes[x].cfg.connect_all || !w->nodes[y].cfg.connect_all)
             continue;
-        ok = gn(w, x)->synced[y];
+        ok = glob__peer(gn(w, x), y)->synced;
     }
     free(ks);
     return ok;
@@ -110,7 +110,7 @@ static void on_sync_timer(sim *s, void *ctx, uint64_t arg);
 void glob__mesh_nodeup(world *w, int x, int y, bool hidden)
 {
     const world_node_cfg *cx = &w->nodes[x].cfg, *cy = &w->nodes[y].cfg;
-    gn(w, x)->connecting[y] = false;
+    glob__peer(gn(w, x), y)->connecting = false;
     if (hidden || !cx->connect_all || !cy->connect_all)
         return;
     /* global's locker: 200 ms when this node knew nobody, else
@@ -121,10 +121,10 @@ void glob__mesh_nodeup(world *w, int x, int y, bool hidden)
     int64_t delay = known <= 0 ? 200000
                   : (1000 + 100 * known < 3000 ? 1000 + 100 * known : 3000) * 1000LL;
     glob_node *g = gn(w, x);
-    sim_cancel(w->s, g->sync[y]);
-    g->sync_sent[y] = false;
-    g->synced[y] = false;
-    g->sync[y] = sim_after(w->s, delay, on_sync_timer, w,
+    sim_cancel(w->s, glob__peer(g, y)->sync);
+    glob__peer(g, y)->sync_sent = false;
+    glob__peer(g, y)->synced = false;
+    glob__peer(g, y)->sync = sim_after(w->s, delay, on_sync_timer, w,
                            ((uint64_t)(uint32_t)x << 32) | (uint32_t)y);
 }
 
@@ -141,10 +141,18 @@ static void connect_missing(world *w, int x, const term *nodes)
     for (const term *l = nodes; l->tag == T_CONS; l = l->u.cons.tail) {
         int k = rt_node_index(w, l->u.cons.head->u.atom);
         if (k >= 0 && k != x && !dist_connected(w, x, k)) {
-            gn(w, x)->connecting[k] = true;
+            glob__peer(gn(w, x), k)->connecting = true;
             dist_connect(w, x, k);
         }
     }
+}
+
+/* Whether global's own attempt to reach y is under way (a lookup that
+ * meets no peer of its own). */
+static bool connecting(glob_node *g, int y)
+{
+    gpeer *p = imap_find(&g->peers, y);
+    return p && p->connecting;
 }
 
 /* The exchange always runs into the node whose name sorts lower, which
@@ -155,9 +163,9 @@ static void connect_missing(world *w, int x, const term *nodes)
 static void send_sync(world *w, int x, int y)
 {
     glob_node *g = gn(w, x);
-    if (g->sync_sent[y])
+    if (glob__peer(g, y)->sync_sent)
         return;
-    g->sync_sent[y] = true;
+    glob__peer(g, y)->sync_sent = true;
     term *m;
     if (strcmp(w->nodes[x].name, w->nodes[y].name) > 0)
         m = tag3("sync", nodes_term(w, x), names_term(w, x));
@@ -172,9 +180,9 @@ static void on_sync_timer(sim *s, void *ctx, uint64_t arg)
     (void)s;
     world *w = ctx;
     int x = (int)(arg >> 32), y = (int)(uint32_t)arg;
-    gn(w, x)->sync[y] = (sim_timer){0, 0};
+    glob__peer(gn(w, x), y)->sync = (sim_timer){0, 0};
     if (w->nodes[x].state == NODE_FROZEN) {
-        gn(w, x)->sync_due[y] = true;  /* a stopped node's timers fire late */
+        glob__peer(gn(w, x), y)->sync_due = true;  /* a stopped node's timers fire late */
         return;
     }
     if (!dist_connected(w, x, y) || w->nodes[x].state != NODE_UP)
@@ -272,9 +280,9 @@ static void merge(world *w, int k, const term *names, bool resolve, term **gone)
 static void on_sync(world *w, int y, int x, term *msg)
 {
     glob_node *g = gn(w, y);
-    sim_cancel(w->s, g->sync[x]);
-    g->sync[x] = (sim_timer){0, 0};
-    g->sync_sent[x] = true;
+    sim_cancel(w->s, glob__peer(g, x)->sync);
+    glob__peer(g, x)->sync = (sim_timer){0, 0};
+    glob__peer(g, x)->sync_sent = true;
     term *gone = term_nil();
     merge(w, y, msg->u.tuple.el[2], true, &gone);
     term *reply = term_tuplev(4, term_atom_s("sync_reply"), nodes_term(w, y),
@@ -282,7 +290,7 @@ static void on_sync(world *w, int y, int x, term *msg)
     glob__send(w, y, x, reply);
     term_unref(reply);
     connect_missing(w, y, msg->u.tuple.el[1]);
-    g->synced[x] = true;
+    glob__peer(g, x)->synced = true;
     sync_check(w, y);
 }
 
@@ -300,7 +308,7 @@ static void on_sync_reply(world *w, int x, int y, term *msg)
             glob__put_name(w, x, name, pid, e->u.tuple.el[2]->u.atom);
     }
     connect_missing(w, x, msg->u.tuple.el[1]);
-    gn(w, x)->synced[y] = true;
+    glob__peer(gn(w, x), y)->synced = true;
     sync_check(w, x);
 }
 
@@ -360,7 +368,7 @@ static void on_lost(world *w, int z, term *msg)
      * counts (its request to disconnect is then dropped, and the failed
      * attempt tells no one) */
     bool known = dist_connected(w, z, rm) ? !dist_is_hidden(w, z, rm)
-                                          : g->connecting[rm];
+                                          : connecting(g, rm);
     if (rm == z || !known)
         return;
     char text[512];
@@ -369,7 +377,7 @@ static void on_lost(world *w, int z, term *msg)
              "order to prevent overlapping partitions",
              w->nodes[z].name, w->nodes[rm].name);
     rt_log(w, z, "warning", text);
-    g->expect_down[rm] = true;
+    glob__peer(g, rm)->expect_down = true;
     term *m = term_tuplev(1, term_atom_s("disconnect_me"));
     glob__send(w, z, rm, m);
     term_unref(m);
@@ -378,8 +386,8 @@ static void on_lost(world *w, int z, term *msg)
 void glob__mesh_lost(world *w, int x, int y)
 {
     glob_node *g = gn(w, x);
-    bool expected = g->expect_down[y];
-    g->expect_down[y] = false;
+    bool expected = glob__peer(g, y)->expect_down;
+    glob__peer(g, y)->expect_down = false;
     if (expected || !w->nodes[x].cfg.prevent_overlapping_partitions ||
         w->nodes[x].state != NODE_UP)
         return;
@@ -405,9 +413,9 @@ void glob__mesh_lost(world *w, int x, int y)
 void glob__mesh_connect_failed(world *w, int x, int y)
 {
     glob_node *g = gn(w, x);
-    if (!g->connecting[y])
+    if (!connecting(g, y))
         return;
-    g->connecting[y] = false;
+    glob__peer(g, y)->connecting = false;
     if (w->nodes[x].state != NODE_UP || dist_connected(w, x, y))
         return;
     char text[512];
@@ -425,8 +433,8 @@ bool glob__mesh_recv(world *w, int to, int from, const char *t, term *msg)
     if (!strcmp(t, "sync")) {
         on_sync(w, to, from, msg);
     } else if (!strcmp(t, "sync_req")) {
-        sim_cancel(w->s, g->sync[from]);
-        g->sync[from] = (sim_timer){0, 0};
+        sim_cancel(w->s, glob__peer(g, from)->sync);
+        glob__peer(g, from)->sync = (sim_timer){0, 0};
         send_sync(w, to, from);
     } else if (!strcmp(t, "sync_reply")) {
         on_sync_reply(w, to, from, msg);
@@ -439,7 +447,7 @@ bool glob__mesh_recv(world *w, int to, int from, const char *t, term *msg)
                  "overlapping partitions",
                  w->nodes[to].name, w->nodes[from].name);
         rt_log(w, to, "warning", text);
-        g->expect_down[from] = true;
+        glob__peer(g, from)->expect_down = true;
         dist_disconnect(w, to, from, "disconnect");
     } else {
         return false;
@@ -450,10 +458,10 @@ bool glob__mesh_recv(world *w, int to, int from, const char *t, term *msg)
 void glob__mesh_nodedown(world *w, int x, int y)
 {
     glob_node *g = gn(w, x);
-    sim_cancel(w->s, g->sync[y]);
-    g->sync[y] = (sim_timer){0, 0};
-    g->sync_sent[y] = false;
-    g->synced[y] = false;
+    sim_cancel(w->s, glob__peer(g, y)->sync);
+    glob__peer(g, y)->sync = (sim_timer){0, 0};
+    glob__peer(g, y)->sync_sent = false;
+    glob__peer(g, y)->synced = false;
     sync_check(w, x);
 }
 
@@ -461,24 +469,32 @@ void glob__mesh_resumed(world *w, int x)
 {
     glob_node *g = gn(w, x);
     /* DETERMINISM: timers that fell due during the freeze, in node order */
-    for (int y = 0; y < w->n; y++)
-        if (g->sync_due[y]) {
-            g->sync_due[y] = false;
+    int *due = xcalloc(g->peers.n + 1, sizeof *due), ndue = 0;
+    for (uint32_t i = 0; i < g->peers.n; i++)
+        if (((gpeer *)imap_find(&g->peers, g->peers.keys[i]))->sync_due)
+            due[ndue++] = g->peers.keys[i];
+    for (int i = 0; i < ndue; i++) {
+        int y = due[i];
+        if (glob__peer(g, y)->sync_due) {
+            glob__peer(g, y)->sync_due = false;
             if (dist_connected(w, x, y))
                 send_sync(w, x, y);
         }
+    }
+    free(due);
 }
 
 void glob__mesh_halted(world *w, int x)
 {
     glob_node *g = gn(w, x);
-    for (int k = 0; k < w->n; k++) {
-        sim_cancel(w->s, g->sync[k]);
-        g->sync[k] = (sim_timer){0, 0};
-        g->sync_due[k] = false;
-        g->expect_down[k] = false;
-        g->synced[k] = false;
-        g->connecting[k] = false;
+    for (uint32_t i = 0; i < g->peers.n; i++) {
+        gpeer *p = imap_find(&g->peers, g->peers.keys[i]);
+        sim_cancel(w->s, p->sync);
+        p->sync = (sim_timer){0, 0};
+        p->sync_due = false;
+        p->expect_down = false;
+        p->synced = false;
+        p->connecting = false;
     }
     for (uint32_t i = 0; i < g->nsync_waiters; i++)
         term_unref(g->sync_refs[i]);

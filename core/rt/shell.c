@@ -423,6 +423,23 @@ static void limit_reached(world *w, shell *sh, proc *p, const char *what,
     sim_halt(w->s);
 }
 
+/* The process's memory passed --max-memory: the run stops, saying what
+ * was being allocated and who was running (world_limit). */
+static void memory_limit_reached(world *w, shell *sh, proc *p)
+{
+    if (!w->limit[0]) {
+        term *pid = term_pid_new(p->pid);
+        char *ps = rt_str(w, p->node, pid), where[128];
+        snprintf(w->limit, sizeof w->limit,
+                 "max_memory=%s (allocating %s; %s on %s, in %s)",
+                 xalloc_limit_text(), xalloc_over_what(), ps,
+                 w->nodes[p->node].name, ev_vm_where(sh->vm, where, sizeof where));
+        free(ps);
+        term_unref(pid);
+    }
+    sim_halt(w->s);
+}
+
 /* Runs the evaluation until it finishes or waits, at most
  * WORLD_SLICE_REDUCTIONS at a time, charged to the run's budget. */
 static void run(world *w, shell *sh)
@@ -459,6 +476,10 @@ static void run(world *w, shell *sh)
             break;
         }
         if (st == EV_YIELD || st == EV_BLOCKED || st == EV_RECEIVE) {
+            if (xalloc_over()) {
+                memory_limit_reached(w, sh, p);
+                return;
+            }
             if (term_cells_over()) {
                 limit_reached(w, sh, p, "max_terms", w->max_terms);
                 return;

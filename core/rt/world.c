@@ -384,10 +384,18 @@ void world_set_source_reader(world *w, world_source_reader read, void *ctx)
     w->read_ctx = ctx;
 }
 
+/* The term heap's share of the memory, for --max-memory's message: a
+ * cell with its allocator's header is about 48 bytes (world.h). */
+static uint64_t term_heap_bytes(void)
+{
+    return term_live_cells() * 48;
+}
+
 void world_set_max_terms(world *w, uint64_t n)
 {
     w->max_terms = n;
     term_set_cell_limit(n);
+    xalloc_set_gauge("the term heap", term_heap_bytes);
 }
 
 void world_set_max_reductions(world *w, uint64_t n)

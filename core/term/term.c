@@ -234,7 +234,7 @@ void term_set_cell_limit(uint64_t n)
 
 bool term_cells_over(void)
 {
-    return live_cells > cell_limit;
+    return live_cells > cell_limit || xalloc_over();
 }
 
 static term *cell_new(term_tag tag)

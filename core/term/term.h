@@ -11,7 +11,7 @@
  * Ownership: every function that returns a `term *` returns a new
  * reference the caller must `term_unref`; constructors that take `term *`
  * arguments TAKE OWNERSHIP of them (say so at each), accessors return
- * borrowed pointers. `term_unref(NULL)` is a no-op. Out of memory aborts.
+ * borrowed pointers. `term_unref(NULL)` is a no-op. Out of memory stops the run (xalloc.h).
  *
  * core/term/ is the bottom of core/ (core/README.md): it uses the C
  * library and nothing else. */
@@ -154,6 +154,8 @@ term *term_map(uint32_t n, term **keys, term **vals);
  * of a run, which the VM and the runtime check between steps. */
 uint64_t term_live_cells(void);
 void term_set_cell_limit(uint64_t n);
+/* ... or the process's memory passed --max-memory (xalloc_over): either
+ * way the VM yields, and the runtime says which. */
 bool term_cells_over(void);
 
 /* The deepest term the evaluator builds (term.depth): one deeper raises
