@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/rt/rt.h"
 #include "tests/harness.h"
 
 #define EVAL_IS(expr, want)                                              \
@@ -74,4 +75,27 @@ Test(limits, an_exit_signal_cannot_grow_a_term_past_the_limit)
             "Loop = fun L(0, R) -> R; L(N, R) -> "
             "spawn_link(fun() -> exit(R) end), receive M -> L(N - 1, M) end "
             "end, Loop(20, W).", SYSLIM);
+}
+
+Test(limits, huge_timeouts_saturate_instead_of_overflowing)
+{
+    cr_expect_eq(rt_ms_to_us(0), 0);
+    cr_expect_eq(rt_ms_to_us(4294967295LL), 4294967295000LL);
+    cr_expect_eq(rt_ms_to_us(INT64_MAX / 1000), INT64_MAX / 1000 * 1000);
+    cr_expect_eq(rt_ms_to_us(INT64_MAX / 1000 + 1), INT64_MAX);
+    cr_expect_eq(rt_ms_to_us(INT64_MAX), INT64_MAX);
+    /* erl: timer:sleep/1 loops on receive after, so it sleeps for ever */
+    EVAL_IS("Me = self(), spawn(fun() -> timer:sleep(9223372036854775807), "
+            "Me ! woke end), receive M -> M after 50000 -> asleep end.",
+            "asleep");
+    /* erl: receive after takes 0..16#ffffffff */
+    EVAL_IS("catch receive after 9223372036854775807 -> ok end.",
+            "{'EXIT',{timeout_value,[{prim_eval,'receive',2,[]}]}}");
+    EVAL_IS("P = spawn(fun() -> receive after 4294967295 -> ok end end), "
+            "timer:sleep(1000), is_process_alive(P).", "true");
+    EVAL_IS("catch erlang:start_timer(9223372036854775807, self(), x, "
+            "[{abs, true}]).",
+            "{'EXIT',{badarg,[{erlang,start_timer,\n"
+            "                         [9223372036854775807,<0.87.0>,x,"
+            "[{abs,true}]],\n                         []}]}}");
 }

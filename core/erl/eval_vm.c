@@ -875,7 +875,10 @@ static void do_receive(ev_vm *vm, const ev_ins *in)
     if (n->flag) {
         term *t = pop(vm);
         bool ok = true;
-        if (t->tag == T_INT && t->u.i >= 0)
+        /* OTP 25 takes 0..16#ffffffff ms (erl: `receive after
+         * 4294967296` is timeout_value, in compiled code and in
+         * prim_eval:'receive'/2 alike) */
+        if (t->tag == T_INT && t->u.i >= 0 && t->u.i <= 0xffffffffLL)
             ms = t->u.i;
         else if (!term_is_atom(t, A("infinity")))
             ok = false;
