@@ -99,3 +99,33 @@ Test(limits, huge_timeouts_saturate_instead_of_overflowing)
             "                         [9223372036854775807,<0.87.0>,x,"
             "[{abs,true}]],\n                         []}]}}");
 }
+
+Test(limits, console_text_keeps_what_follows_a_nul)
+{
+    /* erl writes the raw byte; the console's text is a C string, so it
+     * is written \x00 (docs/library.md) and the rest is kept */
+    EVAL_IS("io:format(\"a~sb~n\", [[0]]).", "a\\x00b\nok");
+    EVAL_IS("io:format(\"x\\0y~n\").", "x\\x00y\nok");
+    EVAL_IS("io:format(\"~ts|~s~n\", [<<\"a\", 0, \"b\">>, [0, $c]]).",
+            "a\\x00b|\\x00c\nok");
+    EVAL_IS("io_lib:format(\"x\\0y\", []).", "[120,0,121]");
+    /* characters beyond latin-1 in the format string (erl accepts them) */
+    EVAL_IS("io:format(\"h\\x{e9}llo ~p \\x{1F600}~n\", [x]).",
+            "h\xc3\xa9llo x \xf0\x9f\x98\x80\nok");
+}
+
+Test(limits, atoms_hold_at_most_255_characters)
+{
+    char expr[1200], a[300];
+    memset(a, 'a', 255);
+    a[255] = 0;
+    snprintf(expr, sizeof expr, "length(atom_to_list('%s')).", a);
+    EVAL_IS(expr, "255");
+    snprintf(expr, sizeof expr, "length(atom_to_list(%s)).", a);
+    EVAL_IS(expr, "255");
+    /* erl: ** exception error: a system limit has been reached */
+    EVAL_IS("try list_to_atom(lists:duplicate(256, $a)) "
+            "catch error:R -> R end.", "system_limit");
+    EVAL_IS("try binary_to_atom(list_to_binary(lists:duplicate(256, $a))) "
+            "catch error:R -> R end.", "system_limit");
+}
