@@ -8,16 +8,25 @@
 %% call: wl_text:fmt("~ts~n", ["\x{1F600}\x{e9}"]).
 %% call: wl_text:fmt("\x{e9}~c\x{263A}", [$z]).
 %% call: io_lib:format("\x{1F600}~p", [z]).
+%% call: wl_text:fmt_err("~s", ["\x{1F600}"]).
+%% call: wl_text:fmt_err("~ts", ["\x{1F600}"]).
+%% call: wl_text:fmt_err("~s", [[256]]).
+%% call: wl_text:fmt_err("~c", [16#1F600]).
+%% call: wl_text:fmt_err("~tc", [16#1F600]).
+%% call: wl_text:fmt_err("\x{1F600}~s\x{e9}", [[0, 255]]).
 %% call: length(atom_to_list(wl_text:longest())).
 %% call: wl_text:too_long(255).
 %% call: wl_text:too_long(256).
 %% call: wl_text:too_long_utf8(255).
 %% call: wl_text:too_long_utf8(256).
 -module(wl_text).
--export([fmt/2, longest/0, too_long/1, too_long_utf8/1]).
+-export([fmt/2, fmt_err/2, longest/0, too_long/1, too_long_utf8/1]).
 
 fmt(F, A) ->
     lists:flatten(io_lib:format(F, A)).
+
+fmt_err(F, A) ->
+    try fmt(F, A) catch error:R -> R end.
 
 longest() ->
     'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'.
