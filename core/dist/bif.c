@@ -612,7 +612,7 @@ static ev_status b_rpc_call(bif_call_ctx *c)
     if (c->argc == 5) {
         const term *t = c->args[4];
         if (t->tag == T_INT && t->u.i >= 0)
-            timeout = t->u.i * 1000;
+            timeout = rt_ms_to_us(t->u.i);
         else if (!term_is_atom(t, A("infinity")))
             return bif_raise(c, "error", term_atom_s("function_clause"));
     }
@@ -743,7 +743,7 @@ static void erpc_timeout(world *w, void *d, term **res, ev_exception *x,
 static bool timeout_arg(const term *t, int64_t *us)
 {
     if (t->tag == T_INT && t->u.i >= 0) {
-        *us = t->u.i * 1000;
+        *us = rt_ms_to_us(t->u.i);
         return true;
     }
     *us = -1;

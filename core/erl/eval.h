@@ -297,6 +297,11 @@ term *ev_vm_stacktrace(const ev_vm *vm);
  * compiling and matching never recurse deeper than this. */
 #define EV_MAX_NEST 1000u
 
+/* The longest atom, in characters (OTP's MAX_ATOM_CHARACTERS): a longer
+ * literal is erl_scan's "illegal atom", list_to_atom/1 and the like
+ * raise system_limit. */
+#define EV_MAX_ATOM_CHARS 255u
+
 /* The deepest the calls of funs have nested so far (callers waiting at
  * once): 0 for code that calls no fun, 1 for a loop of tail calls. */
 uint32_t ev_vm_max_depth(const ev_vm *vm);

@@ -361,6 +361,11 @@ static int lex_name(lexer *L, int line, int col)
                 return 0;
             }
         }
+        size_t chars = 0;
+        for (size_t k = 0; k < n; k++)
+            chars += ((unsigned char)start[k] & 0xC0) != 0x80;
+        if (chars > EV_MAX_ATOM_CHARS)
+            return lex_error(L, line, col, "illegal atom");
         push(L, TK_ATOM, line, col)->a = atom_intern_n(start, n);
     } else {
         push(L, TK_VAR, line, col)->a = atom_intern_n(start, n);
@@ -404,7 +409,12 @@ static int lex_one(lexer *L)
             t->slen = n;
             return 0;
         }
-        /* a quoted atom: its text as UTF-8 */
+        /* a quoted atom: its text as UTF-8; erl_scan says "illegal
+         * atom" for more than 255 characters, the atom table's limit */
+        if (n > EV_MAX_ATOM_CHARS) {
+            free(codes);
+            return lex_error(L, line, col, "illegal atom");
+        }
         strbuf b;
         sb_init(&b);
         for (size_t i = 0; i < n; i++) {

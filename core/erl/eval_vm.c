@@ -142,6 +142,16 @@ static term *caught_value(const ev_exception *x)
                                    ev_exception_stack(x)));
 }
 
+/* What a handler of x gets: catch's caught_value, or for try's catch
+ * clauses {Class, Reason, Stack}. */
+static term *handler_value(const ev_exception *x, bool is_try)
+{
+    if (!is_try)
+        return caught_value(x);
+    return term_tuplev(3, term_atom(x->cls), term_ref(x->reason),
+                       ev_exception_stack(x));
+}
+
 /* The stack trace of x; see eval.h. */
 term *ev_exception_stack(const ev_exception *x)
 {
@@ -270,20 +280,29 @@ static void vm_raise(ev_vm *vm, ev_exception *x)
         return;
     }
     handler h = vm->hs[--vm->nh];
+    term *v = handler_value(x, h.is_try);
+    if (v->depth > TERM_MAX_DEPTH) {
+        /* what the handler would see nests deeper than a term may
+         * (push_built): it catches error:system_limit instead, raised
+         * where x was, so that no loop of catches ({'EXIT', {R, _}}, or
+         * try's {badmatch, R}) can build an unbounded term */
+        term_unref(v);
+        ev_exception_fini(x);
+        ev__exc_set(x, "error", term_atom_s("system_limit"));
+        trace_exception(vm, x, false);
+        v = handler_value(x, h.is_try);
+    }
     unwind_frames(vm, h.nfr);
     drop(vm, vm->sp - h.sp);
     save_unwind(vm, h.save, true);
     caught_unwind(vm, h.ncaught);
     vm->pc = h.pc;
+    push(vm, v);
     if (!h.is_try) {
-        push(vm, caught_value(x));
         ev_exception_fini(x);
         return;
     }
-    /* try: {Class, Reason, Stack} for the catch clauses; the exception
-     * itself is kept, to be raised again unchanged */
-    push(vm, term_tuplev(3, term_atom(x->cls), term_ref(x->reason),
-                         ev_exception_stack(x)));
+    /* try: the exception itself is kept, to be raised again unchanged */
     if (vm->ncaught == vm->capcaught) {
         vm->capcaught = vm->capcaught ? vm->capcaught * 2 : 4;
         vm->caught = xrealloc(vm->caught, vm->capcaught * sizeof *vm->caught);
@@ -856,7 +875,10 @@ static void do_receive(ev_vm *vm, const ev_ins *in)
     if (n->flag) {
         term *t = pop(vm);
         bool ok = true;
-        if (t->tag == T_INT && t->u.i >= 0)
+        /* OTP 25 takes 0..16#ffffffff ms (erl: `receive after
+         * 4294967296` is timeout_value, in compiled code and in
+         * prim_eval:'receive'/2 alike) */
+        if (t->tag == T_INT && t->u.i >= 0 && t->u.i <= 0xffffffffLL)
             ms = t->u.i;
         else if (!term_is_atom(t, A("infinity")))
             ok = false;
@@ -1400,6 +1422,11 @@ bool ev_vm_offer(ev_vm *vm, const term *msg)
         if (try_clause(vm, vm->recv->kid[i], msg)) {
             vm->pc = vm->code->labels[vm->recv_labels + i];
             vm->st = VS_RUN;
+            if (msg->depth > TERM_MAX_DEPTH)
+                /* a signal the runtime built around a reason as deep as
+                 * a term may be ({'EXIT', Pid, R}): taken, but the
+                 * receiver stops, so no chain of exits grows it */
+                raise_error(vm, term_atom_s("system_limit"));
             return true;
         }
     }

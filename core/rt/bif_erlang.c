@@ -631,7 +631,7 @@ static ev_status b_sleep(bif_call_ctx *c)
         return EV_RAISED;
     }
     shell_wait wt = {0};
-    wt.timeout_us = t->u.i * 1000;
+    wt.timeout_us = rt_ms_to_us(t->u.i);
     return bif_block(c, wt);
 }
 

@@ -7,6 +7,29 @@
 #include <string.h>
 
 
+/* Sends the formatted text b to the caller's console. The console's
+ * text is a C string (events, traces and the transcript carry it so),
+ * so a NUL character, which erl writes as a raw byte, is written as the
+ * four characters \x00, the transcript's notation for a control
+ * character (docs/library.md); the text after it is kept. */
+static void output(bif_call_ctx *c, const strbuf *b)
+{
+    if (!memchr(b->s, 0, b->len)) {
+        rt_output(c->w, c->self->leader, b->s);
+        return;
+    }
+    strbuf e;
+    sb_init(&e);
+    for (size_t i = 0; i < b->len; i++) {
+        if (b->s[i])
+            sb_putc(&e, b->s[i]);
+        else
+            sb_puts(&e, "\\x00");
+    }
+    rt_output(c->w, c->self->leader, e.s);
+    sb_fini(&e);
+}
+
 /* io:format/1,2,3 and io:fwrite/1,2,3: the text to the caller's group
  * leader; /3 takes standard_io or user (standard_error and other devices
  * are not modelled: badarg). */
@@ -30,7 +53,7 @@ static ev_status b_format(bif_call_ctx *c)
         return bif_badarg(c, err.arg + (int)at, err.detail);
     }
     if (b.len)
-        rt_output(c->w, c->self->leader, b.s);
+        output(c, &b);
     sb_fini(&b);
     return bif_return(c, term_atom_s("ok"));
 }

@@ -597,6 +597,8 @@ static ev_status set_timer(bif_call_ctx *c, etimer_kind kind)
     if (abs_time) {
         /* the monotonic time in ms the timer expires at */
         __int128 at = (__int128)tm->u.i * 1000000 - MONO_START;   /* ns since t=0 */
+        if (at / 1000 > INT64_MAX)
+            return bif_badarg(c, 1, "out of range");
         due = at <= (__int128)now * 1000 ? now : (int64_t)(at / 1000);
     } else {
         if (tm->u.i < 0 || tm->u.i > (INT64_MAX - now) / 1000)

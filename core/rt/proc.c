@@ -156,10 +156,15 @@ void rt_set_timeout(world *w, proc *p, int64_t us)
     sim_cancel(w->s, p->timer);
     p->timer = (sim_timer){0, 0};
     p->timeout_due = false;
-    if (us >= 0) {
+    if (us >= 0 && us <= INT64_MAX - sim_now(w->s)) {
         uint64_t arg = ((uint64_t)(uint32_t)p->node << 32) | p->pid.number;
         p->timer = sim_after(w->s, us, on_timeout, w, arg);
     }
+}
+
+int64_t rt_ms_to_us(int64_t ms)
+{
+    return ms > INT64_MAX / 1000 ? INT64_MAX : ms * 1000;
 }
 
 /* The start event: a new process runs its init when first scheduled,

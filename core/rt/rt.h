@@ -257,8 +257,14 @@ void rt_down(world *w, proc *p, term *ref, term *object, term *reason);
 /* A new reference made on `node`. */
 term *rt_make_ref(world *w, int node);
 
-/* Arms p's timer `ms` from now (cancelling any), or cancels it (ms < 0). */
+/* Arms p's timer `us` microseconds from now (cancelling any), or cancels
+ * it (us < 0). A time past the end of the clock (INT64_MAX) never
+ * comes: the timer is not armed. */
 void rt_set_timeout(world *w, proc *p, int64_t us);
+/* A count of milliseconds >= 0 as microseconds, saturating at INT64_MAX
+ * (about 292,000 years, never reached) where ms * 1000 would overflow:
+ * timer:sleep(9223372036854775807) sleeps for ever, as in erl. */
+int64_t rt_ms_to_us(int64_t ms);
 
 /* Kills every process of a node (halt/restart): no signals are sent to
  * other nodes (the connections close instead). */

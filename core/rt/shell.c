@@ -532,7 +532,7 @@ static void run(world *w, shell *sh)
                 ev_vm_timeout(sh->vm);
                 continue;
             }
-            rt_set_timeout(w, p, ms < 0 ? -1 : ms * 1000);
+            rt_set_timeout(w, p, ms < 0 ? -1 : rt_ms_to_us(ms));
             return;
         }
         /* EV_BLOCKED: the BIF called shell_block. */
