@@ -174,7 +174,8 @@ asan: deps locale
 # 32-bit x86: the evaluator, the term printer and the PRNG built for i686
 # (Debian's gcc-i686-linux-gnu, installed as root when missing; static, so
 # no i386 libraries are needed) must print what the host build prints
-# (tests/arch/check.c). The i686 build gets ARCH_CFLAGS like any other.
+# (tests/arch/check.c), and every source must compile for i686. The i686
+# build gets ARCH_CFLAGS like any other.
 ARCH_SRC = $(sort $(wildcard core/term/*.c core/erl/*.c)) sim/rng.c
 $(BUILD)/arch_check: tests/arch/check.c $(ARCH_SRC)
 	@mkdir -p $(dir $@)
@@ -188,6 +189,11 @@ check-i386:
 	  EXTRA_LDFLAGS=-static build/i386/arch_check
 	$(BUILD)/arch_check >$(BUILD)/arch_check.out
 	build/i386/arch_check >build/i386/arch_check.out
+	@# and every source compiles for i686 (no __int128: core/term/i128.h)
+	$(Q)for f in $(LIBSRC) main.c; do \
+	  i686-linux-gnu-gcc -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -msse2 \
+	    -mfpmath=sse -I. $(PKG_CFLAGS) -idirafter /usr/include \
+	    -fsyntax-only $$f || exit 1; done
 	@cmp $(BUILD)/arch_check.out build/i386/arch_check.out \
 	  && echo "check-i386: ok (i686 prints what $$(uname -m) prints)" \
 	  || { diff $(BUILD)/arch_check.out build/i386/arch_check.out; exit 1; }

@@ -22,6 +22,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/term/i128.h"
 #include "core/term/xalloc.h"
 
 #define LIST_MAX 10000000
@@ -699,18 +700,26 @@ static ev_status b_seq3(bif_call_ctx *c)
         if (c->args[i]->tag != T_INT)
             return bif_badarg(c, i + 1, "not an integer");
     int64_t f = c->args[0]->u.i, l = c->args[1]->u.i, inc = c->args[2]->u.i;
-    /* in __int128 so that no step overflows */
-    __int128 F = f, L = l, I = inc;
-    bool ok = (I > 0 && F - I <= L) || (I < 0 && F - I >= L) || (I == 0 && F == L);
+    /* in 128 bits so that no step overflows (i128.h) */
+    i128 F = i128_of(f), L = i128_of(l), I = i128_of(inc), FI = i128_sub(F, I);
+    bool ok = (inc > 0 && !i128_lt(L, FI)) || (inc < 0 && !i128_lt(FI, L)) ||
+              (inc == 0 && f == l);
     if (!ok)
-        return bif_badarg(c, 3, L > F ? "not a positive increment"
+        return bif_badarg(c, 3, l > f ? "not a positive increment"
                                       : "not a negative increment");
-    __int128 n = I == 0 ? 1 : (L - F + I) / I;
+    /* n = (L - F + I) / I, at least 0 and at most 2^64 */
+    int64_t n = 1;
+    i128 num = i128_add(i128_sub(L, F), I);
+    if (inc > 0 && !i128_div(num, (uint64_t)inc, false, &n))
+        n = INT64_MAX;
+    if (inc < 0 && !i128_div(i128_neg(num), 0 - (uint64_t)inc, false, &n))
+        n = INT64_MAX;
     if (n > LIST_MAX)
         return bif_raise(c, "error", term_atom_s("system_limit"));
     term *r = term_nil();
-    for (__int128 k = n; k-- > 0;)
-        r = term_cons(term_int((int64_t)(F + k * I)), r);
+    /* F + k * I stays between F and L: exact in uint64's wrap-around */
+    for (int64_t k = n; k-- > 0;)
+        r = term_cons(term_int((int64_t)((uint64_t)f + (uint64_t)k * (uint64_t)inc)), r);
     return bif_return(c, r);
 }
 

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/term/i128.h"
 #include "core/term/xalloc.h"
 
 static atom_t A(const char *s) { return atom_intern(s); }
@@ -59,14 +60,7 @@ static int64_t unit_pps(const term *u)
  * negative time rounds towards minus infinity. false on overflow. */
 static bool convert(int64_t t, int64_t from, int64_t to, int64_t *out)
 {
-    __int128 v = (__int128)t * to;
-    if (t < 0)
-        v -= from - 1;
-    v /= from;
-    if (v > INT64_MAX || v < INT64_MIN)
-        return false;
-    *out = (int64_t)v;
-    return true;
+    return i128_div(i128_mul(t, to), (uint64_t)from, true, out);
 }
 
 static int64_t mono_native(const world *w)
@@ -79,10 +73,14 @@ static int64_t mono_native(const world *w)
 static int64_t system_native(const world *w, int node)
 {
     const world_node_cfg *cfg = &w->nodes[node].cfg;
-    __int128 t = (__int128)sim_now(w->s) * 1000;
-    t += t * cfg->clock_drift_ppm / 1000000;
-    t += (__int128)RT_EPOCH_S * NATIVE_PER_S + (__int128)cfg->clock_offset * 1000;
-    return (int64_t)t;
+    int64_t now = sim_now(w->s), drift;
+    /* now * 1000 * ppm / 10^6, rounded towards zero, is now * ppm / 1000 */
+    if (!i128_div(i128_mul(now, cfg->clock_drift_ppm), 1000, false, &drift))
+        drift = cfg->clock_drift_ppm < 0 ? INT64_MIN : INT64_MAX;
+    i128 t = i128_add(i128_mul(now, 1000), i128_of(drift));
+    t = i128_add(t, i128_mul(RT_EPOCH_S, NATIVE_PER_S));
+    t = i128_add(t, i128_mul(cfg->clock_offset, 1000));
+    return i128_to_i64_sat(t);
 }
 
 static ev_status time_in_unit(bif_call_ctx *c, int64_t native)
@@ -596,10 +594,12 @@ static ev_status set_timer(bif_call_ctx *c, etimer_kind kind)
     int64_t now = sim_now(w->s), due;
     if (abs_time) {
         /* the monotonic time in ms the timer expires at */
-        __int128 at = (__int128)tm->u.i * 1000000 - MONO_START;   /* ns since t=0 */
-        if (at / 1000 > INT64_MAX)
+        /* ns since t=0 */
+        i128 at = i128_sub(i128_mul(tm->u.i, 1000000), i128_of(MONO_START));
+        int64_t at_us = 0;
+        if (!i128_div(at, 1000, false, &at_us) && !i128_neg_p(at))
             return bif_badarg(c, 1, "out of range");
-        due = at <= (__int128)now * 1000 ? now : (int64_t)(at / 1000);
+        due = !i128_lt(i128_mul(now, 1000), at) ? now : at_us;
     } else {
         if (tm->u.i < 0 || tm->u.i > (INT64_MAX - now) / 1000)
             return bif_badarg(c, 1, "out of range");

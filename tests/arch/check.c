@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include "core/erl/eval.h"
+#include "core/term/i128.h"
 #include "sim/rng.h"
 #include "tests/fuzz/fuzz_host.h"
 
@@ -53,5 +54,19 @@ int main(void)
     for (int k = 0; k < 8; k++)
         printf("%016" PRIx64 "\n", rng_below(&r, ns[k]));
     printf("%.17g\n", rng_unit(&r));
+    /* i128 (no __int128 on i686): products, floor and truncating
+     * quotients, and saturation at the ends of int64 */
+    static const int64_t xs[] = {INT64_MIN, -1000000007, -7, -1, 0, 3,
+                                 999999937, INT64_MAX};
+    for (int i = 0; i < 8; i++)
+        for (int j = 0; j < 8; j++) {
+            i128 p = i128_mul(xs[i], xs[j]);
+            int64_t q = 0, f = 0;
+            bool okq = i128_div(p, 1000000007, false, &q);
+            bool okf = i128_div(p, 999999937, true, &f);
+            printf("%" PRId64 " %016" PRIx64 " %d %" PRId64 " %d %" PRId64
+                   " %" PRId64 "\n", p.hi, p.lo, okq, q, okf, f,
+                   i128_to_i64_sat(i128_add(p, i128_of(xs[j]))));
+        }
     return 0;
 }
