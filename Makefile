@@ -290,7 +290,7 @@ golden: deps
 	$(MAKE) --no-print-directory $(BIN)
 	./$(BIN) $(REGRESS) --update
 
-# The goldens must hold for every build (DESIGN.md): an -O0 build and a
+# The goldens must hold for every build (traces/README.md): an -O0 build and a
 # clang build, each in its own tree, replay them too.
 regress-builds: deps
 	$(call need,clang,clang)

@@ -2,7 +2,7 @@
  * at a random future time, so the queue stays at N pending events) next
  * to a bare 4-ary heap of (time, seq) doing the same pops and pushes
  * with the same delays, in one binary. Prints events/s for both and the
- * ratio (DESIGN.md target: engine within 2x of the bare loop). Wall
+ * ratio (the target: the engine within 2x of the bare loop). Wall
  * clock is read here only, never inside the simulation. */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>

@@ -1,5 +1,5 @@
 /* bench/store: the rate of writing trace events into the SQLite store
- * (DESIGN.md target: at least 1 million events per second). Writes N
+ * (traces/README.md's target: at least 1 million events per second). Writes N
  * synthetic events shaped like a real run's (sends, delivers, nodeups,
  * shell evals with text) through trace_store_observer into a fresh
  * database, from begin_run to end_run's commit, and prints events/s.

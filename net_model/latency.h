@@ -1,9 +1,9 @@
-/* latency: one-way message delay distributions (SCENARIO_FORMAT.md,
- * "Latency distributions") and their deterministic samplers.
+/* latency: one-way message delay distributions (scenarios/README.md,
+ * config.latency) and their deterministic samplers.
  *
  * Samplers use only IEEE-exact operations (+ - * / sqrt) and our own
  * log/exp, never libm's transcendental functions, so a seed gives the same
- * delays on every libm and compiler (DESIGN.md, determinism rules). */
+ * delays on every libm and compiler. */
 #ifndef CS_LATENCY_H
 #define CS_LATENCY_H
 

@@ -1,5 +1,5 @@
-/* net: the simulated network between virtual nodes (DESIGN.md, "The
- * network"). Nodes are small integers; payloads are opaque.
+/* net: the simulated network between virtual nodes. Nodes are small
+ * integers; payloads are opaque.
  *
  * Model, per directed link from -> to:
  * - a latency distribution (a link override, else the sending node's
@@ -9,7 +9,7 @@
  *   the sampled delays; different flows are independent;
  * - loss is TCP's: a lost packet is retransmitted after an RTO of 200 ms,
  *   doubling while the retransmission is lost too, and everything behind
- *   it waits (SCENARIO_FORMAT.md, config.loss);
+ *   it waits (scenarios/README.md, config.loss);
  * - a cut link eats packets silently: payloads sent while it is cut, or
  *   in flight when it is cut, are held as TCP would keep retransmitting
  *   them, and arrive after a heal at the sender's next retransmission

@@ -1,4 +1,4 @@
-/* checks: the plan's trace assertions (SCENARIO_FORMAT.md, "checks").
+/* checks: the plan's trace assertions (scenarios/README.md, "checks").
  * A sink that counts, per check, the events it selects; at the end each
  * count is compared with the check's bounds. It also writes each failed
  * expectation (an `expect` event with reason=fail) to the report. */

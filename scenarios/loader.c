@@ -1,11 +1,10 @@
 /* loader: scenario JSON -> validated scn_plan (loader.h).
  *
- * The format is SCENARIO_FORMAT.md; the choices it leaves open are in
- * scenarios/README.md. Three passes over one text: cJSON builds the tree,
- * jp_validate (jsonpos.c) checks the bytes strictly and names the first
- * syntax error, then the tree is walked once, section by section in a fixed
- * order (name, description, seed, until, config, nodes, links, timeline,
- * checks, workload), filling the plan.
+ * The format is scenarios/README.md. Three passes over one text: cJSON
+ * builds the tree, jp_validate (jsonpos.c) checks the bytes strictly and
+ * names the first syntax error, then the tree is walked once, section by
+ * section in a fixed order (name, description, seed, until, config,
+ * nodes, links, timeline, checks, workload), filling the plan.
  *
  * This file holds the entry points, the top level and the sections that
  * describe the cluster as it starts: config, nodes and links, with the

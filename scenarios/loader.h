@@ -1,4 +1,4 @@
-/* loader: scenario JSON -> validated scn_plan (SCENARIO_FORMAT.md).
+/* loader: scenario JSON -> validated scn_plan (scenarios/README.md).
  *
  * Errors stop at the first problem and read
  *   FILE:LINE:COL: JSON.PATH: message

@@ -1,6 +1,6 @@
 /* run: executes a plan. Builds the engine, the world and the trace sinks,
  * schedules the timeline, runs to `until`, evaluates the checks, and
- * reports the outcome (SCENARIO_FORMAT.md, exit codes). */
+ * reports the outcome (scenarios/README.md, "Exit codes"). */
 #ifndef CS_RUN_H
 #define CS_RUN_H
 

@@ -1,8 +1,8 @@
 /* rng: the engine's only source of randomness.
  *
  * xoshiro256** (Blackman & Vigna) seeded through splitmix64. Independent
- * streams are derived from the root seed by purpose and id (DESIGN.md:
- * network, each node, workload), so adding a consumer never shifts the
+ * streams are derived from the root seed by purpose and id (the
+ * network, each node, the workload), so adding a consumer never shifts the
  * numbers another consumer sees. Pure computation: no I/O, no globals. */
 #ifndef CS_RNG_H
 #define CS_RNG_H

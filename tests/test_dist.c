@@ -144,7 +144,7 @@ Test(dist, halt_closes_at_once_freeze_waits_for_ticks)
 Test(dist, detection_window_over_seeds)
 {
     /* A frozen peer is declared down within [T - T/4, T + T/4] of the
-     * freeze (otp_facts.md 15), and over many seeds both ends of the
+     * freeze (observed with erl 25), and over many seeds both ends of the
      * window are approached. T = 8 s, freeze at 10 s. */
     const int64_t T = 8 * S, f = 10 * S;
     int64_t lo = INT64_MAX, hi = INT64_MIN;

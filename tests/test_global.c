@@ -213,7 +213,7 @@ Test(global, node_death_causes_no_collateral_disconnects)
 }
 
 /* global.erl random_sleep/1: Tmax = (1 bsl Times) * 1000 div 8 ms, and
- * 8000 ms once Times > 5 (issue 12, otp_facts 35). */
+ * 8000 ms once Times > 5 (issue 12). */
 Test(global, random_sleep_bounds_are_otps)
 {
     static const int64_t want[] = {125, 250, 500, 1000, 2000, 4000, 8000, 8000, 8000};

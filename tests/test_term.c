@@ -674,7 +674,7 @@ Test(term, write_is_tilde_w)
 
 Test(term, pids_print_by_observer)
 {
-    /* otp_facts 10: <0.Id.Serial> on its own node, <N.Id.Serial> elsewhere */
+    /* as erl 25: <0.Id.Serial> on its own node, <N.Id.Serial> elsewhere */
     term_pid p = { atom_intern("n7@vm"), 85, 0, 1 };
     term *t = term_pid_new(p);
     term_view other = test_view();

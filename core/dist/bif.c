@@ -94,7 +94,7 @@ static ev_status b_ping(bif_call_ctx *c)
     int x = me(c), y = rt_node_index(c->w, n->u.atom);
     if (y == x)
         return bif_return(c, term_atom_s("pong"));
-    if (y < 0)  /* nobody runs it: EPMD says no at once (otp_facts.md 2) */
+    if (y < 0)  /* nobody runs it: EPMD says no at once (erl 25) */
         return bif_return(c, term_atom_s("pang"));
     term *ref = rt_make_ref(c->w, x);
     term *none = term_nil();
@@ -138,7 +138,7 @@ static ev_status b_disconnect_node(bif_call_ctx *c)
     if (y < 0 || y == x || !dist_connected(c->w, x, y))
         return bif_return(c, term_atom_s("false"));
     /* The caller's side reports disconnect, the peer connection_closed
-     * (otp_facts.md 6, 14). */
+     * (observed with erl 25). */
     dist_disconnect(c->w, x, y, "disconnect");
     return bif_return(c, term_atom_s("true"));
 }
@@ -193,8 +193,8 @@ static term *append_new(term *acc, term *part)
 
 /* nodes(Arg) (erlang:nodes/1): an atom, or a list of them. A list gives
  * the hidden nodes, then the visible ones, then this node, then the
- * rest of the known ones, whatever the list's order (otp_facts 39:
- * erts' nodes/1 walks its tables in that order). */
+ * rest of the known ones, whatever the list's order (observed with
+ * erl 25: erts' nodes/1 walks its tables in that order). */
 static ev_status b_nodes1(bif_call_ctx *c)
 {
     const term *a = c->args[0];
@@ -233,7 +233,7 @@ static ev_status b_nodes1(bif_call_ctx *c)
     return bif_return(c, acc);
 }
 
-/* net_kernel:set_net_ticktime/1,2 (otp_facts 29; the transition
+/* net_kernel:set_net_ticktime/1,2 (as erl 25; the transition
  * period defaults to 60 s): integers, T > 0, else function_clause. */
 static ev_status b_set_net_ticktime(bif_call_ctx *c)
 {
@@ -260,13 +260,13 @@ static ev_status b_get_net_ticktime(bif_call_ctx *c)
     return bif_return(c, dist__get_ticktime(c->w, me(c)));
 }
 
-/* is_alive/0: every simulated node is a named one (otp_facts 29). */
+/* is_alive/0: every simulated node is a named one (true in erl 25). */
 static ev_status b_is_alive(bif_call_ctx *c)
 {
     return bif_return(c, term_atom_s("true"));
 }
 
-/* erlang:monitor_node/2,3 (otp_facts 28): true; {nodedown, Node} when
+/* erlang:monitor_node/2,3 (as erl 25): true; {nodedown, Node} when
  * the connection goes, or at once when it cannot be made (a node that
  * does not exist; a refused attempt), as erts' monitor_node, which
  * connects first. false removes one such monitor. */
@@ -311,7 +311,7 @@ static ev_status b_monitor_node(bif_call_ctx *c)
     return bif_return(c, term_atom_s("true"));
 }
 
-/* net_kernel:monitor_nodes(Flag[, Options]) (otp_facts.md 13). */
+/* net_kernel:monitor_nodes(Flag[, Options]), with erl 25's errors. */
 static ev_status b_monitor_nodes(bif_call_ctx *c)
 {
     const term *flag = c->args[0];
@@ -979,7 +979,7 @@ static const char *opt_note(atom_t opt)
 
 /* spawn to a node that cannot be reached: a local pid that is already
  * dead, a WARNING, and noconnection for a link or a monitor
- * (otp_facts.md 11). */
+ * (erlang:crasher/6). */
 static term *spawn_failed(world *w, term_pid self, term *ref, atom_t node,
                           const term *mfa, atom_t opt)
 {
@@ -1071,7 +1071,7 @@ void dist__spawn_arrived(world *w, int y, int x, term_pid caller, term *ref,
     term *m = msg->u.tuple.el[0], *f = msg->u.tuple.el[1], *a = msg->u.tuple.el[2];
     atom_t opt = msg->u.tuple.el[3]->u.atom;
     term_pid pid;
-    /* The group leader stays on the caller's node (otp_facts.md 11). */
+    /* The group leader stays on the caller's node (observed with erl 25). */
     proc *p = rt_spawn_mfa(w, y, m, f, a, x, &pid);
     term *pt = term_pid_new(pid);
     if (opt == A("link"))

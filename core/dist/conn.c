@@ -1,5 +1,5 @@
 /* conn: the connections between nodes, net_kernel's and dist_util's
- * part of distribution (DESIGN.md, "net_kernel"): EPMD lookup, the
+ * part of distribution (core/README.md): EPMD lookup, the
  * handshake with its cookie challenge, net_kernel:allow/1, TLS,
  * nodeup/nodedown with their reasons and who hears them
  * (monitor_nodes, dist_add_hooks), sending with the automatic
@@ -60,7 +60,7 @@ struct conn_node {
     imap peers;            /* conn *, by node index: the peers met so far
                               (a node costs nothing for the others) */
     int *up;               /* peers whose view is C_UP, in connection order
-                              (nodes() is not sorted: otp_facts.md 5) */
+                              (erl 25's nodes() is not sorted) */
     bool *up_hidden;       /* up_hidden[i]: up[i]'s connection is hidden */
     int nup, capup;
     bool allow_set;        /* the allowed peers have conn.allowed */
@@ -176,7 +176,7 @@ void dist__teardown(world *w, int x, int y, const char *reason, bool close)
     /* The links' and monitors' noconnection first, as erts sends them
      * when the connection goes (its net exits), then nodedown to those
      * who monitor nodes: a monitored remote process's 'DOWN' arrives
-     * before monitor_nodes' nodedown (otp_facts 40, checked with erl 25). */
+     * before monitor_nodes' nodedown (checked with erl 25). */
     dist__sig_noconnection(w, x, y);
     dist__nodes_down(w, x, y, reason, hidden);
 }
@@ -263,7 +263,7 @@ static void connect_failed(world *w, int x, int y, const char *why)
  * (inet_tcp_dist:do_setup_connect/11 after the EPMD lookup,
  * dist_util:handshake_we_started/1 after the challenge reply,
  * dist_util:mark_pending/1 and handshake_other_started/1 on the
- * accepting side; otp_facts 37). */
+ * accepting side; observed with erl 25). */
 static void reset_setup_timer(world *w, int x, int y)
 {
     conn *p = pr(w, x, y);
@@ -286,7 +286,7 @@ static void start_connect(world *w, int x, int y)
     emit(w, x, "connect", y, NULL, NULL);
     reset_setup_timer(w, x, y);  /* dist_util:start_timer/1 */
     if (!allowed(w, x, y)) {
-        /* net_kernel:setup_check/2's error_msg (otp_facts 32) */
+        /* net_kernel:setup_check/2's error_msg */
         char text[256];
         snprintf(text, sizeof text, "** Connection attempt with disallowed node %s ** ",
                  w->nodes[y].name);
@@ -445,7 +445,8 @@ static void on_hs_name(world *w, int b, int a, packet *pk)
          * name sorts higher (MyNode > Node), the incoming attempt gets
          * nok_pending and ours goes on; else ours is killed (remarked)
          * and theirs takes over. The higher-named node's attempt wins
-         * (otp_facts 36). Names compare as atoms do, by their text. */
+         * (net_kernel:handle_info/2, {accept_pending, ...}). Names
+         * compare as atoms do, by their text. */
         if (strcmp(w->nodes[b].name, w->nodes[a].name) > 0) {
             hs_fail(w, b, a, pk->conn, FAIL_NOK);
             return;
@@ -470,7 +471,7 @@ static void on_hs_reply(world *w, int b, int a, packet *pk)
     if (p->st != C_PENDING || p->initiator || p->id != pk->conn)
         return;
     if (strcmp(pk->text, cookie_for(w, b, a))) {
-        /* Only the accepting node logs (otp_facts.md 3). */
+        /* Only the accepting node logs (dist_util:recv_challenge_reply/3). */
         char text[256];
         snprintf(text, sizeof text,
                  "** Connection attempt from node %s rejected. Invalid challenge reply. **",
@@ -698,7 +699,7 @@ void dist__conn_resumed(world *w, int y)
 
 /* Whether x may open a connection to y by itself: always for
  * net_kernel:connect_node (explicit), else as dist_auto_connect says
- * (otp_facts.md 6, 8). */
+ * (observed with erl 25). */
 static bool may_connect(world *w, int x, const conn *p, bool explicit_connect)
 {
     world_autoconnect ac = w->nodes[x].cfg.autoconnect;
@@ -824,7 +825,7 @@ void dist_disconnect(world *w, int x, int y, const char *reason)
 /* net_kernel's handle_call({allow, Nodes}) appends Nodes to its allowed
  * list, and only a non-empty list restricts (setup_check/2: `false when
  * Allowed =/= []`): allow([]) lifts nothing and restricts nothing
- * (otp_facts 32). A name of no node (-1) still counts in the list. */
+ * (observed with erl 25). A name of no node (-1) still counts in the list. */
 void dist__set_allow(world *w, int x, const int *ks, int n)
 {
     conn_node *d = cn(w, x);

@@ -84,7 +84,7 @@ struct dist_world {
     dist_hooks *hooks;     /* the layers above (nodes.c) */
     int nhooks;
     /* the references of rpc calls that timed out: their late answers
-     * are dropped (bif.c, otp_facts 26) */
+     * are dropped (bif.c; observed with erl 25) */
     term **abandoned;
     uint32_t nabandoned, capabandoned;
 };
@@ -119,13 +119,13 @@ uint64_t dist__conn_id(const world *w, int x, int y);
 /* True if x's connection to y is up or ever was (nodes(known)). */
 bool dist__conn_known(const world *w, int x, int y);
 /* x's up connections matching `mode` (0 visible, 1 hidden, 2 both), in
- * connection order (otp_facts.md 5: not sorted): fills out (size w->n),
+ * connection order (erl 25's nodes() is not sorted): fills out (size w->n),
  * returns the count. */
 int dist__conn_up_list(const world *w, int x, int mode, int *out);
 
 /* Sends pk (ownership taken) from x to y over their connection: at once
  * when it is up, else queued behind an automatic connection attempt as
- * dist_auto_connect allows (otp_facts.md 6, 8), else it fails at once
+ * dist_auto_connect allows (observed with erl 25), else it fails at once
  * (dist__sig_failed). `explicit_connect` is for net_kernel:connect_node,
  * which ignores dist_auto_connect. */
 void dist__send(world *w, int x, int y, packet *pk, bool explicit_connect);

@@ -1,7 +1,7 @@
 /* nodes: who hears that a connection came up or went down, and the node
  * lists of nodes(): net_kernel's monitor_nodes subscribers (their
- * {nodeup, Node, Info} / {nodedown, Node, Info} messages, otp_facts.md
- * 13) and the hooks of the layers above (global's, dist_add_hooks).
+ * {nodeup, Node, Info} / {nodedown, Node, Info} messages) and the hooks
+ * of the layers above (global's, dist_add_hooks).
  *
  * Order, which the traces keep: on nodeup the subscribers hear it before
  * the hooks; on nodedown the node monitors first, then the hooks, then
@@ -48,7 +48,7 @@ void dist_add_hooks(world *w, const dist_hooks *h)
 
 /* Tells x's subscribers that y came up or went down: the node monitors
  * of erlang:monitor_node/2 (node_monitors) or else net_kernel's
- * monitor_nodes subscribers (otp_facts.md 13); subscribers that died
+ * monitor_nodes subscribers; subscribers that died
  * meanwhile are dropped. */
 static void notify_subscribers(world *w, int x, int y, bool up,
                                const char *reason, bool hidden,
@@ -89,7 +89,7 @@ static void notify_subscribers(world *w, int x, int y, bool up,
             m = term_tuplev(2, tag, node_atom(w, y));
         } else {
             /* Reason first, then type; nodeup never has a reason
-             * (otp_facts.md 13). */
+             * (observed with erl 25). */
             term *items[2];
             uint32_t n = 0;
             if (!up && s->reason)
@@ -138,7 +138,7 @@ void dist__nodes_down(world *w, int x, int y, const char *reason, bool hidden)
      * first); the monitor_nodes messages come from net_kernel, once it
      * has handled the connection's exit (net_kernel:nodedown/4), so they
      * come last: global hears it as a subscriber, then the others
-     * (otp_facts 40). A simplification: erts mixes a process's node
+     * (observed with erl 25). A simplification: erts mixes a process's node
      * monitors with its process monitors in the order they were made
      * (erl 25), while here they all come after the 'DOWN's. */
     notify_subscribers(w, x, y, false, reason, hidden, true);
@@ -149,8 +149,8 @@ void dist__nodes_down(world *w, int x, int y, const char *reason, bool hidden)
 /* net_kernel:monitor_nodes/2: on adds one subscription (two calls give
  * two messages per event); off removes every subscription of pid with
  * these options at once, and is ok when there is none (net_kernel.erl
- * handle_call({monitor_nodes, false, ...}) deletes them all; otp_facts
- * 38, checked with erl 25). */
+ * handle_call({monitor_nodes, false, ...}) deletes them all; checked
+ * with erl 25). */
 void dist__monitor_nodes(world *w, int x, term_pid pid, bool on, bool reason,
                          int type, bool type_given)
 {

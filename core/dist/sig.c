@@ -82,7 +82,7 @@ void dist__sig_arrived(world *w, int x, int y, packet *pk)
     }
     case PK_MSG_NAMED: {
         /* {Name, Node} ! Msg to an unregistered name: silently dropped
-         * (otp_facts.md 8). */
+         * (observed with erl 25). */
         proc *p = rt_whereis(w, x, pk->name);
         char *ms = rt_str(w, x, pk->msg);
         if (p) {
@@ -311,7 +311,7 @@ void dist_monitor(world *w, term_pid from, int to_node, const term_pid *to,
     pk->ref = term_ref(ref);
     pk->extra = term_ref(object);
     if (to_node < 0) {
-        /* a node that does not exist: noconnection at once (otp_facts 12) */
+        /* a node that does not exist: noconnection at once (erl 25) */
         dist__sig_failed(w, x, to_node, pk);
         pk_free(pk);
         return;
@@ -400,7 +400,7 @@ void dist__reply(world *w, int y, int x, dist_req kind, term_pid to,
 /* ---- when the connection is missing or lost ---- */
 
 /* Every link and monitor between x's processes and y's fires with
- * noconnection (otp_facts.md 12), in pid order; then the calls waiting
+ * noconnection (observed with erl 25), in pid order; then the calls waiting
  * on y. It runs before the nodedown messages (dist__teardown). */
 void dist__sig_noconnection(world *w, int x, int y)
 {
@@ -465,7 +465,7 @@ void dist__sig_failed(world *w, int x, int y, packet *pk)
     term *nc = term_atom_s("noconnection");
     switch (pk->kind) {
     case PK_LINK: {
-        /* the linker gets noconnection (otp_facts.md 11) */
+        /* the linker gets noconnection (observed with erl 25) */
         proc *p = rt_find(w, pk->from);
         if (p)
             rt_exit_arrived(w, p, pk->to, nc, true);

@@ -1,12 +1,13 @@
-/* eval: the Erlang of the shell (SCENARIO_FORMAT.md, "Erlang on the
- * nodes", still a subset of it): parsing, compiling to a small resumable program, and running
- * it one evaluation at a time with suspension.
+/* eval: the Erlang of the shell (scenarios/README.md, "The Erlang of
+ * `eval`", still a subset of Erlang): parsing, compiling to a small
+ * resumable program, and running it one evaluation at a time with
+ * suspension.
  *
  * The evaluator is pure: everything with an effect (BIF calls, `!`,
  * mailboxes, time) belongs to the host, reached through ev_host. A
  * running evaluation (ev_vm) can stop in the middle of any expression,
  * when a call blocks or at a `receive`, and continue later, so a shell
- * parks in virtual time without threads or coroutines (DESIGN.md).
+ * parks in virtual time without threads or coroutines.
  * core/erl/ uses core/term/ and nothing else (core/README.md).
  *
  * Semantics, as erl 25's shell unless said otherwise (the files are

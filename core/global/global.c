@@ -4,7 +4,7 @@
  * process dies (each node that holds the name monitors the pid:
  * insert_global_name/6, and its handle_info({'DOWN', ...}) deletes it;
  * here the pid's node tells the others with {died, Name, Pid}) and when
- * the owner's node goes down (otp_facts.md 18). Hidden connections are
+ * the owner's node goes down (observed with erl 25). Hidden connections are
  * invisible to global.
  *
  * This file holds the table, the dispatcher of global's protocol
@@ -145,7 +145,7 @@ static void on_nodedown(world *w, int x, int y, bool hidden)
     glob__mesh_nodedown(w, x, y);
     if (hidden)
         return;
-    /* names of the lost node's processes go (otp_facts.md 18) */
+    /* names of the lost node's processes go (observed with erl 25) */
     for (uint32_t i = g->n; i-- > 0;)
         if (rt_node_index(w, g->names[i].pid.node) == y)
             glob__del_name(w, x, g->names[i].name, "nodedown");

@@ -4,18 +4,19 @@
  * (200 ms when the node knew nobody, else min(1000 + 100 * known, 3000)
  * ms; the earlier side's timer runs the exchange), the two sides
  * exchange their node lists (each connects to the nodes it lacks: the
- * transitive mesh, otp_facts.md 4) and their name tables; a name bound
- * to different pids is resolved on the node whose name sorts lower, by
- * its entry's resolve method (global:exchange_names/4, resolve_it/4):
- * random_exit_name keeps the pid on the node whose name sorts lower and
- * kills the other (otp_facts.md 19), random_notify_name keeps the same
- * one and tells the loser, notify_all_name unregisters and tells both,
- * clustersim:none_name/3 stands for a resolver returning none.
+ * transitive mesh, global:sync_others/1) and their name tables;
+ * a name bound to different pids is resolved on the node whose name
+ * sorts lower, by its entry's resolve method (global:exchange_names/4,
+ * resolve_it/4): random_exit_name keeps the pid on the node whose name
+ * sorts lower and kills the other (random_exit_name/3, minmax/2),
+ * random_notify_name keeps the same one and tells the loser,
+ * notify_all_name unregisters and tells both, clustersim:none_name/3
+ * stands for a resolver returning none.
  *
  * With prevent_overlapping_partitions a node that loses a connection
  * tells its other visible nodes, which pass it on; each of them still
- * connected to the lost node asks it to disconnect them (otp_facts.md
- * 20; global.erl's lost_connection / remove_connection). Disconnects
+ * connected to the lost node asks it to disconnect them (global.erl's
+ * lost_connection / remove_connection). Disconnects
  * made on such a request are expected on both ends and tell no one. */
 #include "core/global/global_int.h"
 
@@ -50,9 +51,9 @@ static term *nodes_term(world *w, int k)
 
 /* ---- global:sync/0 ---- */
 
-/* Whether x's exchange with each visible peer is done (otp_facts 30:
- * global:sync/0 returns once it is, global:sync/0 waiting on the
- * exchange of every known node). A peer global does not exchange with
+/* Whether x's exchange with each visible peer is done (global:sync/0
+ * returns once it is: its sync_loop/2 waits for every node's
+ * {synced, ...}). A peer global does not exchange with
  * (connect_all false) counts as done. */
 static bool all_synced(world *w, int x)
 {
@@ -114,7 +115,7 @@ void glob__mesh_nodeup(world *w, int x, int y, bool hidden)
     if (hidden || !cx->connect_all || !cy->connect_all)
         return;
     /* global's locker: 200 ms when this node knew nobody, else
-     * min(1000 + 100 * known, 3000) ms (otp_facts.md 4). */
+     * min(1000 + 100 * known, 3000) ms (loop_the_locker/1). */
     int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
     int known = visible(w, x, ks) - 1;
     free(ks);
@@ -196,8 +197,8 @@ static bool resolve_clash(world *w, int k, const gname *mine, term_pid theirs,
                           term_pid *winner)
 {
     term_pid a = mine->pid, b = theirs;
-    /* the pid on the node whose name sorts lower survives (OTP 25's
-     * "random" resolvers are not random: otp_facts.md 19) */
+    /* the pid on the node whose name sorts lower survives (the
+     * "random" resolvers are not random: minmax/2 compares nodes) */
     bool a_wins = strcmp(atom_text(a.node), atom_text(b.node)) <= 0;
     term_pid win = a_wins ? a : b, lose = a_wins ? b : a;
     atom_t method = mine->method, name = mine->name;

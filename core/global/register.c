@@ -17,10 +17,11 @@
  *   - delete_global_lock/2 releases the lock on the other nodes, then
  *     on the boss, each a multi_call that is waited for;
  * then the caller gets its answer: the name is on all connected visible
- * nodes when the call returns (otp_facts.md 17), and the call waits
- * while a peer does not answer until that peer is declared down. Each
- * node that inserts a name monitors its pid (insert_global_name/6), so
- * a dead pid's name goes on every node (otp_facts.md 34). The BIFs
+ * nodes when the call returns (register_name/3's multi_call), and the
+ * call waits while a peer does not answer until that peer is declared
+ * down. Each node that inserts a name monitors its pid
+ * (insert_global_name/6), so a dead pid's name goes on every node
+ * (handle_info({'DOWN', ...}), del_name/2). The BIFs
  * (register_name/2,3, whereis_name/1, send/2, ...) are the rows of
  * glob__bifs; a registering shell blocks until its request finishes. */
 #include "core/global/global_int.h"
@@ -266,7 +267,7 @@ static void update_phase(world *w, int x)
             release_all(w, x, GT_FINISH);
             return;
         }
-        /* check_dupname/2: one pid, one name (otp_facts.md 17) */
+        /* check_dupname/2: one pid, one name */
         for (uint32_t i = 0; i < g->n; i++)
             if (same_pid(g->names[i].pid, r->pid)) {
                 term *p = term_pid_new(r->pid);
@@ -629,7 +630,7 @@ static ev_status b_send(bif_call_ctx *c)
     const term_pid *p = c->args[0]->tag == T_ATOM
         ? glob_whereis(c->w, c->self->node, c->args[0]->u.atom) : NULL;
     if (!p) {
-        /* exit({badarg, {Name, Msg}}) (otp_facts.md 17), shown "in
+        /* exit({badarg, {Name, Msg}}), which erl 25 shows "in
          * function  global:send/2 (global.erl, line 252)" */
         bif_raise(c, "exit", term_tuplev(2, term_atom_s("badarg"),
                   term_tuplev(2, term_ref(c->args[0]), term_ref(c->args[1]))));
@@ -666,7 +667,7 @@ static bool gsync_match(world *w, void *d, const term *m, term **res,
 
 static void gsync_free(void *d) { term_unref(d); }
 
-/* global:sync/0 (otp_facts 30): ok once the name exchange with every
+/* global:sync/0: ok once the name exchange with every
  * connected visible node is done (global.erl sync/0). */
 static ev_status b_sync(bif_call_ctx *c)
 {

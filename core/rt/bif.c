@@ -251,7 +251,7 @@ ev_status bif_send(world *w, proc *self, term *dest, term *msg,
     if (dest->tag == T_ATOM) {
         proc *p = rt_whereis(w, me, dest->u.atom);
         if (!p) {
-            /* Only the bare-atom form raises (otp_facts.md 8). */
+            /* Only the bare-atom form raises (observed with erl 25). */
             return send_badarg(exc, dest, msg);
         }
         rt_send(w, me, &self->pid, p->pid, msg);

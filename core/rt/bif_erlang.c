@@ -262,7 +262,7 @@ static ev_status b_monitor(bif_call_ctx *c)
     } else {
         return bif_badarg(c, 2, "invalid monitor target");
     }
-    /* A monitor by name reports {Name, Node} (otp_facts.md 12). */
+    /* A monitor by name reports {Name, Node} (observed with erl 25). */
     term *obj = term_tuplev(2, term_atom(name), term_atom(node_atom));
     int k = rt_node_index(w, node_atom);
     term *ref;
@@ -303,7 +303,7 @@ static ev_status b_demonitor(bif_call_ctx *c)
     return bif_return(c, term_atom_s("true"));
 }
 
-/* The first argument must be a pid of this node (otp_facts.md 10:
+/* The first argument must be a pid of this node (erl 25:
  * is_process_alive on a remote pid is badarg). 0, or EV_RAISED. */
 static int local_pid_arg(bif_call_ctx *c)
 {

@@ -4,8 +4,8 @@
  * reports that become events.
  *
  * Invariants: node k's pids print as <k+1.N.S> on every other node and
- * as <0.N.S> on k itself (otp_facts.md 10: a per-observer number, never
- * 0 for a remote pid); an event goes to the observer during the call,
+ * as <0.N.S> on k itself (as erl 25: a per-observer number, never 0
+ * for a remote pid); an event goes to the observer during the call,
  * so callers free its strings after it. */
 #include "core/rt/rt.h"
 

@@ -3,7 +3,7 @@
  *
  * The world holds nodes; a node holds processes, its registered names
  * and its shell. Processes are C state machines (a behaviour vtable), not
- * threads (DESIGN.md, "The runtime").
+ * threads.
  *
  * Signals and messages between local processes take effect at once, in
  * send order (a message is enqueued, and the receiver runs from an engine

@@ -739,7 +739,7 @@ static void respawn(sim *s, void *ctx, uint64_t node_id)
  * doing: during an evaluation shell:shell_rep reports it as exit; while
  * it waits for the next command, shell:get_command1 reports it as
  * error, so an idle shell killed by a link to a node that went away
- * prints "** exception error: noconnection" (erl 25; otp_facts 41). */
+ * prints "** exception error: noconnection" (observed with erl 25). */
 static void killed_by(ev_exception *x, term *reason, bool busy)
 {
     atom_t cls = A(busy ? "exit" : "error");

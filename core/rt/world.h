@@ -20,7 +20,7 @@ typedef enum world_autoconnect {
     WORLD_AUTOCONNECT_NEVER
 } world_autoconnect;
 
-/* One node's kernel parameters (SCENARIO_FORMAT.md, config). Strings are
+/* One node's kernel parameters (scenarios/README.md, config). Strings are
  * copied by world_new. */
 typedef struct ev_module ev_module;
 typedef struct ev_code ev_code;

@@ -195,7 +195,7 @@ int term_compare(const term *a, const term *b, bool arith);
 
 /* ---- printing (term_print.c, term_pretty.c, term_break.c) ---- */
 
-/* How pids and refs print depends on who looks (otp_facts.md 10): the
+/* How pids and refs print depends on who looks (as in erl 25): the
  * observer's own node prints as 0, another node as a positive number the
  * host chooses. */
 typedef struct term_view {
