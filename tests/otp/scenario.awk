@@ -3,8 +3,8 @@
 #        awk -v dir=DIR -v module=NAME -f scenario.awk CALLS
 # ITEMS/CALLS hold "ID<TAB>EXPR" lines. Without `module`, the case on
 # line K becomes DIR/K.json: one node, its expression evaluated at 1s.
-# With it, DIR/NAME.json loads NAME.erl from its folder, as the
-# contract's config.modules says (SCENARIO_FORMAT.md, "Modules"), and
+# With it, DIR/NAME.json loads NAME.erl from its folder, as
+# config.modules says (scenarios/README.md, "Modules"), and
 # evaluates every call in turn. The scenario is named otp_diff: cs.awk
 # finds the end of the transcript by its outcome line.
 function json(s,    out, i, c) {
