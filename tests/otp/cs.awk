@@ -12,7 +12,7 @@
 #   printed before the first prompt is kept too (nothing is, today);
 # - a module: "%% compile: ok" (or "error" when the scenario did not
 #   load), the messages on stderr (erlc's errors and warnings, less the
-#   "(from config.modules[N])" lines the contract adds after an error),
+#   "(from config.modules[N])" lines clustersim adds after an error),
 #   then for each prompt "%% call: EXPR" and what followed it;
 # - an exit code other than 0 or 2 is added at the end, with stderr.
 function lines(path, strip,    s, l) {
