@@ -228,3 +228,16 @@ Test(verdict, blocked_step_without_expect_is_a_warning)
             "\"eval\": \"receive never -> ok after 500 -> late end.\"}]}",
             SCN_PASSED, NULL);
 }
+
+/* A field a kind has but an event lacks never matches: a local deliver
+ * has no peer, so peer=alice counts only what alice sent (one), not
+ * bob's own message to itself. */
+Test(verdict, absent_field_never_matches)
+{
+    verdict("{\"name\": \"t\", \"until\": \"3s\", \"nodes\": [\"alice\", \"bob\"],"
+            " \"timeline\": ["
+            "{\"at\": \"1s\", \"on\": \"bob\", \"eval\": \"register(b, self()), b ! own.\"},"
+            "{\"at\": \"2s\", \"on\": \"alice\", \"eval\": \"{b, 'bob@sim'} ! hi.\"}],"
+            " \"checks\": [{\"event\": \"deliver\", \"node\": \"bob\", \"peer\": \"alice\","
+            " \"count\": 1}]}", SCN_PASSED, NULL);
+}
