@@ -64,22 +64,9 @@ void html_esc(FILE *f, const char *s, size_t max)
             p++;
             continue;
         }
-        /* the length of a well-formed sequence (RFC 3629), or 0 */
-        int n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-              : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-        unsigned lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
-        unsigned hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
-        for (int i = 1; i < n; i++) {
-            unsigned d = p[i];
-            if (d < (i == 1 ? lo : 0x80) || d > (i == 1 ? hi : 0xbf)) {
-                n = 0;
-                break;
-            }
-        }
-        unsigned cp = n == 2 ? (c & 0x1fu) << 6 | (p[1] & 0x3fu)
-                    : n == 3 ? (c & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu)
-                    : 0;
-        if (!n) {
+        int n;
+        unsigned cp = trace_utf8_at(p, &n);
+        if (!cp) {
             fputs("\xef\xbf\xbd", f);
             p++;
         } else if ((cp >= 0x80 && cp <= 0x9f) || trace_is_bidi_control(cp)) {

@@ -59,6 +59,9 @@ sim_observer trace_transcript_observer(trace_transcript *t);
 void trace_fputs_safe(const char *s, FILE *f);
 /* True for the bidi controls above (the HTML render neutralises them). */
 bool trace_is_bidi_control(unsigned cp);
+/* The code point of the well-formed UTF-8 sequence (RFC 3629) at p, its
+ * length in *n; 0 with *n = 1 for a byte that starts none. */
+unsigned trace_utf8_at(const unsigned char *p, int *n);
 /* Writes a time as seconds without trailing zeros, as the transcript
  * prints it ("10s", "1.5s", "0.00025s"). */
 void trace_format_short_time(char buf[40], int64_t us);

@@ -77,9 +77,8 @@ static void label(trace_transcript *t, const char *node)
     set_console(t, node);
 }
 
-/* The code point of the well-formed UTF-8 sequence at p, its length in
- * *n; 0 with *n = 1 for a byte that starts none. */
-static unsigned utf8_at(const unsigned char *p, int *n)
+/* Contract in trace.h. */
+unsigned trace_utf8_at(const unsigned char *p, int *n)
 {
     unsigned c = p[0];
     int k = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
@@ -118,7 +117,7 @@ void trace_fputs_safe(const char *s, FILE *f)
             continue;
         }
         int n;
-        unsigned cp = utf8_at(p, &n);
+        unsigned cp = trace_utf8_at(p, &n);
         if (!cp)
             fprintf(f, "\\x%02x", c);     /* not UTF-8: a lone 0x9b is CSI too */
         else if (cp >= 0x80 && cp <= 0x9f)
