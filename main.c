@@ -15,6 +15,7 @@
 #include "cli/run.h"
 #include "core/lib/lib.h"
 #include "traces/diff.h"
+#include "traces/history.h"
 #include "traces/render.h"
 #include "traces/store.h"
 #include "traces/trace.h"
@@ -148,6 +149,32 @@ static const char regress_about[] =
     "\n"
     "options:\n";
 
+enum { HIS_MODEL, HIS_BUDGET, HIS_HELP, HIS_NOPTS };
+static const cli_opt history_opts[HIS_NOPTS] = {
+    [HIS_MODEL] = {"--model", NULL, "M",
+                   "register (read, write) or cas-register (read,\n"
+                   "write, cas; the default)"},
+    [HIS_BUDGET] = {"--budget", NULL, "STATES",
+                    "the most states the search explores per key\n"
+                    "before it gives up with unknown (default 1000000)"},
+    [HIS_HELP] = {"--help", "-h", NULL, "this help"},
+};
+static const char history_about[] =
+    "usage: clustersim history check FILE [--model register|cas-register]\n"
+    "                                [--budget STATES]\n"
+    "\n"
+    "Checks that a history of register operations is linearizable, key by\n"
+    "key (Wing & Gong's search with memoisation, as Knossos and Porcupine\n"
+    "do). FILE holds one event a line, as JSON ({\"index\", \"type\", \"f\",\n"
+    "\"key\", \"value\", \"process\", \"time\"}) or Jepsen EDN ({:type :invoke,\n"
+    ":f :write, :value [k v], :process 0, ...}); formats in traces/README.md.\n"
+    "ok operations took effect, fail ones did not, info ones (and those\n"
+    "never completed) may have, at any time after their invocation. Exit 0\n"
+    "linearizable, 1 not (the key and the failing window are printed), 2\n"
+    "unreadable input or bad usage, 3 unknown: the budget ran out.\n"
+    "\n"
+    "options:\n";
+
 #define NOPTS(t) ((int)(sizeof t / sizeof t[0]))
 
 static int cmd_help(const char *about, const cli_opt *tab, int n)
@@ -177,6 +204,9 @@ static void usage(FILE *f)
           "                      self-contained HTML sequence diagram\n"
           "  regress DIR --golden GDIR [--update]\n"
           "                      golden-trace regression of the scenarios of DIR\n"
+          "  history check FILE [--model register|cas-register] [--budget STATES]\n"
+          "                      check that a history (JSON lines or Jepsen EDN)\n"
+          "                      is linearizable: exit 0 yes, 1 no, 3 unknown\n"
           "  lib [NAME | --functions]\n"
           "                      the Erlang modules that ship with clustersim and\n"
           "                      are loaded on every node: list them, print the\n"
@@ -570,6 +600,108 @@ static void print_summary(const lib_source *src)
     sb_fini(&b);
 }
 
+static void print_val(hist_val v)
+{
+    if (v.nil)
+        fputs("nil (never written)", stdout);
+    else
+        printf("%" PRId64, v.v);
+}
+
+static int cmd_history_check(int argc, char **argv)
+{
+    cli_optparse p = {argc, argv, 0, false};
+    const char *v, *file = NULL, *model_s = "cas-register";
+    uint64_t budget = HISTORY_DEFAULT_BUDGET;
+    int o;
+    while ((o = cli_opt_next(&p, history_opts, HIS_NOPTS, &v)) != CLI_OPT_END) {
+        switch (o) {
+        case CLI_OPT_ERROR:
+            return 2;
+        case HIS_MODEL:
+            model_s = v;
+            break;
+        case HIS_BUDGET:
+            if (cli_parse_u64(v, &budget) || budget == 0)
+                return cli_usage_error("--budget: not a positive integer: %s", v);
+            break;
+        case HIS_HELP:
+            return cmd_help(history_about, history_opts, HIS_NOPTS);
+        default:
+            if (file)
+                return cli_usage_error("history check takes one FILE; extra argument: %s", v);
+            file = v;
+        }
+    }
+    if (!file)
+        return cli_usage_error("%s", "history check needs a FILE");
+    hist_model model;
+    if (!strcmp(model_s, "register"))
+        model = HIST_REGISTER;
+    else if (!strcmp(model_s, "cas-register"))
+        model = HIST_CAS_REGISTER;
+    else
+        return cli_usage_error("--model: register or cas-register, not %s", model_s);
+    history h;
+    history_init(&h);
+    char err[512];
+    if (history_read_file(file, &h, err, sizeof err)) {
+        fprintf(stderr, "clustersim: %s\n", err);
+        history_fini(&h);
+        return 2;
+    }
+    hist_result r;
+    if (history_check(&h, model, budget, &r, err, sizeof err)) {
+        fprintf(stderr, "clustersim: %s: %s\n", strcmp(file, "-") ? file : "<stdin>", err);
+        history_fini(&h);
+        return 2;
+    }
+    int rc = 0;
+    char line[512];
+    if (r.verdict == HIST_LINEARIZABLE) {
+        printf("linearizable: %zu operations, %zu keys, %" PRIu64 " states explored "
+               "(model %s)\n", h.n, r.keys, r.states, model_s);
+    } else if (r.verdict == HIST_UNKNOWN) {
+        printf("unknown: the search on key %" PRId64 " ran out of its budget of %" PRIu64
+               " states (--budget); no key is known not linearizable\n", r.key, budget);
+        rc = 3;
+    } else {
+        rc = 1;
+        printf("not linearizable: key %" PRId64 " (model %s)\n", r.key, model_s);
+        printf("  furthest the search got: %zu of the key's %zu operations took effect,"
+               " leaving the register at ", r.done, r.nkey_ops);
+        print_val(r.state);
+        fputs("\n", stdout);
+        if (r.last != SIZE_MAX) {
+            history_op_describe(&h.ops[r.last], line, sizeof line);
+            printf("  the last to take effect: %s\n", line);
+        }
+        history_op_describe(&h.ops[r.failing], line, sizeof line);
+        printf("  then this one cannot complete: %s\n", line);
+        printf("  the window (every operation that could still take effect before it "
+               "completes, %zu):\n", r.nwindow);
+        for (size_t i = 0; i < r.nwindow; i++) {
+            history_op_describe(&h.ops[r.window[i]], line, sizeof line);
+            printf("    %s\n", line);
+        }
+        printf("  no order of these is legal from that state\n");
+    }
+    history_result_fini(&r);
+    history_fini(&h);
+    return rc;
+}
+
+static int cmd_history(int argc, char **argv)
+{
+    if (argc < 1)
+        return cli_usage_error("%s", "history needs a subcommand: check");
+    if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))
+        return cmd_help(history_about, history_opts, HIS_NOPTS);
+    if (!strcmp(argv[0], "check"))
+        return cmd_history_check(argc - 1, argv + 1);
+    return cli_usage_error("unknown history subcommand: %s (check)", argv[0]);
+}
+
 static int cmd_lib(int argc, char **argv)
 {
     if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")))
@@ -641,6 +773,8 @@ int main(int argc, char **argv)
         rc = cmd_regress(argc - 2, argv + 2);
     else if (!strcmp(cmd, "lib"))
         rc = cmd_lib(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "history"))
+        rc = cmd_history(argc - 2, argv + 2);
     else
         return cli_usage_error("unknown command: %s", cmd);
     /* What went to standard output must have arrived (a full disk, or
