@@ -99,6 +99,7 @@ test: deps locale
 	sh tests/scenarios.sh ./$(BIN)
 	sh tests/must_fail.sh ./$(BIN)
 	sh tests/cli.sh ./$(BIN)
+	sh tests/history.sh ./$(BIN)
 	$(MAKE) --no-print-directory otp-diff
 	$(MAKE) --no-print-directory check-engine
 	$(MAKE) --no-print-directory check-layers
@@ -171,6 +172,7 @@ asan: deps locale
 	ASAN_OPTIONS=detect_leaks=1 sh tests/scenarios.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/must_fail.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh build/asan/clustersim
+	ASAN_OPTIONS=detect_leaks=1 sh tests/history.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 build/asan/clustersim $(REGRESS)
 	$(MAKE) --no-print-directory $(BIN) build/chaos_gen
 	sh tests/chaos.sh build/chaos_gen ./$(BIN) build/asan/clustersim 1 $(CHAOS_SEEDS)

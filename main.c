@@ -678,13 +678,13 @@ static int cmd_history_check(int argc, char **argv)
         }
         history_op_describe(&h.ops[r.failing], line, sizeof line);
         printf("  then this one cannot complete: %s\n", line);
-        printf("  the window (every operation that could still take effect before it "
-               "completes, %zu):\n", r.nwindow);
+        printf("  the window (the operations overlapping it, and the last writes "
+               "before it, %zu):\n", r.nwindow);
         for (size_t i = 0; i < r.nwindow; i++) {
             history_op_describe(&h.ops[r.window[i]], line, sizeof line);
             printf("    %s\n", line);
         }
-        printf("  no order of these is legal from that state\n");
+        printf("  no order of the operations open there is legal from that state\n");
     }
     history_result_fini(&r);
     history_fini(&h);

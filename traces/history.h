@@ -86,9 +86,11 @@ typedef enum { HIST_LINEARIZABLE, HIST_NOT_LINEARIZABLE, HIST_UNKNOWN } hist_ver
 /* What history_check found. For HIST_NOT_LINEARIZABLE: the first failing
  * key (ascending), the state the register held at the furthest point
  * the search reached, the operations that had taken effect there, the
- * operation it then failed to complete and the window: the operations
- * (indexes into h->ops, by invocation) that could still take effect
- * before that completion, the failing one included. For HIST_UNKNOWN:
+ * operation it then failed to complete and the window (indexes into
+ * h->ops, by invocation): the failing operation, every operation
+ * overlapping it (info ones are open to the end), the last to take
+ * effect at the furthest point and the last write or cas completed
+ * before the failing one was invoked. For HIST_UNKNOWN:
  * the first key whose search ran out of budget. */
 typedef struct hist_result {
     hist_verdict verdict;

@@ -258,12 +258,23 @@ static hist_verdict check_key(const history *h, const kop *ops, int nk, uint64_t
         r->nkey_ops = (size_t)nk;
         r->last = best_last >= 0 ? ops[best_last].h : SIZE_MAX;
         r->failing = ops[best_fail].h;
+        /* the window: the failing operation, every one overlapping it
+         * (info ones are open to the end), the last to take effect at the
+         * furthest point, and the last write or cas to complete before
+         * the failing one was invoked; in history order */
+        int prior = -1;
+        for (int i = 0; i < nk; i++) {
+            const hist_op *o = &h->ops[ops[i].h];
+            if (ops[i].ok && ops[i].f != HIST_READ && o->ret < fo->call
+                && (prior < 0 || o->ret > h->ops[ops[prior].h].ret))
+                prior = i;
+        }
         r->window = xmalloc((size_t)nk * sizeof *r->window);
         r->nwindow = 0;
         for (int i = 0; i < nk; i++) {
-            if (best_bits[i / 64] >> (i % 64) & 1)
-                continue;
-            if (h->ops[ops[i].h].call < fo->ret)
+            const hist_op *o = &h->ops[ops[i].h];
+            bool overlaps = o->call < fo->ret && (!ops[i].ok || o->ret > fo->call);
+            if (overlaps || i == best_fail || i == best_last || i == prior)
                 r->window[r->nwindow++] = ops[i].h;
         }
     }
