@@ -289,6 +289,82 @@ static hist_verdict check_key(const history *h, const kop *ops, int nk, uint64_t
     return v;
 }
 
+/* A set of register values, for membership only (DETERMINISM: nothing
+ * iterates it). */
+typedef struct vset {
+    hist_val *v;
+    bool *used;
+    size_t n, cap;
+} vset;
+
+static bool vset_has(const vset *s, hist_val x)
+{
+    size_t m = s->cap - 1;
+    for (size_t i = (size_t)mix((uint64_t)x.v ^ x.nil) & m; s->used[i]; i = (i + 1) & m)
+        if (same_val(s->v[i], x))
+            return true;
+    return false;
+}
+
+static void vset_add(vset *s, hist_val x)
+{
+    if (vset_has(s, x))
+        return;
+    size_t m = s->cap - 1, i = (size_t)mix((uint64_t)x.v ^ x.nil) & m;
+    while (s->used[i])
+        i = (i + 1) & m;
+    s->used[i] = true;
+    s->v[i] = x;
+    s->n++;
+}
+
+/* Drops the open (info) writes and cas whose new value nothing needs:
+ * no ok read reads it and no ok cas, nor any kept open cas, expects it.
+ * Sound: in any linearization, such an operation can be removed (it is
+ * optional), since every operation between it and the next change of
+ * the register would have needed its value. It is what makes histories
+ * with many timed-out writes cheap, where the search would otherwise
+ * try every subset of them. Returns the new count; the order is kept. */
+static int prune_open(kop *ops, int nk)
+{
+    int nopen = 0;
+    for (int i = 0; i < nk; i++)
+        nopen += !ops[i].ok;
+    if (nopen == 0)
+        return nk;
+    vset need = {.cap = 16};
+    while (need.cap < (size_t)nk * 2 + 2)
+        need.cap *= 2;
+    need.v = xmalloc(need.cap * sizeof *need.v);
+    need.used = xcalloc(need.cap, sizeof *need.used);
+    for (int i = 0; i < nk; i++)
+        if (ops[i].ok && ops[i].f != HIST_WRITE)
+            vset_add(&need, ops[i].a);   /* a read's value, a cas's old */
+    bool *keep = xcalloc((size_t)nk, sizeof *keep);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int i = 0; i < nk; i++) {
+            if (ops[i].ok || keep[i])
+                continue;
+            hist_val nv = ops[i].f == HIST_WRITE ? ops[i].a : ops[i].b;
+            if (vset_has(&need, nv)) {
+                keep[i] = true;
+                changed = true;
+                if (ops[i].f == HIST_CAS)
+                    vset_add(&need, ops[i].a);
+            }
+        }
+    }
+    int n = 0;
+    for (int i = 0; i < nk; i++)
+        if (ops[i].ok || keep[i])
+            ops[n++] = ops[i];
+    free(keep);
+    free(need.v);
+    free(need.used);
+    return n;
+}
+
 static int cmp_key(const void *a, const void *b)
 {
     /* DETERMINISM: by key, then by invocation (the ops' order) */
@@ -344,6 +420,7 @@ int history_check(const history *h, hist_model model, uint64_t budget,
             ops[nk++] = (kop){.h = (size_t)ko[i][1], .f = o->f, .ok = o->type == HIST_OK,
                               .a = o->a, .b = o->b};
         }
+        nk = prune_open(ops, nk);
         r->keys++;
         hist_verdict v = check_key(h, ops, nk, budget, r);
         if (v == HIST_NOT_LINEARIZABLE) {
