@@ -254,14 +254,19 @@ fuzz: deps
 	build/fuzz/fuzz_module -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=5 build/fuzz/module
 
 bench: deps
-	$(MAKE) --no-print-directory $(BUILD)/bench_engine $(BUILD)/bench_store
+	$(MAKE) --no-print-directory $(BUILD)/bench_engine $(BUILD)/bench_store $(BUILD)/bench_history
 	$(BUILD)/bench_engine
 	$(BUILD)/bench_store 2000000 $(BUILD)/bench_store.db
+	$(BUILD)/bench_history
 	$(call need,valgrind,valgrind)
 	$(MAKE) --no-print-directory $(BIN)
 	sh bench/messages.sh ./$(BIN)
 
 $(BUILD)/bench_engine: bench/engine.c $(LIBOBJ)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bench_history: bench/history.c $(LIBOBJ)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS)
 
