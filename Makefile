@@ -231,27 +231,32 @@ build/otp_gen: tests/otp/gen.c sim/rng.c
 	@mkdir -p build
 	$(CC) $(CFLAGS) -o $@ $^
 
-# libFuzzer on the scenario loader and on the Erlang-subset evaluator
-# (clang); FUZZ_SECONDS each, corpora seeded from the scenarios.
+# libFuzzer on the scenario loader, on the Erlang-subset evaluator and on
+# the history reader and checker (clang); FUZZ_SECONDS each, corpora
+# seeded from the scenarios and tests/fuzz/history/.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
              -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
 EVAL_SRC = $(wildcard core/term/*.c core/erl/*.c)
 fuzz: deps
 	$(call need,clang,clang)
-	@mkdir -p build/fuzz/loader build/fuzz/eval build/fuzz/module
+	@mkdir -p build/fuzz/loader build/fuzz/eval build/fuzz/module build/fuzz/history
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_loader tests/fuzz/fuzz_loader.c \
 	  scenarios/loader.c scenarios/load_values.c scenarios/load_timeline.c \
 	  scenarios/jsonpos.c scenarios/plan.c net_model/latency.c \
 	  sim/rng.c $(EVAL_SRC) $(PKG_LIBS)
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_eval tests/fuzz/fuzz_eval.c $(EVAL_SRC) -lm
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_module tests/fuzz/fuzz_module.c $(EVAL_SRC) -lm
+	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_history tests/fuzz/fuzz_history.c \
+	  traces/history.c traces/lincheck.c core/term/xalloc.c -lm
 	cp scenarios/*/*.json tests/good/*.json tests/bad/*.json tests/cases/*.json build/fuzz/loader/
 	python3 tests/fuzz/eval_corpus.py build/fuzz/eval
 	cp tests/otp/modules/*.erl scenarios/*/*.erl bench/*.erl build/fuzz/module/
+	cp tests/fuzz/history/* build/fuzz/history/
 	build/fuzz/fuzz_loader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/loader
 	build/fuzz/fuzz_eval -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=5 build/fuzz/eval
 	build/fuzz/fuzz_module -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=5 build/fuzz/module
+	build/fuzz/fuzz_history -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=5 build/fuzz/history
 
 bench: deps
 	$(MAKE) --no-print-directory $(BUILD)/bench_engine $(BUILD)/bench_store $(BUILD)/bench_history
