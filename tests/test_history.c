@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "sim/rng.h"
 #include "traces/history.h"
 
@@ -545,4 +546,56 @@ Test(history, agrees_with_brute_force)
     /* both verdicts are exercised */
     cr_assert_gt(yes, 1000, "%d linearizable", yes);
     cr_assert_gt(no, 1000, "%d not", no);
+}
+
+/* ---- whole files: Knossos's vector form, maps over several lines ---- */
+
+static int read_text(const char *text, history *h, char *err, size_t errlen)
+{
+    char path[] = "/tmp/cs_history_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    history_init(h);
+    int rc = history_read_file(path, h, err, errlen);
+    unlink(path);
+    return rc;
+}
+
+Test(history, knossos_vector_and_multiline_maps)
+{
+    history h;
+    char err[256];
+    const char *text =
+        "[{:process 0, :type :invoke, :f :write, :value 3}\n"
+        " {:process 0, :type :ok, :f :write, :value 3} {:process 1, :type :invoke,\n"
+        "  :f :read,\n"
+        "  :value nil, :error \"a } in a string\"}\n"
+        " ; a comment {\n"
+        " {:process 1, :type :ok, :f :read, :value 3}]\n";
+    cr_assert_eq(read_text(text, &h, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(h.n, 2);
+    cr_assert_eq(h.ops[1].call_line, 2);
+    cr_assert_eq(h.ops[1].ret_line, 6);
+    cr_assert_eq(h.ops[1].a.v, 3);
+    hist_result r;
+    cr_assert_eq(history_check(&h, HIST_CAS_REGISTER, 100, &r, err, sizeof err), 0);
+    cr_assert_eq(r.verdict, HIST_LINEARIZABLE);
+    history_result_fini(&r);
+    history_fini(&h);
+    cr_assert_eq(read_text("[{:process 0, :type :invoke, :f :write, :value 3}\n", &h, err,
+                           sizeof err), -1);
+    cr_assert(strstr(err, "the history's closing ']' is missing"), "%s", err);
+    history_fini(&h);
+    cr_assert_eq(read_text("[{:process 0, :type :invoke, :f :write, :value 3}]\n"
+                           "{:process 0, :type :ok, :f :write, :value 3}\n", &h, err,
+                           sizeof err), -1);
+    cr_assert(strstr(err, ":2: text after the history's closing ']'"), "%s", err);
+    history_fini(&h);
+    cr_assert_eq(read_text("{:process 0, :type :invoke,\n :f :write, :value \"x\"}\n", &h,
+                           err, sizeof err), -1);
+    cr_assert(strstr(err, ":1: field \"value\": expected an integer or nil"), "%s", err);
+    history_fini(&h);
 }

@@ -405,21 +405,15 @@ static const char *f_name(hist_f f)
     return n[f];
 }
 
-int history_add_line(history *h, const char *name, long line, const char *s,
-                     size_t len, char *err, size_t errlen)
+/* One event: the map at sc->s. */
+static int add_event(history *h, scan *scp, long line)
 {
-    scan sc = {.s = s, .end = s + len, .err = err, .errlen = errlen, .name = name,
-               .line = line};
-    skip_ws(&sc);
-    if (sc.s >= sc.end || *sc.s == ';')
-        return 0;              /* blank line or EDN comment */
-    if (len > HISTORY_MAX_LINE)
-        return scan_err(&sc, NULL, "line longer than %d bytes", HISTORY_MAX_LINE);
+    scan sc = *scp;            /* copied back at the end */
     if (h->events >= HISTORY_MAX_EVENTS)
         return scan_err(&sc, NULL, "more than %d events (the reader's bound)",
                         HISTORY_MAX_EVENTS);
     if (*sc.s != '{')
-        return scan_err(&sc, NULL, "expected an operation map '{' (one a line)");
+        return scan_err(&sc, NULL, "expected an operation map '{'");
     sc.s++;
     event e = {.index = -1, .process = 0, .value = -1};
     bool seen_type = false, seen_f = false, seen_process = false, seen[8] = {0};
@@ -523,9 +517,7 @@ int history_add_line(history *h, const char *name, long line, const char *s,
             break;
         }
     }
-    skip_ws(&sc);
-    if (sc.s < sc.end && *sc.s != ';')
-        return scan_err(&sc, NULL, "text after the operation's '}' (one operation a line)");
+    scp->s = sc.s;
     if (!seen_type)
         return scan_err(&sc, "type", "missing");
     if (!seen_process)
@@ -593,6 +585,52 @@ int history_add_line(history *h, const char *name, long line, const char *s,
     return 0;
 }
 
+int history_add_line(history *h, const char *name, long line, const char *s,
+                     size_t len, char *err, size_t errlen)
+{
+    scan sc = {.s = s, .end = s + len, .err = err, .errlen = errlen, .name = name,
+               .line = line};
+    if (len > HISTORY_MAX_LINE)
+        return scan_err(&sc, NULL, "line longer than %d bytes", HISTORY_MAX_LINE);
+    for (;;) {
+        skip_ws(&sc);
+        if (sc.s >= sc.end || *sc.s == ';')
+            return 0;          /* the line's end, or an EDN comment */
+        char c = *sc.s;
+        if ((c == '[' || c == '(') && h->wrap == 0 && h->events == 0) {
+            h->wrap = 1;       /* Knossos: the history as one vector or list */
+            h->wrap_close = c == '[' ? ']' : ')';
+            sc.s++;
+            continue;
+        }
+        if (h->wrap == 1 && c == h->wrap_close) {
+            h->wrap = 2;
+            sc.s++;
+            continue;
+        }
+        if (h->wrap == 2)
+            return scan_err(&sc, NULL, "text after the history's closing '%c'",
+                            h->wrap_close);
+        sc.npool = 0;
+        if (add_event(h, &sc, line))
+            return -1;
+    }
+}
+
+int history_end(const history *h, const char *name, char *err, size_t errlen)
+{
+    if (h->wrap == 1) {
+        snprintf(err, errlen, "%s: the history's closing '%c' is missing", name,
+                 h->wrap_close);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads the file a line at a time. A map left open at the end of a line
+ * (Jepsen's and Knossos's pretty-printed histories spread one over
+ * several lines) continues on the next: the lines are joined with a
+ * space and read as one, named by its first line. */
 int history_read_file(const char *path, history *h, char *err, size_t errlen)
 {
     bool std = !strcmp(path, "-");
@@ -604,13 +642,12 @@ int history_read_file(const char *path, history *h, char *err, size_t errlen)
     }
     size_t cap = 4096, n = 0;
     char *buf = xmalloc(cap);
-    long line = 0;
-    int rc = 0;
-    bool eof = false;
+    long line = 0, first = 1;
+    int rc = 0, depth = 0;
+    bool eof = false, in_str = false, esc = false, toolong = false;
     while (!eof && rc == 0) {
-        n = 0;
         int c;
-        bool toolong = false;
+        bool comment = false;
         while ((c = getc(f)) != EOF && c != '\n') {
             if (c == 0) {
                 snprintf(err, errlen, "%s:%ld: a NUL byte: not a text history", name,
@@ -618,11 +655,28 @@ int history_read_file(const char *path, history *h, char *err, size_t errlen)
                 rc = -1;
                 break;
             }
+            if (in_str) {
+                if (esc)
+                    esc = false;
+                else if (c == '\\')
+                    esc = true;
+                else if (c == '"')
+                    in_str = false;
+            } else if (!comment) {
+                if (c == '"')
+                    in_str = true;
+                else if (c == ';')
+                    comment = true;
+                else if (c == '{')
+                    depth++;
+                else if (c == '}')
+                    depth--;
+            }
             if (n > HISTORY_MAX_LINE) {
                 toolong = true;
                 continue;
             }
-            if (n + 1 >= cap) {
+            if (n + 2 >= cap) {
                 cap *= 2;
                 buf = xrealloc(buf, cap);
             }
@@ -642,13 +696,27 @@ int history_read_file(const char *path, history *h, char *err, size_t errlen)
         }
         line++;
         if (toolong) {
-            snprintf(err, errlen, "%s:%ld: line longer than %d bytes", name, line,
-                     HISTORY_MAX_LINE);
+            if (first == line)
+                snprintf(err, errlen, "%s:%ld: line longer than %d bytes", name, line,
+                         HISTORY_MAX_LINE);
+            else
+                snprintf(err, errlen, "%s:%ld: an operation (lines %ld-%ld) longer than "
+                         "%d bytes", name, first, first, line, HISTORY_MAX_LINE);
             rc = -1;
             break;
         }
-        rc = history_add_line(h, name, line, buf, n, err, errlen);
+        if (depth > 0 && !eof) {
+            buf[n++] = ' ';    /* the map goes on on the next line */
+            continue;
+        }
+        rc = history_add_line(h, name, first, buf, n, err, errlen);
+        n = 0;
+        depth = 0;
+        in_str = esc = false;
+        first = line + 1;
     }
+    if (rc == 0)
+        rc = history_end(h, name, err, errlen);
     free(buf);
     if (!std)
         fclose(f);

@@ -64,14 +64,17 @@ typedef struct history {
     uint64_t events;           /* events read (nemesis events included) */
     struct hist__pend *pend;   /* the reader's open operations by process */
     size_t pend_cap, pend_n;
+    int wrap;                  /* 1 inside a [ ... ] of the whole history, 2 after */
+    char wrap_close;
 } history;
 
 void history_init(history *h);
 void history_fini(history *h);
 
 /* Reads the history in file path ("-": standard input) into h, which
- * must be initialised. Each line is a JSON object or an EDN map (blank
- * lines and EDN ';' comments skipped). Returns 0, or -1 with err
+ * must be initialised. Each line holds JSON objects or EDN maps, usually
+ * one (blank lines and EDN ';' comments skipped); the whole history may
+ * also be one EDN vector or list of maps, as Knossos reads it. Returns 0, or -1 with err
  * ("FILE:LINE: field "F": message"). */
 int history_read_file(const char *path, history *h, char *err, size_t errlen);
 
@@ -79,6 +82,9 @@ int history_read_file(const char *path, history *h, char *err, size_t errlen);
  * and name the file name for messages. Returns 0 or -1 with err. */
 int history_add_line(history *h, const char *name, long line, const char *s,
                      size_t len, char *err, size_t errlen);
+/* After the last line: -1 with err if a history opened as one vector
+ * ("[{...}") was not closed. */
+int history_end(const history *h, const char *name, char *err, size_t errlen);
 
 typedef enum { HIST_REGISTER, HIST_CAS_REGISTER } hist_model;
 typedef enum { HIST_LINEARIZABLE, HIST_NOT_LINEARIZABLE, HIST_UNKNOWN } hist_verdict;
