@@ -148,6 +148,11 @@ Test(history, open_writes_nothing_reads_are_pruned)
     cr_assert_eq(lin(buf), HIST_NOT_LINEARIZABLE);
     cr_assert_eq(lin(INV(0, "write", "1") OK(0, "write", "1") INV(1, "write", "7")
                      INV(2, "read", "nil") OK(2, "read", "7")), HIST_LINEARIZABLE);
+    /* a key left with no operation at all is linearizable */
+    hist_result r0;
+    cr_assert_eq(verdict_of(INV(0, "write", "1") INV(1, "cas", "[1 2]"), HIST_CAS_REGISTER,
+                            10, &r0), HIST_LINEARIZABLE);
+    cr_assert_eq(r0.states, 0);
     /* and so is an open cas chain leading to a value read */
     cr_assert_eq(lin(INV(0, "write", "1") OK(0, "write", "1") INV(1, "write", "5")
                      INV(3, "cas", "[5 6]") INV(2, "read", "nil") OK(2, "read", "6")),

@@ -176,6 +176,10 @@ static hist_verdict check_key(const history *h, const kop *ops, int nk, uint64_t
     for (int i = 0; i < nk; i++)
         nok += ops[i].ok;
 
+    /* the cache's slots hold 32-bit indexes: a larger budget would not
+     * fit in memory anyway */
+    if (budget > UINT32_MAX / 2)
+        budget = UINT32_MAX / 2;
     cache c = {.words = ((size_t)nk + 63) / 64};
     uint64_t *bits = xcalloc(c.words, sizeof *bits);
     uint64_t *best_bits = xcalloc(c.words, sizeof *best_bits);
