@@ -739,14 +739,21 @@ static ev_status b_next_grapheme(bif_call_ctx *c)
     return bif_return(c, r);
 }
 
+/* The chardata argument of to_integer/to_float as code points in *s;
+ * false for what is not chardata (they answer {error, badarg}). */
+static bool number_text(bif_call_ctx *c, cps *s)
+{
+    const term *in = c->args[0];
+    return (in->tag == T_NIL || in->tag == T_CONS || term_is_binary(in)) &&
+           arg_cd(c, 0, s);
+}
+
 /* string:to_integer/1: {Int, Rest} from an optional sign and digits,
  * {error, no_integer}, or {error, badarg} for what is not chardata. */
 static ev_status b_to_integer(bif_call_ctx *c)
 {
     cps s = {0};
-    const term *in = c->args[0];
-    if ((in->tag != T_NIL && in->tag != T_CONS && !term_is_binary(in)) ||
-        !arg_cd(c, 0, &s))
+    if (!number_text(c, &s))
         return bif_return(c, term_tuplev(2, term_atom_s("error"),
                                          term_atom_s("badarg")));
     size_t i = 0;
@@ -782,9 +789,7 @@ static ev_status b_to_integer(bif_call_ctx *c)
 static ev_status b_to_float(bif_call_ctx *c)
 {
     cps s = {0};
-    const term *in = c->args[0];
-    if ((in->tag != T_NIL && in->tag != T_CONS && !term_is_binary(in)) ||
-        !arg_cd(c, 0, &s))
+    if (!number_text(c, &s))
         return bif_return(c, term_tuplev(2, term_atom_s("error"),
                                          term_atom_s("badarg")));
     size_t i = 0;

@@ -43,20 +43,19 @@ char *rt_str(const world *w, int node_id, const term *t)
     return term_to_string(t, &v);
 }
 
+/* The name of node k as events write it; NULL for no node. */
+static const char *node_name(const world *w, int k)
+{
+    return k >= 0 ? w->nodes[k].name : NULL;
+}
+
 void rt_emit(world *w, int node_id, const char *kind, const char *peer,
              const char *pid, const char *to, const char *name,
              const char *term_text, const char *reason, const char *text)
 {
-    sim_obs_event ev = {0};
-    ev.node = node_id >= 0 ? w->nodes[node_id].name : NULL;
-    ev.kind = kind;
-    ev.peer = peer;
-    ev.pid = pid;
-    ev.to = to;
-    ev.name = name;
-    ev.term = term_text;
-    ev.reason = reason;
-    ev.text = text;
+    sim_obs_event ev = {.node = node_name(w, node_id), .kind = kind,
+                        .peer = peer, .pid = pid, .to = to, .name = name,
+                        .term = term_text, .reason = reason, .text = text};
     sim_emit(w->s, &ev);
 }
 
@@ -64,14 +63,9 @@ void rt_emit_msg(world *w, int node_id, const char *kind, const char *peer,
                  const char *to, const char *term_text, const char *reason,
                  uint64_t msg)
 {
-    sim_obs_event ev = {0};
-    ev.node = node_id >= 0 ? w->nodes[node_id].name : NULL;
-    ev.kind = kind;
-    ev.peer = peer;
-    ev.to = to;
-    ev.term = term_text;
-    ev.reason = reason;
-    ev.msg = msg;
+    sim_obs_event ev = {.node = node_name(w, node_id), .kind = kind,
+                        .peer = peer, .to = to, .term = term_text,
+                        .reason = reason, .msg = msg};
     sim_emit(w->s, &ev);
 }
 
