@@ -70,6 +70,14 @@ static term *tv_list(tv *v, term *tail)
     return l;
 }
 
+/* Drops v's terms and its storage (an error part way). */
+static void tv_drop(tv *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        term_unref(v->el[i]);
+    free(v->el);
+}
+
 /* ---- keys ---- */
 
 /* keymember/3 and keysearch/3, BIFs: the first tuple whose element N is
@@ -245,9 +253,7 @@ static ev_status b_concat(bif_call_ctx *c)
         term_unref(t);
         continue;
     bad:
-        for (size_t i = 0; i < o.n; i++)
-            term_unref(o.el[i]);
-        free(o.el);
+        tv_drop(&o);
         return fc(c, "thing_to_list", 635, 1, (term *[]){ ref(x) });
     }
     return bif_return(c, tv_list(&o, NULL));
@@ -269,9 +275,7 @@ static ev_status b_append1(bif_call_ctx *c)
             break;
         }
         if (!term_is_proper_list(x)) {
-            for (size_t i = 0; i < o.n; i++)
-                term_unref(o.el[i]);
-            free(o.el);
+            tv_drop(&o);
             term_unref(tail);
             return bif_raise(c, "error", term_atom_s("badarg"));
         }
@@ -313,9 +317,7 @@ static ev_status b_flatten2(bif_call_ctx *c)
         if (x->tag == T_NIL)
             continue;
         if (x->tag != T_CONS) {
-            for (size_t i = 0; i < o.n; i++)
-                term_unref(o.el[i]);
-            free(o.el);
+            tv_drop(&o);
             free(st);
             return fc(c, "do_flatten", 659, 2, (term *[]){ ref(x), ref(tail) });
         }
@@ -421,9 +423,7 @@ static ev_status b_split(bif_call_ctx *c)
     for (; k < n->u.i && l->tag == T_CONS; k++, l = l->u.cons.tail)
         push(&o, ref(l->u.cons.head));
     if (k < n->u.i) {
-        for (size_t i = 0; i < o.n; i++)
-            term_unref(o.el[i]);
-        free(o.el);
+        tv_drop(&o);
         return bif_badarg(c, 0, NULL);
     }
     term *first = tv_list(&o, NULL);
@@ -483,9 +483,7 @@ static ev_status b_zip3(bif_call_ctx *c)
         d = d->u.cons.tail;
     }
     if (a->tag != T_NIL || b->tag != T_NIL || d->tag != T_NIL) {
-        for (size_t i = 0; i < o.n; i++)
-            term_unref(o.el[i]);
-        free(o.el);
+        tv_drop(&o);
         return fc(c, "zip3", 449, 3, (term *[]){ ref(a), ref(b), ref(d) });
     }
     return bif_return(c, tv_list(&o, NULL));
