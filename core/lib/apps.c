@@ -55,4 +55,5 @@ void apps_install(world *w)
     h.booted = on_booted;
     world_add_hooks(w, &h);
     otp_install(w);
+    store_install(w);
 }

@@ -13,4 +13,8 @@ void apps_install(world *w);
  * reports, the crash report's exception text, function_exported/3. */
 void otp_install(world *w);
 
+/* The white-box BIFs of the workload's strategies (bif_store.c):
+ * clustersim:replica/2, discard/4, pause/1, unpause/1, decision/1. */
+void store_install(world *w);
+
 #endif
