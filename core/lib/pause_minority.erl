@@ -112,11 +112,18 @@ handle_call(stop, _From, S = #store{map = Map}) ->
 
 handle_cast({replicate, Key, Value}, S = #store{map = Map}) ->
     clustersim:replica(Key, Value),
-    {noreply, S#store{map = Map#{Key => Value}}}.
+    {noreply, S#store{map = Map#{Key => Value}}};
+handle_cast({check_partial_partition, Node, Reporter}, S = #monitor{}) ->
+    check_partial_partition(Node, Reporter),
+    {noreply, S};
+handle_cast({partial_partition, NotReallyDown, Proxy}, S = #monitor{}) ->
+    {noreply, handle_partial_partition(NotReallyDown, Proxy, S)}.
 
 handle_info({nodedown, Node}, S = #monitor{params = Params}) ->
     case lists:member(Node, members(Params)) of
-        true -> {noreply, ensure_ping_timer(handle_dead_node(Node, S))};
+        true ->
+            ask_partial_partition(Node, members(Params)),
+            {noreply, ensure_ping_timer(handle_dead_node(Node, S))};
         false -> {noreply, S}
     end;
 handle_info(ping_down_nodes, S = #monitor{params = Params}) ->
@@ -182,9 +189,49 @@ handle_dead_node(Node, S = #monitor{params = Params}) ->
     case majority(Members, [Node]) of
         true -> S;
         false ->
-            await_cluster_recovery(Node, Members, Params),
+            await_cluster_recovery({nodedown, Node},
+                                   alive_nodes(Members) -- [Node],
+                                   majority, Params),
             S#monitor{pausing = true}
     end.
+
+%% Partial partitions (handle_info({nodedown, ...}) and the casts
+%% check_partial_partition and partial_partition): on nodedown of Node,
+%% ask every member still seen whether it still sees Node. One that does,
+%% and whose rpc to Node's store works, tells the reporter, which pauses
+%% "until the *entire* cluster recovers" (await_cluster_recovery(fun
+%% all_nodes_up/0)): pausing in a minority only would bring it back at
+%% once, still partitioned. RabbitMQ tags these messages with a GUID per
+%% start of each node; here the answer goes to the reporter's monitor
+%% pid, so a monitor restarted since never takes an old answer.
+ask_partial_partition(Node, Members) ->
+    [gen_server:cast({?MONITOR, N}, {check_partial_partition, Node, self()})
+     || N <- alive_nodes(Members) -- [node(), Node]],
+    ok.
+
+%% Any answer of the rpc proves the link works, even from a paused node
+%% (RabbitMQ's rpc:call(Node, rabbit, is_running, []) counts false as an
+%% answer); the rpc may block, so it runs in a process of its own.
+check_partial_partition(Node, Reporter) ->
+    case lists:member(Node, nodes()) of
+        true ->
+            spawn_link(fun () ->
+                               case rpc:call(Node, erlang, whereis, [?MODULE]) of
+                                   {badrpc, _} -> ok;
+                                   _ -> gen_server:cast(Reporter,
+                                                        {partial_partition,
+                                                         Node, node()})
+                               end
+                       end);
+        false -> ok
+    end.
+
+handle_partial_partition(_NotReallyDown, _Proxy, S = #monitor{pausing = true}) ->
+    S;
+handle_partial_partition(NotReallyDown, Proxy, S = #monitor{params = Params}) ->
+    await_cluster_recovery({partial_partition, NotReallyDown, {seen_by, Proxy}},
+                           alive_nodes(members(Params)), all_nodes_up, Params),
+    S#monitor{pausing = true}.
 
 ensure_ping_timer(S = #monitor{params = Params, ping_timer = undefined}) ->
     case all_nodes_up(members(Params)) of
@@ -199,41 +246,47 @@ ensure_ping_timer(S) ->
 
 %%% Pausing: the process outside the application
 
-await_cluster_recovery(Node, Members, Params) ->
-    clustersim:decision({pause, {nodedown, Node},
-                         {alive, alive_nodes(Members) -- [Node]},
-                         {members, Members}}),
-    spawn(fun () -> recover(Params) end),
+%% Condition: majority, or all_nodes_up after a partial partition.
+await_cluster_recovery(Why, Alive, Condition, Params) ->
+    clustersim:decision({pause, Why, {alive, Alive},
+                         {members, members(Params)}}),
+    spawn(fun () -> recover(Condition, Params) end),
     ok.
 
 %% One recovery process at a time: the monitor that spawned it ignores
 %% later nodedowns (RabbitMQ: register_outside_app_process/2 lets a
 %% second one end at once).
-recover(Params) ->
+recover(Condition, Params) ->
     true = register(?RECOVERY, self()),
     Held = gen_server:call(?MODULE, stop),
     ok = gen_server:stop(?MONITOR),
-    clustersim:pause(minority),
-    wait_for_cluster_recovery(Params, Held).
+    clustersim:pause(pause_reason(Condition)),
+    wait_for_cluster_recovery(Condition, Params, Held).
 
-wait_for_cluster_recovery(Params, Held) ->
+wait_for_cluster_recovery(Condition, Params, Held) ->
     Members = members(Params),
     ping_all(Members),
-    case majority(Members, []) of
-        true -> restart(Params, Held);
+    case recovered(Condition, Members) of
+        true -> restart(Condition, Params, Held);
         false ->
             timer:sleep(maps:get(check_interval, Params, 1000)),
-            wait_for_cluster_recovery(Params, Held)
+            wait_for_cluster_recovery(Condition, Params, Held)
     end.
 
+recovered(majority, Members) -> majority(Members, []);
+recovered(all_nodes_up, Members) -> all_nodes_up(Members).
+
+pause_reason(majority) -> minority;
+pause_reason(all_nodes_up) -> partial_partition.
+
 %% rabbit:start(): the store (which reloads), then the node monitor.
-restart(Params, Held) ->
+restart(Condition, Params, Held) ->
     {ok, _} = gen_server:start({local, ?MODULE}, ?MODULE,
                                {store, Params, {reload, Held}}, []),
     true = unregister(?RECOVERY),
     {ok, _} = gen_server:start({local, ?MONITOR}, ?MODULE,
                                {monitor, Params}, []),
-    clustersim:unpause(majority).
+    clustersim:unpause(Condition).
 
 %%% Membership (rabbit_node_monitor's internal utils)
 
