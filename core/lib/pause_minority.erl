@@ -13,12 +13,20 @@
 %%   guide, 3.13). Between the cut and the nodedown (net_ticktime) the
 %%   minority still serves: writes it accepts then are lost later.
 %% - Pausing (await_cluster_recovery/1): a process outside the
-%%   application, registered once (register_outside_app_process/2), stops
-%%   the application (rabbit:stop(): here the store and the node
-%%   monitor), then loops (wait_for_cluster_recovery/1): ping_all(), and
-%%   if majority() holds again, start the application, else sleep 1 s
-%%   (check_interval) and loop. While paused the node refuses every call:
-%%   {fail, paused}, or noproc if the call races the stop.
+%%   application stops the application (rabbit:stop(): here the store and
+%%   the node monitor), then loops (wait_for_cluster_recovery/1):
+%%   ping_all(), and if majority() holds again, start the application,
+%%   else sleep 1 s (check_interval) and loop. While paused the node
+%%   refuses every call: {fail, paused}, or noproc if the call races the
+%%   stop. RabbitMQ's channels also hold back confirms once nodes()
+%%   changed and majority() is false (pause_partition_guard/0); here the
+%%   store stops at the nodedown itself, so it needs no such guard.
+%% - Partial partitions: on nodedown of X, the node asks the members it
+%%   still sees whether they still see X; if one does, the node pauses
+%%   until all members are up, not just a majority (the casts
+%%   check_partial_partition and partial_partition). OTP 25's global
+%%   (prevent_overlapping_partitions, on by default) turns most partial
+%%   partitions into full ones first.
 %% - Restarting reloads the data from a running member, as Mnesia loads a
 %%   table at start-up from a node that holds it active (Mnesia user's
 %%   guide, "Loading Tables at Startup"): what this node held is replaced,
