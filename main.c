@@ -24,7 +24,8 @@
 
 enum {
     RUN_SEED, RUN_TEXT, RUN_TRACE, RUN_HTML, RUN_QUIET, RUN_MAX_EVENTS,
-    RUN_MAX_REDUCTIONS, RUN_MAX_TERMS, RUN_MAX_MEMORY, RUN_HELP, RUN_NOPTS
+    RUN_MAX_REDUCTIONS, RUN_MAX_TERMS, RUN_MAX_MEMORY, RUN_STRATEGY,
+    RUN_HIST_EDN, RUN_HIST_JSON, RUN_HELP, RUN_NOPTS
 };
 static const cli_opt run_opts[RUN_NOPTS] = {
     [RUN_SEED] = {"--seed", NULL, "N",
@@ -54,6 +55,14 @@ static const cli_opt run_opts[RUN_NOPTS] = {
                         "stop with exit code 3 when the process's memory\n"
                         "passes SIZE bytes (K, M, G, T: powers of 1024;\n"
                         "default: three quarters of the physical memory)"},
+    [RUN_STRATEGY] = {"--strategy", NULL, "NAME",
+                      "run the workload under strategy NAME instead of\n"
+                      "the scenario's (one of its \"compare\" list, or a\n"
+                      "library strategy with its defaults)"},
+    [RUN_HIST_EDN] = {"--history-edn", NULL, "FILE",
+                      "write the workload's history as Jepsen EDN to FILE"},
+    [RUN_HIST_JSON] = {"--history-json", NULL, "FILE",
+                       "write the workload's history as JSON lines to FILE"},
     [RUN_HELP] = {"--help", "-h", NULL, "this help"},
 };
 
@@ -324,6 +333,15 @@ static int cmd_run(int argc, char **argv)
                 rc = cli_usage_error("--max-memory: not a positive size (bytes, "
                                      "or a number with K, M, G or T): %s", v);
             break;
+        case RUN_STRATEGY:
+            a.strategy = v;
+            break;
+        case RUN_HIST_EDN:
+            a.hist_edn = v;
+            break;
+        case RUN_HIST_JSON:
+            a.hist_json = v;
+            break;
         case RUN_HELP:
             rc = cmd_help(run_about, run_opts, RUN_NOPTS);
             break;
@@ -341,9 +359,10 @@ static int run_many(cli_run_job *ap, const char **files, int nfiles)
     cli_run_job a = *ap;
     if (!nfiles)
         return cli_usage_error("%s", "run needs a scenario FILE");
-    if (nfiles > 1 && (a.text || a.html))
+    if (nfiles > 1 && (a.text || a.html || a.hist_edn || a.hist_json))
         return cli_usage_error("%s writes one run: give one FILE",
-                           a.text ? "--text" : "--html");
+                           a.text ? "--text" : a.html ? "--html"
+                           : a.hist_edn ? "--history-edn" : "--history-json");
     if (nfiles == 1) {
         a.file = files[0];
         return cli_run_one(&a);

@@ -440,6 +440,13 @@ const history *scn_wl_history(const scn_wl *wl)
     return &wl->h;
 }
 
+void scn_wl_take_history(scn_wl *wl, history *out)
+{
+    history_fini(out);
+    *out = wl->h;
+    history_init(&wl->h);
+}
+
 void scn_wl_free(scn_wl *wl)
 {
     if (!wl)

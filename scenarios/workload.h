@@ -52,6 +52,8 @@ sim_observer scn_wl_observer(scn_wl *wl);
 void scn_wl_finish(scn_wl *wl, FILE *report, scn_wl_result *r);
 /* The history so far (borrowed). */
 const history *scn_wl_history(const scn_wl *wl);
+/* Moves the history into *out (initialised; its old contents freed). */
+void scn_wl_take_history(scn_wl *wl, history *out);
 void scn_wl_free(scn_wl *wl);
 
 #endif
