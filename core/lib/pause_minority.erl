@@ -206,7 +206,7 @@ handle_dead_node(Node, S = #monitor{params = Params}) ->
 %% Partial partitions (handle_info({nodedown, ...}) and the casts
 %% check_partial_partition and partial_partition): on nodedown of Node,
 %% ask every member still seen whether it still sees Node. One that does,
-%% and whose rpc to Node's store works, tells the reporter, which pauses
+%% and whose rpc to Node gets an answer, tells the reporter, which pauses
 %% "until the *entire* cluster recovers" (await_cluster_recovery(fun
 %% all_nodes_up/0)): pausing in a minority only would bring it back at
 %% once, still partitioned. RabbitMQ tags these messages with a GUID per
