@@ -7,7 +7,9 @@
  * read of nil loses everything), convergence (replicas, same-instant
  * events, a relapse, never; final reads when replicas are not reported),
  * phases and availability per side (no partition, never converged, side
- * -1), and the one-line summaries. */
+ * -1), and the one-line summaries.
+ * The SQL forms of the same definitions are checked against these in
+ * tests/test_store_ops.c. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -393,4 +395,22 @@ Test(cap, names)
     cr_assert_str_eq(cap_phase_name(CAP_DETECT), "detect");
     cr_assert_str_eq(cap_phase_name(CAP_AFTER), "after");
     cr_assert_str_eq(cap_side_name(CAP_MINORITY), "minority");
+}
+
+Test(cap, an_invalid_final_read_is_a_final_read_that_loses_nothing)
+{
+    history h;
+    load(&h, INV(0, "write", "1", 10) OK(0, "write", "1", 20)
+             INV(0, "read", "nil", 500) OK(0, "read", "1", 510)
+             INVB(1, "read", "nil", 500) OK(1, "read", "9", 510));
+    cap_run run = plain(&h);
+    run.final_at = 50 * S;
+    cap_result r;
+    cap_check(&run, &r);
+    cr_assert_eq(r.final_reads, 2);
+    cr_assert_not(r.final_reads_agree);
+    cr_assert_eq(r.invalid_reads, 1);
+    cr_assert_eq(r.lost, 0);
+    cr_assert_eq(r.converged_at, -1, "not reported, final reads disagree");
+    history_fini(&h);
 }

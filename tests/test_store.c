@@ -199,7 +199,7 @@ Test(store, schema_is_versioned_and_complete)
     char *objs = q_rows(h, "SELECT type, name FROM sqlite_schema WHERE name "
                         "NOT LIKE 'sqlite_%' ORDER BY type, name", NULL);
     cr_assert_str_eq(objs,
-        "index|ops_inv\nindex|ops_key\n"
+        "index|ops_key\nindex|ops_reads\nindex|ops_written\n"
         "table|events\ntable|nodes\ntable|ops\ntable|runs\n"
         "view|availability\nview|checkers\nview|final_reads\n"
         "view|global_names\nview|invalid_reads\nview|lost_writes\n"
@@ -210,7 +210,7 @@ Test(store, schema_is_versioned_and_complete)
                         "(SELECT name FROM pragma_table_info('ops') ORDER BY cid)",
                         NULL);
     cr_assert_str_eq(cols, "run_id seq t_us idx type f key value process node "
-                     "reason pid inv_seq\n");
+                     "reason pid inv_seq ret_seq written\n");
     free(cols);
     cols = q_rows(h, "SELECT group_concat(name, ' ') FROM "
                         "(SELECT name FROM pragma_table_info('events') "

@@ -230,3 +230,179 @@ Test(store_ops, schema_2_is_upgraded_by_a_writer)
     sqlite3_close(h);
     h_rmtree(dir);
 }
+
+/* ---- the SQL views against the C checkers (traces/cap.h) ---- */
+
+#include "sim/rng.h"
+#include "traces/cap.h"
+
+typedef struct gen_state {
+    FILE *jl;                  /* the history as JSON lines */
+    sim_observer o;
+    int64_t t;                 /* us */
+} gen_state;
+
+/* One event to both: the store (us) and the history (ns). */
+static void gen_emit(gen_state *g, const char *node, const char *type, const char *f,
+                     int64_t process, int64_t key, const char *term, const char *json_value,
+                     const char *reason)
+{
+    g->t += 1000;
+    char text[64];
+    snprintf(text, sizeof text, "process %lld, key %lld", (long long)process,
+             (long long)key);
+    sim_obs_event ev = {.t = g->t, .node = node, .kind = type, .pid = "<0.80.0>",
+                        .name = f, .reason = reason, .term = term, .text = text};
+    g->o.emit(g->o.ctx, &ev);
+    fprintf(g->jl, "{\"type\":\"%s\",\"f\":\"%s\",\"key\":%lld,\"value\":%s,"
+            "\"process\":%lld,\"time\":%lld,\"node\":\"%s\"}\n", type, f, (long long)key,
+            json_value, (long long)process, (long long)g->t * 1000, node);
+}
+
+Test(store_ops, views_agree_with_the_c_checkers)
+{
+    char dir[64], db[128], err[512];
+    h_tmpdir(dir);
+    snprintf(db, sizeof db, "%s/rand.db", dir);
+    rng r = rng_stream(13, "store-ops-test", 0);
+    static const char *const nodes[] = {"a@sim", "b@sim", "c@sim"};
+    size_t total_stale = 0, total_lost = 0, total_invalid = 0;
+    for (int run = 1; run <= 40; run++) {
+        trace_store *s;
+        cr_assert_eq(trace_store_open(db, &s, err, sizeof err), 0, "%s", err);
+        trace_run_meta m = {.scenario = "rand", .seed = (uint64_t)run, .version = "t",
+                            .nodes = nodes, .nnodes = 3};
+        int64_t id;
+        cr_assert_eq(trace_store_begin_run(s, &m, &id, err, sizeof err), 0, "%s", err);
+        char *jtext = NULL;
+        size_t jlen = 0;
+        gen_state g = {open_memstream(&jtext, &jlen), trace_store_observer(s), 0};
+        struct { int64_t proc; int node, f; int64_t key, a, b; bool open; } p[6];
+        memset(p, 0, sizeof p);
+        for (int i = 0; i < 6; i++) {
+            p[i].proc = i;
+            p[i].node = i % 3;
+        }
+        int64_t next_proc = 6, next_val = 100, last[2][3] = {{0}};
+        int nops = 20 + (int)rng_below(&r, 60), started = 0, open = 0;
+        char term[64], jv[64];
+        while (started < nops || open) {
+            int i = (int)rng_below(&r, 6);
+            const char *fn[] = {"read", "write", "cas"};
+            if (!p[i].open) {
+                if (started == nops)
+                    continue;
+                started++;
+                open++;
+                p[i].open = true;
+                p[i].f = (int)rng_below(&r, 3);
+                p[i].key = (int64_t)rng_below(&r, 2);
+                p[i].a = last[p[i].key][rng_below(&r, 3)];
+                p[i].b = next_val++;
+                if (p[i].f == 1)
+                    p[i].a = p[i].b;
+                if (p[i].f == 0) {
+                    gen_emit(&g, nodes[p[i].node], "invoke", "read", p[i].proc, p[i].key,
+                             NULL, "null", NULL);
+                } else {
+                    if (p[i].f == 1)
+                        snprintf(term, sizeof term, "%lld", (long long)p[i].a);
+                    else
+                        snprintf(term, sizeof term, "[%lld,%lld]", (long long)p[i].a,
+                                 (long long)p[i].b);
+                    gen_emit(&g, nodes[p[i].node], "invoke", fn[p[i].f], p[i].proc,
+                             p[i].key, term, term, NULL);
+                }
+                if (p[i].f != 0) {     /* the value is now "written", maybe */
+                    int64_t *l = last[p[i].key];
+                    l[2] = l[1];
+                    l[1] = l[0];
+                    l[0] = p[i].b;
+                }
+                continue;
+            }
+            open--;
+            p[i].open = false;
+            uint64_t k = rng_below(&r, 10);
+            const char *type = k < 7 ? "ok" : k < 9 ? "fail" : "info";
+            if (p[i].f == 0) {
+                if (!strcmp(type, "ok")) {
+                    int64_t v = rng_below(&r, 8) == 0 ? 7 : last[p[i].key][rng_below(&r, 3)];
+                    snprintf(term, sizeof term, v ? "%lld" : "undefined", (long long)v);
+                    snprintf(jv, sizeof jv, v ? "%lld" : "null", (long long)v);
+                    gen_emit(&g, nodes[p[i].node], type, "read", p[i].proc, p[i].key, term,
+                             jv, NULL);
+                } else {
+                    gen_emit(&g, nodes[p[i].node], type, "read", p[i].proc, p[i].key, NULL,
+                             "null", "timeout");
+                }
+            } else {
+                if (p[i].f == 1)
+                    snprintf(term, sizeof term, "%lld", (long long)p[i].a);
+                else
+                    snprintf(term, sizeof term, "[%lld,%lld]", (long long)p[i].a,
+                             (long long)p[i].b);
+                gen_emit(&g, nodes[p[i].node], type, fn[p[i].f], p[i].proc, p[i].key, term,
+                         term, strcmp(type, "ok") ? "timeout" : NULL);
+            }
+            if (!strcmp(type, "info"))
+                p[i].proc = next_proc++;
+        }
+        /* the final reads: every node reads every key once, ok */
+        int64_t final_us = g.t + 1;
+        for (int n = 0; n < 3; n++)
+            for (int64_t key = 0; key < 2; key++) {
+                int64_t v = last[key][rng_below(&r, 3)];
+                snprintf(term, sizeof term, v ? "%lld" : "undefined", (long long)v);
+                snprintf(jv, sizeof jv, v ? "%lld" : "null", (long long)v);
+                gen_emit(&g, nodes[n], "invoke", "read", p[n].proc, key, NULL, "null", NULL);
+                gen_emit(&g, nodes[n], "ok", "read", p[n].proc, key, term, jv, NULL);
+            }
+        fclose(g.jl);
+        cr_assert_eq(trace_store_end_run(s, 1, "passed", err, sizeof err), 0, "%s", err);
+        trace_store_close(s);
+
+        history h;
+        history_init(&h);
+        long line = 0;
+        for (char *q = jtext; *q;) {
+            char *nl = strchr(q, '\n');
+            cr_assert_eq(history_add_line(&h, "g", ++line, q, (size_t)(nl - q), err,
+                                          sizeof err), 0, "%s", err);
+            q = nl + 1;
+        }
+        cap_run cr = {.h = &h, .partition_at = -1, .heal_at = -1,
+                      .final_at = final_us * 1000, .end_at = g.t * 1000};
+        cap_result res;
+        cap_check(&cr, &res);
+        sqlite3 *db3;
+        cr_assert_eq(sqlite3_open_v2(db, &db3, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM stale_reads WHERE run_id = %lld",
+                 (long long)id);
+        cr_assert_eq(q_int(db3, sql), (int64_t)res.stale, "run %d\n%s", run, jtext);
+        snprintf(sql, sizeof sql, "SELECT coalesce(max(staleness_us), 0) FROM stale_reads"
+                 " WHERE run_id = %lld", (long long)id);
+        cr_assert_eq(q_int(db3, sql) * 1000, res.worst_stale_ns, "run %d", run);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM invalid_reads WHERE run_id = %lld",
+                 (long long)id);
+        cr_assert_eq(q_int(db3, sql), (int64_t)res.invalid_reads, "run %d", run);
+        snprintf(sql, sizeof sql, "SELECT count(DISTINCT call_seq) FROM lost_writes"
+                 " WHERE run_id = %lld", (long long)id);
+        cr_assert_eq(q_int(db3, sql), (int64_t)res.lost, "run %d\n%s", run, jtext);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM final_reads WHERE run_id = %lld",
+                 (long long)id);
+        cr_assert_eq(q_int(db3, sql), (int64_t)res.final_reads, "run %d", run);
+        sqlite3_close(db3);
+        total_stale += res.stale;
+        total_lost += res.lost;
+        total_invalid += res.invalid_reads;
+        history_fini(&h);
+        free(jtext);
+    }
+    /* the runs exercise every checker */
+    cr_assert_gt(total_stale, 20);
+    cr_assert_gt(total_lost, 20);
+    cr_assert_gt(total_invalid, 10);
+    h_rmtree(dir);
+}

@@ -302,6 +302,9 @@ void cap_check(const cap_run *r, cap_result *out)
         const hist_op *o = &h->ops[i];
         if (o->f != HIST_READ || o->type != HIST_OK)
             continue;
+        bool final = in_final(r, o);
+        if (final)
+            fr[nfr++] = (fread_){o->key, o->a, i};
         int64_t after;
         if (!read_source(&t, o, &after)) {
             out->invalid_reads++;
@@ -321,9 +324,8 @@ void cap_check(const cap_run *r, cap_result *out)
                     out->worst_stale_ns = s;
             }
         }
-        if (!in_final(r, o))
+        if (!final)
             continue;
-        fr[nfr++] = (fread_){o->key, o->a, i};
         /* every ok write invoked after the source completed and completed
          * before this read was invoked is lost here */
         for (size_t j = f; j < t.no && t.o[j].key == o->key; j++)
