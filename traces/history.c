@@ -3,8 +3,10 @@
  * strings ("type") or EDN keywords (:type). Both syntaxes are read by one
  * small scanner: commas are whitespace (as in EDN), values are integers,
  * nil/null, true/false, keywords, strings and vectors; the value of an
- * unknown key (:error, :node) may be anything and is skipped. Events of
- * a non-integer process (:nemesis) are counted and ignored.
+ * unknown key (:error, :side) may be anything and is skipped. "node", if
+ * a string, names the client's node (interned into h->nodes; of any other
+ * shape it is skipped). Events of a non-integer process (:nemesis) are
+ * counted and ignored.
  *
  * Values, per line:
  *   - with a "key" field (JSON lines): "value" is the bare value, a cas

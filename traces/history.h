@@ -9,7 +9,9 @@
  * into operations (hist_op, in the order of their invocations); an
  * invocation that never completes is kept as `info`. Positions are the
  * events' ordinals in the file, so real-time order is the file's order
- * and there are no ties.
+ * and there are no ties. An optional "node" string on an event names the
+ * client's node (hist_op.node); history_write_json / history_write_edn
+ * write a history back in either syntax.
  *
  * The checker (history_check) is Wing & Gong's search with Lowe's
  * just-in-time linearization and memoisation of (set of linearized
@@ -87,7 +89,9 @@ int32_t history_node(history *h, const char *name);
 
 /* Write h as events in real-time order: every operation's invocation at
  * its call ordinal and its completion at its ret ordinal (ended for an
- * info one; no completion line when both are HIST_OPEN). Events get
+ * info one; no completion line when both are HIST_OPEN, or ended is not
+ * after call: an op built by hand should set ended = HIST_OPEN and
+ * node = -1 unless known). Events get
  * "index" 0, 1, 2, ... in that order (Jepsen's unique ascending
  * index), "time" the op's call_time / ret_time, "node" when known.
  *   JSON lines: {"index":N,"type":"invoke","f":"write","key":K,

@@ -33,10 +33,14 @@ static int wev_cmp(const void *a, const void *b)
     return (int)y->call - (int)x->call;
 }
 
-/* The completion's ordinal: ret, else ended (an info completion). */
+/* The completion's ordinal: ret, else ended (an info completion); an
+ * ended not after the call (a zeroed field of an op built by hand) is
+ * none. */
 static uint64_t done_at(const hist_op *o)
 {
-    return o->ret != HIST_OPEN ? o->ret : o->ended;
+    if (o->ret != HIST_OPEN)
+        return o->ret;
+    return o->ended != HIST_OPEN && o->ended > o->call ? o->ended : HIST_OPEN;
 }
 
 static wev *events_in_order(const history *h, size_t *n)
