@@ -334,7 +334,7 @@ static const char *const trace_kinds[] = {
     "nodeup", "nodedown", "partition", "cut", "heal", "latency", "freeze",
     "resume", "restart", "global_register", "global_unregister",
     "global_conflict", "eval", "result", "output", "log", "expect", "note",
-    "check"
+    "check", "replica", "discard", "pause", "unpause", "decision"
 };
 
 /* event, count and between, then the trace fields usable as filters. */
@@ -435,6 +435,10 @@ static const struct { const char *kind, *fields; } kind_fields[] = {
     {"output", "node, text"}, {"log", "node, reason, text"},
     {"expect", "node, name, term, reason, text"}, {"note", "text"},
     {"check", "name, reason, text"},
+    {"replica", "node, pid, name, term"},
+    {"discard", "node, pid, name, term, reason, text"},
+    {"pause", "node, pid, reason"}, {"unpause", "node, pid, reason"},
+    {"decision", "node, pid, term"},
 };
 
 /* The fields of `kind` ("node, peer, text"), or NULL: every field. */
