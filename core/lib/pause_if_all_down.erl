@@ -1,4 +1,4 @@
-%% pause_if_all_down: RabbitMQ's pause_if_all_down (<= 4.2): a node that reaches none of the preferred nodes stops serving until one is back, then reloads from the preferred side; with recover autoheal, a split of the preferred nodes is healed as autoheal does.
+%% pause_if_all_down: RabbitMQ's pause_if_all_down (<= 4.2): a node that reaches none of the preferred nodes stops serving until one is back, then reloads; recover autoheal heals a split of the preferred nodes as autoheal does.
 %%
 %% The rules, from RabbitMQ's rabbit_node_monitor.erl (the last versions
 %% with Mnesia, before 4.3 removed it) and its partitions guide:
@@ -46,8 +46,10 @@
 -export([init/1, handle_call/3, handle_cast/2, handle_info/2]).
 
 %% paused: false, or the content of the stopped store (its disc copy);
-%% heal: autoheal's state with recover autoheal, else undefined.
--record(st, {members, preferred, check_interval, paused = false, heal}).
+%% heal: autoheal's state with recover autoheal, else undefined; fresh:
+%% that state as it starts, which an unpause brings back (RabbitMQ's node
+%% monitor starts afresh with the application).
+-record(st, {members, preferred, check_interval, paused = false, heal, fresh}).
 
 start_link(Params) ->
     gen_server:start_link({local, pause_if_all_down_monitor}, ?MODULE, Params, []).
@@ -64,15 +66,16 @@ init(Params) ->
     {ok, _} = start_store(Members, #{}, []),
     replicated_map:start_pinger(Members, maps:get(reconnect_interval, Params, 1000)),
     Heal = case maps:get(recover, Params, ignore) of
-               autoheal -> autoheal:heal_new(Params#{store => ?MODULE,
-                                                      monitor => pause_if_all_down_monitor});
+               autoheal ->
+                   autoheal:heal_new(Params#{store => ?MODULE,
+                                             monitor => pause_if_all_down_monitor});
                ignore -> undefined
            end,
     {ok, #st{members = Members,
              preferred = [N || N <- maps:get(preferred, Params),
                                lists:member(N, Members)],
              check_interval = maps:get(check_interval, Params, 1000),
-             heal = Heal}}.
+             heal = Heal, fresh = Heal}}.
 
 handle_call(Request, _From, S) ->
     {reply, {error, {unknown_call, Request}}, S}.
@@ -99,7 +102,8 @@ handle_info(_Info, S) ->
 in_preferred_partition([], _Down) ->
     true;
 in_preferred_partition(Preferred, Down) ->
-    [N || N <- Preferred, N =:= node() orelse lists:member(N, nodes())] -- Down =/= [].
+    Alive = [N || N <- Preferred, N =:= node() orelse lists:member(N, nodes())],
+    Alive -- Down =/= [].
 
 pause(S = #st{check_interval = Interval}) ->
     clustersim:pause(preferred_unreachable),
@@ -114,7 +118,7 @@ unpause(Disc, S = #st{members = Members, preferred = Preferred}) ->
     LoadFrom = [N || N <- Preferred, lists:member(N, Seen)] ++ (Seen -- Preferred),
     {ok, _} = start_store(Members, Disc, LoadFrom),
     clustersim:unpause(preferred_reachable),
-    S#st{paused = false}.
+    S#st{paused = false, heal = S#st.fresh}.
 
 heal(_Info, S = #st{heal = undefined}) ->
     S;

@@ -119,7 +119,8 @@ load(Name, [Node | Rest], Disc, Why) ->
         Data ->
             [discarded(K, Old, maps:get(K, Data, undefined), Why)
              || {K, Old} <- lists:sort(maps:to_list(Disc))],
-            [clustersim:replica(K, V) || {K, V} <- lists:sort(maps:to_list(Data))],
+            [clustersim:replica(K, V)
+             || {K, V} <- lists:sort(maps:to_list(Data))],
             Data
     catch exit:_ ->
         load(Name, Rest, Disc, Why)
@@ -147,7 +148,8 @@ handle_cast({replicated, Key, Value}, S) ->
 
 handle_info({nodedown, Node}, S) ->
     case lists:member(Node, S#map.members) of
-        true -> {noreply, S#map{down_seen = lists:usort([Node | S#map.down_seen])}};
+        true -> Seen = lists:usort([Node | S#map.down_seen]),
+                {noreply, S#map{down_seen = Seen}};
         false -> {noreply, S}
     end;
 handle_info({nodeup, Node}, S) ->
@@ -185,6 +187,6 @@ apply_write(Key, Value, S = #map{data = Data}) ->
              S#map{data = Data#{Key => Value}}
     end.
 
-%% The members other than this node that it is connected to.
+%% The members this node is connected to (nodes() never holds node()).
 connected(Members) ->
     [N || N <- Members, lists:member(N, nodes())].

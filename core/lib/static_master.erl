@@ -1,4 +1,4 @@
-%% static_master: Mnesia's master nodes: both sides serve during a partition; when it ends, every node that is not a master restarts and reloads the table from a master, even a master on the smaller side.
+%% static_master: Mnesia's master nodes: both sides serve during a partition; when it ends, every node but the masters reloads the table from a master, even from a master on the smaller side.
 %%
 %% The rules, from Mnesia's reference manual (mnesia:set_master_nodes/1,2)
 %% and User's Guide ("Recovery from Communication Failure"):
