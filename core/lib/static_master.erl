@@ -21,8 +21,8 @@
 %%   #{inconsistent_with, masters, action => reload | keep}.
 %% - The master wins whatever the sizes: a master alone on the smaller
 %%   side overwrites the bigger side's writes.
-%% - Params master: a list of nodes (any master reached suffices). With
-%%   no master reachable the node keeps its own copy, as
+%% - Params master: a node or a list of nodes (any master reached
+%%   suffices). With no master reachable the node keeps its own copy, as
 %%   mnesia:force_load_table/1 would.
 -module(static_master).
 -behaviour(strategy).
@@ -45,7 +45,10 @@ init(Params) ->
     Members = maps:get(members, Params),
     {ok, _} = start_store(Members, #{}, []),
     replicated_map:start_pinger(Members, maps:get(reconnect_interval, Params, 1000)),
-    {ok, #st{members = Members, masters = maps:get(master, Params)}}.
+    {ok, #st{members = Members, masters = masters(maps:get(master, Params))}}.
+
+masters(Master) when is_atom(Master) -> [Master];
+masters(Masters) -> Masters.
 
 handle_call(Request, _From, S) ->
     {reply, {error, {unknown_call, Request}}, S}.
