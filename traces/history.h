@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Input bounds: longer lines and larger files are refused (exit 2). */
 #define HISTORY_MAX_LINE   65536
@@ -56,6 +57,7 @@ typedef struct hist_op {
     int64_t call_index, ret_index;   /* the events' "index" (-1 none) */
     int64_t call_time, ret_time;     /* the events' "time", ns */
     long call_line, ret_line;        /* line numbers (ret_line 0: none) */
+    int32_t node;                    /* PLACEHOLDER */
 } hist_op;
 
 typedef struct history {
@@ -69,6 +71,9 @@ typedef struct history {
 } history;
 
 void history_init(history *h);
+int32_t history_node(history *h, const char *name); /* PLACEHOLDER */
+int history_write_json(FILE *f, const history *h); /* PLACEHOLDER */
+int history_write_edn(FILE *f, const history *h); /* PLACEHOLDER */
 void history_fini(history *h);
 
 /* Reads the history in file path ("-": standard input) into h, which
