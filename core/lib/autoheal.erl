@@ -5,9 +5,11 @@
 %%
 %% - During a partition nothing happens: every node keeps serving its copy
 %%   of the table (replicated_map: a write applies locally and casts to
-%%   the members this node sees; a read is local). "It takes effect when a
-%%   partition ends, rather than when one starts" (RabbitMQ's partitions
-%%   guide).
+%%   the running members it sees; a read is local). "It takes effect when
+%%   a partition ends, rather than when one starts" (RabbitMQ's partitions
+%%   guide). Once reconnected, the two sides still do not replicate to
+%%   each other (Mnesia keeps partitioned nodes apart) until the heal has
+%%   restarted the losers.
 %% - The trigger is Mnesia's {inconsistent_database,
 %%   running_partitioned_network, Node} once the network is back and the
 %%   reconnect loop (every reconnect_interval ms) has connected the sides.

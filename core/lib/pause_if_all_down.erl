@@ -4,7 +4,8 @@
 %% with Mnesia, before 4.3 removed it) and its partitions guide:
 %%
 %% - The store is the AP table of replicated_map (a write applies locally
-%%   and casts to the members this node sees; a read is local).
+%%   and casts to the running members it sees; a read is local; sides
+%%   that were partitioned stay apart until one restarts, as Mnesia's).
 %% - On nodedown of a member (handle_dead_node/2), the node checks
 %%   in_preferred_partition/2: the preferred nodes that are members,
 %%   less the one that went down, must include one this node sees

@@ -5,7 +5,9 @@
 %%
 %% - During a partition nothing happens: every node serves its copy of
 %%   the table (replicated_map: a write applies locally and casts to the
-%%   members this node sees; a read is local).
+%%   running members it sees; a read is local). Reconnected, the sides
+%%   stay apart (Mnesia does not replicate between partitioned nodes)
+%%   until a restart.
 %% - The master node setting acts only at a table load: "the table is
 %%   loaded from one of the master nodes defined for the table,
 %%   regardless of when and if Mnesia terminated on other nodes". So the
