@@ -138,7 +138,7 @@ announce(Name, Peers) ->
     Answered = await(Refs, TRef, []),
     erlang:cancel_timer(TRef),
     [erlang:demonitor(Ref, [flush]) || {Ref, _} <- Refs],
-    [P || P <- Peers, lists:member(P, Answered)].
+    lists:usort(Answered).
 
 await([], _TRef, Answered) ->
     Answered;
