@@ -213,21 +213,33 @@ check_other_nodes(#{members := Members, monitor := Monitor,
                                          Members -- Seen =/= []],
     case {Bad, RemoteDown} of
         {[], []} ->
-            Lists = [{node(), Partitions} | [{N, P} || {N, P, _} <- Status]],
-            {ok, all_partitions(symmetric(Lists), [Members])};
+            Lists = symmetric([{node(), Partitions}
+                               | [{N, P} || {N, P, _} <- Status]]),
+            All = all_partitions(Lists, [Members]),
+            case unreported(All, Lists) of
+                [] -> {ok, All};
+                Pairs -> {error, {unreported, Pairs}}
+            end;
         {[], _} -> {error, {remote_down, RemoteDown}};
         _ -> {error, {nodes_down, Bad}}
     end.
 
 %% Mnesia raises inconsistent_database on both nodes of a pair, but not
-%% at the same instant: a node whose event is still in flight when it
-%% answers would leave the pair out (and all_partitions/2 could then
-%% split a side in two). So Y counts as partitioned from X when either
-%% of them reports the other (not in RabbitMQ, which uses each list as
-%% it comes).
+%% at the same instant, and a list may still lack a peer whose event is
+%% in flight; all_partitions/2 would then split a side in two, and its
+%% nodes would lose for nothing. RabbitMQ takes the lists as they come;
+%% here Y counts as partitioned from X when either reports the other,
+%% and a request whose partitions hold two nodes in different partitions
+%% that neither reports is denied: the event still in flight will ask
+%% again.
 symmetric(Lists) ->
     [{N, lists:usort(P ++ [M || {M, PM} <- Lists, lists:member(N, PM)])}
      || {N, P} <- Lists].
+
+unreported(AllPartitions, Lists) ->
+    [{X, Y} || P <- AllPartitions, Q <- AllPartitions, P < Q,
+               X <- P, Y <- Q,
+               not lists:member(Y, proplists:get_value(X, Lists, []))].
 
 collect([], _Ref, _TRef, Replies) ->
     Replies;

@@ -24,7 +24,10 @@
 %% - The master wins whatever the sizes: a master alone on the smaller
 %%   side overwrites the bigger side's writes.
 %% - Params master: a node or a list of nodes (any master reached
-%%   suffices). With no master reachable the node keeps its own copy, as
+%%   suffices): the masters it is connected to first, then the others,
+%%   which the load's call connects to (the event may come from a node
+%%   of the other side before the master's connection is up). With no
+%%   master answering the node keeps its own copy, as
 %%   mnesia:force_load_table/1 would.
 -module(static_master).
 -behaviour(strategy).
@@ -82,8 +85,8 @@ reload(#st{members = Members, masters = Masters}) ->
     clustersim:pause(master_reload),
     {ok, Disc} = replicated_map:stop(?MODULE),
     flush_events(),
-    Reachable = [M || M <- Masters, lists:member(M, nodes())],
-    {ok, _} = start_store(Members, Disc, Reachable),
+    Connected = [M || M <- Masters, lists:member(M, nodes())],
+    {ok, _} = start_store(Members, Disc, Connected ++ (Masters -- Connected)),
     clustersim:unpause(master_reload).
 
 start_store(Members, Disc, LoadFrom) ->
