@@ -22,7 +22,11 @@
 %%   if one does not answer in 5 s or one does not see every member
 %%   (check_other_nodes/1); else it splits the members into partitions
 %%   with each node's list (all_partitions/2). A leader with no
-%%   partitions of its own ignores the request.
+%%   partitions of its own ignores the request. A denial is a decision
+%%   event #{autoheal => denied, why}. Not in RabbitMQ: the lists are
+%%   made symmetric and a split that puts apart two nodes neither of
+%%   which reports the other is denied too (symmetric/1), since an event
+%%   still in flight would otherwise cut a side in two.
 %% - The winner partition has the most clients, then the most nodes, then
 %%   the greatest node list in Erlang term order (make_decision/1,
 %%   partition_value/1; RabbitMQ counts the AMQP connections of each
