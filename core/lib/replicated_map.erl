@@ -26,7 +26,9 @@
 %%   replaces or removes is a clustersim:discard event, each key loaded a
 %%   clustersim:replica event. A write sent before the announcement
 %%   reached the source before the load did. Without a node that answers
-%%   it keeps its disc copy (mnesia:force_load_table/1).
+%%   it keeps its disc copy (mnesia:force_load_table/1). A map that
+%%   starts alone and empty (every map at boot, a node that restarts)
+%%   takes the table from the first running map it meets.
 %%
 %% Mnesia's partition signal (Mnesia User's Guide, "Recovery from
 %% Communication Failure"): when two nodes that each logged mnesia_down
@@ -56,9 +58,10 @@
 
 %% data: Key => {Value, Stamp}; clock: the greatest stamp counter seen;
 %% running: the members this map replicates to; down_seen: the members
-%% it saw go down and has not met again.
+%% it saw go down and has not met again; empty: started alone with
+%% nothing to load, it takes the table from the first map it meets.
 -record(map, {name, members, subscriber, data = #{}, clock = 0,
-              running = [], down_seen = []}).
+              running = [], down_seen = [], empty = false}).
 
 %% rabbit_node_monitor's ?NODE_REPLY_TIMEOUT, for every wait here
 -define(REPLY_TIMEOUT, 5000).
@@ -126,7 +129,7 @@ init({Name, Opts}) ->
                 maps:get(why, Opts, reload)),
     Clock = lists:max([0 | [C || {_, {C, _}} <- maps:values(Data)]]),
     {ok, #map{name = Name, members = Members, data = Data, clock = Clock,
-              running = Running,
+              running = Running, empty = Running =:= [] andalso Data =:= #{},
               subscriber = maps:get(subscriber, Opts, undefined)}}.
 
 %% Tell the maps of Peers that this one runs; the peers that answered
@@ -211,10 +214,24 @@ handle_info({mnesia_hello, Node, _, SawMeDown, nodeup}, S) ->
     end;
 handle_info({mnesia_hello, Node, Pid, _, start}, S) ->
     Pid ! {mnesia_running, node()},
-    {noreply, running(Node, S)}.
+    {noreply, running(Node, S)};
+handle_info({mnesia_dump_request, Pid}, S) ->
+    Pid ! {mnesia_dump, S#map.data},
+    {noreply, S};
+handle_info({mnesia_dump, Data}, S) ->
+    {noreply, lists:foldl(fun({K, {V, Stamp}}, Acc) -> apply_write(K, V, Stamp, Acc) end,
+                          S, lists:sort(maps:to_list(Data)))}.
 
-running(Node, S = #map{running = Running, down_seen = Seen}) ->
-    S#map{running = lists:usort([Node | Running]), down_seen = Seen -- [Node]}.
+%% A map that booted alone (a node that restarts; all of them at the
+%% start of a run) asks the first running map it meets for the table, as
+%% Mnesia loads it from a node that has it active.
+running(Node, S = #map{running = Running, down_seen = Seen, empty = Empty}) ->
+    case Empty of
+        true -> {S#map.name, Node} ! {mnesia_dump_request, self()};
+        false -> ok
+    end,
+    S#map{running = lists:usort([Node | Running]), down_seen = Seen -- [Node],
+          empty = false}.
 
 inconsistent(_Node, undefined) ->
     ok;
