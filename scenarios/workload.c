@@ -190,6 +190,8 @@ static void on_done(void *ctx, const term *value, const ev_exception *x)
     } else {
         op->type = !strcmp(kind, "fail") ? HIST_FAIL : HIST_INFO;
     }
+    if (op->type == HIST_INFO)
+        op->ret = HIST_OPEN;   /* it may take effect at any time after: open */
     char text[64];
     snprintf(text, sizeof text, "process %" PRId64 ", key %" PRId64, c->process,
              op->key);
