@@ -332,22 +332,23 @@ static void outcome_text(char b[32], const hist_op *op)
         snprintf(b, 32, "%s", type_names[op->type]);
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
+/* An operation's place in the drawing: its key's chart, its process's
+ * lane. */
+typedef struct lane_op {
+    int64_t key, process;
+    size_t i;                  /* index into h->ops */
+} lane_op;
 
-/* The distinct values of v (n of them), sorted, in place; returns how
- * many. DETERMINISM: keys and processes are drawn in ascending order. */
-static size_t uniq(int64_t *v, size_t n)
+/* DETERMINISM: keys, then processes, ascending; in a lane, invocation
+ * order (the index). */
+static int cmp_lane(const void *a, const void *b)
 {
-    qsort(v, n, sizeof *v, cmp_i64);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!k || v[k - 1] != v[i])
-            v[k++] = v[i];
-    return k;
+    const lane_op *x = a, *y = b;
+    if (x->key != y->key)
+        return (x->key > y->key) - (x->key < y->key);
+    if (x->process != y->process)
+        return (x->process > y->process) - (x->process < y->process);
+    return (x->i > y->i) - (x->i < y->i);
 }
 
 typedef struct win_mark {
@@ -355,16 +356,15 @@ typedef struct win_mark {
     bool *in;                  /* per op: in the window */
 } win_mark;
 
-static void key_lanes(FILE *f, const cli_cap_row *r, int64_t key,
-                      int64_t end, const win_mark *m)
+/* The chart of one key: v[0..n) its operations, by process then index. */
+static void key_lanes(FILE *f, const cli_cap_row *r, const lane_op *v,
+                      size_t n, int64_t end, const win_mark *m)
 {
     const history *h = &r->h;
-    int64_t *procs = xcalloc(h->n ? h->n : 1, sizeof *procs);
-    size_t np = 0, nops = 0;
-    for (size_t i = 0; i < h->n; i++)
-        if (h->ops[i].key == key)
-            procs[np++] = h->ops[i].process, nops++;
-    np = uniq(procs, np);
+    int64_t key = v[0].key;
+    size_t np = 0, nops = n;
+    for (size_t k = 0; k < n; k++)
+        np += !k || v[k].process != v[k - 1].process;
     lane_geom lh = np <= 24 ? (lane_geom){16, 10} : (lane_geom){10, 7};
     int64_t wpx = LEFT + PLOT_W + 16, hpx = HIST_TOP + (int64_t)np * lh.h + 6;
     bool failing_key = m->res && m->res->key == key;
@@ -403,23 +403,21 @@ static void key_lanes(FILE *f, const cli_cap_row *r, int64_t key,
                 "window: %zu operations</title></rect>\n", HIST_TOP - 4,
                 hpx - HIST_TOP + 4, m->res->nwindow);
     }
-    for (size_t p = 0; p < np; p++) {
+    for (size_t k = 0, p = 0; k < n; p++) {
+        size_t k1 = k;
+        while (k1 < n && v[k1].process == v[k].process)
+            k1++;
         int64_t y = HIST_TOP + (int64_t)p * lh.h;
-        int32_t node = -1;
-        for (size_t i = 0; i < h->n && node < 0; i++)
-            if (h->ops[i].key == key && h->ops[i].process == procs[p])
-                node = h->ops[i].node;
         fprintf(f, "<g class=\"lane\" data-process=\"%" PRId64 "\">"
                 "<line class=\"ln\" x1=\"%d\" x2=\"%d\" y1=\"%" PRId64
                 "\" y2=\"%" PRId64 "\"/><text class=\"pl\" x=\"4\" y=\"%"
-                PRId64 "\">p%" PRId64 " ", procs[p], LEFT, LEFT + PLOT_W,
-                y + lh.h / 2, y + lh.h / 2, y + lh.h / 2 + 3, procs[p]);
-        esc(f, node_name(r, node));
+                PRId64 "\">p%" PRId64 " ", v[k].process, LEFT, LEFT + PLOT_W,
+                y + lh.h / 2, y + lh.h / 2, y + lh.h / 2 + 3, v[k].process);
+        esc(f, node_name(r, h->ops[v[k].i].node));
         fputs("</text>\n", f);
-        for (size_t i = 0; i < h->n; i++) {
+        for (; k < k1; k++) {
+            size_t i = v[k].i;
             const hist_op *op = &h->ops[i];
-            if (op->key != key || op->process != procs[p])
-                continue;
             /* an info operation may take effect until the end (the
              * checker's rule): drawn to the end, faded, with its info
              * event's time solid inside */
@@ -457,15 +455,19 @@ static void key_lanes(FILE *f, const cli_cap_row *r, int64_t key,
             esc(f, o);
             fprintf(f, "\nprocess %" PRId64 " on ", op->process);
             esc(f, node_name(r, op->node));
-            fprintf(f, "\n%s to %s%s%s</title></rect>\n", t0,
-                    open && op->ret_time >= 0 ? t1 : "", open ? " (open to "
-                    "the end)" : t1, m->res && m->res->failing == i
-                    ? "\ncannot be linearized" : "");
+            if (!open)
+                fprintf(f, "\ncalled %s, returned %s", t0, t1);
+            else if (op->ret_time >= 0)
+                fprintf(f, "\ncalled %s, %s at %s: open to the end", t0,
+                        type_names[op->type], t1);
+            else
+                fprintf(f, "\ncalled %s, never returned: open to the end", t0);
+            fprintf(f, "%s</title></rect>\n", m->res && m->res->failing == i
+                    ? "\ncannot be linearized here" : "");
         }
         fputs("</g>\n", f);
     }
     fputs("</svg>\n", f);
-    free(procs);
 }
 
 /* ---- the failing window as shell lines ---------------------------------- */
@@ -612,12 +614,17 @@ static void row(FILE *f, const cli_cap_row *r, size_t idx)
           "<span class=\"sw win\"></span>failing window "
           "<span class=\"sw failing\"></span>failing operation</p>\n"
           "<div class=\"scroll\">\n", f);
-    int64_t *keys = xcalloc(h->n ? h->n : 1, sizeof *keys);
+    lane_op *lanes = xcalloc(h->n ? h->n : 1, sizeof *lanes);
     for (size_t i = 0; i < h->n; i++)
-        keys[i] = h->ops[i].key;
-    size_t nk = uniq(keys, h->n);
-    for (size_t k = 0; k < nk; k++)
-        key_lanes(f, r, keys[k], end, &m);
+        lanes[i] = (lane_op){h->ops[i].key, h->ops[i].process, i};
+    qsort(lanes, h->n, sizeof *lanes, cmp_lane);
+    for (size_t k = 0; k < h->n;) {
+        size_t k1 = k;
+        while (k1 < h->n && lanes[k1].key == lanes[k].key)
+            k1++;
+        key_lanes(f, r, lanes + k, k1 - k, end, &m);
+        k = k1;
+    }
     if (!h->n)
         fputs("<p>No operations.</p>\n", f);
     fputs("</div>\n<h3>The failing window</h3>\n", f);
@@ -638,7 +645,7 @@ static void row(FILE *f, const cli_cap_row *r, size_t idx)
         fputs("<p>None: the history is linearizable.</p>\n", f);
     }
     fputs("</section>\n", f);
-    free(keys);
+    free(lanes);
     free(m.in);
     if (checked)
         history_result_fini(&res);
