@@ -34,11 +34,14 @@
 #define AV_TOP 22
 #define AV_H 150
 #define AV_BOTTOM 26
-/* lanes: roomy for a few processes, compact for many */
+#define HIST_TOP 20    /* px above the first lane (the time axis) */
+
+/* A lane's height and its bars': roomy for a few processes, compact for
+ * many (each info gives the client a new process, as Jepsen numbers
+ * them). */
 typedef struct lane_geom {
     int h, bar;
 } lane_geom;
-#define HIST_TOP 20
 
 static void esc(FILE *f, const char *s)
 {
