@@ -48,16 +48,11 @@ static void esc(FILE *f, const char *s)
     html_esc(f, s, 0);
 }
 
-/* TODO(h->nodes): the history will carry the node names as
- * h->nodes[op->node] (char **nodes, size_t nnodes); until that lands this
- * names node i "node<i>". The buffer is static: use the result before
- * the next call. */
+/* Node i of the history's nodes (the workload interns the scenario's
+ * nodes first, so i is also the scenario's node index); "?" unknown. */
 static const char *node_name(const cli_cap_row *r, int32_t i)
 {
-    static char buf[32];
-    (void)r;
-    snprintf(buf, sizeof buf, "node%" PRId32, i);
-    return buf;
+    return i >= 0 && (size_t)i < r->h.nnodes ? r->h.nodes[i] : "?";
 }
 
 /* "12.345s": ns as seconds to the millisecond, from integers. */
