@@ -12,14 +12,14 @@
 #include "cli/run.h"
 #include "core/term/xalloc.h"
 
-enum { COL_STRATEGY, COL_MAJ, COL_MIN, COL_STALE, COL_LOST, COL_LIN,
-       COL_CONV, COL_HEAL, COL_SEED, NCOLS };
+enum { COL_STRATEGY, COL_MAJ, COL_MIN, COL_STALE, COL_LOST, COL_DISCARD,
+       COL_LIN, COL_CONV, COL_HEAL, COL_SEED, NCOLS };
 _Static_assert(NCOLS == CLI_CAP_NCOLS, "cli/cap.h counts the columns");
 
 const char *const cli_cap_heads[NCOLS] = {
     "strategy", "available, majority [detect]", "available, minority [detect]",
-    "stale reads", "lost writes", "linearizable", "converged (reads / replicas)",
-    "converged after heal", "seed"
+    "stale reads", "lost writes", "values discarded", "linearizable",
+    "converged (reads / replicas)", "converged after heal", "seed"
 };
 
 /* "97%" of a cell, "-" when nothing was invoked in it. */
@@ -54,6 +54,7 @@ void cli_cap_cells(const cli_cap_row *r, char c[NCOLS][64])
     side_cell(c[COL_MIN], 64, k, CAP_MINORITY);
     snprintf(c[COL_STALE], 64, "%zu", k->stale);
     snprintf(c[COL_LOST], 64, "%zu", k->lost);
+    snprintf(c[COL_DISCARD], 64, "%zu", w->discards);
     snprintf(c[COL_LIN], 64, "%s", w->lin == HIST_LINEARIZABLE ? "yes"
              : w->lin == HIST_NOT_LINEARIZABLE ? "no" : "unknown");
     snprintf(c[COL_CONV], 64, "%s / %s", k->final_reads_agree ? "yes" : "no",

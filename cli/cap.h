@@ -30,7 +30,7 @@ typedef struct cli_cap_opts {
 /* The table's columns: their heads, and the cells of a row (a limit
  * row reads "limit"), as `clustersim cap` prints them and the page
  * shows them. */
-#define CLI_CAP_NCOLS 9
+#define CLI_CAP_NCOLS 10
 extern const char *const cli_cap_heads[CLI_CAP_NCOLS];
 void cli_cap_cells(const cli_cap_row *r, char c[CLI_CAP_NCOLS][64]);
 
