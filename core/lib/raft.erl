@@ -34,6 +34,14 @@
 %%   leader is not connected) it answers {fail, no_leader} at once,
 %%   having sent nothing. A read that times out is {fail, timeout}; a
 %%   write or cas is {info, timeout}, since its entry may still commit.
+%% - Reads come in Ra's three strengths (ra:consistent_query/2,
+%%   leader_query/2, local_query/2), Params key read: consistent (the
+%%   default) puts the read in the log as above (Ra confirms its
+%%   leadership with a heartbeat round instead: the same guarantee, one
+%%   more mechanism); leader answers from the
+%%   leader's map at once, stale when a newer leader was elected behind
+%%   its back; local answers from the local server's map, stale on any
+%%   follower that lags or is cut off, but available in a minority.
 %% - Check-quorum: a leader that has not heard from a majority during an
 %%   election timeout steps down, so the clients of a minority learn
 %%   quickly that there is no leader.
@@ -71,7 +79,7 @@
 
 -record(state, {
     %% configuration
-    peers, majority, election_timeout, heartbeat, check_quorum,
+    peers, majority, election_timeout, heartbeat, check_quorum, read,
     %% persistent state on all servers (Fig. 2), kept in memory here
     term = 0, voted_for, log = #{}, last_index = 0,
     %% volatile state on all servers (Fig. 2)
@@ -127,6 +135,7 @@ init(Params) ->
                heartbeat = maps:get(heartbeat_interval, Params,
                                     max(1, Min div 3)),
                check_quorum = maps:get(check_quorum, Params, true),
+               read = maps:get(read, Params, consistent),
                last_heard = now_ms() - Max},
     {ok, reset_election_timer(S)}.
 
@@ -147,10 +156,13 @@ handle_info(Msg, S) ->
 %%% Clients
 %%% ---------------------------------------------------------------
 
-%% The leader appends; a follower forwards to the leader it knows, if it
-%% is connected to it, else refuses before anything was sent.
+%% The leader handles the call; a follower forwards it to the leader it
+%% knows, if it is connected to it, else refuses before anything was
+%% sent. A local read is answered here, whatever the role.
+client_command(From, {read, Key}, S = #state{read = local}) ->
+    answer_read(From, Key, S);
 client_command(From, Command, S = #state{role = leader}) ->
-    append_command(From, Command, S);
+    leader_command(From, Command, S);
 client_command(From, Command, S = #state{leader = Leader}) ->
     case lists:member(Leader, nodes()) of
         true ->
@@ -160,6 +172,17 @@ client_command(From, Command, S = #state{leader = Leader}) ->
             gen_server:reply(From, {fail, no_leader}),
             S
     end.
+
+%% A leader read is answered from the leader's state machine at once
+%% (ra:leader_query/2); everything else goes through the log.
+leader_command(From, {read, Key}, S = #state{read = leader}) ->
+    answer_read(From, Key, S);
+leader_command(From, Command, S) ->
+    append_command(From, Command, S).
+
+answer_read(From, Key, S) ->
+    gen_server:reply(From, {ok, maps:get(Key, S#state.kv, undefined)}),
+    S.
 
 %% Fig. 2, Rules for Servers, Leaders: "If command received from client:
 %% append entry to local log, respond after entry applied to state
@@ -234,7 +257,7 @@ handle(#append_entries{} = AE, S) ->
 handle(#append_reply{} = R, S) ->
     append_reply(R, S);
 handle({forward, From, Command}, S = #state{role = leader}) ->
-    append_command(From, Command, S);
+    leader_command(From, Command, S);
 handle({forward, From, _Command}, S) ->
     %% only one hop: this server was the leader its sender knew
     gen_server:reply(From, {fail, not_leader}),
