@@ -22,36 +22,40 @@
 %%   A majority of votes makes the leader.
 %% - The leader appends every client operation (read, write and cas
 %%   alike) to its log and replicates the log with AppendEntries, also
-%%   sent empty as a heartbeat every Min div 3 ms. An entry of the
-%%   current term is committed once a majority of the servers store it;
-%%   every server applies the committed entries in log order to its map
+%%   sent empty as a heartbeat. An entry of the current term is
+%%   committed once a majority of the servers store it; every server
+%%   applies the committed entries in log order to its map
 %%   #{Key => Value}. The leader answers the client when the entry is
-%%   applied, so every answer is linearizable: a read is an entry too,
-%%   and a leader cut off from a majority can commit nothing, so it
+%%   applied, so every answer is linearizable: a read is an entry too
+%%   (with read => consistent, the default; see Params), and a leader cut off from a majority can commit nothing, so it
 %%   answers nothing (the client times out).
 %% - A client calls its local server. A follower forwards the call to
 %%   the leader it knows; with none (an election is under way, or the
 %%   leader is not connected) it answers {fail, no_leader} at once,
 %%   having sent nothing. A read that times out is {fail, timeout}; a
 %%   write or cas is {info, timeout}, since its entry may still commit.
-%% - Reads come in Ra's three strengths (ra:consistent_query/2,
-%%   leader_query/2, local_query/2), Params key read: consistent (the
-%%   default) puts the read in the log as above (Ra confirms its
-%%   leadership with a heartbeat round instead: the same guarantee, one
-%%   more mechanism); leader answers from the
-%%   leader's map at once, stale when a newer leader was elected behind
-%%   its back; local answers from the local server's map, stale on any
-%%   follower that lags or is cut off, but available in a minority.
 %% - Check-quorum: a leader that has not heard from a majority during an
 %%   election timeout steps down, so the clients of a minority learn
 %%   quickly that there is no leader.
-%% - Members are fixed (no reconfiguration). Nothing is persisted: Fig. 2
-%%   asks for currentTerm, votedFor and the log on stable storage, so a
-%%   node that halts and restarts here comes back empty and is safe only
-%%   if a majority never restarts together.
+%% - Members are fixed (no reconfiguration). Nothing is persisted, where
+%%   Fig. 2 keeps currentTerm, votedFor and the log on stable storage: a
+%%   node that halts and restarts comes back empty, having forgotten its
+%%   votes and its log, and the guarantees hold only if it catches up
+%%   before another member fails.
 %% - Erlang does not reconnect by itself: a loop per peer pings it every
 %%   reconnect_interval ms while it is not in nodes(). The servers send
 %%   only over existing connections.
+%%
+%% Params (beside members and clients): election_timeout {Min, Max}
+%% (default {150, 300}); heartbeat_interval (default Min div 3);
+%% reconnect_interval (1000); check_quorum (true); and read, one of Ra's
+%% three strengths: consistent (the default) puts the read in the log as
+%% above, where ra:consistent_query/2 confirms the leadership with a
+%% heartbeat round instead (the same guarantee, one more mechanism);
+%% leader answers from the leader's map at once (ra:leader_query/2),
+%% stale when a newer leader was elected behind its back; local answers
+%% from the local server's map (ra:local_query/2), stale on a follower
+%% that lags or is cut off, but available in a minority.
 %%
 %% White-box events: clustersim:replica(Key, Value) on every server that
 %% applies a write or a successful cas; clustersim:decision({leader, Term})
