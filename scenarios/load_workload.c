@@ -731,6 +731,8 @@ int scn_plan_use_strategy(scn_plan *p, const char *name, char *err, size_t n)
         snprintf(err, n, "%s has no workload to run a strategy in", p->file);
         return -1;
     }
+    if (!strcmp(w->strategy.name, name))
+        return 0;   /* the scenario's own */
     for (int i = 0; i < w->ncompare; i++) {
         if (strcmp(w->compare[i].name, name))
             continue;
