@@ -281,6 +281,8 @@ handle(_Stale, S) ->
 %%% Elections (§5.2, §5.4.1)
 %%% ---------------------------------------------------------------
 
+%% Thesis §9.6: before it starts an election, a server asks whether it
+%% could win one, for the term it would start, keeping its own term.
 start_pre_vote(S) ->
     S1 = reset_election_timer(S#state{role = precandidate,
                                       leader = undefined,
