@@ -497,8 +497,14 @@ append_reply(#append_reply{term = T, from = F, success = Success,
                           match = (S1#state.match)#{F => max(Match, Index)}},
             advance_commit(S2);
         false ->
-            Back = max(Match + 1, min(Next - 1, Index + 1)),
-            S2 = S1#state{next = (S1#state.next)#{F => Back}},
+            %% Next goes down at every failure, so the retry loop ends
+            %% (at worst at index 1). A follower that restarted empty
+            %% (nothing is persisted) stores less than its old
+            %% matchIndex: forget that, as a lower matchIndex can only
+            %% delay a commit.
+            Back = max(1, min(Next - 1, Index + 1)),
+            S2 = S1#state{next = (S1#state.next)#{F => Back},
+                          match = (S1#state.match)#{F => min(Match, Index)}},
             send_append(F, S2),
             S2
     end;
