@@ -28,7 +28,7 @@ typedef struct pdef {
     const char *key;
     pkind kind;
     const char *deflt;       /* as the file would write it; NULL: required */
-    const char *choices[3];  /* PK_CHOICE */
+    const char *choices[4];  /* PK_CHOICE, ending at NULL */
 } pdef;
 
 typedef struct sdef {
@@ -63,6 +63,8 @@ static const sdef strategies[] = {
     {"lww", true, NULL, {INTERVAL("reconnect_interval"), {NULL}}},
     {"raft", true, NULL,
      {{"election_timeout", PK_RANGE, "150ms..300ms", {NULL}},
+      {"read", PK_CHOICE, "consistent", {"consistent", "leader", "local", NULL}},
+      {"check_quorum", PK_BOOL, "true", {NULL}},
       INTERVAL("reconnect_interval"), {NULL}}},
 };
 #define NSTRATEGIES (int)(sizeof strategies / sizeof strategies[0])
