@@ -252,17 +252,18 @@ adopt(Key, Tag, Value, Store) ->
 
 %% ---- reconnecting after a heal ----------------------------------------
 
-%% Every Interval ms, ping the members this node does not see, all at
-%% once (a ping across a cut link waits for net_setuptime), and start the
-%% next round when every ping has answered, as RabbitMQ's node monitor
-%% pings in a process of its own and re-arms its timer after
-%% (rabbit_node_monitor, handle_info(ping_down_nodes, ...)).
+%% Ping the members this node does not see, all at once (a ping across
+%% a cut link waits for net_setuptime); when every ping has answered,
+%% wait Interval ms and start again, as RabbitMQ's node monitor pings in
+%% a process of its own and re-arms its timer after (rabbit_node_monitor,
+%% handle_info(ping_down_nodes, ...)). The first round, at start, also
+%% connects the members for the first time.
 reconnect_loop(Members, Interval) ->
-    receive after Interval -> ok end,
     Missing = [N || N <- Members, not lists:member(N, [node() | nodes()])],
     Self = self(),
     Refs = [ping(Self, N) || N <- Missing],
     [receive {pinged, Ref} -> ok end || Ref <- Refs],
+    receive after Interval -> ok end,
     reconnect_loop(Members, Interval).
 
 ping(Parent, Node) ->
