@@ -1,4 +1,4 @@
-%% quorum: a majority register (Attiya, Bar-Noy and Dolev's ABD, multi-writer): every read and write waits for a majority of the members, so the minority side of a partition cannot serve.
+%% quorum: a majority register (ABD, multi-writer): every read and write waits for a majority of the members, so a partition's minority side cannot serve; no cas.
 %%
 %% The algorithm is ABD (H. Attiya, A. Bar-Noy, D. Dolev, "Sharing
 %% memory robustly in message-passing systems", JACM 42(1):124-142,
@@ -13,7 +13,9 @@
 %% one replica could pick the same {Seq, WriterNode} again for another
 %% value. A replica answers a query with its {Tag, Value} of the key, and
 %% adopts an incoming {Tag, Value} if and only if Tag is greater than its
-%% own; it acknowledges either way.
+%% own; it acknowledges either way. The state lives in memory only, so a
+%% restarted replica comes back empty: it answers no query until it has
+%% learned the state of enough other members (see "recovering" below).
 %%
 %% Operations run in the calling (client) process, in two phases, each
 %% sending to every member and waiting for the first replies of a
@@ -61,6 +63,8 @@
 %% (rabbit_node_monitor, handle_info(ping_down_nodes, ...)).
 %%
 %% Params: members, r, w, fail_fast (false), reconnect_interval (1000).
+%% The client's node must run a replica (operations read the members
+%% and quorums from it); elsewhere they exit noproc.
 -module(quorum).
 -behaviour(strategy).
 -behaviour(gen_server).
@@ -219,29 +223,99 @@ remaining(Deadline) ->
 
 %% ---- the replica (gen_server) ----------------------------------------
 
-init({Config, Interval}) ->
-    Members = Config#config.members,
-    spawn_link(fun() -> reconnect_loop(Members, Interval) end),
-    {ok, {Config, #{}}}.
+%% A replica starts recovering: it holds nothing yet, and a quorum that
+%% counted it could miss a completed write (the node may have held it
+%% before a restart: the state lives in memory only). So it asks the
+%% other members for their state, adopts what is newer, and answers
+%% queries only once enough of them have answered. It applies and
+%% acknowledges updates meanwhile (an ack only says "I hold this tag or
+%% a greater one"). A write completed by W replicas survives on at
+%% least W - 1 others, so it is in the state of any N - W + 1 others
+%% (capped at N - 1): that many must answer, and they must be replicas
+%% that have recovered themselves, except at a cold start, when enough
+%% others answer and none has recovered (every member starts empty).
+%% This is Viewstamped Replication's rule for a replica without stable
+%% storage (B. Liskov, J. Cowling, "Viewstamped Replication Revisited",
+%% MIT-CSAIL-TR-2012-021, section 4.3: a recovering replica takes no
+%% part in requests until it has heard from a quorum); ABD itself
+%% (crash-stop) has no restarts.
+-record(replica, {config, store = #{}, interval,
+                  recovering = true, sync, need, active = [], answered = []}).
 
-handle_call(config, _From, {Config, _} = State) ->
+init({Config, Interval}) ->
+    #config{members = Members, w = W} = Config,
+    spawn_link(fun() -> reconnect_loop(Members, Interval) end),
+    N = length(Members),
+    State = #replica{config = Config, interval = Interval, sync = make_ref(),
+                     need = min(N - W + 1, N - 1)},
+    {ok, ask_state(recovered(State))}.
+
+handle_call(config, _From, #replica{config = Config} = State) ->
     {reply, Config, State}.
 
 handle_cast(_Msg, State) ->
     {noreply, State}.
 
-handle_info({query, From, Ref, Key}, {_, Store} = State) ->
-    From ! {?MODULE, Ref, maps:get(Key, Store, {?NO_TAG, undefined})},
+handle_info({query, From, Ref, Key}, #replica{recovering = false} = State) ->
+    From ! {?MODULE, Ref, lookup(Key, State#replica.store)},
     {noreply, State};
-handle_info({update, From, Ref, Key, Tag, Value}, {Config, Store}) ->
+handle_info({query, _, _, _}, State) ->
+    %% recovering: no vote yet
+    {noreply, State};
+handle_info({update, From, Ref, Key, Tag, Value}, #replica{store = S} = State) ->
     From ! {?MODULE, Ref, ack},
-    {noreply, {Config, adopt(Key, Tag, Value, Store)}};
+    {noreply, State#replica{store = adopt(Key, Tag, Value, S)}};
+handle_info({state_of, From, Ref}, #replica{store = S} = State) ->
+    From ! {?MODULE, Ref, {state, node(), not State#replica.recovering, S}},
+    {noreply, State};
+handle_info({?MODULE, Ref, {state, Node, Recovered, Theirs}},
+            #replica{sync = Ref, recovering = true} = State) ->
+    {noreply, recovered(learn(Node, Recovered, Theirs, State))};
+handle_info({ask_again, Ref}, #replica{sync = Ref, recovering = true} = State) ->
+    {noreply, ask_state(State)};
 handle_info(_Msg, State) ->
     {noreply, State}.
 
+%% Ask the members that have not answered as recovered replicas, and
+%% again every Interval ms while recovering (a member across a cut link
+%% or not started yet never gets the first request).
+ask_state(#replica{recovering = false} = State) ->
+    State;
+ask_state(#replica{config = #config{members = Ms}, sync = Ref,
+                   active = Active, interval = Interval} = State) ->
+    [{?MODULE, N} ! {state_of, self(), Ref}
+     || N <- Ms, N =/= node(), not lists:member(N, Active)],
+    erlang:send_after(Interval, self(), {ask_again, Ref}),
+    State.
+
+learn(Node, Recovered, Theirs, #replica{store = S0} = State) ->
+    S = lists:foldl(fun({Key, {Tag, Value}}, Acc) -> adopt(Key, Tag, Value, Acc) end,
+                    S0, lists:sort(maps:to_list(Theirs))),
+    Answered = lists:usort([Node | State#replica.answered]),
+    Active = case Recovered of
+                 true -> lists:usort([Node | State#replica.active]);
+                 false -> State#replica.active
+             end,
+    State#replica{store = S, answered = Answered, active = Active}.
+
+recovered(#replica{need = Need, active = Active, answered = Answered} = State) ->
+    Done = length(Active) >= Need
+        orelse (Active =:= [] andalso length(Answered) >= Need),
+    case State#replica.recovering andalso Done of
+        true ->
+            clustersim:decision({recovered, [{active, Active},
+                                             {answered, Answered}]}),
+            State#replica{recovering = false};
+        false ->
+            State
+    end.
+
+lookup(Key, Store) ->
+    maps:get(Key, Store, {?NO_TAG, undefined}).
+
 %% ABD's replica rule: keep the pair with the greater tag.
 adopt(Key, Tag, Value, Store) ->
-    {Mine, _} = maps:get(Key, Store, {?NO_TAG, undefined}),
+    {Mine, _} = lookup(Key, Store),
     case Tag > Mine of
         true ->
             clustersim:replica(Key, Value),
