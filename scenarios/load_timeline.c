@@ -1,6 +1,6 @@
 /* load_timeline: the sections of a scenario that say what happens while
  * it runs and what is checked afterwards: "timeline", "checks" and
- * "workload" (loader_int.h). loader.c calls them from the top level once
+ * (loader_int.h). loader.c calls them from the top level once
  * config, nodes and links are read; the values they are made of are read
  * by load_values.c.
  *
@@ -25,7 +25,7 @@
 /* ---- points in time ------------------------------------------------- */
 
 /* A duration from the start at the current path, no later than "until". */
-static int want_moment(ctx *c, const cJSON *v, int64_t *out)
+int scn__want_moment(ctx *c, const cJSON *v, int64_t *out)
 {
     if (scn__want_duration(c, v, false, out) < 0)
         return -1;
@@ -189,7 +189,7 @@ static int load_step(ctx *c, const cJSON *v, scn_step *st, size_t off)
         return -1;
     scn__linecol(c, off, &st->line, &st->col);
     scn__enter(c, step_keys, m, S_AT);
-    if (want_moment(c, m[S_AT].v, &st->at) < 0)
+    if (scn__want_moment(c, m[S_AT].v, &st->at) < 0)
         return -1;
     scn__pop(c);
     /* The first action in file order is the step's; a second is the
@@ -398,11 +398,11 @@ static int want_window(ctx *c, const cJSON *v, int64_t *t0, int64_t *t1)
                          cJSON_GetArraySize(v));
     /* a window past "until" would count events the run never has */
     scn__push_idx(c, 0);
-    if (want_moment(c, v->child, t0) < 0)
+    if (scn__want_moment(c, v->child, t0) < 0)
         return -1;
     scn__pop(c);
     scn__push_idx(c, 1);
-    if (want_moment(c, v->child->next, t1) < 0)
+    if (scn__want_moment(c, v->child->next, t1) < 0)
         return -1;
     if (*t1 < *t0)
         return scn__fail(c, "the window ends (%s) before it starts (%s)",
@@ -542,183 +542,4 @@ int scn__load_checks(ctx *c, const cJSON *v)
     return 0;
 }
 
-/* ---- workload ------------------------------------------------------- */
-
-static const char *const wl_keys[] = {
-    "app", "strategy", "clients", "keys", "rate", "mix", "timeout", "from",
-    "to", "checkers"
-};
-enum { W_APP, W_STRATEGY, W_CLIENTS, W_KEYS, W_RATE, W_MIX, W_TIMEOUT,
-       W_FROM, W_TO, W_CHECKERS, W_N };
-
-static const char *const strategies[] = {
-    "ignore", "pause_minority", "static_master", "autoheal", "quorum", "lww"
-};
-static const char *const checkers[] = {
-    "linearizable", "stale_reads", "lost_writes", "convergence",
-    "availability"
-};
-#define NCHECKERS 5
-static const char *const mix_keys[] = {"read", "write", "cas"};
-
-static int want_mix(ctx *c, const cJSON *v, scn_workload *w)
-{
-    field m[3];
-    double x[3] = {0, 0, 0};
-    if (scn__want_object(c, v, "a mix like {\"read\": 0.5, \"write\": "
-                         "0.5}") < 0 ||
-        scn__members(c, v, mix_keys, 3, m) < 0)
-        return -1;
-    for (int k = 0; k < 3; k++) {
-        if (m[k].v == NULL)
-            continue;
-        scn__enter(c, mix_keys, m, k);
-        if (!cJSON_IsNumber(m[k].v) || !(m[k].v->valuedouble >= 0.0) ||
-            !(m[k].v->valuedouble <= 1.0))
-            return scn__fail(c, "expected a share between 0 and 1, got %s",
-                             scn__shown(c, m[k].v));
-        x[k] = m[k].v->valuedouble;
-        scn__pop(c);
-    }
-    double sum = x[0] + x[1] + x[2];
-    if (sum < 1.0 - 1e-9 || sum > 1.0 + 1e-9)
-        return scn__fail(c, "the shares must sum to 1, they sum to %g", sum);
-    w->mix_read = x[0];
-    w->mix_write = x[1];
-    w->mix_cas = x[2];
-    return 0;
-}
-
-static int want_clients(ctx *c, const cJSON *v, scn_workload *w)
-{
-    if (scn__want_list(c, v, "a list of nodes") < 0)
-        return -1;
-    int n = cJSON_GetArraySize(v), i = 0;
-    if (n == 0)
-        return scn__fail(c, "a workload needs at least one client");
-    w->clients = xcalloc((size_t)n, sizeof *w->clients);
-    w->nclients = n;
-    bool *seen = xcalloc((size_t)c->p->nnodes, sizeof *seen);
-    c->scratch = seen;
-    for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
-        scn__push_idx(c, i);
-        if (scn__want_node(c, e, &w->clients[i]) < 0)
-            return -1;
-        if (seen[w->clients[i]])
-            return scn__fail(c, "%s is listed twice",
-                             c->p->nodes[w->clients[i]].name);
-        seen[w->clients[i]] = true;
-        scn__pop(c);
-    }
-    free(c->scratch);
-    c->scratch = NULL;
-    return 0;
-}
-
-static int want_checkers(ctx *c, const cJSON *v, scn_workload *w)
-{
-    bool seen[NCHECKERS] = {false};
-    if (scn__want_list(c, v, "a list of checker names") < 0)
-        return -1;
-    int n = cJSON_GetArraySize(v), i = 0;
-    w->checkers = xcalloc((size_t)n, sizeof *w->checkers);
-    w->ncheckers = n;
-    for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
-        int k = 0;
-        scn__push_idx(c, i);
-        if (scn__want_enum(c, e, "checker", checkers, NCHECKERS, &k) < 0)
-            return -1;
-        if (seen[k])
-            return scn__fail(c, "checker %s is listed twice",
-                             scn__qs(c, checkers[k]));
-        seen[k] = true;
-        w->checkers[i] = xstrdup(checkers[k]);
-        scn__pop(c);
-    }
-    return 0;
-}
-
-int scn__load_workload(ctx *c, const cJSON *v)
-{
-    scn_workload *w = &c->p->workload;
-    field m[W_N];
-    const char *s = NULL;
-    int k;
-    int64_t keys = 1;
-    if (scn__want_object(c, v, "an object") < 0 ||
-        scn__members(c, v, wl_keys, W_N, m) < 0 ||
-        scn__need(c, &m[W_APP], "app", "") < 0 ||
-        scn__need(c, &m[W_CLIENTS], "clients", "") < 0 ||
-        scn__need(c, &m[W_RATE], "rate", "") < 0)
-        return -1;
-    w->present = true;
-    w->mix_read = w->mix_write = 0.5;
-    w->timeout = 5 * 1000000LL; /* gen_server:call's default */
-    w->to = c->p->until;
-    scn__enter(c, wl_keys, m, W_APP);
-    if (scn__want_app_name(c, m[W_APP].v, &s) < 0)
-        return -1;
-    w->app = xstrdup(s);
-    scn__pop(c);
-    k = 0;
-    if (m[W_STRATEGY].v != NULL) {
-        scn__enter(c, wl_keys, m, W_STRATEGY);
-        if (scn__want_enum(c, m[W_STRATEGY].v, "strategy", strategies, 6,
-                           &k) < 0)
-            return -1;
-        scn__pop(c);
-    }
-    w->strategy = xstrdup(strategies[k]);
-    scn__enter(c, wl_keys, m, W_CLIENTS);
-    if (want_clients(c, m[W_CLIENTS].v, w) < 0)
-        return -1;
-    scn__pop(c);
-    if (m[W_KEYS].v != NULL) {
-        scn__enter(c, wl_keys, m, W_KEYS);
-        if (scn__want_int(c, m[W_KEYS].v, 1, 1e6, &keys,
-                          "a whole number of keys from 1 to 1000000") < 0)
-            return -1;
-        scn__pop(c);
-    }
-    w->keys = (int)keys;
-    scn__enter(c, wl_keys, m, W_RATE);
-    if (scn__want_rate(c, m[W_RATE].v, &w->rate) < 0)
-        return -1;
-    scn__pop(c);
-    if (m[W_MIX].v != NULL) {
-        scn__enter(c, wl_keys, m, W_MIX);
-        if (want_mix(c, m[W_MIX].v, w) < 0)
-            return -1;
-        scn__pop(c);
-    }
-    for (k = W_TIMEOUT; k <= W_TO; k++) {
-        int64_t *t = k == W_TIMEOUT ? &w->timeout : k == W_FROM ? &w->from
-                                                                : &w->to;
-        if (m[k].v == NULL)
-            continue;
-        scn__enter(c, wl_keys, m, k);
-        if ((k == W_TIMEOUT ? scn__want_duration(c, m[k].v, true, t)
-                            : want_moment(c, m[k].v, t)) < 0)
-            return -1;
-        if (k == W_TO && *t <= w->from)
-            return scn__fail(c, "\"to\" must be after \"from\"");
-        scn__pop(c);
-    }
-    if (m[W_TO].v == NULL && w->to <= w->from) {
-        scn__enter(c, wl_keys, m, W_FROM);
-        return scn__fail(c, "\"from\" must be before \"until\"");
-    }
-    if (m[W_CHECKERS].v != NULL) {
-        scn__enter(c, wl_keys, m, W_CHECKERS);
-        if (want_checkers(c, m[W_CHECKERS].v, w) < 0)
-            return -1;
-        scn__pop(c);
-    } else {
-        w->checkers = xcalloc(NCHECKERS, sizeof *w->checkers);
-        w->ncheckers = NCHECKERS;
-        for (k = 0; k < NCHECKERS; k++)
-            w->checkers[k] = xstrdup(checkers[k]);
-    }
-    return 0;
-}
 

@@ -6,8 +6,9 @@
  * The files, in the order a load runs through them:
  * - loader.c: the entry points, the top level, config, nodes, links and
  *   node references (scn__want_node): the cluster as it starts.
- * - load_timeline.c: the timeline, checks and workload: what happens
- *   while it runs and what is checked afterwards.
+ * - load_timeline.c: the timeline and checks: what happens while it
+ *   runs and what is checked afterwards.
+ * - load_workload.c: the workload and its strategy.
  * - load_values.c: the context's path stack, located error messages, and
  *   the readers of single values (strings, numbers, enums, durations,
  *   rates, latencies) that every section uses.
@@ -147,5 +148,7 @@ int scn__want_direction(ctx *c, const field *m, int pair[2], bool *both);
 int scn__load_timeline(ctx *c, const cJSON *v);
 int scn__load_checks(ctx *c, const cJSON *v);
 int scn__load_workload(ctx *c, const cJSON *v);
+/* A moment of the run (load_timeline.c): a duration not after "until". */
+int scn__want_moment(ctx *c, const cJSON *v, int64_t *out);
 
 #endif

@@ -67,8 +67,10 @@ void scn_plan_free(scn_plan *p)
         free_strv(c->values, c->nfilters);
     }
     free(p->checks);
-    free(p->workload.app);
-    free(p->workload.strategy);
+    scn_strategy_fini(&p->workload.strategy);
+    for (int i = 0; i < p->workload.ncompare; i++)
+        scn_strategy_fini(&p->workload.compare[i]);
+    free(p->workload.compare);
     free(p->workload.clients);
     free_strv(p->workload.checkers, p->workload.ncheckers);
     free(p);

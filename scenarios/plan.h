@@ -9,6 +9,7 @@
 #define CS_PLAN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "net_model/latency.h"
 
@@ -108,16 +109,33 @@ typedef struct scn_check {
 
 typedef enum scn_op { OP_READ, OP_WRITE, OP_CAS } scn_op;
 
+/* A workload's store: a strategy module and its parameters. */
+typedef struct scn_strategy {
+    char *name;          /* the module: "pause_minority", or the user's */
+    bool library;        /* one of the library's strategies */
+    bool cas;            /* it implements cas/4 */
+    int *members;        /* node indexes: where the store runs */
+    int nmembers;
+    /* The strategy's own parameters as the associations of an Erlang
+     * map, converted (scenarios/README.md, "Workload"): "" or
+     * "check_interval => 1000, reconnect_interval => 1000". */
+    char *params;
+} scn_strategy;
+
 typedef struct scn_workload {
     bool present;
-    char *app;           /* "dist_kv" */
-    char *strategy;      /* "ignore", "pause_minority", "static_master", "autoheal", "quorum", "lww" */
+    scn_strategy strategy;
+    /* the strategies `clustersim cap` compares (key "compare"; default:
+     * every library strategy that needs no parameter) */
+    scn_strategy *compare;
+    int ncompare;
     int *clients;        /* node indexes */
     int nclients;
     int keys;            /* >= 1 */
     double rate;         /* operations per second per client, > 0 */
     double mix_read, mix_write, mix_cas; /* sum to 1 */
     int64_t timeout, from, to;
+    int64_t final_reads; /* -1: none */
     char **checkers;     /* "linearizable", "stale_reads", "lost_writes", "convergence", "availability" */
     int ncheckers;
 } scn_workload;
@@ -143,6 +161,16 @@ typedef struct scn_plan {
 
 /* Frees a plan and everything it owns; NULL is fine. */
 void scn_plan_free(scn_plan *p);
+
+/* Frees what a strategy owns (not s itself). */
+void scn_strategy_fini(scn_strategy *s);
+
+/* Makes the plan's workload run strategy `name` (clustersim run
+ * --strategy, clustersim cap): the entry of its compare list of that
+ * name, else the library strategy with its defaults. Returns 0, or -1
+ * with a message in err (no such strategy; one whose parameters have
+ * no default; a mix with cas for a strategy without cas). */
+int scn_plan_use_strategy(scn_plan *p, const char *name, char *err, size_t n);
 
 /* Index of the node named `name` (short or full form), or -1. */
 int scn_plan_find_node(const scn_plan *p, const char *name);

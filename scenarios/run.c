@@ -13,6 +13,7 @@
 #include "core/term/xalloc.h"
 #include "scenarios/checks.h"
 #include "scenarios/loader.h"
+#include "scenarios/workload.h"
 #include "sim/sim.h"
 #include "traces/trace.h"
 
@@ -179,10 +180,20 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
     world_node_cfg *cfg = calloc((size_t)p->nnodes, sizeof *cfg);
     if (!cfg)
         abort();
-    for (int i = 0; i < p->nnodes; i++)
+    char **boot = xcalloc((size_t)p->nnodes + 1, sizeof *boot);
+    for (int i = 0; i < p->nnodes; i++) {
         cfg[i] = node_cfg(&p->nodes[i]);
+        cfg[i].boot_eval = boot[i] = scn_wl_boot_eval(p, i);
+    }
     world *w = lib_world_new(s, r->seed, p->nnodes, cfg);
+    for (int i = 0; i < p->nnodes; i++)
+        free(boot[i]);
+    free(boot);
     free(cfg);
+    scn_wl *wl = scn_wl_new(p, s, w, r->seed);
+    sim_observer wl_obs = wl ? scn_wl_observer(wl) : (sim_observer){0};
+    if (wl)
+        trace_tee_add(tee, wl_obs);
     for (int i = 0; i < p->nlinks; i++) {
         const scn_link *l = &p->links[i];
         world_set_latency(w, l->from, l->to, false, l->latency, false);
@@ -216,6 +227,8 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
         unfinished_ctx u = {p, o->report, 0};
         world_finish(w, on_unfinished, &u);
         r->unfinished = u.n;
+        if (wl)
+            scn_wl_finish(wl, o->report, &r->wl);
         r->failed_expects = world_failures(w);
         r->failed_checks = scn_checks_finish(checks, s);
         r->outcome = r->failed_expects || r->failed_checks ? SCN_FAILED : SCN_PASSED;
@@ -226,6 +239,7 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
 
     /* Tearing the world down is not part of the run: nothing observes it. */
     sim_set_observer(s, NULL);
+    scn_wl_free(wl);
     world_free(w);
     sim_free(s);
     trace_transcript_free(tr);

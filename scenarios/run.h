@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "scenarios/plan.h"
+#include "scenarios/workload.h"
 #include "sim/observe.h"
 
 typedef struct scn_run_opts {
@@ -40,6 +41,7 @@ typedef struct scn_run_result {
                                 * queued at the end (warnings) */
     char limit[256];           /* SCN_LIMIT: "max_events=..." or
                                 * "max_reductions=N (who)" */
+    scn_wl_result wl;          /* the workload's checkers (wl.present) */
 } scn_run_result;
 
 #define SCN_DEFAULT_MAX_EVENTS 1000000000ULL

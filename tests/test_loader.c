@@ -473,8 +473,13 @@ Test(loader, full_workload)
     scn_plan *p = load_good("tests/good/full.json");
     const scn_workload *w = &p->workload;
     cr_expect(w->present);
-    cr_expect_str_eq(w->app, "dist_kv");
-    cr_expect_str_eq(w->strategy, "quorum");
+    cr_expect_str_eq(w->strategy.name, "raft");
+    cr_expect(w->strategy.library);
+    cr_expect(w->strategy.cas);
+    cr_expect_eq(w->strategy.nmembers, p->nnodes);
+    cr_expect_str_eq(w->strategy.params,
+                     "election_timeout => {150, 300}, reconnect_interval => 1000");
+    cr_expect_eq(w->final_reads, -1);
     cr_assert_eq(w->nclients, 2);
     cr_expect_eq(w->clients[0], 0);
     cr_expect_eq(w->clients[1], 1);
@@ -497,7 +502,12 @@ Test(loader, workload_defaults)
     scn_plan *p = load_good("tests/good/workload_defaults.json");
     const scn_workload *w = &p->workload;
     cr_expect(w->present);
-    cr_expect_str_eq(w->strategy, "ignore");
+    cr_expect_str_eq(w->strategy.name, "ignore");
+    cr_expect_str_eq(w->strategy.params, "");
+    /* compare: every library strategy that needs no parameter */
+    cr_assert_eq(w->ncompare, 6);
+    cr_expect_str_eq(w->compare[0].name, "ignore");
+    cr_expect_str_eq(w->compare[5].name, "raft");
     cr_assert_eq(w->nclients, 2);
     cr_expect_eq(w->clients[1], 2);
     cr_expect_eq(w->keys, 1);

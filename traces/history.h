@@ -56,6 +56,7 @@ typedef struct hist_op {
     int64_t call_index, ret_index;   /* the events' "index" (-1 none) */
     int64_t call_time, ret_time;     /* the events' "time", ns */
     long call_line, ret_line;        /* line numbers (ret_line 0: none) */
+    int32_t node;                    /* PLACEHOLDER */
 } hist_op;
 
 typedef struct history {
@@ -69,6 +70,7 @@ typedef struct history {
 } history;
 
 void history_init(history *h);
+int32_t history_node(history *h, const char *name); /* PLACEHOLDER */
 void history_fini(history *h);
 
 /* Reads the history in file path ("-": standard input) into h, which

@@ -14,7 +14,8 @@
  * application's start) whose output goes to the node's console:
  * Mod:start_link() if the module exports it, else Mod:start(). What it
  * returns is dropped; an exception is reported as a crashing process's.
- * The node's shell takes no step until the last has returned. */
+ * Then the node's boot_eval, the same way (a workload's store). The
+ * node's shell takes no step until the last has returned. */
 static void start_app(world *w, int node, int i);
 
 static void app_started(world *w, void *ctx, term *value, const ev_exception *x)
@@ -27,6 +28,12 @@ static void app_started(world *w, void *ctx, term *value, const ev_exception *x)
 static void start_app(world *w, int node, int i)
 {
     vnode *nd = &w->nodes[node];
+    uintptr_t k = ((uintptr_t)node << 16) | (uintptr_t)i;
+    if (i == nd->cfg.napps && nd->cfg.boot_eval) {
+        shell_eval_detached(w, node, node, nd->cfg.boot_eval, ev_env_new(),
+                            app_started, (void *)k);
+        return;
+    }
     if (i >= nd->cfg.napps) {
         shell_release(w, node);
         return;
@@ -36,14 +43,13 @@ static void start_app(world *w, int node, int i)
     bool link = m && ev_module_export(m, atom_intern("start_link"), 0) != NULL;
     char src[300];
     snprintf(src, sizeof src, "%s:%s().", name, link ? "start_link" : "start");
-    uintptr_t k = ((uintptr_t)node << 16) | (uintptr_t)i;
     shell_eval_detached(w, node, node, src, ev_env_new(), app_started, (void *)k);
 }
 
 /* A booting node starts the applications its config lists, in order. */
 static void on_booted(world *w, int node)
 {
-    if (w->nodes[node].cfg.napps == 0)
+    if (w->nodes[node].cfg.napps == 0 && !w->nodes[node].cfg.boot_eval)
         return;
     shell_hold(w, node);
     start_app(w, node, 0);

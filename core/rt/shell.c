@@ -40,6 +40,8 @@ struct shell {
     bool detached;
     shell_done_fn done;
     void *done_ctx;
+    world_call_fn call_done;  /* world_call's, with its ctx */
+    void *call_ctx;
     shell *next;         /* the node shell's list of detached ones */
     ev_host host;
     bool in_run;         /* inside run(): the evaluator's death is deferred */
@@ -814,8 +816,10 @@ static const behaviour shell_behaviour = {
     "shell", "evaluator", 0, NULL, sh_message, sh_timeout, sh_terminate,
 };
 
-void shell_eval_detached(world *w, int node_id, int leader, const char *src,
-                         ev_env *env, shell_done_fn done, void *ctx)
+/* A detached evaluator on node_id running `code` (taken; NULL: it did
+ * not compile, the evaluation raises badarg) with env (taken). */
+static shell *eval_detached(world *w, int node_id, int leader, ev_code *code,
+                            ev_env *env, shell_done_fn done, void *ctx)
 {
     shell *owner = w->nodes[node_id].sh;
     shell *sh = shell_new(w, node_id);
@@ -828,18 +832,64 @@ void shell_eval_detached(world *w, int node_id, int leader, const char *src,
     sh->next = owner->next;
     owner->next = sh;
     spawn_evaluator(w, sh);
-    ev_error err;
-    sh->code = ev_compile(src, &err);
+    sh->code = code;
     sh->busy = true;
     if (!sh->code) {
         ev_exception x = { .cls = A("error"), .reason = term_atom_s("badarg") };
         finish_exception(w, sh, &x);
         ev_exception_fini(&x);
         retire(w, sh);
-        return;
+        return NULL;
     }
     sh->vm = ev_vm_new(sh->code, sh->env, &sh->host);
-    run(w, sh);
+    return sh;
+}
+
+void shell_eval_detached(world *w, int node_id, int leader, const char *src,
+                         ev_env *env, shell_done_fn done, void *ctx)
+{
+    ev_error err;
+    shell *sh = eval_detached(w, node_id, leader, ev_compile(src, &err), env,
+                              done, ctx);
+    if (sh)
+        run(w, sh);
+}
+
+/* world_call's done, through shell_done_fn: ctx is the shell, alive
+ * until its done has returned. */
+static void call_done(world *w, void *ctx, term *value, const ev_exception *x)
+{
+    (void)w;
+    shell *sh = ctx;
+    sh->call_done(sh->call_ctx, value, x);
+}
+
+bool world_call(world *w, int node, ev_code *code, const char *const *names,
+                term *const *values, int n, world_started_fn started,
+                world_call_fn done, void *ctx)
+{
+    if (w->nodes[node].state != NODE_UP)
+        return false;
+    ev_env *env = ev_env_new();
+    for (int i = 0; i < n; i++)
+        ev_env_set(env, names[i], term_ref(values[i]));
+    shell *sh = eval_detached(w, node, node, ev_code_hold(code), env, NULL, NULL);
+    if (sh) {
+        sh->done = call_done;
+        sh->done_ctx = sh;
+        sh->call_done = done;
+        sh->call_ctx = ctx;
+    }
+    if (sh && started) {
+        term *pid = term_pid_new(sh->pid);
+        char *text = rt_str(w, node, pid);
+        term_unref(pid);
+        started(ctx, text);
+        free(text);
+    }
+    if (sh)
+        run(w, sh);
+    return true;
 }
 
 /* spawn(Fun), spawn(erlang, apply, [Fun, Args]) and spawn(M, F, Args)

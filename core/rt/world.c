@@ -34,6 +34,7 @@ static void copy_cfg(world_node_cfg *dst, const world_node_cfg *src,
     dst->tls_ca = src->tls_ca ? xstrdup(src->tls_ca) : NULL;
     dst->tls_cert_ca = src->tls_cert_ca ? xstrdup(src->tls_cert_ca)
                        : src->tls_ca ? xstrdup(src->tls_ca) : NULL;
+    dst->boot_eval = src->boot_eval ? xstrdup(src->boot_eval) : NULL;
     char **apps = xcalloc((size_t)src->napps + 1, sizeof *apps);
     for (int i = 0; i < src->napps; i++)
         apps[i] = xstrdup(src->apps[i]);
@@ -49,6 +50,7 @@ static void free_cfg(world_node_cfg *c)
     free((char *)c->cookie);
     free((char *)c->tls_ca);
     free((char *)c->tls_cert_ca);
+    free((char *)c->boot_eval);
     for (int i = 0; i < c->napps; i++)
         free((char *)c->apps[i]);
     free((void *)c->apps);

@@ -50,6 +50,10 @@ typedef struct world_node_cfg {
      * virtual epoch in microseconds, and its drift in parts per million */
     int64_t clock_offset;
     int64_t clock_drift_ppm;
+    /* An expression evaluated at each boot, once the apps have started
+     * and before the shell's first step, as they are (a workload's
+     * store: "pause_minority:start_link(#{...})."), or NULL. */
+    const char *boot_eval;
 } world_node_cfg;
 
 typedef struct world world;
@@ -75,6 +79,23 @@ void world_boot(world *w, int node);
  * needs them: a scenario's steps are compiled once, by its loader. */
 void world_eval(world *w, int node, const char *src, ev_code *code,
                 const char *expect, ev_code *pattern, const char *where);
+
+/* Evaluates `code` (held while it runs) with the bindings names[i] =
+ * values[i] (references taken) in a new process of `node` whose output
+ * goes to the node's console, as rpc's server evaluates a call.
+ * started(ctx, pid) is called once the process exists, before it runs,
+ * with its pid as the node prints it ("<0.93.0>"; may be NULL); then
+ * done(ctx, value, NULL) or done(ctx, NULL, exception) once it returns
+ * (both borrowed), never if the node halts first. A node that is not
+ * up runs nothing: world_call returns false. */
+struct term;
+struct ev_exception;
+typedef void (*world_started_fn)(void *ctx, const char *pid);
+typedef void (*world_call_fn)(void *ctx, const struct term *value,
+                              const struct ev_exception *x);
+bool world_call(world *w, int node, ev_code *code, const char *const *names,
+                struct term *const *values, int n, world_started_fn started,
+                world_call_fn done, void *ctx);
 
 /* Prints a note in the transcript. */
 void world_note(world *w, const char *text);
