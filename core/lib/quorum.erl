@@ -32,8 +32,9 @@
 %% R and W default to a majority, floor(N/2) + 1 of the N members (down
 %% ones included). Any R replies then meet any W acknowledgements
 %% (R + W > N: a read sees the last completed write) and two write
-%% quorums meet (2W > N); start_link refuses other values. The register
-%% is linearizable and tolerates fewer than N/2 members lost.
+%% quorums meet (2W > N); start_link refuses R and W that break either.
+%% The register is linearizable and tolerates fewer than N/2 members
+%% lost.
 %%
 %% Results. A read that misses its deadline is {fail, timeout} (reads
 %% are idempotent, Jepsen records a crashed read as a failure). A write
