@@ -266,6 +266,7 @@ bench: deps
 	$(call need,valgrind,valgrind)
 	$(MAKE) --no-print-directory $(BIN)
 	sh bench/messages.sh ./$(BIN)
+	sh bench/cap.sh ./$(BIN)
 
 $(BUILD)/bench_engine: bench/engine.c $(LIBOBJ)
 	@mkdir -p $(BUILD)

@@ -12,6 +12,7 @@
 #include "cli/opts.h"
 #include "cli/out.h"
 #include "cli/regress.h"
+#include "cli/cap.h"
 #include "cli/run.h"
 #include "core/lib/lib.h"
 #include "traces/diff.h"
@@ -24,7 +25,8 @@
 
 enum {
     RUN_SEED, RUN_TEXT, RUN_TRACE, RUN_HTML, RUN_QUIET, RUN_MAX_EVENTS,
-    RUN_MAX_REDUCTIONS, RUN_MAX_TERMS, RUN_MAX_MEMORY, RUN_HELP, RUN_NOPTS
+    RUN_MAX_REDUCTIONS, RUN_MAX_TERMS, RUN_MAX_MEMORY, RUN_STRATEGY,
+    RUN_HIST_EDN, RUN_HIST_JSON, RUN_HELP, RUN_NOPTS
 };
 static const cli_opt run_opts[RUN_NOPTS] = {
     [RUN_SEED] = {"--seed", NULL, "N",
@@ -54,6 +56,14 @@ static const cli_opt run_opts[RUN_NOPTS] = {
                         "stop with exit code 3 when the process's memory\n"
                         "passes SIZE bytes (K, M, G, T: powers of 1024;\n"
                         "default: three quarters of the physical memory)"},
+    [RUN_STRATEGY] = {"--strategy", NULL, "NAME",
+                      "run the workload under strategy NAME instead of\n"
+                      "the scenario's (one of its \"compare\" list, or a\n"
+                      "library strategy with its defaults)"},
+    [RUN_HIST_EDN] = {"--history-edn", NULL, "FILE",
+                      "write the workload's history as Jepsen EDN to FILE"},
+    [RUN_HIST_JSON] = {"--history-json", NULL, "FILE",
+                       "write the workload's history as JSON lines to FILE"},
     [RUN_HELP] = {"--help", "-h", NULL, "this help"},
 };
 
@@ -175,6 +185,32 @@ static const char history_about[] =
     "\n"
     "options:\n";
 
+enum { CAP_STRATEGIES, CAP_MARKDOWN, CAP_HTML, CAP_HELP, CAP_NOPTS };
+static const cli_opt cap_opts[CAP_NOPTS] = {
+    [CAP_STRATEGIES] = {"--strategies", NULL, "LIST",
+                        "the strategies to compare, by name, comma-\n"
+                        "separated (default: the workload's \"compare\"\n"
+                        "list)"},
+    [CAP_MARKDOWN] = {"--markdown", NULL, NULL, "print the table as Markdown"},
+    [CAP_HTML] = {"--html", NULL, "OUT",
+                  "also draw the runs as one HTML page: availability\n"
+                  "over time, the histories, the failing window"},
+    [CAP_HELP] = {"--help", "-h", NULL, "this help"},
+};
+static const char cap_about[] =
+    "usage: clustersim cap FILE... [--strategies LIST] [--markdown] [--html OUT]\n"
+    "\n"
+    "Runs each scenario's workload once per strategy, with the same seed,\n"
+    "arrivals and faults, the strategy the only variable, and prints one\n"
+    "table: availability during the partition per side (ok / invoked,\n"
+    "the detection window in brackets), stale reads, acknowledged writes\n"
+    "lost, linearizable, converged (final reads / replicas), the time to\n"
+    "converge after the heal, and the seed. A row is the run that\n"
+    "`clustersim run FILE --strategy NAME` makes. scenarios/cap/README.md\n"
+    "explains the rows. Exit 0, 2 bad input, 3 a run hit a limit.\n"
+    "\n"
+    "options:\n";
+
 #define NOPTS(t) ((int)(sizeof t / sizeof t[0]))
 
 static int cmd_help(const char *about, const cli_opt *tab, int n)
@@ -204,6 +240,9 @@ static void usage(FILE *f)
           "                      self-contained HTML sequence diagram\n"
           "  regress DIR --golden GDIR [--update]\n"
           "                      golden-trace regression of the scenarios of DIR\n"
+          "  cap FILE... [--strategies LIST] [--markdown] [--html OUT]\n"
+          "                      run a workload under each strategy and print\n"
+          "                      one table of what the checkers found\n"
           "  history check FILE [--model register|cas-register] [--budget STATES]\n"
           "                      check that a history (JSON lines or Jepsen EDN)\n"
           "                      is linearizable: exit 0 yes, 1 no, 3 unknown\n"
@@ -324,6 +363,15 @@ static int cmd_run(int argc, char **argv)
                 rc = cli_usage_error("--max-memory: not a positive size (bytes, "
                                      "or a number with K, M, G or T): %s", v);
             break;
+        case RUN_STRATEGY:
+            a.strategy = v;
+            break;
+        case RUN_HIST_EDN:
+            a.hist_edn = v;
+            break;
+        case RUN_HIST_JSON:
+            a.hist_json = v;
+            break;
         case RUN_HELP:
             rc = cmd_help(run_about, run_opts, RUN_NOPTS);
             break;
@@ -341,9 +389,10 @@ static int run_many(cli_run_job *ap, const char **files, int nfiles)
     cli_run_job a = *ap;
     if (!nfiles)
         return cli_usage_error("%s", "run needs a scenario FILE");
-    if (nfiles > 1 && (a.text || a.html))
+    if (nfiles > 1 && (a.text || a.html || a.hist_edn || a.hist_json))
         return cli_usage_error("%s writes one run: give one FILE",
-                           a.text ? "--text" : "--html");
+                           a.text ? "--text" : a.html ? "--html"
+                           : a.hist_edn ? "--history-edn" : "--history-json");
     if (nfiles == 1) {
         a.file = files[0];
         return cli_run_one(&a);
@@ -691,6 +740,33 @@ static int cmd_history_check(int argc, char **argv)
     return rc;
 }
 
+static int cmd_cap(int argc, char **argv)
+{
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    if (!files)
+        abort();
+    cli_cap_opts o = {0};
+    cli_optparse p = {argc, argv, 0, false};
+    const char *v;
+    int k, n = 0, rc = -1;
+    while (rc < 0 && (k = cli_opt_next(&p, cap_opts, CAP_NOPTS, &v)) != CLI_OPT_END) {
+        switch (k) {
+        case CLI_OPT_ERROR: rc = 2; break;
+        case CLI_OPT_OPERAND: files[n++] = v; break;
+        case CAP_STRATEGIES: o.strategies = v; break;
+        case CAP_MARKDOWN: o.markdown = true; break;
+        case CAP_HTML: o.html = v; break;
+        case CAP_HELP: rc = cmd_help(cap_about, cap_opts, CAP_NOPTS); break;
+        }
+    }
+    if (rc < 0 && !n)
+        rc = cli_usage_error("%s", "cap needs a scenario FILE with a workload");
+    if (rc < 0)
+        rc = cli_cap(files, n, &o);
+    free(files);
+    return rc;
+}
+
 static int cmd_history(int argc, char **argv)
 {
     if (argc < 1)
@@ -771,6 +847,8 @@ int main(int argc, char **argv)
         rc = cmd_render(argc - 2, argv + 2);
     else if (!strcmp(cmd, "regress"))
         rc = cmd_regress(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "cap"))
+        rc = cmd_cap(argc - 2, argv + 2);
     else if (!strcmp(cmd, "lib"))
         rc = cmd_lib(argc - 2, argv + 2);
     else if (!strcmp(cmd, "history"))

@@ -76,6 +76,7 @@ static void on_signal(int sig)
 
 typedef struct run_outputs {
     cli_out text, html;
+    cli_out hedn, hjson;       /* written at the end only */
     trace_text *tt;
     trace_render *page;
     trace_store *store;
@@ -114,6 +115,8 @@ static void interrupt_emit(void *ctx, const sim_obs_event *ev)
         cli_out_close(&o->text, text_werr(o->tt), false, "trace");
     if (o->html.f)
         cli_out_html(o->page, &o->html, false);
+    cli_out_abandon(&o->hedn);
+    cli_out_abandon(&o->hjson);
     exit(128 + interrupted);
 }
 
@@ -147,6 +150,10 @@ static void on_memory_stop(void *ctx, const char *msg)
         cli_out_close(&o->text, text_werr(o->tt), false, "trace");
     if (o && o->html.f)
         cli_out_abandon(&o->html);
+    if (o) {
+        cli_out_abandon(&o->hedn);
+        cli_out_abandon(&o->hjson);
+    }
     if (o && o->store) {
         char err[512];
         if (trace_store_stop_run(o->store, "limit", err, sizeof err))
@@ -201,6 +208,18 @@ static int run_one(cli_run_job *a, memory_stop *ms)
         fputs(p->warnings, stderr);
     ms->name = p->name;
     ms->seed = a->has_seed ? a->seed : p->seed;
+    char serr[1024];
+    if (a->strategy && scn_plan_use_strategy(p, a->strategy, serr, sizeof serr)) {
+        fprintf(stderr, "clustersim: --strategy: %s\n", serr);
+        scn_plan_free(p);
+        return 2;
+    }
+    if ((a->hist_edn || a->hist_json) && !p->workload.present) {
+        fprintf(stderr, "clustersim: %s: %s has no workload, so no history\n",
+                a->hist_edn ? "--history-edn" : "--history-json", p->file);
+        scn_plan_free(p);
+        return 2;
+    }
 
     run_outputs out = {0};
     ms->out = &out;
@@ -217,8 +236,12 @@ static int run_one(cli_run_job *a, memory_stop *ms)
     /* Outputs are checked and opened before the run, so that a bad OUT
      * costs no run; a complete run's files are renamed at the end. */
     if ((a->text && cli_out_open(&out.text, "--text", a->text)) ||
-        (a->html && cli_out_open(&out.html, "--html", a->html))) {
+        (a->html && cli_out_open(&out.html, "--html", a->html)) ||
+        (a->hist_edn && cli_out_open(&out.hedn, "--history-edn", a->hist_edn)) ||
+        (a->hist_json && cli_out_open(&out.hjson, "--history-json", a->hist_json))) {
         cli_out_abandon(&out.text);
+        cli_out_abandon(&out.html);
+        cli_out_abandon(&out.hedn);
         trace_store_close(out.store);
         scn_plan_free(p);
         return 2;
@@ -247,6 +270,8 @@ static int run_one(cli_run_job *a, memory_stop *ms)
             trace_store_close(out.store);
             cli_out_abandon(&out.text);
             cli_out_abandon(&out.html);
+            cli_out_abandon(&out.hedn);
+            cli_out_abandon(&out.hjson);
             trace_text_free(out.tt);
             scn_plan_free(p);
             return 2;
@@ -282,6 +307,9 @@ static int run_one(cli_run_job *a, memory_stop *ms)
     o.max_events = a->max_events;
     o.max_reductions = a->max_reductions;
     o.max_terms = a->max_terms;
+    o.history_edn = out.hedn.f;
+    o.history_json = out.hjson.f;
+    o.keep = a->keep;
     scn_run_result *r = &a->r;
     scn_run(p, &o, r);
     if (any)
@@ -315,6 +343,11 @@ static int run_one(cli_run_job *a, memory_stop *ms)
                     "incomplete\n", a->db, out.run_id);
         }
     }
+    cli_out *hist[2] = {&out.hedn, &out.hjson};
+    for (int i = 0; i < 2; i++)
+        if (hist[i]->f && cli_out_close(hist[i], r->history_werr ? -1 : 0, complete,
+                                        "history"))
+            exit_code = 2;
     if (out.page) {
         if (cli_out_html(out.page, &out.html, complete))
             exit_code = 2;

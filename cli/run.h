@@ -10,11 +10,15 @@
 #include "scenarios/plan.h"
 #include "scenarios/run.h"
 #include "sim/observe.h"
+#include "traces/history.h"
 
 #define CLUSTERSIM_VERSION "0.1.0"
 
 typedef struct cli_run_job {
     const char *file, *text, *db, *html;
+    const char *strategy;      /* --strategy, or NULL */
+    const char *hist_edn, *hist_json;  /* --history-edn, --history-json */
+    history *keep;             /* non-NULL: receives the workload's history */
     uint64_t seed, max_events, max_reductions, max_terms;
     uint64_t max_memory;       /* 0: three quarters of the physical memory */
     bool has_seed, quiet;

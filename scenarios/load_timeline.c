@@ -334,7 +334,8 @@ static const char *const trace_kinds[] = {
     "nodeup", "nodedown", "partition", "cut", "heal", "latency", "freeze",
     "resume", "restart", "global_register", "global_unregister",
     "global_conflict", "eval", "result", "output", "log", "expect", "note",
-    "check"
+    "check", "invoke", "ok", "fail", "info", "checker", "availability",
+    "replica", "discard", "pause", "unpause", "decision"
 };
 
 /* event, count and between, then the trace fields usable as filters. */
@@ -415,7 +416,7 @@ static int want_window(ctx *c, const cJSON *v, int64_t *t0, int64_t *t1)
 /* The filter fields each trace kind has (traces/README.md, "Event kinds
  * and their fields"), "node" being the NODE column: a filter naming a
  * field the kind never has would match nothing, so `count: 0` would pass
- * whatever the run does. "op" (no emitter yet) takes every filter. */
+ * whatever the run does. */
 static const struct { const char *kind, *fields; } kind_fields[] = {
     {"boot", "node, text"}, {"halt", "node, text"},
     {"spawn", "node, pid, text"}, {"exit", "node, pid, reason"},
@@ -435,6 +436,14 @@ static const struct { const char *kind, *fields; } kind_fields[] = {
     {"output", "node, text"}, {"log", "node, reason, text"},
     {"expect", "node, name, term, reason, text"}, {"note", "text"},
     {"check", "name, reason, text"},
+    {"invoke", "node, pid, name, term, text"}, {"ok", "node, name, term, text"},
+    {"fail", "node, name, term, reason, text"},
+    {"info", "node, name, term, reason, text"},
+    {"checker", "name, reason, text"}, {"availability", "name, term, reason"},
+    {"replica", "node, pid, name, term"},
+    {"discard", "node, pid, name, term, reason, text"},
+    {"pause", "node, pid, reason"}, {"unpause", "node, pid, reason"},
+    {"decision", "node, pid, term"},
 };
 
 /* The fields of `kind` ("node, peer, text"), or NULL: every field. */

@@ -406,11 +406,10 @@ static int want_strategy(ctx *c, const cJSON *v, scn_strategy *s)
     /* a user's module */
     const ev_module *m = user_module(c->p, nm, s->members, s->nmembers);
     if (!m)
-        return scn__fail(c, "unknown strategy %s: the library's are ignore, "
+        return scn__fail(c, "unknown strategy %s: not a module of config.modules, "
+                         "nor one of the library's (expected ignore, "
                          "pause_minority, pause_if_all_down, autoheal, "
-                         "static_master, quorum, lww and raft; a module of your "
-                         "own must be in config.modules",
-                         scn__qs(c, nm));
+                         "static_master, quorum, lww or raft)", scn__qs(c, nm));
     static const struct { const char *f; uint32_t a; } need[] = {
         {"start_link", 1}, {"read", 2}, {"write", 3}};
     for (int i = 0; i < 3; i++)
@@ -729,6 +728,8 @@ int scn_plan_use_strategy(scn_plan *p, const char *name, char *err, size_t n)
         snprintf(err, n, "%s has no workload to run a strategy in", p->file);
         return -1;
     }
+    if (!strcmp(w->strategy.name, name))
+        return 0;   /* the scenario's own */
     for (int i = 0; i < w->ncompare; i++) {
         if (strcmp(w->compare[i].name, name))
             continue;

@@ -166,8 +166,8 @@ void scn_plan_free(scn_plan *p);
 void scn_strategy_fini(scn_strategy *s);
 
 /* Makes the plan's workload run strategy `name` (clustersim run
- * --strategy, clustersim cap): the entry of its compare list of that
- * name, else the library strategy with its defaults. Returns 0, or -1
+ * --strategy, clustersim cap): its own strategy if that is the one, else
+ * the entry of its compare list of that name. Returns 0, or -1
  * with a message in err (no such strategy; one whose parameters have
  * no default; a mix with cas for a strategy without cas). */
 int scn_plan_use_strategy(scn_plan *p, const char *name, char *err, size_t n);

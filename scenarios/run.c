@@ -227,8 +227,15 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
         unfinished_ctx u = {p, o->report, 0};
         world_finish(w, on_unfinished, &u);
         r->unfinished = u.n;
-        if (wl)
+        if (wl) {
             scn_wl_finish(wl, o->report, &r->wl);
+            if (o->history_edn)
+                r->history_werr = history_write_edn(o->history_edn, scn_wl_history(wl));
+            if (o->history_json && !r->history_werr)
+                r->history_werr = history_write_json(o->history_json, scn_wl_history(wl));
+            if (o->keep)
+                scn_wl_take_history(wl, o->keep);
+        }
         r->failed_expects = world_failures(w);
         r->failed_checks = scn_checks_finish(checks, s);
         r->outcome = r->failed_expects || r->failed_checks ? SCN_FAILED : SCN_PASSED;

@@ -22,6 +22,8 @@ typedef struct scn_run_opts {
                                 * (WORLD_DEFAULT_MAX_REDUCTIONS) */
     uint64_t max_terms;        /* internal limit; 0: the default
                                 * (WORLD_DEFAULT_MAX_TERMS) */
+    FILE *history_edn, *history_json; /* the workload's history, or NULL */
+    history *keep;             /* non-NULL (initialised): the history moves here */
 } scn_run_opts;
 
 typedef enum scn_outcome {
@@ -42,6 +44,7 @@ typedef struct scn_run_result {
     char limit[256];           /* SCN_LIMIT: "max_events=..." or
                                 * "max_reductions=N (who)" */
     scn_wl_result wl;          /* the workload's checkers (wl.present) */
+    int history_werr;          /* writing a history failed (-1) */
 } scn_run_result;
 
 #define SCN_DEFAULT_MAX_EVENTS 1000000000ULL

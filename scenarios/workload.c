@@ -51,6 +51,7 @@ struct scn_wl {
     cap_replica *replicas;
     size_t nreplicas, capreplicas;
     size_t discards;
+    char *partition_text;
 };
 
 static const char *const f_names[] = {"read", "write", "cas"};
@@ -340,6 +341,8 @@ static void wl_observe(void *ctx, const sim_obs_event *ev)
         r->v = !strcmp(ev->term, "undefined") ? (hist_val){.nil = true}
              : *end == '\0' && end != ev->term ? (hist_val){.v = v}
                                                : (hist_val){.v = INT64_MIN};
+    } else if (!strcmp(ev->kind, "partition") && ev->text && !wl->partition_text) {
+        wl->partition_text = xstrdup(ev->text);
     } else if (!strcmp(ev->kind, "discard")) {
         wl->discards++;
     } else if (!strcmp(ev->kind, "halt") && node >= 0) {
@@ -440,6 +443,13 @@ const history *scn_wl_history(const scn_wl *wl)
     return &wl->h;
 }
 
+void scn_wl_take_history(scn_wl *wl, history *out)
+{
+    history_fini(out);
+    *out = wl->h;
+    history_init(&wl->h);
+}
+
 void scn_wl_free(scn_wl *wl)
 {
     if (!wl)
@@ -455,6 +465,7 @@ void scn_wl_free(scn_wl *wl)
     free(wl->side);
     free(wl->detected);
     free(wl->replicas);
+    free(wl->partition_text);
     free(wl);
 }
 
@@ -546,6 +557,11 @@ void scn_wl_finish(scn_wl *wl, FILE *report, scn_wl_result *r)
     r->partition_at = wl->partition_at;
     r->heal_at = wl->heal_at;
     r->discards = wl->discards;
+    snprintf(r->partition_text, sizeof r->partition_text, "%s",
+             wl->partition_text ? wl->partition_text : "");
+    r->nnodes = wl->p->nnodes;
+    for (int i = 0; i < SCN_WL_MAX_NODES; i++)
+        r->side[i] = (signed char)(i < wl->p->nnodes ? wl->side[i] : -1);
 
     /* linearizable */
     hist_result lr;

@@ -25,6 +25,8 @@
 
 typedef struct scn_wl scn_wl;
 
+#define SCN_WL_MAX_NODES 1024
+
 /* What the checkers found: a row of `clustersim cap`. */
 typedef struct scn_wl_result {
     bool present;              /* the plan has a workload */
@@ -35,6 +37,12 @@ typedef struct scn_wl_result {
     cap_result cap;            /* the other checkers */
     int64_t partition_at, heal_at, detect_us[CAP_NSIDES]; /* us; -1 none */
     size_t discards;           /* white-box discard events */
+    /* the first partition as its event wrote it ("[a@sim,b@sim] |
+     * [c@sim]"; "" none), and each node's side in it (-1: none; nodes
+     * past SCN_WL_MAX_NODES are -1) */
+    char partition_text[512];
+    signed char side[SCN_WL_MAX_NODES];
+    int nnodes;
 } scn_wl_result;
 
 /* The store's start expression on a member node (world_node_cfg's
@@ -52,6 +60,8 @@ sim_observer scn_wl_observer(scn_wl *wl);
 void scn_wl_finish(scn_wl *wl, FILE *report, scn_wl_result *r);
 /* The history so far (borrowed). */
 const history *scn_wl_history(const scn_wl *wl);
+/* Moves the history into *out (initialised; its old contents freed). */
+void scn_wl_take_history(scn_wl *wl, history *out);
 void scn_wl_free(scn_wl *wl);
 
 #endif

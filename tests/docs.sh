@@ -65,9 +65,10 @@ probe "latency step key" "{$S,\"timeline\":[{\"at\":\"0s\",\"latency\":{\"$W\":1
 probe "check key" "{$S,\"checks\":[{\"$W\":1}]}"
 probe "count key" "{$S,\"checks\":[{\"event\":\"boot\",\"count\":{\"$W\":1}}]}"
 probe "trace kind" "{$S,\"checks\":[{\"event\":\"$W\",\"count\":1}]}"
-WL='"workload":{"app":"dist_kv","clients":["a"],"rate":"1/s"'
+WL0='"workload":{"clients":["a"],"rate":"1/s"'
+WL="$WL0"',"strategy":"ignore"'
 probe "workload key" "{$S,$WL,\"$W\":1}}"
-probe "strategy" "{$S,$WL,\"strategy\":\"$W\"}}"
+probe "strategy" "{$S,$WL0,\"strategy\":\"$W\"}}"
 probe "mix key" "{$S,$WL,\"mix\":{\"$W\":1}}}"
 probe "checker" "{$S,$WL,\"checkers\":[\"$W\"]}}"
 

@@ -763,3 +763,15 @@ int32_t history_node(history *h, const char *name) /* PLACEHOLDER */
     (void)h, (void)name;
     return 0;
 }
+
+int history_write_json(FILE *f, const history *h) /* PLACEHOLDER */
+{
+    (void)f, (void)h;
+    return 0;
+}
+
+int history_write_edn(FILE *f, const history *h) /* PLACEHOLDER */
+{
+    (void)f, (void)h;
+    return 0;
+}

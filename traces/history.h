@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Input bounds: longer lines and larger files are refused (exit 2). */
 #define HISTORY_MAX_LINE   65536
@@ -71,6 +72,8 @@ typedef struct history {
 
 void history_init(history *h);
 int32_t history_node(history *h, const char *name); /* PLACEHOLDER */
+int history_write_json(FILE *f, const history *h); /* PLACEHOLDER */
+int history_write_edn(FILE *f, const history *h); /* PLACEHOLDER */
 void history_fini(history *h);
 
 /* Reads the history in file path ("-": standard input) into h, which

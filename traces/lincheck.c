@@ -45,6 +45,7 @@ typedef struct cache {
     size_t words;
     uint64_t *bits;            /* states x words */
     hist_val *state;
+    uint64_t *hash;            /* each state's hash_of */
     uint32_t *slots;           /* index + 1; 0 empty */
     size_t n, cap, nslots;
 } cache;
@@ -58,12 +59,18 @@ static uint64_t mix(uint64_t x)
     return x ^ (x >> 31);
 }
 
-static uint64_t hash_of(const uint64_t *b, size_t w, hist_val s)
+/* The hash of a linearized set is the XOR of its operations' op_hash,
+ * kept up to date as operations are linearized and undone, so a state
+ * costs O(1) to hash however many operations the key has; equal hashes
+ * still compare the whole set. */
+static uint64_t op_hash(int op)
 {
-    uint64_t h = mix((uint64_t)s.v ^ (s.nil ? UINT64_C(0x9e3779b97f4a7c15) : 0));
-    for (size_t i = 0; i < w; i++)
-        h = mix(h ^ b[i]) + i;
-    return h;
+    return mix((uint64_t)op + UINT64_C(0x632be59bd9b4e019));
+}
+
+static uint64_t hash_of(uint64_t set_hash, hist_val s)
+{
+    return mix(set_hash ^ mix((uint64_t)s.v ^ (s.nil ? UINT64_C(0x9e3779b97f4a7c15) : 0)));
 }
 
 static bool same_val(hist_val x, hist_val y)
@@ -71,8 +78,8 @@ static bool same_val(hist_val x, hist_val y)
     return x.nil == y.nil && (x.nil || x.v == y.v);
 }
 
-/* Adds (b, s) to c; false if it was there. */
-static bool cache_add(cache *c, const uint64_t *b, hist_val s)
+/* Adds (b, s) to c, bh being b's set hash; false if it was there. */
+static bool cache_add(cache *c, const uint64_t *b, uint64_t bh, hist_val s)
 {
     if ((c->n + 1) * 2 > c->nslots) {
         size_t ns = c->nslots ? c->nslots * 2 : 1024;
@@ -80,17 +87,18 @@ static bool cache_add(cache *c, const uint64_t *b, hist_val s)
         c->slots = xcalloc(ns, sizeof *c->slots);
         c->nslots = ns;
         for (size_t i = 0; i < c->n; i++) {
-            size_t j = (size_t)hash_of(c->bits + i * c->words, c->words, c->state[i]) & (ns - 1);
+            size_t j = (size_t)c->hash[i] & (ns - 1);
             while (c->slots[j])
                 j = (j + 1) & (ns - 1);
             c->slots[j] = (uint32_t)(i + 1);
         }
     }
     size_t m = c->nslots - 1;
-    size_t j = (size_t)hash_of(b, c->words, s) & m;
+    uint64_t hv = hash_of(bh, s);
+    size_t j = (size_t)hv & m;
     for (; c->slots[j]; j = (j + 1) & m) {
         size_t i = c->slots[j] - 1;
-        if (same_val(c->state[i], s)
+        if (c->hash[i] == hv && same_val(c->state[i], s)
             && !memcmp(c->bits + i * c->words, b, c->words * sizeof *b))
             return false;
     }
@@ -98,7 +106,9 @@ static bool cache_add(cache *c, const uint64_t *b, hist_val s)
         c->cap = c->cap ? c->cap * 2 : 1024;
         c->bits = xrealloc(c->bits, c->cap * c->words * sizeof *c->bits);
         c->state = xrealloc(c->state, c->cap * sizeof *c->state);
+        c->hash = xrealloc(c->hash, c->cap * sizeof *c->hash);
     }
+    c->hash[c->n] = hv;
     memcpy(c->bits + c->n * c->words, b, c->words * sizeof *b);
     c->state[c->n] = s;
     c->slots[j] = (uint32_t)(++c->n);
@@ -187,7 +197,7 @@ static hist_verdict check_key(const history *h, const kop *ops, int nk, uint64_t
     int depth = 0, done_ok = 0, best = -1, best_fail = -1, best_last = -1;
     hist_val state = {.nil = true}, best_state = state;
     hist_verdict v = HIST_NOT_LINEARIZABLE;
-    uint64_t explored = 0;
+    uint64_t explored = 0, bh = 0;
     int cur = e[0].next;
     for (;;) {
         if (done_ok == nok) {
@@ -201,13 +211,15 @@ static hist_verdict check_key(const history *h, const kop *ops, int nk, uint64_t
             size_t w = (size_t)e[cur].op / 64;
             if (step(op, state, &ns)) {
                 bits[w] |= bit;
-                if (cache_add(&c, bits, ns)) {
+                uint64_t nbh = bh ^ op_hash(e[cur].op);
+                if (cache_add(&c, bits, nbh, ns)) {
                     if (++explored > budget) {
                         v = HIST_UNKNOWN;
                         break;
                     }
                     stack[depth++] = (frame){cur, state};
                     state = ns;
+                    bh = nbh;
                     done_ok += op->ok;
                     /* lift the call and its return */
                     entry *x = &e[cur];
@@ -252,6 +264,7 @@ static hist_verdict check_key(const history *h, const kop *ops, int nk, uint64_t
         state = f.state;
         done_ok -= ops[x->op].ok;
         bits[(size_t)x->op / 64] &= ~(UINT64_C(1) << (x->op % 64));
+        bh ^= op_hash(x->op);
         cur = x->next;
     }
     r->states += explored;
@@ -284,6 +297,7 @@ static hist_verdict check_key(const history *h, const kop *ops, int nk, uint64_t
     }
     free(c.bits);
     free(c.state);
+    free(c.hash);
     free(c.slots);
     free(bits);
     free(best_bits);
