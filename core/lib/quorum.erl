@@ -58,7 +58,10 @@
 %% Erlang. Nothing merges at the heal, there is nothing to reconcile: a
 %% minority replica stays stale until a write or a read's write-back
 %% reaches it, and every read still returns the newest value because its
-%% quorum includes a majority replica. Erlang does not reconnect by
+%% quorum includes a majority replica. (Updates sent while Erlang was
+%% still trying to connect across the cut, within net_setuptime of the
+%% heal, arrive once the connection is made: often that is what brings
+%% the minority's replicas up to date.) Erlang does not reconnect by
 %% itself, so a reconnect loop pings the members missing from nodes()
 %% every reconnect_interval ms (1000), as RabbitMQ's node monitor does
 %% (rabbit_node_monitor, handle_info(ping_down_nodes, ...)).
