@@ -100,6 +100,7 @@ test: deps locale
 	sh tests/must_fail.sh ./$(BIN)
 	sh tests/cli.sh ./$(BIN)
 	sh tests/history.sh ./$(BIN)
+	sh tests/cap.sh ./$(BIN)
 	$(MAKE) --no-print-directory otp-diff
 	$(MAKE) --no-print-directory check-engine
 	$(MAKE) --no-print-directory check-layers
