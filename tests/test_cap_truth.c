@@ -10,7 +10,8 @@
  *   truth: the node whose final read lost it either never held the value,
  *   or dropped it (a discard event), or had it replaced by an older value;
  * - every stale read must have been served: some replica held the value
- *   read while the read ran.
+ *   read while the read ran;
+ * - a process that had an info never invokes again.
  * So a checker never reports what the white-box truth says did not
  * happen. */
 #include <criterion/criterion.h>
@@ -116,6 +117,13 @@ static void judge(const char *file, const char *strategy)
     scn_run(p, &o, &r);
     cr_assert_eq(r.outcome, SCN_PASSED, "%s under %s", file, strategy);
     int64_t final_at = p->workload.final_reads * 1000;
+
+    /* a process that had an info never invokes again (Jepsen's rule) */
+    for (size_t i = 0; i < h.n; i++)
+        for (size_t j = i + 1; j < h.n && h.ops[i].type == HIST_INFO; j++)
+            cr_expect_neq(h.ops[j].process, h.ops[i].process, "%s under %s: "
+                          "process %lld invokes again after an info", file, strategy,
+                          (long long)h.ops[i].process);
 
     /* stale reads, by brute force, and each one served by a replica */
     size_t stale = 0;
