@@ -35,7 +35,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lib_sources.o
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
 BIN     ?= bin/clustersim
 
-.PHONY: all deps locale check-i386 demo test docs check-docs unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test fuzz mutants otp-deps otp-diff otp-expected
+.PHONY: all deps locale check-i386 demo test docs check-docs unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test cap-html-test fuzz mutants otp-deps otp-diff otp-expected
 
 all: deps $(BIN)
 
@@ -100,6 +100,7 @@ test: deps locale
 	sh tests/must_fail.sh ./$(BIN)
 	sh tests/cli.sh ./$(BIN)
 	sh tests/history.sh ./$(BIN)
+	sh tests/cap.sh ./$(BIN)
 	$(MAKE) --no-print-directory otp-diff
 	$(MAKE) --no-print-directory check-engine
 	$(MAKE) --no-print-directory check-layers
@@ -157,6 +158,14 @@ locale:
 render-test: deps
 	$(MAKE) --no-print-directory $(BIN)
 	sh tests/render.sh ./$(BIN)
+	$(MAKE) --no-print-directory cap-html-test
+
+# The page of `clustersim cap --html` end to end (tests/cap_html.sh): a
+# small scenario under two strategies, the bytes deterministic, the DOM
+# Chromium built checked, screenshots in build/cap_html/*.png.
+cap-html-test: deps
+	$(MAKE) --no-print-directory $(BIN)
+	sh tests/cap_html.sh ./$(BIN)
 
 # A sanitizer build in its own tree; LeakSanitizer reports make it fail
 # (Criterion counts a leaking test as passed, STYLE.md 15).

@@ -12,13 +12,14 @@
 #include "cli/run.h"
 #include "core/term/xalloc.h"
 
-enum { COL_STRATEGY, COL_MAJ, COL_MIN, COL_STALE, COL_LOST, COL_LIN,
-       COL_CONV, COL_HEAL, COL_SEED, NCOLS };
+enum { COL_STRATEGY, COL_MAJ, COL_MIN, COL_STALE, COL_LOST, COL_DISCARD,
+       COL_LIN, COL_CONV, COL_HEAL, COL_SEED, NCOLS };
+_Static_assert(NCOLS == CLI_CAP_NCOLS, "cli/cap.h counts the columns");
 
-static const char *const heads[NCOLS] = {
+const char *const cli_cap_heads[NCOLS] = {
     "strategy", "available, majority [detect]", "available, minority [detect]",
-    "stale reads", "lost writes", "linearizable", "converged (reads / replicas)",
-    "converged after heal", "seed"
+    "stale reads", "lost writes", "values discarded", "linearizable",
+    "converged (reads / replicas)", "converged after heal", "seed"
 };
 
 /* "97%" of a cell, "-" when nothing was invoked in it. */
@@ -38,7 +39,7 @@ static void side_cell(char *b, size_t n, const cap_result *c, int side)
     snprintf(b, n, "%s [%s]", d, x);
 }
 
-static void cells(const cli_cap_row *r, char c[NCOLS][64])
+void cli_cap_cells(const cli_cap_row *r, char c[NCOLS][64])
 {
     const scn_wl_result *w = &r->wl;
     const cap_result *k = &w->cap;
@@ -53,6 +54,7 @@ static void cells(const cli_cap_row *r, char c[NCOLS][64])
     side_cell(c[COL_MIN], 64, k, CAP_MINORITY);
     snprintf(c[COL_STALE], 64, "%zu", k->stale);
     snprintf(c[COL_LOST], 64, "%zu", k->lost);
+    snprintf(c[COL_DISCARD], 64, "%zu", w->discards);
     snprintf(c[COL_LIN], 64, "%s", w->lin == HIST_LINEARIZABLE ? "yes"
              : w->lin == HIST_NOT_LINEARIZABLE ? "no" : "unknown");
     snprintf(c[COL_CONV], 64, "%s / %s", k->final_reads_agree ? "yes" : "no",
@@ -72,9 +74,9 @@ static void print_table(const cli_cap_row *rows, size_t n, bool markdown)
     char (*c)[NCOLS][64] = xcalloc(n ? n : 1, sizeof *c);
     size_t width[NCOLS];
     for (int j = 0; j < NCOLS; j++)
-        width[j] = strlen(heads[j]);
+        width[j] = strlen(cli_cap_heads[j]);
     for (size_t i = 0; i < n; i++) {
-        cells(&rows[i], c[i]);
+        cli_cap_cells(&rows[i], c[i]);
         for (int j = 0; j < NCOLS; j++)
             if (strlen(c[i][j]) > width[j])
                 width[j] = strlen(c[i][j]);
@@ -87,9 +89,9 @@ static void print_table(const cli_cap_row *rows, size_t n, bool markdown)
             printf("%s%s (%s)\n\n", i ? "\n" : "", rows[i].scenario, file);
             for (int j = 0; j < NCOLS; j++) {
                 if (markdown)
-                    printf("| %s ", heads[j]);
+                    printf("| %s ", cli_cap_heads[j]);
                 else
-                    printf("%-*s%s", j + 1 < NCOLS ? (int)width[j] : 0, heads[j],
+                    printf("%-*s%s", j + 1 < NCOLS ? (int)width[j] : 0, cli_cap_heads[j],
                            j + 1 < NCOLS ? "  " : "");
             }
             printf(markdown ? "|\n" : "\n");

@@ -27,6 +27,13 @@ typedef struct cli_cap_opts {
     const char *html;          /* OUT, or NULL */
 } cli_cap_opts;
 
+/* The table's columns: their heads, and the cells of a row (a limit
+ * row reads "limit"), as `clustersim cap` prints them and the page
+ * shows them. */
+#define CLI_CAP_NCOLS 10
+extern const char *const cli_cap_heads[CLI_CAP_NCOLS];
+void cli_cap_cells(const cli_cap_row *r, char c[CLI_CAP_NCOLS][64]);
+
 /* Runs the table. Returns 0 (every run completed), 2 (bad input, a
  * message printed) or 3 (a run hit a limit). */
 int cli_cap(const char *const *files, int nfiles, const cli_cap_opts *o);

@@ -22,13 +22,13 @@
 /* ---- the library's strategies ---------------------------------------- */
 
 typedef enum pkind { PK_NODES, PK_NODE_OR_NODES, PK_DURATION, PK_BOOL,
-                     PK_CHOICE, PK_RANGE } pkind;
+                     PK_CHOICE, PK_RANGE, PK_COUNT } pkind;
 
 typedef struct pdef {
     const char *key;
     pkind kind;
     const char *deflt;       /* as the file would write it; NULL: required */
-    const char *choices[3];  /* PK_CHOICE */
+    const char *choices[4];  /* PK_CHOICE, ending at NULL */
 } pdef;
 
 typedef struct sdef {
@@ -59,10 +59,12 @@ static const sdef strategies[] = {
      "quorum (ABD) registers cannot implement cas (a register has "
      "consensus number 1); use strategy raft",
      {{"fail_fast", PK_BOOL, "false", {NULL}}, INTERVAL("reconnect_interval"),
-      {NULL}}},
+      {"r", PK_COUNT, "", {NULL}}, {"w", PK_COUNT, "", {NULL}}, {NULL}}},
     {"lww", true, NULL, {INTERVAL("reconnect_interval"), {NULL}}},
     {"raft", true, NULL,
      {{"election_timeout", PK_RANGE, "150ms..300ms", {NULL}},
+      {"read", PK_CHOICE, "consistent", {"consistent", "leader", "local", NULL}},
+      {"check_quorum", PK_BOOL, "true", {NULL}},
       INTERVAL("reconnect_interval"), {NULL}}},
 };
 #define NSTRATEGIES (int)(sizeof strategies / sizeof strategies[0])
@@ -206,6 +208,11 @@ static int lib_param(ctx *c, const pdef *d, const cJSON *v, strbuf *b)
             return -1;
         snprintf(buf, sizeof buf, "%s", d->choices[k]);
         break;
+    case PK_COUNT:
+        if (scn__want_int(c, v, 1, 1000, &x, "a whole number of members, 1 or more") < 0)
+            return -1;
+        snprintf(buf, sizeof buf, "%lld", (long long)x);
+        break;
     case PK_RANGE:
         if (want_range(c, v, &x, &y) < 0)
             return -1;
@@ -313,6 +320,8 @@ static int lib_params(ctx *c, const sdef *d, const cJSON *obj, scn_strategy *s)
     sb_init(&b);
     for (const pdef *q = d->params; q->key; q++) {
         const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, q->key) : NULL;
+        if (!v && q->deflt && !q->deflt[0])
+            continue;   /* optional, no default: the module's own */
         if (v) {
             scn__push_key(c, q->key, 0);
         } else if (!q->deflt) {
@@ -333,6 +342,29 @@ static int lib_params(ctx *c, const sdef *d, const cJSON *obj, scn_strategy *s)
     }
     s->params = xstrdup(b.s ? b.s : "");
     sb_fini(&b);
+    return 0;
+}
+
+/* quorum's r and w (default a majority each) must make every read
+ * quorum meet every write quorum (r + w > n) and two write quorums meet
+ * (2w > n), over its n members (ABD's intersection rule). */
+static int quorum_sizes(ctx *c, const cJSON *obj, const scn_strategy *s)
+{
+    int n = s->nmembers, maj = n / 2 + 1;
+    const cJSON *rv = obj ? cJSON_GetObjectItemCaseSensitive(obj, "r") : NULL;
+    const cJSON *wv = obj ? cJSON_GetObjectItemCaseSensitive(obj, "w") : NULL;
+    int r = rv ? (int)rv->valuedouble : maj, w = wv ? (int)wv->valuedouble : maj;
+    const char *bad = r > n ? "r" : w > n ? "w" : NULL;
+    if (bad) {
+        scn__push_key(c, bad, 0);
+        return scn__fail(c, "%s = %d is more than the %d members", bad,
+                         bad[0] == 'r' ? r : w, n);
+    }
+    if (r + w <= n || 2 * w <= n) {
+        scn__push_key(c, wv ? "w" : "r", 0);
+        return scn__fail(c, "r = %d and w = %d over %d members: quorums must "
+                         "meet (r + w > %d and 2w > %d)", r, w, n, n, n);
+    }
     return 0;
 }
 
@@ -401,7 +433,9 @@ static int want_strategy(ctx *c, const cJSON *v, scn_strategy *s)
         default_members(c->p, s);
     if (d) {
         s->cas = d->cas;
-        return lib_params(c, d, obj, s);
+        if (lib_params(c, d, obj, s) < 0)
+            return -1;
+        return strcmp(d->name, "quorum") ? 0 : quorum_sizes(c, obj, s);
     }
     /* a user's module */
     const ev_module *m = user_module(c->p, nm, s->members, s->nmembers);

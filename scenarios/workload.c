@@ -124,7 +124,8 @@ static void on_started(void *ctx, const char *pid)
                   .process = c->process, .call = wl->ordinal,
                   .ret = HIST_OPEN, .ret_index = -1,
                   .call_time = sim_now(wl->s) * 1000, .ret_time = -1,
-                  .call_index = (int64_t)wl->ordinal, .node = c->node};
+                  .call_index = (int64_t)wl->ordinal, .node = c->node,
+                  .ended = HIST_OPEN};
     wl->ordinal++;
     if (pd->f == HIST_WRITE) {
         op.a = to_val(pd->arg);
@@ -176,6 +177,7 @@ static void on_done(void *ctx, const term *value, const ev_exception *x)
         reason = rt_str(wl->w, c->node, value);
     }
     op->ret_index = (int64_t)wl->ordinal;
+    op->ended = wl->ordinal;
     op->ret = wl->ordinal++;
     op->ret_time = sim_now(wl->s) * 1000;
     wl->h.events++;
@@ -188,6 +190,8 @@ static void on_done(void *ctx, const term *value, const ev_exception *x)
     } else {
         op->type = !strcmp(kind, "fail") ? HIST_FAIL : HIST_INFO;
     }
+    if (op->type == HIST_INFO)
+        op->ret = HIST_OPEN;   /* it may take effect at any time after: open */
     char text[64];
     snprintf(text, sizeof text, "process %" PRId64 ", key %" PRId64, c->process,
              op->key);

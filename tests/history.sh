@@ -2,13 +2,15 @@
 # history: `clustersim history check` end to end with the real binary
 # (issue 13): exit 0 linearizable, 1 not (the key and the window
 # printed), 3 unknown (naming --budget), 2 unreadable input (file, line
-# and field named) or bad usage; JSON lines and EDN; --model; --help.
+# and field named) or bad usage; JSON lines and EDN; --model; --help;
+# a workload's history written by run --history-edn/--history-json.
 # Prints "history: N passed, M failed". usage: tests/history.sh BIN
 bin=${1:-./bin/clustersim}
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 export LC_ALL=C
 pass=0
 fail=0
+root=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 2
@@ -99,6 +101,21 @@ head -c 70000 /dev/zero | tr '\0' ' ' >long.edn
 check long.edn
 expect 2 "a line too long"
 has "long.edn:1: line longer than 65536 bytes" err "line bound named"
+
+# a workload's history, written by run --history-edn / --history-json
+# (traces/history_write.c), reads back: the same verdict and summary from
+# both formats, one line per event, the client's node on every event
+"$bin" run "$root/scenarios/cap/split5.json" --quiet --history-edn w.edn \
+    --history-json w.jsonl >out 2>err; rc=$?
+expect 0 "run --history-edn --history-json"
+check w.edn
+cp out w.edn.out
+check w.jsonl
+if cmp -s out w.edn.out && [ -s out ]; then ok; else bad "EDN and JSON lines judged alike"; fi
+if [ "$(wc -l <w.edn)" = "$(wc -l <w.jsonl)" ] && [ -s w.edn ]; then ok
+else bad "EDN and JSON lines: one line per event"; fi
+if grep -v -q ':node "' w.edn; then bad "an EDN event without its node"; else ok; fi
+if head -1 w.edn | grep -q '^{:index 0, :type :invoke, '; then ok; else bad "EDN starts at index 0"; fi
 
 # usage
 check

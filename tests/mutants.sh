@@ -48,6 +48,7 @@ one_mutant() {
         unit:*) cmd="build/unit --jobs 1 --filter ${t#unit:}" ;;
         mustfail) cmd="sh tests/must_fail.sh bin/clustersim" ;;
         cli) cmd="sh tests/cli.sh bin/clustersim" ;;
+        cap) cmd="sh tests/cap.sh bin/clustersim" ;;
         scenarios) cmd="sh tests/scenarios.sh bin/clustersim" ;;
         regress) cmd="bin/clustersim regress scenarios --golden traces/golden" ;;
         otpdiff) cmd="sh tests/otp_diff.sh bin/clustersim build/otp_gen" ;;

@@ -604,3 +604,250 @@ Test(history, knossos_vector_and_multiline_maps)
     cr_assert(strstr(err, ":1: field \"value\": expected an integer or nil"), "%s", err);
     history_fini(&h);
 }
+
+/* ---- the writers: JSON lines and EDN, read back ---- */
+
+/* The number of event ordinals of h below x: an event's rank. */
+static uint64_t rank_of(const history *h, uint64_t x)
+{
+    uint64_t r = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        const hist_op *o = &h->ops[i];
+        uint64_t d = o->ret != HIST_OPEN ? o->ret : o->ended;
+        r += o->call < x;
+        r += d != HIST_OPEN && d < x;
+    }
+    return r;
+}
+
+/* Writes h (edn or JSON lines), reads it back into *back (initialised
+ * here) and compares every operation's fields. */
+static void round_trip(const history *h, bool edn, history *back, const char *what)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert(f);
+    cr_assert_eq(edn ? history_write_edn(f, h) : history_write_json(f, h), 0);
+    fclose(f);
+    char err[256] = "";
+    cr_assert_eq(read_text(text, back, err, sizeof err), 0, "%s: %s\n%s", what, err, text);
+    cr_assert_eq(back->n, h->n, "%s:\n%s", what, text);
+    for (size_t i = 0; i < h->n; i++) {
+        const hist_op *o = &h->ops[i], *b = &back->ops[i];
+        cr_assert_eq(b->f, o->f, "%s op %zu", what, i);
+        cr_assert_eq(b->type, o->type, "%s op %zu", what, i);
+        cr_assert_eq(b->key, o->key, "%s op %zu", what, i);
+        cr_assert_eq(b->process, o->process, "%s op %zu", what, i);
+        if (!(o->f == HIST_READ && o->type != HIST_OK)) {   /* a read's arguments: none */
+            cr_assert(veq(b->a, o->a), "%s op %zu: a", what, i);
+            if (o->f == HIST_CAS)
+                cr_assert(veq(b->b, o->b), "%s op %zu: b", what, i);
+        }
+        cr_assert_eq(b->call_time, o->call_time, "%s op %zu", what, i);
+        uint64_t od = o->ret != HIST_OPEN ? o->ret : o->ended;
+        uint64_t bd = b->ret != HIST_OPEN ? b->ret : b->ended;
+        cr_assert_eq(bd == HIST_OPEN, od == HIST_OPEN, "%s op %zu", what, i);
+        cr_assert_eq(b->ret == HIST_OPEN, o->ret == HIST_OPEN, "%s op %zu", what, i);
+        if (od != HIST_OPEN) {
+            cr_assert_eq(b->ret_time, o->ret_time, "%s op %zu", what, i);
+            cr_assert_eq(bd, rank_of(h, od), "%s op %zu: completion order", what, i);
+            cr_assert_eq(b->ret_index, (int64_t)bd);
+            cr_assert_eq(b->ret_line, (long)bd + 1);
+        }
+        /* the events of the output are numbered 0, 1, 2 ... in real-time order */
+        cr_assert_eq(b->call, rank_of(h, o->call), "%s op %zu: call order", what, i);
+        cr_assert_eq(b->call_index, (int64_t)b->call);
+        cr_assert_eq(b->call_line, (long)b->call + 1);
+        cr_assert_eq(b->node < 0, o->node < 0, "%s op %zu: node", what, i);
+        if (o->node >= 0)
+            cr_assert_str_eq(back->nodes[b->node], h->nodes[o->node], "%s op %zu", what, i);
+    }
+    free(text);
+}
+
+/* The same verdict, key and failing operation. */
+static void same_verdict(const history *a, const history *b, const char *what)
+{
+    hist_result ra, rb;
+    char err[256];
+    cr_assert_eq(history_check(a, HIST_CAS_REGISTER, 10000000, &ra, err, sizeof err), 0);
+    cr_assert_eq(history_check(b, HIST_CAS_REGISTER, 10000000, &rb, err, sizeof err), 0);
+    cr_assert_eq(ra.verdict, rb.verdict, "%s", what);
+    if (ra.verdict == HIST_NOT_LINEARIZABLE) {
+        cr_assert_eq(ra.key, rb.key, "%s", what);
+        cr_assert_eq(ra.failing, rb.failing, "%s", what);
+    }
+    history_result_fini(&ra);
+    history_result_fini(&rb);
+}
+
+/* Both formats, then a second round trip must give the same bytes. */
+static void check_writers(const history *h, const char *what)
+{
+    for (int edn = 0; edn < 2; edn++) {
+        history b, c;
+        round_trip(h, edn, &b, what);
+        same_verdict(h, &b, what);
+        round_trip(&b, edn, &c, what);
+        char *t1 = NULL, *t2 = NULL;
+        size_t l1, l2;
+        FILE *f1 = open_memstream(&t1, &l1), *f2 = open_memstream(&t2, &l2);
+        edn ? history_write_edn(f1, &b) : history_write_json(f1, &b);
+        edn ? history_write_edn(f2, &c) : history_write_json(f2, &c);
+        fclose(f1);
+        fclose(f2);
+        cr_assert_str_eq(t1, t2, "%s", what);
+        free(t1);
+        free(t2);
+        history_fini(&b);
+        history_fini(&c);
+    }
+}
+
+Test(history, writers_round_trip_hand_written)
+{
+    const char *texts[] = {
+        /* nodes, a nemesis, an info completion, an open op, two keys */
+        "{\"type\":\"invoke\",\"f\":\"write\",\"key\":1,\"value\":101,\"process\":0,"
+        "\"time\":1000,\"node\":\"a@sim\"}\n"
+        "{:type :invoke, :f :read, :value [2 nil], :process 1, :time 1500, :node \"b@sim\"}\n"
+        "{\"type\":\"ok\",\"f\":\"write\",\"key\":1,\"value\":101,\"process\":0,\"time\":2000}\n"
+        "{:type :info, :f :start-partition, :value nil, :process :nemesis, :time 2500}\n"
+        "{:type :ok, :f :read, :value [2 nil], :process 1, :time 3000}\n"
+        "{:type :invoke, :f :cas, :value [1 [101 202]], :process 0, :time 3500, "
+        ":node \"a@sim\"}\n"
+        "{:type :info, :f :cas, :value [1 [101 202]], :process 0, :time 4000, "
+        ":error :timeout}\n"
+        "{:type :invoke, :f :write, :value [1 7], :process 3, :time 4500, "
+        ":node \"q\\\"\\\\x\\u0001\"}\n"
+        "{:type :invoke, :f :read, :value [1 nil], :process 4, :time 5000, :node :kw}\n"
+        "{:type :fail, :f :read, :value [1 nil], :process 4, :time 5500}\n"
+        "{:type :invoke, :f :cas, :value [1 [5 6]], :process 4, :time 6000}\n"
+        "{:type :fail, :f :cas, :value [1 [5 6]], :process 4, :time 6500, :error :cas_failed}\n"
+        "{:type :invoke, :f :read, :value [1 nil], :process 5, :time 7000, :node \"a@sim\"}\n"
+        "{:type :ok, :f :read, :value [1 202], :process 5, :time 7500}\n",
+        /* a stale read (not linearizable) */
+        INV(0, "write", "1") OK(0, "write", "1") INV(0, "write", "2") OK(0, "write", "2")
+        INV(1, "read", "nil") OK(1, "read", "1"),
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+        history h;
+        char err[256];
+        cr_assert_eq(load(&h, texts[t], err, sizeof err), 0, "%s", err);
+        if (t == 0) {
+            cr_assert_eq(h.nnodes, 3);
+            cr_assert_str_eq(h.nodes[0], "a@sim");
+            cr_assert_str_eq(h.nodes[1], "b@sim");
+            cr_assert_str_eq(h.nodes[2], "q\"\\x\001");
+            cr_assert_eq(h.ops[0].node, 0);
+            cr_assert_eq(h.ops[1].node, 1);
+            cr_assert_eq(h.ops[3].node, 2);
+            cr_assert_eq(h.ops[4].node, -1, "a keyword :node is not a node name");
+            cr_assert_eq(h.ops[2].type, HIST_INFO);
+            cr_assert_eq(h.ops[2].ret, HIST_OPEN);
+            cr_assert_eq(h.ops[2].ended, 6);
+            cr_assert_eq(h.ops[3].ended, HIST_OPEN);
+            cr_assert_eq(history_node(&h, "b@sim"), 1);
+            cr_assert_eq(history_node(&h, "c@sim"), 3);
+        }
+        check_writers(&h, texts[t]);
+        history_fini(&h);
+    }
+}
+
+Test(history, writers_formats)
+{
+    history h;
+    char err[256];
+    cr_assert_eq(load(&h,
+        "{:type :invoke, :f :write, :value [1 101], :process 0, :time 1000000000, "
+        ":node \"a@sim\"}\n"
+        "{:type :ok, :f :write, :value [1 101], :process 0, :time 1002000000}\n"
+        "{:type :invoke, :f :cas, :value [1 [101 202]], :process 1, :time 1100000000}\n"
+        "{:type :invoke, :f :read, :value [1 nil], :process 2, :time 1200000000}\n"
+        "{:type :ok, :f :read, :value [1 nil], :process 2, :time 1300000000}\n"
+        "{:type :info, :f :cas, :value [1 [101 202]], :process 1, :time 1500000000}\n",
+        err, sizeof err), 0, "%s", err);
+    char *t = NULL;
+    size_t n;
+    FILE *f = open_memstream(&t, &n);
+    history_write_edn(f, &h);
+    fclose(f);
+    cr_assert_str_eq(t,
+        "{:index 0, :type :invoke, :f :write, :value [1 101], :process 0, :time 1000000000, "
+        ":node \"a@sim\"}\n"
+        "{:index 1, :type :ok, :f :write, :value [1 101], :process 0, :time 1002000000, "
+        ":node \"a@sim\"}\n"
+        "{:index 2, :type :invoke, :f :cas, :value [1 [101 202]], :process 1, :time 1100000000}\n"
+        "{:index 3, :type :invoke, :f :read, :value [1 nil], :process 2, :time 1200000000}\n"
+        "{:index 4, :type :ok, :f :read, :value [1 nil], :process 2, :time 1300000000}\n"
+        "{:index 5, :type :info, :f :cas, :value [1 [101 202]], :process 1, :time 1500000000}\n");
+    free(t);
+    f = open_memstream(&t, &n);
+    history_write_json(f, &h);
+    fclose(f);
+    cr_assert_str_eq(t,
+        "{\"index\":0,\"type\":\"invoke\",\"f\":\"write\",\"key\":1,\"value\":101,\"process\":0,"
+        "\"time\":1000000000,\"node\":\"a@sim\"}\n"
+        "{\"index\":1,\"type\":\"ok\",\"f\":\"write\",\"key\":1,\"value\":101,\"process\":0,"
+        "\"time\":1002000000,\"node\":\"a@sim\"}\n"
+        "{\"index\":2,\"type\":\"invoke\",\"f\":\"cas\",\"key\":1,\"value\":[101,202],"
+        "\"process\":1,\"time\":1100000000}\n"
+        "{\"index\":3,\"type\":\"invoke\",\"f\":\"read\",\"key\":1,\"value\":null,"
+        "\"process\":2,\"time\":1200000000}\n"
+        "{\"index\":4,\"type\":\"ok\",\"f\":\"read\",\"key\":1,\"value\":null,\"process\":2,"
+        "\"time\":1300000000}\n"
+        "{\"index\":5,\"type\":\"info\",\"f\":\"cas\",\"key\":1,\"value\":[101,202],"
+        "\"process\":1,\"time\":1500000000}\n");
+    free(t);
+    /* an op built by hand: an info one with ret set gets its completion,
+     * one with neither ret nor ended gets none */
+    h.ops[1].ret = h.ops[1].ended;
+    h.ops[1].ended = HIST_OPEN;
+    f = open_memstream(&t, &n);
+    history_write_json(f, &h);
+    fclose(f);
+    cr_assert(strstr(t, "{\"index\":5,\"type\":\"info\",\"f\":\"cas\""), "%s", t);
+    free(t);
+    h.ops[1].ret = HIST_OPEN;
+    f = open_memstream(&t, &n);
+    history_write_json(f, &h);
+    fclose(f);
+    cr_assert_null(strstr(t, "\"type\":\"info\""), "%s", t);
+    free(t);
+    history_fini(&h);
+}
+
+Test(history, writers_round_trip_files_and_random)
+{
+    const char *files[] = {"tests/fuzz/history/example.edn", "tests/fuzz/history/example.jsonl",
+                           "tests/fuzz/history/stale.edn"};
+    char err[256];
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        history h;
+        history_init(&h);
+        cr_assert_eq(history_read_file(files[i], &h, err, sizeof err), 0, "%s", err);
+        check_writers(&h, files[i]);
+        history_fini(&h);
+    }
+    rng r = rng_stream(13, "history-write-test", 0);
+    static const char *const names[] = {"a@sim", "b@sim", "c@sim"};
+    char buf[8192];
+    for (int t = 0; t < 1000; t++) {
+        gen(&r, buf, sizeof buf);
+        history h;
+        cr_assert_eq(load(&h, buf, err, sizeof err), 0, "%s\n%s", err, buf);
+        for (size_t i = 0; i < h.n; i++) {
+            hist_op *o = &h.ops[i];
+            uint64_t k = rng_below(&r, 4);
+            o->node = k == 3 ? -1 : history_node(&h, names[k]);
+            o->key = (int64_t)rng_below(&r, 2);
+            o->call_time = (int64_t)o->call * 1000;
+            if (o->ret_line)
+                o->ret_time = (int64_t)(o->ret != HIST_OPEN ? o->ret : o->ended) * 1000;
+        }
+        check_writers(&h, buf);
+        history_fini(&h);
+    }
+}

@@ -199,11 +199,20 @@ Test(store, schema_is_versioned_and_complete)
     char *objs = q_rows(h, "SELECT type, name FROM sqlite_schema WHERE name "
                         "NOT LIKE 'sqlite_%' ORDER BY type, name", NULL);
     cr_assert_str_eq(objs,
-        "table|events\ntable|nodes\ntable|runs\n"
-        "view|global_names\nview|messages\n"
-        "view|nodeupdown\nview|transcript\n");
+        "index|ops_key\nindex|ops_reads\nindex|ops_written\n"
+        "table|events\ntable|nodes\ntable|ops\ntable|runs\n"
+        "view|availability\nview|checkers\nview|final_reads\n"
+        "view|global_names\nview|invalid_reads\nview|lost_writes\n"
+        "view|messages\nview|nodeupdown\nview|op_pairs\nview|op_reads\n"
+        "view|op_writes\nview|stale_reads\nview|transcript\n");
     free(objs);
     char *cols = q_rows(h, "SELECT group_concat(name, ' ') FROM "
+                        "(SELECT name FROM pragma_table_info('ops') ORDER BY cid)",
+                        NULL);
+    cr_assert_str_eq(cols, "run_id seq t_us idx type f key value process node "
+                     "reason pid inv_seq ret_seq written\n");
+    free(cols);
+    cols = q_rows(h, "SELECT group_concat(name, ' ') FROM "
                         "(SELECT name FROM pragma_table_info('events') "
                         "ORDER BY cid)", NULL);
     cr_assert_str_eq(cols, "run_id seq t_us node kind peer pid dest name "
@@ -801,7 +810,7 @@ Test(store, message_ids_and_node_qualified_pids_join)
     h_rmtree(dir);
 }
 
-/* A database written by schema 1 is brought up to schema 2 by the next
+/* A database written by schema 1 is brought up to date by the next
  * writer (its old events keep NULL ids) and read as it is by readers. */
 Test(store, schema_1_is_upgraded_by_a_writer)
 {

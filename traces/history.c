@@ -3,8 +3,10 @@
  * strings ("type") or EDN keywords (:type). Both syntaxes are read by one
  * small scanner: commas are whitespace (as in EDN), values are integers,
  * nil/null, true/false, keywords, strings and vectors; the value of an
- * unknown key (:error, :node) may be anything and is skipped. Events of
- * a non-integer process (:nemesis) are counted and ignored.
+ * unknown key (:error, :side) may be anything and is skipped. "node", if
+ * a string, names the client's node (interned into h->nodes; of any other
+ * shape it is skipped). Events of a non-integer process (:nemesis) are
+ * counted and ignored.
  *
  * Values, per line:
  *   - with a "key" field (JSON lines): "value" is the bare value, a cas
@@ -277,6 +279,8 @@ typedef struct event {
     bool has_key, has_value;
     int64_t key;
     int value;                 /* pool index */
+    const char *node;          /* "node": its raw string text, or NULL */
+    size_t node_len;
 } event;
 
 static int to_val(scan *sc, const pval *v, hist_val *out)
@@ -339,9 +343,75 @@ void history_fini(history *h)
 {
     if (!h)
         return;
+    for (size_t i = 0; i < h->nnodes; i++)
+        free(h->nodes[i]);
+    free(h->nodes);
     free(h->ops);
     free(h->pend);
     memset(h, 0, sizeof *h);
+}
+
+int32_t history_node(history *h, const char *name)
+{
+    for (size_t i = 0; i < h->nnodes; i++)
+        if (!strcmp(h->nodes[i], name))
+            return (int32_t)i;
+    if (h->nnodes == h->nodes_cap) {
+        h->nodes_cap = h->nodes_cap ? h->nodes_cap * 2 : 8;
+        h->nodes = xrealloc(h->nodes, h->nodes_cap * sizeof *h->nodes);
+    }
+    size_t n = strlen(name) + 1;
+    h->nodes[h->nnodes] = memcpy(xmalloc(n), name, n);
+    return (int32_t)h->nnodes++;
+}
+
+/* A string's raw text (between its quotes) unescaped: \" \\ \/ \n \t
+ * \r \b \f, and \uXXXX below 0x80 (what history_write_* escape);
+ * any other escape is kept as written. */
+static int32_t intern_raw(history *h, const char *s, size_t n)
+{
+    char stack[256];
+    char *b = n < sizeof stack ? stack : xmalloc(n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c != '\\' || i + 1 >= n) {
+            b[k++] = c;
+            continue;
+        }
+        char e = s[++i];
+        const char *from = "\"\\/ntrbf", *to = "\"\\/\n\t\r\b\f";
+        const char *at = strchr(from, e);
+        unsigned u = 0;
+        int j = 0;
+        if (e && at) {
+            b[k++] = to[at - from];
+        } else if (e == 'u' && i + 4 < n) {
+            for (j = 1; j <= 4; j++) {
+                char d = s[i + j];
+                int x = d >= '0' && d <= '9' ? d - '0' : d >= 'a' && d <= 'f' ? d - 'a' + 10
+                      : d >= 'A' && d <= 'F' ? d - 'A' + 10 : -1;
+                if (x < 0)
+                    break;
+                u = u * 16 + (unsigned)x;
+            }
+            if (j == 5 && u > 0 && u < 0x80) {
+                b[k++] = (char)u;
+                i += 4;
+            } else {
+                b[k++] = '\\';
+                b[k++] = e;
+            }
+        } else {
+            b[k++] = '\\';
+            b[k++] = e;
+        }
+    }
+    b[k] = 0;
+    int32_t id = history_node(h, b);
+    if (b != stack)
+        free(b);
+    return id;
 }
 
 /* The reader's table of open operations, by process: open addressing,
@@ -442,6 +512,18 @@ static int add_event(history *h, scan *scp, long line)
         skip_ws(&sc);
         if (sc.s < sc.end && *sc.s == ':' && k[-1] == '"')   /* JSON's colon */
             sc.s++;
+        if (kn == 4 && !memcmp(k, "node", 4)) {
+            skip_ws(&sc);
+            if (sc.s < sc.end && *sc.s == '"') {   /* a string: the client's node */
+                if (e.node)
+                    return scan_err(&sc, "node", "given twice");
+                if (scan_string(&sc, "node", &e.node, &e.node_len))
+                    return -1;
+            } else if (skip_value(&sc, "node", 0)) {  /* any other shape: ignored */
+                return -1;
+            }
+            continue;
+        }
         static const char *const known[] = {"type", "f", "process", "time", "index",
                                             "key", "value"};
         int which = -1;
@@ -549,7 +631,8 @@ static int add_event(history *h, scan *scp, long line)
         *op = (hist_op){.f = e.f, .type = HIST_INFO, .key = key, .process = e.process,
                         .a = a, .b = b, .call = h->events - 1, .ret = HIST_OPEN,
                         .call_index = e.index, .ret_index = -1, .call_time = e.time,
-                        .call_line = line};
+                        .call_line = line, .ended = HIST_OPEN,
+                        .node = e.node ? intern_raw(h, e.node, e.node_len) : -1};
         pend_set(h, e.process, h->n);
         h->n++;
         return 0;
@@ -570,6 +653,9 @@ static int add_event(history *h, scan *scp, long line)
     op->ret_line = line;
     op->ret_index = e.index;
     op->ret_time = e.time;
+    op->ended = h->events - 1;
+    if (op->node < 0 && e.node)
+        op->node = intern_raw(h, e.node, e.node_len);
     if (e.type == HIST_OK || e.type == HIST_FAIL)
         op->ret = h->events - 1;
     if (e.f == HIST_READ && e.type == HIST_OK) {
@@ -756,22 +842,4 @@ void history_op_describe(const hist_op *op, char *buf, size_t n)
     else
         snprintf(buf + k, n - (size_t)k, "%s line %ld at %" PRId64 " ns",
                  type_name(op->type), op->ret_line, op->ret_time);
-}
-
-int32_t history_node(history *h, const char *name) /* PLACEHOLDER */
-{
-    (void)h, (void)name;
-    return 0;
-}
-
-int history_write_json(FILE *f, const history *h) /* PLACEHOLDER */
-{
-    (void)f, (void)h;
-    return 0;
-}
-
-int history_write_edn(FILE *f, const history *h) /* PLACEHOLDER */
-{
-    (void)f, (void)h;
-    return 0;
 }

@@ -9,7 +9,9 @@
  * into operations (hist_op, in the order of their invocations); an
  * invocation that never completes is kept as `info`. Positions are the
  * events' ordinals in the file, so real-time order is the file's order
- * and there are no ties.
+ * and there are no ties. An optional "node" string on an event names the
+ * client's node (hist_op.node); history_write_json / history_write_edn
+ * write a history back in either syntax.
  *
  * The checker (history_check) is Wing & Gong's search with Lowe's
  * just-in-time linearization and memoisation of (set of linearized
@@ -57,7 +59,11 @@ typedef struct hist_op {
     int64_t call_index, ret_index;   /* the events' "index" (-1 none) */
     int64_t call_time, ret_time;     /* the events' "time", ns */
     long call_line, ret_line;        /* line numbers (ret_line 0: none) */
-    int32_t node;                    /* PLACEHOLDER */
+    uint64_t ended;            /* the completion's ordinal, info ones too
+                                  (HIST_OPEN: none); ret is HIST_OPEN for
+                                  info, which stays open to the checker */
+    int32_t node;              /* the client's node: index into the
+                                  history's nodes, -1 unknown */
 } hist_op;
 
 typedef struct history {
@@ -68,13 +74,38 @@ typedef struct history {
     size_t pend_cap, pend_n;
     int wrap;                  /* 1 inside a [ ... ] of the whole history, 2 after */
     char wrap_close;
+    char **nodes;              /* node names, owned, interned in order of
+                                  first appearance (history_node) */
+    size_t nnodes, nodes_cap;
 } history;
 
 void history_init(history *h);
-int32_t history_node(history *h, const char *name); /* PLACEHOLDER */
-int history_write_json(FILE *f, const history *h); /* PLACEHOLDER */
-int history_write_edn(FILE *f, const history *h); /* PLACEHOLDER */
+/* Frees the operations and the node names. NULL is fine. */
 void history_fini(history *h);
+
+/* The index of node name in h->nodes, added (copied) if new. Lookup is
+ * linear: a run has a handful of nodes. */
+int32_t history_node(history *h, const char *name);
+
+/* Write h as events in real-time order: every operation's invocation at
+ * its call ordinal and its completion at its ret ordinal (ended for an
+ * info one; no completion line when both are HIST_OPEN, or ended is not
+ * after call: an op built by hand should set ended = HIST_OPEN and
+ * node = -1 unless known). Events get
+ * "index" 0, 1, 2, ... in that order (Jepsen's unique ascending
+ * index), "time" the op's call_time / ret_time, "node" when known.
+ *   JSON lines: {"index":N,"type":"invoke","f":"write","key":K,
+ *               "value":V,"process":P,"time":NS,"node":"a@sim"}
+ *     (a cas's value [old,new]; a read's invocation null, its ok the
+ *     value read, null for nil; a read's fail or info null);
+ *   EDN: {:index 0, :type :invoke, :f :write, :value [K V], :process 0,
+ *        :time NS, :node "a@sim"} (Jepsen's independent [k v] tuples, a
+ *        cas [k [old new]]).
+ * history_read_file reads both back into the same operations (lines,
+ * ordinals and indexes renumbered). Returns 0, or -1 if a write to f
+ * failed (errno set by stdio). */
+int history_write_json(FILE *f, const history *h);
+int history_write_edn(FILE *f, const history *h);
 
 /* Reads the history in file path ("-": standard input) into h, which
  * must be initialised. Each line holds JSON objects or EDN maps, usually

@@ -74,6 +74,102 @@ static const char migrate_1_2_sql[] =
     "DROP VIEW global_names;"
     GLOBAL_NAMES_VIEW;
 
+
+/* Schema 3: the workload's operations (events invoke, ok, fail, info),
+ * one row each, and the CAP checkers' SQL forms (traces/README.md, "The
+ * workload's operations"). The writer pairs each completion with its
+ * process's open invocation: inv_seq on the completion, ret_seq on the
+ * invocation, so op_pairs is a primary-key lookup; written (an invoked
+ * write's value, a cas's new one) is indexed, so a read finds the writes
+ * of its value at once. The subqueries name their index (INDEXED BY:
+ * without ANALYZE statistics SQLite 3.40 picks the primary key's range
+ * and turns the views quadratic). stale_reads takes the first ok write
+ * completing after the read's source and invoked after it, in seq order,
+ * so it scans only the completions of the key between the two. Measured
+ * on 100,000 operations: every view in well under a second. */
+#define OPS_SQL \
+    "CREATE TABLE ops (" \
+    " run_id  INTEGER NOT NULL REFERENCES runs(id)," \
+    " seq     INTEGER NOT NULL," \
+    " t_us    INTEGER NOT NULL," \
+    " idx     INTEGER NOT NULL," \
+    " type    TEXT NOT NULL CHECK (type IN ('invoke', 'ok', 'fail', 'info'))," \
+    " f       TEXT," \
+    " key     INTEGER," \
+    " value   TEXT," \
+    " process INTEGER," \
+    " node    TEXT," \
+    " reason  TEXT," \
+    " pid     TEXT," \
+    " inv_seq INTEGER," \
+    " ret_seq INTEGER," \
+    " written TEXT," \
+    " PRIMARY KEY (run_id, seq)) WITHOUT ROWID;" \
+    "CREATE INDEX ops_written ON ops (run_id, key, written, seq)" \
+    " WHERE written IS NOT NULL;" \
+    "CREATE INDEX ops_key ON ops (run_id, key, seq);" \
+    "CREATE INDEX ops_reads ON ops (run_id, node, key, seq) WHERE f = 'read';" \
+    "CREATE VIEW op_pairs AS SELECT i.run_id, i.idx AS call_idx," \
+    " i.seq AS call_seq, i.t_us AS call_us, c.idx AS ret_idx, c.seq AS ret_seq," \
+    " c.t_us AS ret_us, c.type, i.f, i.key, i.process, i.node, i.pid," \
+    " i.value AS call_value, c.value AS ret_value, c.reason" \
+    " FROM ops i LEFT JOIN ops c ON c.run_id = i.run_id AND c.seq = i.ret_seq" \
+    " WHERE i.type = 'invoke';" \
+    "CREATE VIEW op_writes AS SELECT p.run_id, p.call_idx, p.call_seq," \
+    " p.call_us, p.ret_seq, p.ret_us, p.type, p.f, p.key, p.process, p.node," \
+    " p.pid, i.written" \
+    " FROM op_pairs p JOIN ops i ON i.run_id = p.run_id AND i.seq = p.call_seq" \
+    " WHERE p.f IN ('write', 'cas') AND (p.type IS NULL OR p.type <> 'fail');" \
+    "CREATE VIEW op_reads AS SELECT p.run_id, p.call_idx, p.call_seq," \
+    " p.call_us, p.ret_seq, p.ret_us, p.key, p.process, p.node, p.pid," \
+    " p.ret_value AS value," \
+    " CASE WHEN p.ret_value = 'undefined' THEN 0 ELSE" \
+    "  (SELECT max(CASE WHEN c.type = 'ok' THEN c.seq" \
+    "   ELSE 9223372036854775807 END)" \
+    "   FROM ops w INDEXED BY ops_written LEFT JOIN ops c" \
+    "    ON c.run_id = w.run_id AND c.seq = w.ret_seq" \
+    "   WHERE w.run_id = p.run_id AND w.key = p.key" \
+    "   AND w.written = p.ret_value AND w.seq < p.ret_seq" \
+    "   AND (c.type IS NULL OR c.type <> 'fail')) END" \
+    "  AS source_done" \
+    " FROM op_pairs p WHERE p.f = 'read' AND p.type = 'ok';" \
+    "CREATE VIEW invalid_reads AS SELECT run_id, call_idx, call_seq, call_us," \
+    " key, process, node, value FROM op_reads WHERE source_done IS NULL;" \
+    "CREATE VIEW stale_reads AS SELECT run_id, call_idx, call_seq, call_us," \
+    " key, process, node, value, superseded_us," \
+    " call_us - superseded_us AS staleness_us FROM" \
+    " (SELECT r.*, (SELECT c.t_us FROM ops c INDEXED BY ops_key" \
+    "   WHERE c.run_id = r.run_id AND c.key = r.key" \
+    "   AND c.seq > r.source_done AND c.seq < r.call_seq" \
+    "   AND c.type = 'ok' AND c.f IN ('write', 'cas')" \
+    "   AND c.inv_seq > r.source_done ORDER BY c.seq LIMIT 1)" \
+    "  AS superseded_us FROM op_reads r WHERE r.source_done IS NOT NULL)" \
+    " WHERE superseded_us IS NOT NULL;" \
+    "CREATE VIEW final_reads AS SELECT r.* FROM op_reads r" \
+    " WHERE NOT EXISTS (SELECT 1 FROM ops x INDEXED BY ops_reads" \
+    "  JOIN ops c ON c.run_id = x.run_id AND c.seq = x.ret_seq" \
+    "  WHERE x.run_id = r.run_id AND x.node = r.node AND x.key = r.key" \
+    "  AND x.f = 'read' AND x.seq > r.call_seq AND x.type = 'invoke'" \
+    "  AND c.type = 'ok');" \
+    "CREATE VIEW lost_writes AS SELECT w.run_id, w.call_idx, w.call_seq," \
+    " w.call_us, w.ret_us, w.key, w.process, w.node, w.written AS value," \
+    " fr.call_seq AS final_seq, fr.node AS final_node," \
+    " fr.value AS final_value" \
+    " FROM final_reads fr JOIN op_writes w" \
+    "  ON w.run_id = fr.run_id AND w.key = fr.key" \
+    " WHERE w.type = 'ok' AND fr.source_done IS NOT NULL" \
+    " AND w.call_seq > fr.source_done AND w.ret_seq < fr.call_seq;" \
+    "CREATE VIEW availability AS SELECT run_id, seq, name AS phase," \
+    " reason AS side," \
+    " CAST(substr(term, 1, instr(term, '/') - 1) AS INTEGER) AS ok," \
+    " CAST(substr(term, instr(term, '/') + 1) AS INTEGER) AS invoked" \
+    " FROM events WHERE kind = 'availability';" \
+    "CREATE VIEW checkers AS SELECT run_id, seq, name AS checker," \
+    " reason AS verdict, text AS summary FROM events WHERE kind = 'checker';"
+
+/* Schema 2 -> 3: the ops table (empty for the runs already there). */
+static const char migrate_2_3_sql[] = OPS_SQL;
+
 static const char schema_sql[] =
     "CREATE TABLE runs ("
     " id       INTEGER PRIMARY KEY,"
@@ -108,6 +204,7 @@ static const char schema_sql[] =
     " gdest  TEXT,"
     " PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"
     MESSAGES_VIEW
+    OPS_SQL
     "CREATE VIEW nodeupdown AS SELECT run_id, seq, t_us, node, peer, kind,"
     " reason, text AS visibility"
     " FROM events WHERE kind IN ('nodeup', 'nodedown');"
@@ -133,7 +230,10 @@ typedef struct pending_row {
 struct trace_store {
     sqlite3 *db;
     char *path;
-    sqlite3_stmt *ins_one, *ins_many, *set_count;
+    sqlite3_stmt *ins_one, *ins_many, *set_count, *ins_op, *set_ret;
+    int64_t op_idx;          /* the run's next ops.idx */
+    int64_t *open_inv;       /* by process: seq of its open invocation, 0 none */
+    size_t open_cap;
     bool in_run, in_txn, failed;
     int64_t run_id, seq;
     uint64_t batch;
@@ -258,20 +358,23 @@ static int check_schema(sqlite3 *db, const char *path, bool may_create,
     if (app != TRACE_STORE_APP_ID)
         return fail(err, errlen, "%s: not a clustersim trace database "
                     "(an SQLite file of another program)", path);
-    /* Schema 1 (no msg_id, gpid, gdest): a writer brings it up to date,
-     * a reader reads it as it is (trace show needs none of them). */
-    if (version == 1 && may_create) {
-        char sql[sizeof migrate_1_2_sql + 128];
-        snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s PRAGMA user_version"
-                 " = %d; COMMIT;", migrate_1_2_sql, TRACE_STORE_SCHEMA);
+    /* Older schemas (1: no msg_id, gpid, gdest; 2: no ops): a writer
+     * brings them up to date, a reader reads them as they are (trace show
+     * needs none of it). */
+    if (version >= 1 && version < TRACE_STORE_SCHEMA && may_create) {
+        char sql[sizeof migrate_1_2_sql + sizeof migrate_2_3_sql + 128];
+        snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s%s PRAGMA user_version"
+                 " = %d; COMMIT;", version == 1 ? migrate_1_2_sql : "",
+                 migrate_2_3_sql, TRACE_STORE_SCHEMA);
         if (exec(db, sql)) {
-            int e = fail_db(err, errlen, path, db, "cannot upgrade schema 1");
+            int e = fail_db(err, errlen, path, db, version == 1
+                            ? "cannot upgrade schema 1" : "cannot upgrade schema 2");
             exec(db, "ROLLBACK");
             return e;
         }
         return 0;
     }
-    if (version != TRACE_STORE_SCHEMA && !(version == 1 && !may_create))
+    if (version < 1 || version > TRACE_STORE_SCHEMA)
         return fail(err, errlen, "%s: trace database schema version %" PRId64
                     ", this program reads version %d", path, version,
                     TRACE_STORE_SCHEMA);
@@ -349,7 +452,13 @@ int trace_store_open(const char *path, trace_store **out, char *err,
     if (prepare_insert(db, 1, &s->ins_one) ||
         prepare_insert(db, STORE_ROWS, &s->ins_many) ||
         sqlite3_prepare_v3(db, "UPDATE runs SET events = ? WHERE id = ?",
-            -1, SQLITE_PREPARE_PERSISTENT, &s->set_count, NULL) != SQLITE_OK) {
+            -1, SQLITE_PREPARE_PERSISTENT, &s->set_count, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(db, "INSERT INTO ops (run_id, seq, t_us, idx, type, f,"
+            " key, value, process, node, reason, pid, inv_seq, written) VALUES"
+            " (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, SQLITE_PREPARE_PERSISTENT,
+            &s->ins_op, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(db, "UPDATE ops SET ret_seq = ? WHERE run_id = ? AND"
+            " seq = ?", -1, SQLITE_PREPARE_PERSISTENT, &s->set_ret, NULL) != SQLITE_OK) {
         fail_db(err, errlen, path, db, "cannot prepare");
         trace_store_close(s);
         return -1;
@@ -448,6 +557,9 @@ int trace_store_begin_run(trace_store *s, const trace_run_meta *m,
     s->run_id = id;
     s->seq = 0;
     s->batch = 0;
+    s->op_idx = 0;
+    if (s->open_cap)
+        memset(s->open_inv, 0, s->open_cap * sizeof *s->open_inv);
     if (run_id)
         *run_id = id;
     return 0;
@@ -568,6 +680,127 @@ static int64_t qualify_pid(trace_store *s, const char *node, const char *v)
     return arena_put(s, buf);
 }
 
+/* The integer after `word ` in text ("process 3, key 1"); false if none. */
+static bool text_int(const char *text, const char *word, int64_t *out)
+{
+    size_t n = strlen(word);
+    for (const char *p = text; p && (p = strstr(p, word)); p += n) {
+        if ((p != text && p[-1] != ' ' && p[-1] != ',') || p[n] != ' ')
+            continue;
+        char *end;
+        const char *d = p + n + 1;
+        if (!((*d >= '0' && *d <= '9') || (*d == '-' && d[1] >= '0' && d[1] <= '9')))
+            continue;
+        long long v = strtoll(d, &end, 10);
+        *out = v;
+        return true;
+    }
+    return false;
+}
+
+static void bind_text_opt(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* The slot of process p's open invocation, grown as needed; NULL for a
+ * process outside [0, 2^20) (its completions are then not paired). */
+static int64_t *open_slot(trace_store *s, int64_t p)
+{
+    if (p < 0 || p >= (1 << 20))
+        return NULL;
+    if ((size_t)p >= s->open_cap) {
+        size_t cap = s->open_cap ? s->open_cap : 64;
+        while (cap <= (size_t)p)
+            cap *= 2;
+        s->open_inv = realloc(s->open_inv, cap * sizeof *s->open_inv);
+        if (!s->open_inv)
+            abort();
+        memset(s->open_inv + s->open_cap, 0, (cap - s->open_cap) * sizeof *s->open_inv);
+        s->open_cap = cap;
+    }
+    return &s->open_inv[p];
+}
+
+/* A workload operation's event (invoke, ok, fail, info) into ops, at once
+ * (in the run's open transaction, so a commit holds it with its event). */
+static void store_op(trace_store *s, const sim_obs_event *ev, int64_t seq)
+{
+    int64_t key = 0, process = 0;
+    bool has_key = ev->text && text_int(ev->text, "key", &key);
+    bool has_process = ev->text && text_int(ev->text, "process", &process);
+    bool invoke = !strcmp(ev->kind, "invoke");
+    int64_t *slot = has_process ? open_slot(s, process) : NULL, inv = 0;
+    if (slot) {
+        inv = invoke ? 0 : *slot;
+        *slot = invoke ? seq : 0;
+    }
+    sqlite3_stmt *st = s->ins_op;
+    sqlite3_bind_int64(st, 1, s->run_id);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_bind_int64(st, 3, ev->t);
+    sqlite3_bind_int64(st, 4, s->op_idx++);
+    sqlite3_bind_text(st, 5, ev->kind, -1, SQLITE_TRANSIENT);
+    bind_text_opt(st, 6, ev->name);
+    if (has_key)
+        sqlite3_bind_int64(st, 7, key);
+    else
+        sqlite3_bind_null(st, 7);
+    bind_text_opt(st, 8, ev->term);
+    if (has_process)
+        sqlite3_bind_int64(st, 9, process);
+    else
+        sqlite3_bind_null(st, 9);
+    bind_text_opt(st, 10, ev->node);
+    bind_text_opt(st, 11, ev->reason);
+    bind_text_opt(st, 12, ev->pid);
+    if (inv)
+        sqlite3_bind_int64(st, 13, inv);
+    else
+        sqlite3_bind_null(st, 13);
+    /* written: what an invoked write or cas writes (a cas's new value) */
+    const char *w = NULL;
+    size_t wn = 0;
+    if (invoke && ev->name && ev->term && !strcmp(ev->name, "write")) {
+        w = ev->term;
+        wn = strlen(w);
+    } else if (invoke && ev->name && ev->term && !strcmp(ev->name, "cas")) {
+        const char *comma = strrchr(ev->term, ',');
+        if (comma) {
+            w = comma + 1;
+            while (*w == ' ')
+                w++;
+            wn = strlen(w);
+            while (wn && (w[wn - 1] == ']' || w[wn - 1] == ' '))
+                wn--;
+        }
+    }
+    if (w)
+        sqlite3_bind_text(st, 14, w, (int)wn, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, 14);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE && inv) {
+        sqlite3_bind_int64(s->set_ret, 1, seq);
+        sqlite3_bind_int64(s->set_ret, 2, s->run_id);
+        sqlite3_bind_int64(s->set_ret, 3, inv);
+        rc = sqlite3_step(s->set_ret);
+        sqlite3_reset(s->set_ret);
+    }
+    if (rc != SQLITE_DONE)
+        store_failed(s, "cannot write an operation");
+}
+
+static bool is_op_kind(const char *k)
+{
+    return !strcmp(k, "invoke") || !strcmp(k, "ok") || !strcmp(k, "fail")
+           || !strcmp(k, "info");
+}
+
 static void store_emit(void *ctx, const sim_obs_event *ev)
 {
     trace_store *s = ctx;
@@ -584,6 +817,8 @@ static void store_emit(void *ctx, const sim_obs_event *ev)
         row->off[i] = arena_put(s, f[i]);
     row->off[STORE_FIELDS - 2] = qualify_pid(s, ev->node, ev->pid);
     row->off[STORE_FIELDS - 1] = qualify_pid(s, ev->node, ev->to);
+    if (ev->kind && is_op_kind(ev->kind))
+        store_op(s, ev, row->seq);
     if (s->nrows == STORE_ROWS)
         flush_rows(s);
     if (++s->batch >= TRACE_STORE_BATCH)
@@ -669,7 +904,10 @@ void trace_store_close(trace_store *s)
     sqlite3_finalize(s->ins_one);
     sqlite3_finalize(s->ins_many);
     sqlite3_finalize(s->set_count);
+    sqlite3_finalize(s->ins_op);
+    sqlite3_finalize(s->set_ret);
     sqlite3_close(s->db);
+    free(s->open_inv);
     free_nodes(s);
     free(s->arena);
     free(s->path);

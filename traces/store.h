@@ -55,7 +55,7 @@ int trace_store_read(const char *path, int64_t run_id,
 
 /* The schema version this code writes and reads (PRAGMA user_version),
  * and the PRAGMA application_id that marks a clustersim trace database. */
-#define TRACE_STORE_SCHEMA 2
+#define TRACE_STORE_SCHEMA 3
 #define TRACE_STORE_APP_ID 0x43537472 /* "CStr" */
 
 /* Events per transaction while a run is written: a crash loses at most
