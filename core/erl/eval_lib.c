@@ -234,9 +234,17 @@ void ev__lib_each(ev_fn_visit visit, void *ctx)
 
 int ev__lib_find(atom_t mod, atom_t fun, uint32_t arity)
 {
+    /* the table's names as atoms, interned once (atoms live as long as
+     * the program): a call compares integers, not texts */
+    static atom_t mods[EV__NLIB], funs[EV__NLIB];
+    static bool interned;
+    if (!interned && (interned = true))
+        for (int i = EV__NLIB; i-- > 0;) {
+            funs[i] = atom_intern(lib[i].fun);
+            mods[i] = atom_intern(lib[i].mod);
+        }
     for (int i = 0; i < EV__NLIB; i++)
-        if (lib[i].arity == arity && !strcmp(atom_text(mod), lib[i].mod)
-            && !strcmp(atom_text(fun), lib[i].fun))
+        if (lib[i].arity == arity && mods[i] == mod && funs[i] == fun)
             return i;
     return -1;
 }

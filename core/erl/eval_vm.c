@@ -784,7 +784,6 @@ static void do_send(ev_vm *vm)
 
 static void build_map(ev_vm *vm, const ev_node *n, uint32_t nf, bool update)
 {
-    uint32_t base_n = 0;
     term *base = update ? vm->stk[vm->sp - 2 * nf - 1] : NULL;
     term **pairs = vm->stk + vm->sp - 2 * nf;
     if (update) {
@@ -803,23 +802,18 @@ static void build_map(ev_vm *vm, const ev_node *n, uint32_t nf, bool update)
                 return;
             }
         }
-        base_n = base->u.map.n;
     }
-    uint32_t total = base_n + nf;
-    term **k = xmalloc((total ? total : 1) * sizeof *k);
-    term **v = xmalloc((total ? total : 1) * sizeof *v);
-    for (uint32_t i = 0; i < base_n; i++) {
-        k[i] = term_ref(base->u.map.keys[i]);
-        v[i] = term_ref(base->u.map.vals[i]);
-    }
+    term **k = xmalloc((nf ? nf : 1) * sizeof *k);
+    term **v = xmalloc((nf ? nf : 1) * sizeof *v);
     for (uint32_t i = 0; i < nf; i++) {
-        k[base_n + i] = pairs[2 * i];
-        v[base_n + i] = pairs[2 * i + 1];
+        k[i] = pairs[2 * i];
+        v[i] = pairs[2 * i + 1];
     }
     vm->sp -= 2 * nf;
+    term *r = update ? term_map_put(base, nf, k, v) : term_map(nf, k, v);
     if (update)
         drop(vm, 1);
-    push_built(vm, term_map(total, k, v));
+    push_built(vm, r);
     free(k);
     free(v);
 }

@@ -41,6 +41,10 @@ static ev_status badkey(bif_call_ctx *c, const term *k, int argi,
  * when v is NULL, without k. */
 static term *map_with(const term *m, const term *k, term *v)
 {
+    if (v) {
+        term *key = term_ref((term *)k);
+        return term_map_put(m, 1, &key, &v);
+    }
     uint32_t n = m->u.map.n;
     term **ks = xcalloc(n + 1, sizeof *ks), **vs = xcalloc(n + 1, sizeof *vs);
     uint32_t j = 0;

@@ -457,7 +457,12 @@ term *term_map(uint32_t n, term **keys, term **vals)
         p[i].v = vals[i];
         p[i].idx = i;
     }
-    if (n > 1)
+    /* pairs already in strictly ascending order (a map's own, less some)
+     * need no sort */
+    bool sorted = true;
+    for (uint32_t i = 1; i < n && sorted; i++)
+        sorted = term_compare(p[i - 1].k, p[i].k, false) < 0;
+    if (!sorted)
         qsort(p, n, sizeof *p, map_pair_cmp);
     term *t = cell_new(T_MAP);
     t->u.map.keys = n ? xmalloc(n * sizeof(term *)) : NULL;
@@ -479,6 +484,46 @@ term *term_map(uint32_t n, term **keys, term **vals)
     }
     t->u.map.n = m;
     free(p);
+    return t;
+}
+
+/* base with the n pairs put (ownership of the keys and values taken, not
+ * of the arrays; a later pair wins, and a pair wins over base's): the new
+ * pairs sorted on their own, then merged with base's sorted ones, so
+ * M#{K => V} costs O(size of M), not a sort of all of it. */
+term *term_map_put(const term *base, uint32_t n, term **keys, term **vals)
+{
+    assert(base->tag == T_MAP);
+    term *add = term_map(n, keys, vals);
+    uint32_t bn = base->u.map.n, an = add->u.map.n;
+    term *t = cell_new(T_MAP);
+    uint32_t cap = bn + an;
+    t->u.map.keys = cap ? xmalloc(cap * sizeof(term *)) : NULL;
+    t->u.map.vals = cap ? xmalloc(cap * sizeof(term *)) : NULL;
+    uint32_t i = 0, j = 0, m = 0;
+    while (i < bn || j < an) {
+        int c = i == bn ? 1 : j == an ? -1
+              : term_compare(base->u.map.keys[i], add->u.map.keys[j], false);
+        term *k, *v;
+        if (c < 0) {
+            k = term_ref(base->u.map.keys[i]);
+            v = term_ref(base->u.map.vals[i]);
+            i++;
+        } else {
+            k = term_ref(add->u.map.keys[j]);
+            v = term_ref(add->u.map.vals[j]);
+            j++;
+            i += c == 0;
+        }
+        t->u.map.keys[m] = k;
+        t->u.map.vals[m] = v;
+        uint16_t d = deeper(k->depth > v->depth ? k->depth : v->depth);
+        if (d > t->depth)
+            t->depth = d;
+        m++;
+    }
+    t->u.map.n = m;
+    term_unref(add);
     return t;
 }
 

@@ -148,6 +148,9 @@ term *term_closure_new(atom_t mod, uint32_t arity, term_closure *clo);
 /* A map from n key/value pairs (ownership taken); a later duplicate key
  * replaces an earlier one, as #{k => 1, k => 2} does. */
 term *term_map(uint32_t n, term **keys, term **vals);
+/* base (borrowed, a map) with n pairs put, as term_map orders them and as
+ * Base#{K => V, ...} and maps:put do: a new pair replaces base's. */
+term *term_map_put(const term *base, uint32_t n, term **keys, term **vals);
 
 /* How many term cells are alive (allocated, not freed), and whether
  * that is more than the limit set last (none at first): the heap limit
