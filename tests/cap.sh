@@ -84,5 +84,17 @@ for s in quorum raft pause_minority; do
     expect "no majority anywhere: unavailable" $s $MIN '[0-9]% \[.*\]'
 done
 
+# scenarios/cap/README.md shows the canonical table as `cap` prints it
+"$bin" cap scenarios/cap/split5.json --markdown | sed -n '3,$p' >"$tmp/want"
+n=$(wc -l <"$tmp/want")
+grep -A $((n - 1)) -F "$(head -1 "$tmp/want")" scenarios/cap/README.md | head -n "$n" >"$tmp/got"
+if cmp -s "$tmp/want" "$tmp/got"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL scenarios/cap/README.md: its table is not what clustersim cap scenarios/cap/split5.json --markdown prints:"
+    diff "$tmp/got" "$tmp/want" | head -20
+    fail=$((fail + 1))
+fi
+
 echo "cap: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

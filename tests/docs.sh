@@ -22,7 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
 bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
 # 1. references to files users do not have
-docs="README.md $ref traces/README.md tests/otp/README.md bench/README.md core/README.md"
+docs="README.md $ref scenarios/cap/README.md traces/README.md tests/otp/README.md bench/README.md core/README.md"
 for f in $docs docs/*.md; do
     n=$((n + 1))
     [ -f "$f" ] || { bad "$f: missing"; continue; }
