@@ -19,43 +19,10 @@ mkdir -p "$out"
 rm -f "$out"/*.png "$out"/*.html "$out"/*.dom "$out"/*.trace "$out"/*.txt \
     "$out"/*.json "$out"/*.erl
 
-browser=$(command -v chromium || command -v chromium-browser)
-if [ -z "$browser" ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "cap-html-test: installing chromium"
-        apt-get update -qq >/dev/null 2>&1
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
-            >"$out/apt.log" 2>&1
-        browser=$(command -v chromium || command -v chromium-browser)
-    fi
-    if [ -z "$browser" ]; then
-        # Never a silent pass: without a browser nothing here was checked.
-        echo "cap-html-test: FAILED: chromium is not installed and cannot be"
-        echo "  (needs root and apt-get: apt-get install -y chromium)"
-        [ -s "$out/apt.log" ] && tail -3 "$out/apt.log"
-        exit 1
-    fi
-fi
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
-# check DESCRIPTION ACTUAL EXPECTED
-check() { if [ "$2" = "$3" ]; then ok; else bad "$1: $2, expected $3"; fi; }
-# count FILE STRING: occurrences of a fixed string
-count() { grep -o -F -- "$2" "$1" | wc -l | tr -d ' '; }
+what=cap-html-test
+. tests/browser.sh
 # count_re FILE ERE: occurrences of an extended regular expression
 count_re() { grep -o -E -- "$2" "$1" | wc -l | tr -d ' '; }
-
-profile=$(mktemp -d)
-trap 'rm -rf "$profile"' EXIT
-chrome() {
-    timeout 60 "$browser" --headless --no-sandbox --disable-gpu \
-        --disable-background-networking --no-first-run \
-        --disable-component-update --disable-sync --hide-scrollbars \
-        --user-data-dir="$profile" "$@" 2>>"$out/chromium.log"
-}
 shot() {  # shot NAME.html PNG [URL suffix] [HEIGHT]: build/cap_html/PNG.png
     chrome --window-size=1400,${4:-1300} --screenshot="$out/$2.png" \
         "file://$PWD/$out/$1$3" >/dev/null

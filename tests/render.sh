@@ -14,41 +14,8 @@ export LC_ALL=C
 mkdir -p "$out"
 rm -f "$out"/*.png "$out"/*.html "$out"/*.db "$out"/*.dom "$out"/*.trace
 
-browser=$(command -v chromium || command -v chromium-browser)
-if [ -z "$browser" ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "render-test: installing chromium"
-        apt-get update -qq >/dev/null 2>&1
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
-            >"$out/apt.log" 2>&1
-        browser=$(command -v chromium || command -v chromium-browser)
-    fi
-    if [ -z "$browser" ]; then
-        # Never a silent pass: without a browser nothing here was checked.
-        echo "render-test: FAILED: chromium is not installed and cannot be"
-        echo "  (needs root and apt-get: apt-get install -y chromium)"
-        [ -s "$out/apt.log" ] && tail -3 "$out/apt.log"
-        exit 1
-    fi
-fi
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
-# check DESCRIPTION ACTUAL EXPECTED
-check() { if [ "$2" = "$3" ]; then ok; else bad "$1: $2, expected $3"; fi; }
-# count FILE STRING: occurrences of a fixed string
-count() { grep -o -F -- "$2" "$1" | wc -l | tr -d ' '; }
-
-profile=$(mktemp -d)
-trap 'rm -rf "$profile"' EXIT
-chrome() {
-    timeout 120 "$browser" --headless --no-sandbox --disable-gpu \
-        --disable-background-networking --no-first-run \
-        --disable-component-update --disable-sync --hide-scrollbars \
-        --user-data-dir="$profile" "$@" 2>>"$out/chromium.log"
-}
+what=render-test
+. tests/browser.sh
 shot() {  # shot NAME.html [URL suffix]: build/render/NAME.png
     chrome --window-size=1400,1300 --screenshot="$out/${1%.html}.png" \
         "file://$PWD/$out/$1$2" >/dev/null
