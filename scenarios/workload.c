@@ -640,8 +640,9 @@ void scn_wl_finish(scn_wl *wl, FILE *report, scn_wl_result *r)
     char text[512], a[64], b[64];
     if (wants(wd, "stale_reads")) {
         secs(a, sizeof a, c->worst_stale_ns);
-        snprintf(text, sizeof text, "%zu stale reads (worst %s), %zu invalid reads",
-                 c->stale, a, c->invalid_reads);
+        snprintf(text, sizeof text, "%zu stale read%s (worst %s), %zu invalid read%s",
+                 c->stale, c->stale == 1 ? "" : "s", a, c->invalid_reads,
+                 c->invalid_reads == 1 ? "" : "s");
         checker(wl, report, "stale_reads", c->stale || c->invalid_reads ? "fail" : "pass",
                 text);
     }
@@ -651,7 +652,8 @@ void scn_wl_finish(scn_wl *wl, FILE *report, scn_wl_result *r)
                     "no final reads (give the workload \"final_reads\")");
         } else {
             size_t n = 0;
-            n = (size_t)snprintf(text, sizeof text, "%zu acknowledged writes lost", c->lost);
+            n = (size_t)snprintf(text, sizeof text, "%zu acknowledged write%s lost",
+                                 c->lost, c->lost == 1 ? "" : "s");
             if (c->lost && c->first_lost < h->n) {
                 char d[200];
                 op_line(wl, &h->ops[c->first_lost], d, sizeof d);
