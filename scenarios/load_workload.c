@@ -35,37 +35,40 @@ typedef struct sdef {
     const char *name;
     bool cas;
     const char *no_cas;      /* why not, when !cas */
-    pdef params[6];          /* ends at key NULL; "members" is implied */
+    pdef params[6];          /* ends at key NULL (at least one row is
+                                the zeroed rest); "members" is implied */
 } sdef;
 
 #define INTERVAL(k) {k, PK_DURATION, "1s", {NULL}}
 
+/* Each params list ends at the first row without a key (the array's
+ * zeroed rest). */
 static const sdef strategies[] = {
-    {"ignore", true, NULL, {{NULL}}},
-    {"pause_minority", true, NULL,
-     {INTERVAL("check_interval"), INTERVAL("reconnect_interval"), {NULL}}},
-    {"pause_if_all_down", true, NULL,
-     {{"preferred", PK_NODES, NULL, {NULL}},
-      {"recover", PK_CHOICE, "ignore", {"ignore", "autoheal", NULL}},
-      INTERVAL("check_interval"), INTERVAL("reconnect_interval"),
-      {"transition_timeout", PK_DURATION, "60s", {NULL}}, {NULL}}},
-    {"autoheal", true, NULL,
-     {INTERVAL("reconnect_interval"),
-      {"transition_timeout", PK_DURATION, "60s", {NULL}}, {NULL}}},
-    {"static_master", true, NULL,
-     {{"master", PK_NODE_OR_NODES, NULL, {NULL}},
-      INTERVAL("reconnect_interval"), {NULL}}},
-    {"quorum", false,
-     "quorum (ABD) registers cannot implement cas (a register has "
-     "consensus number 1); use strategy raft",
-     {{"fail_fast", PK_BOOL, "false", {NULL}}, INTERVAL("reconnect_interval"),
-      {"r", PK_COUNT, "", {NULL}}, {"w", PK_COUNT, "", {NULL}}, {NULL}}},
-    {"lww", true, NULL, {INTERVAL("reconnect_interval"), {NULL}}},
-    {"raft", true, NULL,
-     {{"election_timeout", PK_RANGE, "150ms..300ms", {NULL}},
-      {"read", PK_CHOICE, "consistent", {"consistent", "leader", "local", NULL}},
-      {"check_quorum", PK_BOOL, "true", {NULL}},
-      INTERVAL("reconnect_interval"), {NULL}}},
+    {.name = "ignore", .cas = true},
+    {.name = "pause_minority", .cas = true,
+     .params = {INTERVAL("check_interval"), INTERVAL("reconnect_interval")}},
+    {.name = "pause_if_all_down", .cas = true,
+     .params = {{"preferred", PK_NODES, NULL, {NULL}},
+                {"recover", PK_CHOICE, "ignore", {"ignore", "autoheal", NULL}},
+                INTERVAL("check_interval"), INTERVAL("reconnect_interval"),
+                {"transition_timeout", PK_DURATION, "60s", {NULL}}}},
+    {.name = "autoheal", .cas = true,
+     .params = {INTERVAL("reconnect_interval"),
+                {"transition_timeout", PK_DURATION, "60s", {NULL}}}},
+    {.name = "static_master", .cas = true,
+     .params = {{"master", PK_NODE_OR_NODES, NULL, {NULL}},
+                INTERVAL("reconnect_interval")}},
+    {.name = "quorum", .cas = false,
+     .no_cas = "quorum (ABD) registers cannot implement cas (a register has "
+               "consensus number 1); use strategy raft",
+     .params = {{"fail_fast", PK_BOOL, "false", {NULL}}, INTERVAL("reconnect_interval"),
+                {"r", PK_COUNT, "", {NULL}}, {"w", PK_COUNT, "", {NULL}}}},
+    {.name = "lww", .cas = true, .params = {INTERVAL("reconnect_interval")}},
+    {.name = "raft", .cas = true,
+     .params = {{"election_timeout", PK_RANGE, "150ms..300ms", {NULL}},
+                {"read", PK_CHOICE, "consistent", {"consistent", "leader", "local", NULL}},
+                {"check_quorum", PK_BOOL, "true", {NULL}},
+                INTERVAL("reconnect_interval")}},
 };
 #define NSTRATEGIES (int)(sizeof strategies / sizeof strategies[0])
 
