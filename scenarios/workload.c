@@ -106,8 +106,9 @@ static hist_val to_val(const term *t)
 
 static void issue(client *c, hist_f f, int key);
 
+/* What an issue() is invoking, for on_started (which world_call calls
+ * before the process runs). */
 typedef struct pending {
-    client *c;
     hist_f f;
     int key;
     term *arg;
@@ -270,7 +271,7 @@ static void issue(client *c, hist_f f, int key)
     static const char *const names[] = {"Mod", "F", "Key", "Arg", "Timeout"};
     term *vals[5] = {term_atom_s(wl->wd->strategy.name), term_atom_s(f_names[f]),
                      term_int(key), arg, term_int(wl->wd->timeout / 1000)};
-    pending pd = {c, f, key, arg, f == HIST_READ ? NULL : shown};
+    pending pd = {f, key, arg, f == HIST_READ ? NULL : shown};
     /* on a node that is down or frozen the operation is never invoked */
     c->pending = &pd;
     world_call(wl->w, c->node, wl->code, names, vals, 5, on_started, on_done, c);
