@@ -94,7 +94,7 @@ static void put(strbuf *b, const char *key, const char *val)
 {
     if (b->len)
         sb_puts(b, ", ");
-    sb_printf(b, "%s => %s", key, val);
+    sb_printf(b, "'%s' => %s", key, val);   /* quoted: a key may be a reserved word */
 }
 
 /* A node list as Erlang atoms: ['a@sim', 'b@sim']. */

@@ -69,7 +69,7 @@ char *scn_wl_boot_eval(const scn_plan *p, int node)
         return NULL;
     strbuf b;
     sb_init(&b);
-    sb_printf(&b, "%s:start_link(#{members => [", st->name);
+    sb_printf(&b, "'%s':start_link(#{members => [", st->name);
     for (int i = 0; i < st->nmembers; i++)
         sb_printf(&b, "%s'%s'", i ? ", " : "", p->nodes[st->members[i]].name);
     sb_puts(&b, "], clients => [");
@@ -577,8 +577,8 @@ void scn_wl_finish(scn_wl *wl, FILE *report, scn_wl_result *r)
                       HISTORY_DEFAULT_BUDGET, &lr, err, sizeof err) == 0) {
         r->lin = lr.verdict;
         if (lr.verdict == HIST_LINEARIZABLE) {
-            snprintf(r->lin_text, sizeof r->lin_text, "yes (%zu keys, %" PRIu64
-                     " states explored)", lr.keys, lr.states);
+            snprintf(r->lin_text, sizeof r->lin_text, "yes (%zu key%s, %" PRIu64
+                     " states explored)", lr.keys, lr.keys == 1 ? "" : "s", lr.states);
         } else if (lr.verdict == HIST_NOT_LINEARIZABLE) {
             char d[200];
             op_line(wl, &h->ops[lr.failing], d, sizeof d);

@@ -478,8 +478,8 @@ Test(loader, full_workload)
     cr_expect(w->strategy.cas);
     cr_expect_eq(w->strategy.nmembers, p->nnodes);
     cr_expect_str_eq(w->strategy.params,
-                     "election_timeout => {150, 300}, read => consistent, "
-                     "check_quorum => true, reconnect_interval => 1000");
+                     "'election_timeout' => {150, 300}, 'read' => consistent, "
+                     "'check_quorum' => true, 'reconnect_interval' => 1000");
     cr_expect_eq(w->final_reads, -1);
     cr_assert_eq(w->nclients, 2);
     cr_expect_eq(w->clients[0], 0);
