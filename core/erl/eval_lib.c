@@ -21,6 +21,7 @@
  * where OTP 25 raises something else for a bad list (a case_clause in
  * lists:map/2, bad filter ...), these say function_clause too. */
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/erl/eval_ast.h"
@@ -232,21 +233,53 @@ void ev__lib_each(ev_fn_visit visit, void *ctx)
         visit(ctx, lib[i].mod, lib[i].fun, lib[i].arity, false);
 }
 
+/* The table's rows by (module atom, function atom, arity, row): atoms
+ * are interned once and live as long as the program, so a lookup is a
+ * binary search over integers. The order of atom numbers only places the
+ * rows; the row found is the first of its name, as a scan would find. */
+static int lib_index[EV__NLIB];
+static atom_t lib_mod[EV__NLIB], lib_fun[EV__NLIB];
+
+static int lib_cmp(int a, atom_t mod, atom_t fun, uint32_t arity)
+{
+    if (lib_mod[a] != mod)
+        return lib_mod[a] < mod ? -1 : 1;
+    if (lib_fun[a] != fun)
+        return lib_fun[a] < fun ? -1 : 1;
+    if (lib[a].arity != arity)
+        return lib[a].arity < arity ? -1 : 1;
+    return 0;
+}
+
+static int lib_row_cmp(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    int c = lib_cmp(a, lib_mod[b], lib_fun[b], lib[b].arity);
+    return c ? c : (a > b) - (a < b);
+}
+
 int ev__lib_find(atom_t mod, atom_t fun, uint32_t arity)
 {
-    /* the table's names as atoms, interned once (atoms live as long as
-     * the program): a call compares integers, not texts */
-    static atom_t mods[EV__NLIB], funs[EV__NLIB];
-    static bool interned;
-    if (!interned && (interned = true))
-        for (int i = EV__NLIB; i-- > 0;) {
-            funs[i] = atom_intern(lib[i].fun);
-            mods[i] = atom_intern(lib[i].mod);
+    static bool ready;
+    if (!ready) {
+        ready = true;
+        for (int i = 0; i < EV__NLIB; i++) {
+            lib_mod[i] = atom_intern(lib[i].mod);
+            lib_fun[i] = atom_intern(lib[i].fun);
+            lib_index[i] = i;
         }
-    for (int i = 0; i < EV__NLIB; i++)
-        if (lib[i].arity == arity && mods[i] == mod && funs[i] == fun)
-            return i;
-    return -1;
+        qsort(lib_index, EV__NLIB, sizeof *lib_index, lib_row_cmp);
+    }
+    int lo = 0, hi = EV__NLIB;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (lib_cmp(lib_index[mid], mod, fun, arity) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < EV__NLIB && lib_cmp(lib_index[lo], mod, fun, arity) == 0
+        ? lib_index[lo] : -1;
 }
 
 static void code_release(void *code)

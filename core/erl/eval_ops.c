@@ -722,31 +722,62 @@ static const struct bif {
 };
 
 /* Index of erlang:fun/arity among the BIFs run here, or -1. */
+#define NBIFS (sizeof bifs / sizeof bifs[0])
+
+/* The names as atoms, made on the first lookup (atoms are for the
+ * program's life, the same in every world), and the rows ordered by
+ * (name atom, arity, row) for a binary search; of the rows of one name
+ * and arity, the first that fits is taken, as a scan in row order would. */
+static atom_t bif_names[NBIFS];
+static int bif_index[NBIFS];
+
+static int bif_key_cmp(int a, atom_t fun, uint32_t arity)
+{
+    if (bif_names[a] != fun)
+        return bif_names[a] < fun ? -1 : 1;
+    return bifs[a].arity != arity ? (bifs[a].arity < arity ? -1 : 1) : 0;
+}
+
+static int bif_row_cmp(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    int c = bif_key_cmp(a, bif_names[b], bifs[b].arity);
+    return c ? c : (a > b) - (a < b);
+}
+
 int ev__bif_find(atom_t mod, atom_t fun, uint32_t arity, bool guard_only)
 {
-    /* the names as atoms, made on the first lookup (atoms are for the
-     * program's life, the same in every world) */
-    static atom_t names[sizeof bifs / sizeof bifs[0]];
     static atom_t none, erlang;
     if (!erlang) {
-        for (size_t i = 0; i < sizeof bifs / sizeof bifs[0]; i++)
-            names[i] = atom_intern(bifs[i].name);
+        for (size_t i = 0; i < NBIFS; i++) {
+            bif_names[i] = atom_intern(bifs[i].name);
+            bif_index[i] = (int)i;
+        }
+        qsort(bif_index, NBIFS, sizeof *bif_index, bif_row_cmp);
         none = atom_intern("");
         erlang = atom_intern("erlang");
     }
     if (mod != none && mod != erlang)
         return -1;
-    for (size_t i = 0; i < sizeof bifs / sizeof bifs[0]; i++)
-        if (names[i] == fun && bifs[i].arity == arity
-            && (bifs[i].guard || !guard_only)
-            && (bifs[i].fn != bif_raise || mod == erlang))
-            return (int)i;
+    size_t lo = 0, hi = NBIFS;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (bif_key_cmp(bif_index[mid], fun, arity) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < NBIFS && bif_key_cmp(bif_index[lo], fun, arity) == 0; lo++) {
+        int i = bif_index[lo];
+        if ((bifs[i].guard || !guard_only) && (bifs[i].fn != bif_raise || mod == erlang))
+            return i;
+    }
     return -1;
 }
 
 void ev_vm_functions(ev_fn_visit visit, void *ctx)
 {
-    for (size_t i = 0; i < sizeof bifs / sizeof bifs[0]; i++)
+    for (size_t i = 0; i < NBIFS; i++)
         if (bifs[i].name[0] != '$')
             visit(ctx, "erlang", bifs[i].name, bifs[i].arity,
                   bifs[i].fn != bif_raise);

@@ -186,8 +186,9 @@ static void start_proc(sim *s, void *ctx, uint64_t arg)
     (void)s;
     world *w = ctx;
     proc *p = proc_of_arg(w, arg);
-    /* a frozen node starts it when it resumes (rt_wake) */
-    if (p && w->nodes[p->node].state == NODE_UP)
+    /* a frozen node starts it when it resumes (rt_wake), which may come
+     * before this event: it starts once */
+    if (p && !p->started && w->nodes[p->node].state == NODE_UP)
         start_now(w, p);
 }
 
