@@ -53,7 +53,7 @@ cs_once() {
 }
 # sg_once ARGS...: "seconds rss_kib" of one sg_bench run
 sg_once() {
-    env MALLOC_MMAP_MAX_=1000000 "$sg" "$@" --cfg=network/model:${SG_MODEL:-Constant} \
+    env MALLOC_MMAP_MAX_=1000000 "$sg" "$@" --cfg=network/model:"${SG_MODEL:-Constant}" \
         --cfg=contexts/guard-size:0 --log=root.thres:critical >"$tmp/out" 2>&1 ||
         { cat "$tmp/out" >&2; echo "bench/peers.sh: sg_bench $* failed" >&2; exit 1; }
     sed -n 's/.*run_s=\([0-9.]*\) .*peak_rss_kib=\([0-9]*\).*/\1 \2/p' "$tmp/out"
@@ -62,7 +62,8 @@ sg_once() {
 erl_once() {
     if [ "${2:-1}" = 2 ]; then
         dist="-name clustersim_bench_a@127.0.0.1 -setcookie $COOKIE"
-        pre="pong = net_adm:ping('$BNAME'),"
+        pre="Up = fun W(0) -> pang; W(I) -> case net_adm:ping('$BNAME') of
+            pong -> pong; pang -> timer:sleep(100), W(I - 1) end end, pong = Up(50),"
     else
         dist=""
         pre=""
@@ -109,11 +110,12 @@ row() {
     if [ "$3" = 2 ]; then nodes='["a", "b"]'; z=$z2; ev=$(echo "$4" | sed "s/NODE/'b@sim'/"); ee=$(echo "$4" | sed "s/NODE/'$BNAME'/")
     else nodes='["a"]'; z=$z1; ev=$4; ee=$4; fi
     ee=${ee%.}
-    # shellcheck disable=SC2086  # the SimGrid arguments are meant to split
     c=$(repeat "$runs" cs_once "$nodes" "$ev" | stats "$2" "$z") || exit 1
+    # shellcheck disable=SC2086  # the SimGrid arguments are meant to split
     s=$(repeat "$runs" sg_once $5 | stats "$2" 0) || exit 1
     e=$(repeat "$runs" erl_once "$ee" "$6" | stats "$2" 0) || exit 1
     [ -n "$c" ] && [ -n "$s" ] && [ -n "$e" ] || exit 1
+    # shellcheck disable=SC2086  # four figures each, meant to split
     set -- "$1" "$2" $c $s $e
     printf '| %s | %s | %s | %s | %s | %s | %s | %s / %s / %s |\n' "$1" "$2" \
         "$(cell "$3" "$4" "$5")" "$(cell "$7" "$8" "$9")" "$(cell "${11}" "${12}" "${13}")" \
@@ -136,6 +138,7 @@ wait "$bnode" 2>/dev/null
 bnode=""
 # SimGrid's default network model on two hosts, for the two-node rows
 s=$(SG_MODEL=LV08 repeat "$runs" sg_once pingpong 1 20000 2 | stats 20000 0) || exit 1
+# shellcheck disable=SC2086  # four figures, meant to split
 set -- $s
 printf 'SimGrid LV08 (its default model; star zone, private 10 Gb/s 50 us links), ping-pong, 2 hosts, 2 actors: %s msgs/s, %s MiB\n' \
     "$(cell "$1" "$2" "$3")" "$4"
