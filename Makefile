@@ -35,7 +35,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lib_sources.o
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
 BIN     ?= bin/clustersim
 
-.PHONY: all deps locale check-i386 demo test docs check-docs unit regress golden regress-builds bench asan clean check-engine check-layers layers-graph render-test cap-html-test fuzz mutants otp-deps otp-diff otp-expected
+.PHONY: all deps locale check-i386 demo test docs check-docs unit regress golden regress-builds bench bench-instr bench-peers asan clean check-engine check-layers layers-graph render-test cap-html-test fuzz mutants otp-deps otp-diff otp-expected
 
 all: deps $(BIN)
 
@@ -276,6 +276,33 @@ bench: deps
 	$(MAKE) --no-print-directory $(BIN)
 	sh bench/messages.sh ./$(BIN)
 	sh bench/cap.sh ./$(BIN)
+	$(MAKE) --no-print-directory bench-peers
+
+# clustersim side by side with SimGrid and real Erlang (bench/peers.sh):
+# the peers' packages are installed here when missing, never by `make test`.
+bench-peers: $(BIN) $(BUILD)/bench_simgrid
+	$(call need,erl,erlang-base)
+	$(call need,/usr/bin/time,time)
+	sh bench/peers.sh ./$(BIN) $(BUILD)/bench_simgrid
+
+# callgrind instructions per message, clustersim and SimGrid (bench/instr.sh)
+bench-instr: $(BIN) $(BUILD)/bench_simgrid
+	$(call need,valgrind,valgrind)
+	sh bench/instr.sh ./$(BIN) $(BUILD)/bench_simgrid
+
+# SimGrid 3.32's s4u is C++: Debian's libsimgrid-dev, and g++.
+CXX_BENCH ?= g++
+$(BUILD)/bench_simgrid: bench/simgrid/sg_bench.cpp
+	$(call need,$(CXX_BENCH),g++)
+	@pkg-config --exists simgrid || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing libsimgrid-dev"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsimgrid-dev >/dev/null; \
+	  else \
+	    echo "SimGrid missing; run as root:"; echo "  apt-get update && apt-get install -y libsimgrid-dev"; exit 1; \
+	  fi; }
+	@mkdir -p $(BUILD)
+	$(CXX_BENCH) -O2 -o $@ $< $$(pkg-config --cflags --libs simgrid)
 
 $(BUILD)/bench_engine: bench/engine.c $(LIBOBJ)
 	@mkdir -p $(BUILD)

@@ -68,6 +68,6 @@ per_message "  ping-pong (2 processes, 1 node)" fun_pingpong 1000 5000 8000
 per_message "  ping-pong (2 processes, 2 nodes)" fun_pingpong2 1000 5000 8000
 per_message "  ring (100 processes)" fun_ring "100 20" "100 100" $((80 * 101))
 # The peers, as measured with the same method on this kind of machine
-# (bench/README.md); `make bench` does not re-run them yet.
+# (bench/README.md); `make bench-instr` (bench/instr.sh) measures them again.
 echo "peer, SimGrid 3.32 ping-pong (2 actors): 17071 instructions per message (Constant network model), 27728 (LV08, its default)"
 echo "peer, SimGrid 3.32 all-to-all shift (K=100): 13780 instructions per message (Constant)"
