@@ -43,6 +43,8 @@ struct shell {
     world_call_fn call_done;  /* world_call's, with its ctx */
     void *call_ctx;
     shell *next;         /* the node shell's list of detached ones */
+    shell *prev;         /* in that list: the one before (the node's shell
+                            for the first); NULL when not in it */
     ev_host host;
     bool in_run;         /* inside run(): the evaluator's death is deferred */
     term *killed;        /* exit reason of an evaluator killed during run() */
@@ -388,15 +390,31 @@ static bool scan_mailbox(world *w, shell *sh, proc *p)
     return false;
 }
 
+/* Puts detached sh first in its node's list, and takes it out, in O(1):
+ * a node may run tens of thousands of them (spawned processes). */
+static void link_detached(shell *owner, shell *sh)
+{
+    sh->next = owner->next;
+    sh->prev = owner;
+    if (owner->next)
+        owner->next->prev = sh;
+    owner->next = sh;
+}
+
+static void unlink_detached(shell *sh)
+{
+    if (!sh->prev)
+        return;
+    sh->prev->next = sh->next;
+    if (sh->next)
+        sh->next->prev = sh->prev;
+    sh->next = sh->prev = NULL;
+}
+
 /* A detached evaluation is over: its evaluator exits and it is freed. */
 static void retire(world *w, shell *sh)
 {
-    shell *owner = w->nodes[sh->node].sh;
-    for (shell **pp = &owner->next; *pp; pp = &(*pp)->next)
-        if (*pp == sh) {
-            *pp = sh->next;
-            break;
-        }
+    unlink_detached(sh);
     proc *p = evaluator(w, sh);
     sh->has_pid = false;
     if (p) {
@@ -714,12 +732,7 @@ static void free_later(sim *s, void *ctx, uint64_t arg)
 {
     (void)s, (void)arg;
     shell *sh = ctx;
-    shell *owner = sh->w->nodes[sh->node].sh;
-    for (shell **pp = &owner->next; *pp; pp = &(*pp)->next)
-        if (*pp == sh) {
-            *pp = sh->next;
-            break;
-        }
+    unlink_detached(sh);
     shell_free(sh);
 }
 
@@ -829,8 +842,7 @@ static shell *eval_detached(world *w, int node_id, int leader, ev_code *code,
     sh->detached = true;
     sh->done = done;
     sh->done_ctx = ctx;
-    sh->next = owner->next;
-    owner->next = sh;
+    link_detached(owner, sh);
     spawn_evaluator(w, sh);
     sh->code = code;
     sh->busy = true;
@@ -905,8 +917,7 @@ static void apply_init(world *w, proc *p, term *args)
     shell *sh = shell_new(w, p->node);
     sh->leader = p->leader;
     sh->detached = true;
-    sh->next = owner->next;
-    owner->next = sh;
+    link_detached(owner, sh);
     sh->pid = p->pid;
     sh->has_pid = true;
     p->state = sh;
@@ -986,7 +997,7 @@ void shell_node_down(world *w, int node_id)
     sh->holds = 0;
     while (sh->next) {
         shell *d = sh->next;
-        sh->next = d->next;
+        unlink_detached(d);
         proc *p = evaluator(w, d);
         if (p)
             p->state = NULL;
