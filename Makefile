@@ -178,7 +178,7 @@ asan: deps locale
 	  status=$${PIPESTATUS[0]}; \
 	  if grep -q LeakSanitizer build/asan/unit.log; then echo "asan: leaks reported"; exit 1; fi; \
 	  exit $$status
-	ASAN_OPTIONS=detect_leaks=1 sh tests/scenarios.sh build/asan/clustersim
+	ONCE=1 ASAN_OPTIONS=detect_leaks=1 sh tests/scenarios.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/must_fail.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/history.sh build/asan/clustersim

@@ -84,6 +84,13 @@ for s in quorum raft pause_minority; do
     expect "no majority anywhere: unavailable" $s $MIN '[0-9]% \[.*\]'
 done
 
+# every outcome mapping, and a 2 | 2 split without a majority side
+if "$bin" run scenarios/cap/outcomes.json --quiet >"$tmp/o" 2>&1; then
+    pass=$((pass + 1))
+else
+    echo "FAIL scenarios/cap/outcomes.json:"; tail -5 "$tmp/o"; fail=$((fail + 1))
+fi
+
 # scenarios/cap/README.md shows the canonical table as `cap` prints it
 "$bin" cap scenarios/cap/split5.json --markdown | sed -n '3,$p' >"$tmp/want"
 n=$(wc -l <"$tmp/want")
