@@ -49,7 +49,7 @@ one_mutant() {
         mustfail) cmd="sh tests/must_fail.sh bin/clustersim" ;;
         cli) cmd="sh tests/cli.sh bin/clustersim" ;;
         cap) cmd="sh tests/cap.sh bin/clustersim" ;;
-        scenarios) cmd="sh tests/scenarios.sh bin/clustersim" ;;
+        scenarios) cmd="env FAILFAST=1 sh tests/scenarios.sh bin/clustersim" ;;
         regress) cmd="bin/clustersim regress scenarios --golden traces/golden" ;;
         otpdiff) cmd="sh tests/otp_diff.sh bin/clustersim build/otp_gen" ;;
         *) echo "BROKEN $name: unknown test kind $t"; return 2 ;;

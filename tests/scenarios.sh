@@ -3,7 +3,8 @@
 # pass its expectations and checks (exit 0), and a second run must give
 # the same trace hash (determinism). Prints "N passed, M failed".
 # With ONCE=1 each runs once (the sanitizer pass: the plain pass already
-# checked determinism).
+# checked determinism); with FAILFAST=1 it stops at the first failure
+# (tests/mutants.sh: one failure kills a mutant).
 # usage: tests/scenarios.sh BIN
 bin=${1:-./bin/clustersim}
 export LC_ALL=C
@@ -18,6 +19,7 @@ for f in $(find scenarios -name '*.json' | sort); do
         echo "FAIL $f (exit $rc)"
         sed 's/^/    /' "$tmp/err" | head -20
         fail=$((fail + 1))
+        [ "${FAILFAST:-0}" = 1 ] && break
         continue
     fi
     if [ "${ONCE:-0}" = 1 ]; then
@@ -30,6 +32,7 @@ for f in $(find scenarios -name '*.json' | sort); do
     if [ -z "$ha" ] || [ "$ha" != "$hb" ]; then
         echo "FAIL $f: not deterministic ($ha vs $hb)"
         fail=$((fail + 1))
+        [ "${FAILFAST:-0}" = 1 ] && break
         continue
     fi
     pass=$((pass + 1))
