@@ -112,8 +112,27 @@ typedef struct pending {
     hist_f f;
     int key;
     term *arg;
-    const char *value_text;
 } pending;
+
+/* The value an operation's events show (`term`): a write's "17", a
+ * cas's "[16,17]" (its old value "undefined" before the first write);
+ * NULL for a read, whose invocation has none. */
+static const char *op_value(const hist_op *op, char buf[64])
+{
+    if (op->f == HIST_WRITE)
+        snprintf(buf, 64, "%" PRId64, op->a.v);
+    else if (op->f == HIST_CAS && op->a.nil)
+        snprintf(buf, 64, "[undefined,%" PRId64 "]", op->b.v);
+    else if (op->f == HIST_CAS)
+        snprintf(buf, 64, "[%" PRId64 ",%" PRId64 "]", op->a.v, op->b.v);
+    return op->f == HIST_READ ? NULL : buf;
+}
+
+/* The events' `text`: "process 3, key 1". */
+static void op_text(const hist_op *op, char buf[64])
+{
+    snprintf(buf, 64, "process %" PRId64 ", key %" PRId64, op->process, op->key);
+}
 
 /* world_call's started: the invocation. */
 static void on_started(void *ctx, const char *pid)
@@ -142,10 +161,9 @@ static void on_started(void *ctx, const char *pid)
     wl->h.ops[wl->h.n++] = op;
     wl->h.events++;
     c->busy = true;
-    char text[64], name[24];
-    snprintf(text, sizeof text, "process %" PRId64 ", key %d", c->process, pd->key);
-    snprintf(name, sizeof name, "%s", f_names[pd->f]);
-    emit(wl, c->node, "invoke", pid, name, pd->value_text, NULL, text);
+    char text[64], value[64];
+    op_text(&op, text);
+    emit(wl, c->node, "invoke", pid, f_names[op.f], op_value(&op, value), NULL, text);
 }
 
 static void on_next(sim *s, void *ctx, uint64_t arg);
@@ -193,26 +211,10 @@ static void on_done(void *ctx, const term *value, const ev_exception *x)
     }
     if (op->type == HIST_INFO)
         op->ret = HIST_OPEN;   /* it may take effect at any time after: open */
-    char text[64];
-    snprintf(text, sizeof text, "process %" PRId64 ", key %" PRId64, c->process,
-             op->key);
-    if (op->f == HIST_WRITE || op->f == HIST_CAS) {
-        char *shown = NULL;
-        if (op->f == HIST_WRITE) {
-            term *t = term_int(op->a.v);
-            shown = rt_str(wl->w, c->node, t);
-            term_unref(t);
-        } else {
-            strbuf b;
-            sb_init(&b);
-            if (op->a.nil)
-                sb_printf(&b, "[undefined,%" PRId64 "]", op->b.v);
-            else
-                sb_printf(&b, "[%" PRId64 ",%" PRId64 "]", op->a.v, op->b.v);
-            shown = b.s;
-        }
-        val = shown;
-    }
+    char text[64], shown[64];
+    op_text(op, text);
+    if (op->f != HIST_READ)
+        val = xstrdup(op_value(op, shown));
     emit(wl, c->node, kind, NULL, f_names[op->f], val, reason, text);
     free(val);
     free(reason);
@@ -249,29 +251,23 @@ static void issue(client *c, hist_f f, int key)
 {
     scn_wl *wl = c->wl;
     term *arg;
-    char shown[64] = "";
     if (f == HIST_READ) {
         arg = term_atom_s("undefined");
     } else {
         int64_t v = ++wl->next_value[key];
         term *nv = term_int(v);
-        if (f == HIST_WRITE) {
+        if (f == HIST_WRITE)
             arg = term_ref(nv);
-            snprintf(shown, sizeof shown, "%" PRId64, v);
-        } else {
-            term *old = term_ref(wl->last_value[key]);
-            char *os = rt_str(wl->w, c->node, old);
-            snprintf(shown, sizeof shown, "[%s,%" PRId64 "]", os, v);
-            free(os);
-            arg = term_list(2, (term *[]){old, term_ref(nv)}, NULL);
-        }
+        else
+            arg = term_list(2, (term *[]){term_ref(wl->last_value[key]), term_ref(nv)},
+                            NULL);
         term_unref(wl->last_value[key]);
         wl->last_value[key] = nv;
     }
     static const char *const names[] = {"Mod", "F", "Key", "Arg", "Timeout"};
     term *vals[5] = {term_atom_s(wl->wd->strategy.name), term_atom_s(f_names[f]),
                      term_int(key), arg, term_int(wl->wd->timeout / 1000)};
-    pending pd = {f, key, arg, f == HIST_READ ? NULL : shown};
+    pending pd = {f, key, arg};
     /* on a node that is down or frozen the operation is never invoked */
     c->pending = &pd;
     world_call(wl->w, c->node, wl->code, names, vals, 5, on_started, on_done, c);
