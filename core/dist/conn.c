@@ -63,6 +63,10 @@ struct conn_node {
                               (erl 25's nodes() is not sorted) */
     bool *up_hidden;       /* up_hidden[i]: up[i]'s connection is hidden */
     int nup, capup;
+    /* upbits: bit y set iff y is in up (allocated at the first up, so
+     * an idle node costs nothing); version counts the changes of up */
+    uint64_t *upbits;
+    uint64_t version;
     bool allow_set;        /* the allowed peers have conn.allowed */
     packet **frozen;       /* arrivals while frozen, with their sender */
     int *frozen_from;
@@ -115,6 +119,7 @@ static void node_free(conn_node *d)
     free(d->frozen_from);
     free(d->up);
     free(d->up_hidden);
+    free(d->upbits);
     imap_fini(&d->peers);
 }
 
@@ -165,6 +170,8 @@ void dist__teardown(world *w, int x, int y, const char *reason, bool close)
             d->nup--;
             break;
         }
+    d->upbits[y / 64] &= ~((uint64_t)1 << (y % 64));
+    d->version++;
     dist__tick_disarm(w, x, y);
     emit(w, x, "nodedown", y, reason, NULL);
     net_drop_held(w->net, x, y, id);
@@ -353,6 +360,10 @@ static void node_up(world *w, int x, int y, uint64_t id, bool hidden)
     }
     d->up_hidden[d->nup] = hidden;
     d->up[d->nup++] = y;
+    if (!d->upbits)
+        d->upbits = xcalloc(((size_t)w->n + 63) / 64, sizeof *d->upbits);
+    d->upbits[y / 64] |= (uint64_t)1 << (y % 64);
+    d->version++;
     dist__tick_up(w, x, y);
     emit(w, x, "nodeup", y, NULL, hidden ? "hidden" : "visible");
     /* Flush what waited for the connection, in send order. */
@@ -668,6 +679,9 @@ void dist__conn_halted(world *w, int x)
         p->cookie = NULL;
     }
     d->nup = 0;
+    if (d->upbits)
+        memset(d->upbits, 0, ((size_t)w->n + 63) / 64 * sizeof *d->upbits);
+    d->version++;
     for (uint32_t i = 0; i < d->nfrozen; i++)
         pk_free(d->frozen[i]);
     d->nfrozen = 0;
@@ -772,8 +786,7 @@ void dist__wait_connect(world *w, int x, int y, term_pid pid, term *ref,
 
 bool dist__conn_up(const world *w, int x, int y)
 {
-    const conn *p = pr_find(w, x, y);
-    return p && p->st == C_UP;
+    return dist_connected(w, x, y);
 }
 
 uint64_t dist__conn_id(const world *w, int x, int y)
@@ -790,7 +803,18 @@ bool dist__conn_known(const world *w, int x, int y)
 
 bool dist_connected(const world *w, int x, int y)
 {
-    return dist__conn_up(w, x, y);
+    const uint64_t *b = cn(w, x)->upbits;
+    return b && (b[y / 64] >> (y % 64) & 1);
+}
+
+const uint64_t *dist_up_bits(const world *w, int x)
+{
+    return cn(w, x)->upbits;
+}
+
+uint64_t dist_up_version(const world *w, int x)
+{
+    return cn(w, x)->version;
 }
 
 bool dist_is_hidden(const world *w, int x, int y)

@@ -48,6 +48,13 @@ void dist_monitor(world *w, term_pid from, int to_node, const term_pid *to,
 
 /* True if `node` is connected to `peer` (connection up). */
 bool dist_connected(const world *w, int node, int peer);
+/* x's up connections as a bitmap of w->n bits (bit y of word y / 64),
+ * or NULL while x has never had one; valid until x's connections
+ * change. */
+const uint64_t *dist_up_bits(const world *w, int x);
+/* A counter of the changes of x's up connections: equal values, the
+ * same connections in the same order (for caches of nodes() lists). */
+uint64_t dist_up_version(const world *w, int x);
 /* True if x's connection to y is (or was, last) a hidden one. */
 bool dist_is_hidden(const world *w, int x, int y);
 /* Visible, up connections of x in connection order: fills out (size

@@ -107,6 +107,15 @@ typedef struct glob_node {
      * open-addressing table keyed by (a, b) (only ever probed) */
     lost_entry *lost_seen;    /* key 0: empty */
     uint32_t nlost, caplost;  /* caplost: a power of two, or 0 */
+    /* the visible nodes at version nodes_ver of the node's connections
+     * (dist_up_version), in connection order, as a bitmap and as the
+     * list sync messages carry (NULL until asked for): mesh.c
+     * visible_nodes; nodes_ks NULL: none yet */
+    int *nodes_ks;
+    int nodes_n;
+    uint64_t *nodes_bits;
+    term *nodes_list;
+    uint64_t nodes_ver;
 } glob_node;
 
 struct glob_world {

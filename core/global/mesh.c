@@ -38,15 +38,70 @@ static term *names_term(world *w, int k)
     return l;
 }
 
+/* k's visible nodes in connection order (*n of them), kept per version
+ * of k's connections (dist_up_version) with their bitmap and, made when
+ * first asked for, their list: in a mesh every exchange carries the
+ * whole list and every lost connection is told to every node, so making
+ * them for each message would cost N per message and N^3 in all. Valid
+ * until k's connections change (sending changes none). */
+static const int *visible_nodes(world *w, int k, int *n)
+{
+    glob_node *g = gn(w, k);
+    uint64_t ver = dist_up_version(w, k);
+    if (!g->nodes_ks || g->nodes_ver != ver) {
+        size_t words = ((size_t)w->n + 63) / 64;
+        if (!g->nodes_ks) {
+            g->nodes_ks = xcalloc((size_t)w->n + 1, sizeof *g->nodes_ks);
+            g->nodes_bits = xcalloc(words, sizeof *g->nodes_bits);
+        }
+        g->nodes_n = visible(w, k, g->nodes_ks);
+        memset(g->nodes_bits, 0, words * sizeof *g->nodes_bits);
+        for (int i = 0; i < g->nodes_n; i++)
+            g->nodes_bits[g->nodes_ks[i] / 64] |= (uint64_t)1 << (g->nodes_ks[i] % 64);
+        term_unref(g->nodes_list);
+        g->nodes_list = NULL;
+        g->nodes_ver = ver;
+    }
+    *n = g->nodes_n;
+    return g->nodes_ks;
+}
+
+/* k's visible nodes as the list its sync messages carry (a new
+ * reference). */
 static term *nodes_term(world *w, int k)
 {
-    int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
-    int n = visible(w, k, ks);
-    term *l = term_nil();
-    for (int i = n; i-- > 0;)
-        l = term_cons(term_atom(w->nodes[ks[i]].atom), l);
-    free(ks);
-    return l;
+    int n;
+    const int *ks = visible_nodes(w, k, &n);
+    glob_node *g = gn(w, k);
+    if (!g->nodes_list) {
+        term *l = term_nil();
+        for (int i = n; i-- > 0;)
+            l = term_cons(term_atom(w->nodes[ks[i]].atom), l);
+        g->nodes_list = l;
+    }
+    return term_ref(g->nodes_list);
+}
+
+/* Whether x is connected to every node of `nodes`, a list node `from`
+ * sent, when that is its cached list (nodes_term): then connect_missing
+ * has nothing to do, found with N / 64 word operations. False when
+ * unknown. The cached list is alive (the message holds it), so no other
+ * term can have its address. */
+static bool has_all(world *w, int x, int from, const term *nodes)
+{
+    const glob_node *f = gn(w, from);
+    if (nodes != f->nodes_list)  /* and so its bitmap is nodes_bits */
+        return false;
+    const uint64_t *up = dist_up_bits(w, x);
+    size_t words = ((size_t)w->n + 63) / 64;
+    for (size_t i = 0; i < words; i++) {
+        uint64_t want = f->nodes_bits[i];
+        if (i == (size_t)x / 64)
+            want &= ~((uint64_t)1 << (x % 64));
+        if (want & ~(up ? up[i] : 0))
+            return false;
+    }
+    return true;
 }
 
 /* ---- global:sync/0 ---- */
@@ -116,9 +171,9 @@ void glob__mesh_nodeup(world *w, int x, int y, bool hidden)
         return;
     /* global's locker: 200 ms when this node knew nobody, else
      * min(1000 + 100 * known, 3000) ms (loop_the_locker/1). */
-    int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
-    int known = visible(w, x, ks) - 1;
-    free(ks);
+    int known;
+    visible_nodes(w, x, &known);
+    known--;
     int64_t delay = known <= 0 ? 200000
                   : (1000 + 100 * known < 3000 ? 1000 + 100 * known : 3000) * 1000LL;
     glob_node *g = gn(w, x);
@@ -135,9 +190,9 @@ void glob__mesh_nodeup(world *w, int x, int y, bool hidden)
  * comes back through glob__mesh_connect_failed. Only the two nodes of
  * the exchange connect: OTP's new_nodes/6, which has the nodes they
  * knew connect too, is left out (the mesh ends the same). */
-static void connect_missing(world *w, int x, const term *nodes)
+static void connect_missing(world *w, int x, int from, const term *nodes)
 {
-    if (!w->nodes[x].cfg.connect_all)
+    if (!w->nodes[x].cfg.connect_all || has_all(w, x, from, nodes))
         return;
     for (const term *l = nodes; l->tag == T_CONS; l = l->u.cons.tail) {
         int k = rt_node_index(w, l->u.cons.head->u.atom);
@@ -290,7 +345,7 @@ static void on_sync(world *w, int y, int x, term *msg)
                               names_term(w, y), gone);
     glob__send(w, y, x, reply);
     term_unref(reply);
-    connect_missing(w, y, msg->u.tuple.el[1]);
+    connect_missing(w, y, x, msg->u.tuple.el[1]);
     glob__peer(g, x)->synced = true;
     sync_check(w, y);
 }
@@ -308,7 +363,7 @@ static void on_sync_reply(world *w, int x, int y, term *msg)
         if (!mine || !same_pid(mine->pid, pid))
             glob__put_name(w, x, name, pid, e->u.tuple.el[2]->u.atom);
     }
-    connect_missing(w, x, msg->u.tuple.el[1]);
+    connect_missing(w, x, y, msg->u.tuple.el[1]);
     glob__peer(gn(w, x), y)->synced = true;
     sync_check(w, x);
 }
@@ -358,12 +413,11 @@ static void on_lost(world *w, int z, term *msg)
     if (op <= *seen)
         return;
     *seen = op;
-    int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
-    int n = visible(w, z, ks);
+    int n;
+    const int *ks = visible_nodes(w, z, &n);
     for (int k = 0; k < n; k++)
         if (ks[k] != a)
             glob__send(w, z, ks[k], msg);
-    free(ks);
     int rm = z == b ? a : b;
     /* is_node_potentially_known/2: a node global is connecting to
      * counts (its request to disconnect is then dropped, and the failed
@@ -392,15 +446,14 @@ void glob__mesh_lost(world *w, int x, int y)
     if (expected || !w->nodes[x].cfg.prevent_overlapping_partitions ||
         w->nodes[x].state != NODE_UP)
         return;
-    int *ks = xcalloc((size_t)w->n + 1, sizeof *ks);
-    int n = visible(w, x, ks);
+    int n;
+    const int *ks = visible_nodes(w, x, &n);
     term *m = term_tuplev(4, term_atom_s("lost"), term_atom(w->nodes[x].atom),
                           term_atom(w->nodes[y].atom),
                           term_int((int64_t)++g->lost_op));
     for (int i = 0; i < n; i++)
         glob__send(w, x, ks[i], m);
     term_unref(m);
-    free(ks);
 }
 
 /* global.erl sync_other/2: when the connection global asked for does
