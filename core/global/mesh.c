@@ -211,6 +211,17 @@ static bool connecting(glob_node *g, int y)
     return p && p->connecting;
 }
 
+/* Whether g asked y to disconnect it, or y asked g, and the nodedown
+ * has not come yet: global.erl's handle_nodedown(Node, S,
+ * remove_connection) has then taken y out of its known nodes (it marks
+ * {removing, Node}), so no multicast goes to y and another report on y
+ * asks nothing of it (is_node_potentially_known/2 is false). */
+static bool removing(glob_node *g, int y)
+{
+    gpeer *p = imap_find(&g->peers, y);
+    return p && p->expect_down;
+}
+
 /* The exchange always runs into the node whose name sorts lower, which
  * resolves the clashes: global:exchange_names/4 calls the resolve
  * functions "from the smaller node", so all of them run in the same
@@ -415,14 +426,16 @@ static void on_lost(world *w, int z, term *msg)
     *seen = op;
     int n;
     const int *ks = visible_nodes(w, z, &n);
+    /* gns_volatile_multicast/5: the known nodes but NodeA */
     for (int k = 0; k < n; k++)
-        if (ks[k] != a)
+        if (ks[k] != a && !removing(g, ks[k]))
             glob__send(w, z, ks[k], msg);
     int rm = z == b ? a : b;
     /* is_node_potentially_known/2: a node global is connecting to
      * counts (its request to disconnect is then dropped, and the failed
      * attempt tells no one) */
-    bool known = dist_connected(w, z, rm) ? !dist_is_hidden(w, z, rm)
+    bool known = removing(g, rm)        ? false
+               : dist_connected(w, z, rm) ? !dist_is_hidden(w, z, rm)
                                           : connecting(g, rm);
     if (rm == z || !known)
         return;
@@ -451,8 +464,9 @@ void glob__mesh_lost(world *w, int x, int y)
     term *m = term_tuplev(4, term_atom_s("lost"), term_atom(w->nodes[x].atom),
                           term_atom(w->nodes[y].atom),
                           term_int((int64_t)++g->lost_op));
-    for (int i = 0; i < n; i++)
-        glob__send(w, x, ks[i], m);
+    for (int i = 0; i < n; i++)  /* inform_connection_loss/2: the known nodes */
+        if (!removing(g, ks[i]))
+            glob__send(w, x, ks[i], m);
     term_unref(m);
 }
 
