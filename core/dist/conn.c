@@ -67,6 +67,7 @@ struct conn_node {
      * an idle node costs nothing); version counts the changes of up */
     uint64_t *upbits;
     uint64_t version;
+    int nvisible;          /* the entries of up that are not hidden */
     bool allow_set;        /* the allowed peers have conn.allowed */
     packet **frozen;       /* arrivals while frozen, with their sender */
     int *frozen_from;
@@ -172,6 +173,8 @@ void dist__teardown(world *w, int x, int y, const char *reason, bool close)
         }
     d->upbits[y / 64] &= ~((uint64_t)1 << (y % 64));
     d->version++;
+    if (!hidden)
+        d->nvisible--;
     dist__tick_disarm(w, x, y);
     emit(w, x, "nodedown", y, reason, NULL);
     net_drop_held(w->net, x, y, id);
@@ -364,6 +367,8 @@ static void node_up(world *w, int x, int y, uint64_t id, bool hidden)
         d->upbits = xcalloc(((size_t)w->n + 63) / 64, sizeof *d->upbits);
     d->upbits[y / 64] |= (uint64_t)1 << (y % 64);
     d->version++;
+    if (!hidden)
+        d->nvisible++;
     dist__tick_up(w, x, y);
     emit(w, x, "nodeup", y, NULL, hidden ? "hidden" : "visible");
     /* Flush what waited for the connection, in send order. */
@@ -679,6 +684,7 @@ void dist__conn_halted(world *w, int x)
         p->cookie = NULL;
     }
     d->nup = 0;
+    d->nvisible = 0;
     if (d->upbits)
         memset(d->upbits, 0, ((size_t)w->n + 63) / 64 * sizeof *d->upbits);
     d->version++;
@@ -815,6 +821,11 @@ const uint64_t *dist_up_bits(const world *w, int x)
 uint64_t dist_up_version(const world *w, int x)
 {
     return cn(w, x)->version;
+}
+
+int dist_visible_count(const world *w, int x)
+{
+    return cn(w, x)->nvisible;
 }
 
 bool dist_is_hidden(const world *w, int x, int y)

@@ -60,6 +60,8 @@ bool dist_is_hidden(const world *w, int x, int y);
 /* Visible, up connections of x in connection order: fills out (size
  * w->n), returns the count. */
 int dist_visible(const world *w, int x, int *out);
+/* How many dist_visible would give, in O(1). */
+int dist_visible_count(const world *w, int x);
 
 /* A protocol message of global or an application between nodes x and y
  * over their connection, handled on arrival by fn(w, y, x, msg). Sent

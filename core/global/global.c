@@ -43,8 +43,7 @@ static void on_fini(world *w)
         free(g->sync_waiters);
         free(g->sync_refs);
         free(g->lost_seen);
-        term_unref(g->nodes_list);
-        free(g->nodes_bits);
+        term_unref(g->nodes_set);
         free(g->nodes_ks);
     }
     free(w->glob->node);

@@ -108,13 +108,12 @@ typedef struct glob_node {
     lost_entry *lost_seen;    /* key 0: empty */
     uint32_t nlost, caplost;  /* caplost: a power of two, or 0 */
     /* the visible nodes at version nodes_ver of the node's connections
-     * (dist_up_version), in connection order, as a bitmap and as the
-     * list sync messages carry (NULL until asked for): mesh.c
-     * visible_nodes; nodes_ks NULL: none yet */
+     * (dist_up_version), in connection order, and the set its sync
+     * messages carry (NULL until asked for): mesh.c visible_nodes,
+     * nodes_term; nodes_ks NULL: none yet */
     int *nodes_ks;
     int nodes_n;
-    uint64_t *nodes_bits;
-    term *nodes_list;
+    term *nodes_set;
     uint64_t nodes_ver;
 } glob_node;
 

@@ -39,69 +39,93 @@ static term *names_term(world *w, int k)
 }
 
 /* k's visible nodes in connection order (*n of them), kept per version
- * of k's connections (dist_up_version) with their bitmap and, made when
- * first asked for, their list: in a mesh every exchange carries the
- * whole list and every lost connection is told to every node, so making
- * them for each message would cost N per message and N^3 in all. Valid
- * until k's connections change (sending changes none). */
+ * of k's connections (dist_up_version) with, made when first asked for,
+ * the node set its sync messages carry: in a mesh every exchange
+ * carries the whole set and every lost connection is told to every
+ * node, so making them for each message would cost N per message and
+ * N^3 in all. Valid until k's connections change (sending changes
+ * none). */
 static const int *visible_nodes(world *w, int k, int *n)
 {
     glob_node *g = gn(w, k);
     uint64_t ver = dist_up_version(w, k);
     if (!g->nodes_ks || g->nodes_ver != ver) {
-        size_t words = ((size_t)w->n + 63) / 64;
-        if (!g->nodes_ks) {
+        if (!g->nodes_ks)
             g->nodes_ks = xcalloc((size_t)w->n + 1, sizeof *g->nodes_ks);
-            g->nodes_bits = xcalloc(words, sizeof *g->nodes_bits);
-        }
         g->nodes_n = visible(w, k, g->nodes_ks);
-        memset(g->nodes_bits, 0, words * sizeof *g->nodes_bits);
-        for (int i = 0; i < g->nodes_n; i++)
-            g->nodes_bits[g->nodes_ks[i] / 64] |= (uint64_t)1 << (g->nodes_ks[i] % 64);
-        term_unref(g->nodes_list);
-        g->nodes_list = NULL;
+        term_unref(g->nodes_set);
+        g->nodes_set = NULL;
         g->nodes_ver = ver;
     }
     *n = g->nodes_n;
     return g->nodes_ks;
 }
 
-/* k's visible nodes as the list its sync messages carry (a new
- * reference). */
+/* The words of a node bitmap of w (bit k of word k / 64). */
+static size_t set_words(const world *w) { return ((size_t)w->n + 63) / 64; }
+
+/* k's visible nodes as the sync messages carry them (a new reference):
+ * global.erl sends the list of its known nodes; here that list is a
+ * binary of the nodes as a bitmap (set_words uint64s) then their
+ * indices in connection order (int32s), so that the receiver checks it
+ * against its own connections a word at a time (connect_missing). Only
+ * the two ends of the exchange read it; no trace shows it. */
 static term *nodes_term(world *w, int k)
 {
     int n;
     const int *ks = visible_nodes(w, k, &n);
     glob_node *g = gn(w, k);
-    if (!g->nodes_list) {
-        term *l = term_nil();
-        for (int i = n; i-- > 0;)
-            l = term_cons(term_atom(w->nodes[ks[i]].atom), l);
-        g->nodes_list = l;
+    if (!g->nodes_set) {
+        size_t words = set_words(w), size = words * 8 + (size_t)n * 4;
+        uint64_t *bits = xcalloc(words, sizeof *bits);
+        for (int i = 0; i < n; i++)
+            bits[ks[i] / 64] |= (uint64_t)1 << (ks[i] % 64);
+        uint8_t *bytes = xcalloc(size ? size : 1, 1);
+        memcpy(bytes, bits, words * 8);
+        for (int i = 0; i < n; i++) {
+            int32_t v = ks[i];
+            memcpy(bytes + words * 8 + (size_t)i * 4, &v, 4);
+        }
+        g->nodes_set = term_binary(bytes, size);
+        free(bytes);
+        free(bits);
     }
-    return term_ref(g->nodes_list);
+    return term_ref(g->nodes_set);
 }
 
-/* Whether x is connected to every node of `nodes`, a list node `from`
- * sent, when that is its cached list (nodes_term): then connect_missing
- * has nothing to do, found with N / 64 word operations. False when
- * unknown. The cached list is alive (the message holds it), so no other
- * term can have its address. */
-static bool has_all(world *w, int x, int from, const term *nodes)
+/* global.erl sync_others/1: x connects to each node of the other
+ * side's set (nodes_term) it is not connected to, in the order of the
+ * set's list (sync_other/2's erlang:monitor_node(Node, true,
+ * [allow_passive_connect])); a failure comes back through
+ * glob__mesh_connect_failed. Only the two nodes of the exchange
+ * connect: OTP's new_nodes/6, which has the nodes they knew connect
+ * too, is left out (the mesh ends the same). */
+static void connect_missing(world *w, int x, const term *set)
 {
-    const glob_node *f = gn(w, from);
-    if (nodes != f->nodes_list)  /* and so its bitmap is nodes_bits */
-        return false;
+    if (!w->nodes[x].cfg.connect_all)
+        return;
+    const uint8_t *bytes = set->u.bin.bytes;
     const uint64_t *up = dist_up_bits(w, x);
-    size_t words = ((size_t)w->n + 63) / 64;
-    for (size_t i = 0; i < words; i++) {
-        uint64_t want = f->nodes_bits[i];
+    size_t words = set_words(w);
+    bool missing = false;
+    for (size_t i = 0; i < words && !missing; i++) {
+        uint64_t want;
+        memcpy(&want, bytes + i * 8, 8);
         if (i == (size_t)x / 64)
             want &= ~((uint64_t)1 << (x % 64));
-        if (want & ~(up ? up[i] : 0))
-            return false;
+        missing = (want & ~(up ? up[i] : 0)) != 0;
     }
-    return true;
+    if (!missing)
+        return;  /* the common case, found in N / 64 word operations */
+    size_t n = (set->u.bin.n - words * 8) / 4;
+    for (size_t i = 0; i < n; i++) {
+        int32_t k;
+        memcpy(&k, bytes + words * 8 + i * 4, 4);
+        if (k != x && !dist_connected(w, x, k)) {
+            glob__peer(gn(w, x), k)->connecting = true;
+            dist_connect(w, x, k);
+        }
+    }
 }
 
 /* ---- global:sync/0 ---- */
@@ -171,9 +195,7 @@ void glob__mesh_nodeup(world *w, int x, int y, bool hidden)
         return;
     /* global's locker: 200 ms when this node knew nobody, else
      * min(1000 + 100 * known, 3000) ms (loop_the_locker/1). */
-    int known;
-    visible_nodes(w, x, &known);
-    known--;
+    int known = dist_visible_count(w, x) - 1;
     int64_t delay = known <= 0 ? 200000
                   : (1000 + 100 * known < 3000 ? 1000 + 100 * known : 3000) * 1000LL;
     glob_node *g = gn(w, x);
@@ -182,25 +204,6 @@ void glob__mesh_nodeup(world *w, int x, int y, bool hidden)
     glob__peer(g, y)->synced = false;
     glob__peer(g, y)->sync = sim_after(w->s, delay, on_sync_timer, w,
                            ((uint64_t)(uint32_t)x << 32) | (uint32_t)y);
-}
-
-/* global.erl sync_others/1: x connects to each node of the other
- * side's list it is not connected to (sync_other/2's
- * erlang:monitor_node(Node, true, [allow_passive_connect])); a failure
- * comes back through glob__mesh_connect_failed. Only the two nodes of
- * the exchange connect: OTP's new_nodes/6, which has the nodes they
- * knew connect too, is left out (the mesh ends the same). */
-static void connect_missing(world *w, int x, int from, const term *nodes)
-{
-    if (!w->nodes[x].cfg.connect_all || has_all(w, x, from, nodes))
-        return;
-    for (const term *l = nodes; l->tag == T_CONS; l = l->u.cons.tail) {
-        int k = rt_node_index(w, l->u.cons.head->u.atom);
-        if (k >= 0 && k != x && !dist_connected(w, x, k)) {
-            glob__peer(gn(w, x), k)->connecting = true;
-            dist_connect(w, x, k);
-        }
-    }
 }
 
 /* Whether global's own attempt to reach y is under way (a lookup that
@@ -356,7 +359,7 @@ static void on_sync(world *w, int y, int x, term *msg)
                               names_term(w, y), gone);
     glob__send(w, y, x, reply);
     term_unref(reply);
-    connect_missing(w, y, x, msg->u.tuple.el[1]);
+    connect_missing(w, y, msg->u.tuple.el[1]);
     glob__peer(g, x)->synced = true;
     sync_check(w, y);
 }
@@ -374,7 +377,7 @@ static void on_sync_reply(world *w, int x, int y, term *msg)
         if (!mine || !same_pid(mine->pid, pid))
             glob__put_name(w, x, name, pid, e->u.tuple.el[2]->u.atom);
     }
-    connect_missing(w, x, y, msg->u.tuple.el[1]);
+    connect_missing(w, x, msg->u.tuple.el[1]);
     glob__peer(gn(w, x), y)->synced = true;
     sync_check(w, x);
 }
