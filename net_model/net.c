@@ -13,8 +13,10 @@
  * - a flow has a pending event iff its link is not cut and its queue is
  *   not empty, and that event is for the head's due time;
  * - flows are kept in creation order and removed when empty;
- * - links are found through an open-addressing table keyed by
- *   (from, to); it is only ever probed, never iterated (DETERMINISM). */
+ * - links are found through a dense from * nnodes + to index when the
+ *   world is small enough (DENSE_MAX nodes: one uint32 per pair), else
+ *   an open-addressing table keyed by (from, to); either is only ever
+ *   probed, never iterated (DETERMINISM). */
 #include "net_model/net.h"
 
 #include <assert.h>
@@ -23,6 +25,10 @@
 
 #define RTO_MIN 200000       /* 200 ms, Linux's TCP_RTO_MIN */
 #define RTO_MAX 60000000     /* 60 s: retransmissions back off to this */
+/* Up to this many nodes the links are indexed densely (16 MiB at most,
+ * touched only where links exist): a 1,000-node mesh has 10^6 links, and
+ * a hash probe into them was a cache miss per packet. */
+#define DENSE_MAX 2048
 
 typedef struct pkt {
     struct pkt *next;
@@ -61,6 +67,7 @@ struct net {
     uint32_t nlinks, caplinks;
     uint32_t *table;     /* link index + 1, 0 = empty */
     uint32_t tcap;       /* power of two */
+    uint32_t *dense;     /* or by from * nnodes + to: link index + 1 */
     pkt *free_pkts;
 };
 
@@ -85,6 +92,12 @@ net *net_new(sim *s, int nnodes, uint64_t seed, net_handlers h)
     for (int i = 0; i < nnodes; i++) {
         n->nodes[i].lat = lat_constant(1000);
         n->nodes[i].loss = 0.0;
+    }
+    if (nnodes <= DENSE_MAX) {
+        n->dense = calloc((size_t)nnodes * (size_t)nnodes + 1, sizeof *n->dense);
+        if (!n->dense)
+            abort();
+        return n;
     }
     n->tcap = 64;
     n->table = calloc(n->tcap, sizeof *n->table);
@@ -125,6 +138,7 @@ void net_free(net *n)
     }
     free(n->links);
     free(n->table);
+    free(n->dense);
     free(n->nodes);
     free(n);
 }
@@ -137,6 +151,10 @@ static uint32_t hash_pair(int from, int to)
 
 static link *find(const net *n, int from, int to)
 {
+    if (n->dense) {
+        uint32_t v = n->dense[(size_t)from * (size_t)n->nnodes + (size_t)to];
+        return v ? &n->links[v - 1] : NULL;
+    }
     uint32_t mask = n->tcap - 1;
     for (uint32_t i = hash_pair(from, to) & mask;; i = (i + 1) & mask) {
         uint32_t v = n->table[i];
@@ -150,6 +168,11 @@ static link *find(const net *n, int from, int to)
 
 static void table_put(net *n, uint32_t idx)
 {
+    if (n->dense) {
+        const link *l = &n->links[idx];
+        n->dense[(size_t)l->from * (size_t)n->nnodes + (size_t)l->to] = idx + 1;
+        return;
+    }
     uint32_t mask = n->tcap - 1;
     uint32_t i = hash_pair(n->links[idx].from, n->links[idx].to) & mask;
     while (n->table[i])
@@ -169,7 +192,7 @@ static link *get(net *n, int from, int to)
         n->caplinks = n->caplinks ? 2 * n->caplinks : 16;
         n->links = xre(n->links, n->caplinks * sizeof *n->links);
     }
-    if (2 * (n->nlinks + 1) > n->tcap) {
+    if (!n->dense && 2 * (n->nlinks + 1) > n->tcap) {
         n->tcap *= 2;
         free(n->table);
         n->table = calloc(n->tcap, sizeof *n->table);

@@ -272,3 +272,40 @@ Test(latency, distributions_have_their_shape)
     m = mean_of(c, 10, &lo, &hi);
     cr_assert(lo == 1234 && hi == 1234);
 }
+
+/* Past 2048 nodes the links are found by hash, not by a dense index:
+ * the same deliveries either way, the table growing through many links. */
+static void many_links(int nodes, rec *r)
+{
+    sim *s = sim_new();
+    net *n = mk(s, r, nodes, 5);
+    lat_dist wide = {LAT_UNIFORM, 100, 5000, 0};
+    for (int i = 0; i < 40; i++)
+        net_set_node(n, i, wide, 0.0);
+    for (int i = 0; i < 40; i++)
+        for (int j = 0; j < 40; j++)
+            if (i != j)
+                net_send(n, i, j, 1, (void *)(uintptr_t)(i * 40 + j + 1));
+    net_cut(n, 3, 4);
+    cr_assert(net_is_cut(n, 3, 4));
+    cr_assert(!net_is_cut(n, 4, 3));
+    cr_assert(!net_is_cut(n, nodes - 1, 0));
+    sim_run(s, INT64_MAX, 0);
+    net_free(n);
+    sim_free(s);
+}
+
+Test(net, hashed_links_match_dense)
+{
+    rec *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+    many_links(100, a);
+    many_links(3000, b);
+    cr_assert_eq(a->n, 40 * 39 - 1);  /* 3 -> 4 is held by the cut */
+    cr_assert_eq(b->n, a->n);
+    for (int i = 0; i < a->n; i++) {
+        cr_assert_eq(a->id[i], b->id[i]);
+        cr_assert_eq(a->t[i], b->t[i]);
+    }
+    free(a);
+    free(b);
+}
