@@ -1,8 +1,16 @@
 /* sim: event pool + 4-ary min-heap keyed by (time, seq), and the run loop.
  *
+ * Cancelling leaves the heap entry where it is, as a tombstone: an entry
+ * is live iff its gen is its slot's gen and the slot is queued, and the
+ * run loop drops dead entries when they reach the top. So moving an
+ * entry in the heap never writes to the pool (a cache miss per level in
+ * a large heap); when tombstones outnumber the live entries the heap is
+ * rebuilt without them. The order events run in is the total order
+ * (t, seq) whatever the heap's shape, so none of this can reach a trace.
+ *
  * Invariants:
- * - heap[i] holds (t, seq, slot) and pool[slot].pos == i for every queued
- *   slot; a free slot has pos == NOT_QUEUED.
+ * - heap[i] holds (t, seq, slot, gen); a queued slot has exactly one
+ *   live entry, and ndead counts the others.
  * - seq increases at every insertion, so (t, seq) is a total order and
  *   equal times run in schedule order (as libuv's timers do).
  * - A slot's gen is bumped when it fires or is cancelled, so stale
@@ -18,15 +26,16 @@
 typedef struct hent {
     int64_t t;
     uint64_t seq;
-    uint32_t slot;
+    uint32_t slot, gen;
 } hent;
 
 typedef struct pent {
     sim_fn fn;
     void *ctx;
     uint64_t arg;
+    int64_t t;         /* when it fires, while queued */
     uint32_t gen;
-    uint32_t pos;      /* index in heap, or NOT_QUEUED */
+    bool queued;
     uint32_t next_free;
 } pent;
 
@@ -36,6 +45,7 @@ struct sim {
     uint64_t events_run;
     hent *heap;
     size_t n, cap;
+    size_t ndead;      /* tombstones among the n entries */
     pent *pool;
     uint32_t npool, free_head;
     bool halted;
@@ -76,7 +86,7 @@ void sim_free(sim *s)
 }
 
 int64_t sim_now(const sim *s) { return s->now; }
-size_t sim_queued(const sim *s) { return s->n; }
+size_t sim_queued(const sim *s) { return s->n - s->ndead; }
 uint64_t sim_events_run(const sim *s) { return s->events_run; }
 
 static inline bool before(const hent *a, const hent *b)
@@ -87,7 +97,6 @@ static inline bool before(const hent *a, const hent *b)
 static inline void place(sim *s, size_t i, hent e)
 {
     s->heap[i] = e;
-    s->pool[e.slot].pos = (uint32_t)i;
 }
 
 static void sift_up(sim *s, size_t i, hent e)
@@ -141,7 +150,7 @@ static uint32_t slot_alloc(sim *s)
             abort();
         for (uint32_t k = c; k < nc; k++) {
             s->pool[k].gen = 1;
-            s->pool[k].pos = NOT_QUEUED;
+            s->pool[k].queued = false;
             s->pool[k].next_free = k + 1 < nc ? k + 1 : NOT_QUEUED;
         }
         s->free_head = c;
@@ -156,7 +165,7 @@ static void slot_release(sim *s, uint32_t k)
 {
     pent *p = &s->pool[k];
     p->gen = p->gen + 1 ? p->gen + 1 : 1;
-    p->pos = NOT_QUEUED;
+    p->queued = false;
     p->next_free = s->free_head;
     s->free_head = k;
 }
@@ -169,8 +178,10 @@ sim_timer sim_at(sim *s, int64_t t, sim_fn fn, void *ctx, uint64_t arg)
     p->fn = fn;
     p->ctx = ctx;
     p->arg = arg;
+    p->t = t;
+    p->queued = true;
     s->heap = grow(s->heap, sizeof(hent), &s->cap, s->n + 1);
-    hent e = {t, s->seq++, k};
+    hent e = {t, s->seq++, k, p->gen};
     s->n++;
     sift_up(s, s->n - 1, e);
     sim_timer h = {k, p->gen};
@@ -188,7 +199,7 @@ static const pent *live(const sim *s, sim_timer t)
     if (t.gen == 0 || t.slot >= s->npool)
         return NULL;
     const pent *p = &s->pool[t.slot];
-    return p->gen == t.gen && p->pos != NOT_QUEUED ? p : NULL;
+    return p->gen == t.gen && p->queued ? p : NULL;
 }
 
 bool sim_pending(const sim *s, sim_timer t) { return live(s, t) != NULL; }
@@ -196,7 +207,36 @@ bool sim_pending(const sim *s, sim_timer t) { return live(s, t) != NULL; }
 int64_t sim_due(const sim *s, sim_timer t)
 {
     const pent *p = live(s, t);
-    return p ? s->heap[p->pos].t : -1;
+    return p ? p->t : -1;
+}
+
+static bool entry_live(const sim *s, const hent *e)
+{
+    const pent *p = &s->pool[e->slot];
+    return p->gen == e->gen && p->queued;
+}
+
+/* Rebuilds the heap from its live entries (Floyd's heapify). */
+static void drop_dead(sim *s)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (entry_live(s, &s->heap[i]))
+            s->heap[j++] = s->heap[i];
+    s->n = j;
+    s->ndead = 0;
+    for (size_t i = j / 4 + 1; i-- > 0;)
+        if (i < s->n)
+            sift_down(s, i, s->heap[i]);
+}
+
+/* Pops the dead entries off the top, so that heap[0] (if any) is live. */
+static void skim(sim *s)
+{
+    while (s->n && !entry_live(s, &s->heap[0])) {
+        heap_remove(s, 0);
+        s->ndead--;
+    }
 }
 
 bool sim_cancel(sim *s, sim_timer t)
@@ -204,8 +244,10 @@ bool sim_cancel(sim *s, sim_timer t)
     const pent *p = live(s, t);
     if (!p)
         return false;
-    heap_remove(s, p->pos);
     slot_release(s, t.slot);
+    s->ndead++;
+    if (s->ndead > 64 && 2 * s->ndead > s->n)
+        drop_dead(s);
     return true;
 }
 
@@ -216,6 +258,7 @@ sim_stop sim_run(sim *s, int64_t until, uint64_t budget)
     uint64_t ran = 0;
     s->halted = false;
     for (;;) {
+        skim(s);
         if (s->n == 0) {
             if (until > s->now && until != INT64_MAX)
                 s->now = until;

@@ -46,7 +46,7 @@ sim_timer sim_at(sim *s, int64_t t, sim_fn fn, void *ctx, uint64_t arg);
 /* Same, `dt` (>= 0) microseconds from now. */
 sim_timer sim_after(sim *s, int64_t dt, sim_fn fn, void *ctx, uint64_t arg);
 
-/* Cancels a pending timer in O(log n). Returns true if it was pending;
+/* Cancels a pending timer in O(1) amortized. Returns true if it was pending;
  * false for a fired, cancelled or zero handle. */
 bool sim_cancel(sim *s, sim_timer t);
 bool sim_pending(const sim *s, sim_timer t);

@@ -136,6 +136,63 @@ Test(sim, cancel_under_churn_keeps_heap_valid)
     sim_free(s);
 }
 
+/* Cancelled timers stay in the heap as tombstones until they reach the
+ * top or outnumber the live ones (then the heap is rebuilt): none of it
+ * shows. Most timers are cancelled, their slots reused by new ones, and
+ * what runs is exactly the live timers in (time, schedule) order. */
+Test(sim, tombstones_never_show)
+{
+    sim *s = sim_new();
+    log *l = calloc(1, sizeof *l);
+    rng r = rng_stream(5, "test", 0);
+    enum { N = 3000 };
+    static sim_timer h[2 * N];
+    static int64_t when[2 * N];
+    static bool gone[2 * N];
+    for (int i = 0; i < N; i++) {
+        when[i] = (int64_t)rng_below(&r, 1000);
+        h[i] = sim_at(s, when[i], record, l, (uint64_t)i);
+    }
+    for (int i = 0; i < N; i++)
+        if (i % 4) {
+            cr_assert(sim_cancel(s, h[i]));
+            cr_assert(!sim_pending(s, h[i]));
+            cr_assert_eq(sim_due(s, h[i]), -1);
+            cr_assert(!sim_cancel(s, h[i]));
+            gone[i] = true;
+        }
+    for (int i = N; i < 2 * N; i++) {  /* the freed slots come back */
+        when[i] = (int64_t)rng_below(&r, 1000);
+        h[i] = sim_at(s, when[i], record, l, (uint64_t)i);
+        cr_assert_eq(sim_due(s, h[i]), when[i]);
+        if (i % 5 == 0) {
+            cr_assert(sim_cancel(s, h[i]));
+            gone[i] = true;
+        }
+    }
+    size_t live = 0;
+    for (int i = 0; i < 2 * N; i++)
+        live += !gone[i];
+    cr_assert_eq(sim_queued(s), live);
+    for (int i = 0; i < N; i++)  /* the old handles stay dead */
+        if (gone[i])
+            cr_assert(!sim_pending(s, h[i]));
+    sim_run(s, INT64_MAX, 0);
+    cr_assert_eq((size_t)l->n, live);
+    /* (time, schedule order): schedule order is the index order */
+    int k = 0;
+    for (int64_t t = 0; t < 1000; t++)
+        for (int i = 0; i < 2 * N; i++)
+            if (!gone[i] && when[i] == t) {
+                cr_assert_eq(l->arg[k], (uint64_t)i);
+                cr_assert_eq(l->t[k], t);
+                k++;
+            }
+    cr_assert_eq(sim_queued(s), 0);
+    free(l);
+    sim_free(s);
+}
+
 Test(sim, run_until_and_budget)
 {
     sim *s = sim_new();
