@@ -275,6 +275,7 @@ bench: deps
 	$(call need,valgrind,valgrind)
 	$(MAKE) --no-print-directory $(BIN)
 	sh bench/messages.sh ./$(BIN)
+	sh bench/idle.sh ./$(BIN)
 	sh bench/cap.sh ./$(BIN)
 	$(MAKE) --no-print-directory bench-peers
 

@@ -70,7 +70,7 @@ void ev__env_bind(ev_env *e, atom_t name, term *v)
         return;
     }
     if (e->n == e->cap) {
-        e->cap = e->cap ? e->cap * 2 : 8;
+        e->cap = e->cap ? e->cap * 2 : 4;
         e->name = xrealloc(e->name, e->cap * sizeof *e->name);
         e->val = xrealloc(e->val, e->cap * sizeof *e->val);
     }

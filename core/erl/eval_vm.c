@@ -53,7 +53,9 @@ struct ev_vm {
     uint32_t nfr, capfr, maxfr;
     uint64_t reds;           /* reductions so far (ev_vm_reductions) */
     uint64_t slice;          /* reductions per ev_vm_run; 0: no limit */
-    term *lib[EV__NLIB];     /* eval_lib.c's funs, compiled when first called */
+    term **lib;              /* eval_lib.c's funs (EV__NLIB, made at the
+                              * first such call: an idle process pays
+                              * nothing), compiled when first called */
     term **stk;
     uint32_t sp, capstk;
     handler *hs;
@@ -67,15 +69,15 @@ struct ev_vm {
     uint32_t pc;
     vstate st;
     term *value;             /* VS_DONE */
-    ev_exception exc;        /* VS_RAISED */
-    ev_exception pend;       /* raised by ev_vm_resume_raise, not yet thrown */
-    bool pending;
+    ev_exception *exc;       /* VS_RAISED (NULL before) */
+    ev_exception *pend;      /* raised by ev_vm_resume_raise, not yet
+                              * thrown; NULL: none (exceptions are rare:
+                              * an idle process does not carry one) */
     const ev_node *recv;     /* VS_RECEIVE: the receive and its labels */
     uint32_t recv_labels, recv_n;
     int64_t recv_timeout;
     ev_binds binds;          /* tentative bindings of the match in progress */
-    bool has_cmd_err;
-    ev_error cmd_err;
+    ev_error *cmd_err;       /* the shell's variable check failed; or NULL */
 };
 
 static atom_t A(const char *s)
@@ -274,8 +276,11 @@ static void vm_raise(ev_vm *vm, ev_exception *x)
 {
     trace_exception(vm, x, false);
     if (vm->nh == 0) {
-        ev_exception_fini(&vm->exc);
-        vm->exc = *x;
+        if (vm->exc)
+            ev_exception_fini(vm->exc);
+        else
+            vm->exc = xmalloc(sizeof *vm->exc);
+        *vm->exc = *x;
         vm->st = VS_RAISED;
         return;
     }
@@ -512,7 +517,7 @@ static void apply_fun(ev_vm *vm, term *f, uint32_t argc, uint32_t extra)
             return;
         }
         if (vm->nfr == vm->capfr) {
-            vm->capfr = vm->capfr ? vm->capfr * 2 : 8;
+            vm->capfr = vm->capfr ? vm->capfr * 2 : 1;
             vm->fr = xrealloc(vm->fr, vm->capfr * sizeof *vm->fr);
         }
         vm->fr[vm->nfr++] = (frame){ vm->code, vm->fun, vm->work, vm->pc,
@@ -673,6 +678,8 @@ static void do_call(ev_vm *vm, atom_t mod, atom_t fun, uint32_t argc,
     vm->reds++;
     int lib = ev__lib_find(mod, fun, argc);
     if (lib >= 0) {
+        if (!vm->lib)
+            vm->lib = xcalloc(EV__NLIB, sizeof *vm->lib);
         if (!vm->lib[lib])
             vm->lib[lib] = ev__lib_fun(lib);
         vm->reds--;          /* apply_fun counts this call */
@@ -997,9 +1004,12 @@ static void lc_end(ev_vm *vm, bool binary)
 static void lint_step(ev_vm *vm, const ev_node *n)
 {
     term *reason = NULL;
-    if (ev__lint(n, &vm->work, &vm->cmd_err, &reason))
+    ev_error err;
+    if (ev__lint(n, &vm->work, &err, &reason))
         return;
-    vm->has_cmd_err = true;
+    free(vm->cmd_err);
+    vm->cmd_err = xmalloc(sizeof *vm->cmd_err);
+    *vm->cmd_err = err;
     raise_error(vm, reason);
 }
 
@@ -1244,7 +1254,7 @@ ev_vm *ev_vm_new(const ev_code *code, ev_env *env, const ev_host *host)
     vm->env = env;
     vm->host = host;
     /* never NULL: `stk + sp - argc` with argc 0 must point somewhere */
-    vm->capstk = 32;
+    vm->capstk = 8;
     vm->stk = xmalloc(vm->capstk * sizeof *vm->stk);
     ev__env_copy(&vm->work, env);
     return vm;
@@ -1259,8 +1269,9 @@ void ev_vm_free(ev_vm *vm)
     unwind_frames(vm, 0);
     free(vm->fr);
     term_unref(vm->fun);
-    for (int i = 0; i < EV__NLIB; i++)
+    for (int i = 0; vm->lib && i < EV__NLIB; i++)
         term_unref(vm->lib[i]);
+    free(vm->lib);
     free(vm->stk);
     free(vm->hs);
     save_unwind(vm, 0, false);
@@ -1269,8 +1280,13 @@ void ev_vm_free(ev_vm *vm)
     free(vm->caught);
     ev__env_fini(&vm->work);
     term_unref(vm->value);
-    ev_exception_fini(&vm->exc);
-    ev_exception_fini(&vm->pend);
+    if (vm->exc)
+        ev_exception_fini(vm->exc);
+    free(vm->exc);
+    if (vm->pend)
+        ev_exception_fini(vm->pend);
+    free(vm->pend);
+    free(vm->cmd_err);
     ev__binds_fini(&vm->binds);
     free(vm);
 }
@@ -1288,10 +1304,10 @@ static ev_status status_of(vstate s)
 /* Runs until done, raised, blocked or waiting in receive; see eval.h. */
 ev_status ev_vm_run(ev_vm *vm)
 {
-    if (vm->st == VS_RUN && vm->pending) {
-        ev_exception x = vm->pend;
-        memset(&vm->pend, 0, sizeof vm->pend);
-        vm->pending = false;
+    if (vm->st == VS_RUN && vm->pend) {
+        ev_exception x = *vm->pend;
+        free(vm->pend);
+        vm->pend = NULL;
         vm_raise(vm, &x);
     }
     uint64_t end = vm->slice ? vm->reds + vm->slice : UINT64_MAX;
@@ -1370,16 +1386,16 @@ term *ev_vm_value(const ev_vm *vm)
 /* The exception after EV_RAISED (borrowed), else NULL. */
 const ev_exception *ev_vm_exception(const ev_vm *vm)
 {
-    return vm->st == VS_RAISED ? &vm->exc : NULL;
+    return vm->st == VS_RAISED ? vm->exc : NULL;
 }
 
 /* True after EV_RAISED from the shell's variable check; see eval.h. */
 bool ev_vm_command_error(const ev_vm *vm, ev_error *err)
 {
-    if (vm->st != VS_RAISED || !vm->has_cmd_err)
+    if (vm->st != VS_RAISED || !vm->cmd_err)
         return false;
     if (err)
-        *err = vm->cmd_err;
+        *err = *vm->cmd_err;
     return true;
 }
 
@@ -1395,9 +1411,11 @@ void ev_vm_resume(ev_vm *vm, term *result)
 void ev_vm_resume_raise(ev_vm *vm, ev_exception *exc)
 {
     assert(vm->st == VS_BLOCKED);
-    ev_exception_fini(&vm->pend);
-    vm->pend = *exc;
-    vm->pending = true;
+    if (vm->pend)
+        ev_exception_fini(vm->pend);
+    else
+        vm->pend = xmalloc(sizeof *vm->pend);
+    *vm->pend = *exc;
     vm->st = VS_RUN;
 }
 

@@ -79,8 +79,8 @@ struct proc {
     bool scheduled;      /* a run event is pending */
     bool exiting;
     bool started;        /* init has run (start_proc) */
-    term *start_args;    /* spawn's Args until init runs */
     bool timeout_due;    /* the timer fired while the node was frozen */
+    term *start_args;    /* spawn's Args until init runs */
     term *dict;          /* the process dictionary: [{Key, Value}], oldest
                             key first (bif_erlang.c), or NULL */
     sim_timer timer;

@@ -38,6 +38,10 @@ struct shell {
     /* A detached evaluation (rpc's): no prompt, no events; `done` gets
      * the value or the exception, then the evaluator exits. */
     bool detached;
+    bool in_run;         /* inside run(): the evaluator's death is deferred */
+    bool has_pid;
+    bool busy;
+    waiting wait;
     shell_done_fn done;
     void *done_ctx;
     world_call_fn call_done;  /* world_call's, with its ctx */
@@ -46,23 +50,20 @@ struct shell {
     shell *prev;         /* in that list: the one before (the node's shell
                             for the first); NULL when not in it */
     ev_host host;
-    bool in_run;         /* inside run(): the evaluator's death is deferred */
     term *killed;        /* exit reason of an evaluator killed during run() */
     step *q;
     size_t qhead, qlen, qcap;
     int prompt;
+    int nhist;
     ev_env *env;
     term_pid pid;
-    bool has_pid;
-    bool busy;
     step cur;
     ev_code *code;
     ev_vm *vm;
-    waiting wait;
     shell_wait call;
     /* the last HISTORY commands and their values, for h() */
-    struct hist { int n; char *src; term *v; } hist[HISTORY];
-    int nhist;
+    struct hist { int n; char *src; term *v; } *hist;  /* HISTORY, made at
+                                                            the first command */
     int holds;           /* shell_hold's count: no step starts while > 0 */
 };
 
@@ -139,12 +140,15 @@ void shell_free(shell *sh)
         free(sh->hist[i].src);
         term_unref(sh->hist[i].v);
     }
+    free(sh->hist);
     free(sh);
 }
 
 /* Remembers the command being finished and its value (v taken). */
 static void remember(shell *sh, term *v)
 {
+    if (!sh->hist)
+        sh->hist = xcalloc(HISTORY, sizeof *sh->hist);
     if (sh->nhist == HISTORY) {
         free(sh->hist[0].src);
         term_unref(sh->hist[0].v);
