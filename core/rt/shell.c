@@ -52,9 +52,10 @@ struct shell {
     ev_host host;
     term *killed;        /* exit reason of an evaluator killed during run() */
     step *q;
-    size_t qhead, qlen, qcap;
+    uint32_t qhead, qlen, qcap;
     int prompt;
     int nhist;
+    int holds;           /* shell_hold's count: no step starts while > 0 */
     ev_env *env;
     term_pid pid;
     step cur;
@@ -64,7 +65,6 @@ struct shell {
     /* the last HISTORY commands and their values, for h() */
     struct hist { int n; char *src; term *v; } *hist;  /* HISTORY, made at
                                                             the first command */
-    int holds;           /* shell_hold's count: no step starts while > 0 */
 };
 
 static atom_t A(const char *s) { return atom_intern(s); }
@@ -132,7 +132,7 @@ void shell_free(shell *sh)
         return;
     end_eval(sh);
     term_unref(sh->killed);
-    for (size_t i = 0; i < sh->qlen; i++)
+    for (uint32_t i = 0; i < sh->qlen; i++)
         step_free(&sh->q[(sh->qhead + i) % sh->qcap]);
     free(sh->q);
     ev_env_free(sh->env);
@@ -659,9 +659,9 @@ void shell_queue(world *w, int node_id, const char *src, ev_code *code,
         return;
     }
     if (sh->qlen == sh->qcap) {
-        size_t nc = sh->qcap ? 2 * sh->qcap : 8;
+        uint32_t nc = sh->qcap ? 2 * sh->qcap : 8;
         step *nq = xcalloc(nc, sizeof *nq);
-        for (size_t i = 0; i < sh->qlen; i++)
+        for (uint32_t i = 0; i < sh->qlen; i++)
             nq[i] = sh->q[(sh->qhead + i) % sh->qcap];
         free(sh->q);
         sh->q = nq;
