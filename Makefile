@@ -35,7 +35,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lib_sources.o
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
 BIN     ?= bin/clustersim
 
-.PHONY: all deps locale check-i386 demo test docs check-docs unit regress golden regress-builds bench bench-instr bench-peers asan clean check-engine check-layers layers-graph render-test cap-html-test fuzz mutants otp-deps otp-diff otp-expected
+.PHONY: all deps locale check-i386 demo test docs check-docs unit regress golden regress-builds bench bench-instr bench-peers bench-scale asan clean check-engine check-layers layers-graph render-test cap-html-test fuzz mutants otp-deps otp-diff otp-expected
 
 all: deps $(BIN)
 
@@ -290,6 +290,14 @@ bench-peers: $(BIN) $(BUILD)/bench_simgrid
 bench-instr: $(BIN) $(BUILD)/bench_simgrid
 	$(call need,valgrind,valgrind)
 	sh bench/instr.sh ./$(BIN) $(BUILD)/bench_simgrid
+
+# the mesh scenario at growing N (bench/scale.sh): wall time, RSS, trace
+# events and the fitted growth exponent. Minutes long, so not in `make bench`.
+# SIZES, RUNS and BUDGET go to the script from the command line or the env.
+bench-scale: $(BIN)
+	$(call need,/usr/bin/time,time)
+	SIZES="$(or $(SIZES),50 100 200 300 500 1000)" RUNS="$(or $(RUNS),3)" BUDGET="$(or $(BUDGET),120)" \
+	  sh bench/scale.sh ./$(BIN)
 
 # SimGrid 3.32's s4u is C++: Debian's libsimgrid-dev, and g++.
 CXX_BENCH ?= g++
