@@ -25,19 +25,9 @@ for t in /usr/bin/time timeout; do
     command -v "$t" >/dev/null 2>&1 || { echo "bench/scale.sh: $t missing" >&2; exit 1; }
 done
 
-# gen N OPT: the scenario, prevent_overlapping_partitions true (on) or
-# false (off); set here when bench/mesh.sh does not set it itself
+# gen N OPT: the scenario (bench/mesh.sh), the option on or off
 gen() {
-    [ "$2" = on ] && v=true || v=false
-    sh "$here/mesh.sh" "$1" "$2" >"$tmp/m.json" || exit 1
-    if ! grep -q prevent_overlapping_partitions "$tmp/m.json"; then
-        sed "1s/\"until\": \"3600s\",/&  \"config\": {\"prevent_overlapping_partitions\": $v},/" \
-            "$tmp/m.json" >"$tmp/s.json"
-    else
-        mv "$tmp/m.json" "$tmp/s.json"
-    fi
-    grep -q "\"prevent_overlapping_partitions\": $v" "$tmp/s.json" ||
-        { echo "bench/scale.sh: cannot set the option in the scenario" >&2; exit 1; }
+    sh "$here/mesh.sh" "$1" "$2" >"$tmp/s.json" || exit 1
 }
 # once: "seconds rss_kib events hash" of one run, or "over" past the budget
 once() {
