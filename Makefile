@@ -52,7 +52,7 @@ need = @command -v $(1) >/dev/null 2>&1 || { \
 
 # Resolve pkg-config flags lazily so that `deps` can install them first.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs sqlite3 libcjson 2>/dev/null) -lm
+PKG_LIBS   = $(shell pkg-config --libs sqlite3 libcjson 2>/dev/null) -lm -pthread
 CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null)
 
 deps:
@@ -277,6 +277,7 @@ bench: deps
 	sh bench/messages.sh ./$(BIN)
 	sh bench/idle.sh ./$(BIN)
 	sh bench/cap.sh ./$(BIN)
+	sh bench/store_e2e.sh ./$(BIN)
 	$(MAKE) --no-print-directory bench-peers
 
 # clustersim side by side with SimGrid and real Erlang (bench/peers.sh):

@@ -15,14 +15,28 @@
  *   on their read connections so a missing ORDER BY shows up in tests.
  * - Events are written STORE_ROWS at a time with one multi-row INSERT
  *   (the per-statement cost of SQLite's VM dominates single-row inserts:
- *   measured 1.2M events/s single-row, 1.9M multi-row). Their strings are
- *   copied into the store's arena on emit, since an event's strings live
+ *   measured 1.2M events/s single-row, 1.9M multi-row of 32; 128 rows
+ *   cut the writer's instructions by another 3.5 %). Their strings are
+ *   copied into their chunk's arena on emit, since an event's strings live
  *   only during the call; pending rows are flushed before every commit,
  *   so a commit always holds a prefix of the run.
  * - Strings are bound with SQLITE_STATIC from the arena, which is not
- *   touched between binding and the step, and every parameter is rebound
- *   before each step, so SQLite never sees a stale pointer. NULL fields
+ *   touched between binding and the step, and every text parameter is
+ *   rebound before each step (a NULL that was NULL, and the run's id,
+ *   are left bound), so SQLite never sees a stale pointer. NULL fields
  *   stay SQL NULL, "" stays '' (the text trace tells them apart).
+ * - The SQLite work runs on a writer thread, one per run, fed chunks of
+ *   copied events (STORE_CHUNK_ROWS, STORE_CHUNKS of them in a ring)
+ *   while the simulation goes on: end to end, a run with --trace took
+ *   the simulation's time plus the store's; now about the larger of the
+ *   two when a second core is free (bench/store_e2e.sh). The rows, their
+ *   order and the commit points are those of a single thread: the event
+ *   that ends a batch returns only when the batch is committed, so a
+ *   crash still loses at most TRACE_STORE_BATCH events. The connection
+ *   is the writer's between begin_run and the end of the run (its
+ *   thread is joined before finish_run or close touch it), so it is used
+ *   by one thread at a time. Without a thread (pthread_create failed)
+ *   chunks are written inline.
  * Write settings, measured with bench/store.c: synchronous = OFF (a trace
  * file is not worth an fsync per batch; an application crash cannot
  * damage the file, an OS crash may lose or damage the newest batches);
@@ -38,6 +52,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 /* Messages: a send is seen on the sender (peer = receiver's node); a
@@ -215,22 +231,55 @@ static const char schema_sql[] =
 
 /* Events per multi-row INSERT (STORE_PARAMS parameters each, far below
  * SQLite's 32766 limit). */
-#define STORE_ROWS 32
+#define STORE_ROWS 128
 #define STORE_FIELDS 11  /* node kind peer pid to name reason term text
                           * gpid gdest */
 #define STORE_PARAMS (STORE_FIELDS + 4)   /* + run_id seq t_us msg_id */
 
-/* A pending event: its strings are offsets into the arena, -1 for NULL. */
+/* Events per chunk handed to the writer thread, and chunks in its ring:
+ * the run is at most STORE_CHUNKS * STORE_CHUNK_ROWS events ahead of the
+ * database between two commits. */
+#define STORE_CHUNK_ROWS (8 * STORE_ROWS)
+#define STORE_CHUNKS 4
+
+/* A pending event: its strings are offsets into its chunk's arena (-1 for
+ * NULL) with their lengths. A workload operation's event (op_idx >= 0)
+ * also carries what its ops row needs beyond the event's own strings. */
 typedef struct pending_row {
     int64_t seq, t;
     uint64_t msg;
     int64_t off[STORE_FIELDS];
+    int len[STORE_FIELDS];
+    int64_t op_idx;          /* ops.idx, -1: not an operation */
+    int64_t key, process, inv;
+    bool has_key, has_process;
+    int64_t w_off;           /* ops.written: offset into the arena, -1 NULL */
+    int w_len;
 } pending_row;
+
+/* What an insert statement's parameters hold between steps (null[i]:
+ * parameter i + 1 is NULL; run: the run_id bound, 0 none yet). */
+typedef struct bindings {
+    unsigned char null[STORE_ROWS * STORE_PARAMS];
+    int nparams;
+    int64_t run;
+} bindings;
+
+/* Events on their way to the writer: filled by the run's thread, written
+ * by the writer thread; `commit` ends the transaction after them. */
+typedef struct chunk {
+    pending_row rows[STORE_CHUNK_ROWS];
+    int nrows;
+    bool commit;
+    char *arena;
+    size_t alen, acap;
+} chunk;
 
 struct trace_store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *ins_one, *ins_many, *set_count, *ins_op, *set_ret;
+    bindings b_one, b_many;  /* what ins_one and ins_many hold */
     int64_t op_idx;          /* the run's next ops.idx */
     int64_t *open_inv;       /* by process: seq of its open invocation, 0 none */
     size_t open_cap;
@@ -239,11 +288,19 @@ struct trace_store {
     uint64_t batch;
     char **nodes;            /* the run's node names (gpid, gdest) */
     int nnodes;
-    pending_row rows[STORE_ROWS];
-    int nrows;
-    char *arena;
-    size_t alen, acap;
     char failmsg[512];
+    /* The writer thread (one per run; none if it could not be started,
+     * then chunks are written inline). Under mu: head (oldest queued
+     * chunk, the one being written), queued, quit, seen_failed. The
+     * run's thread fills chunk[(head + queued) % STORE_CHUNKS]; the
+     * writer alone touches the connection while it runs. */
+    chunk *chunk;            /* STORE_CHUNKS of them */
+    chunk *fill;
+    pthread_t writer;
+    bool writer_on, quit, seen_failed, stop_emit;
+    int head, queued;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
 };
 
 /* ---- errors ---- */
@@ -449,6 +506,18 @@ int trace_store_open(const char *path, trace_store **out, char *err,
         abort();
     s->db = db;
     s->path = dupstr(path);
+    s->chunk = calloc(STORE_CHUNKS, sizeof *s->chunk);
+    if (!s->chunk)
+        abort();
+    s->fill = &s->chunk[0];
+    /* a prepared statement's parameters start NULL */
+    memset(s->b_one.null, 1, sizeof s->b_one.null);
+    memset(s->b_many.null, 1, sizeof s->b_many.null);
+    s->b_one.nparams = STORE_PARAMS;
+    s->b_many.nparams = STORE_ROWS * STORE_PARAMS;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->work, NULL);
+    pthread_cond_init(&s->done, NULL);
     if (prepare_insert(db, 1, &s->ins_one) ||
         prepare_insert(db, STORE_ROWS, &s->ins_many) ||
         sqlite3_prepare_v3(db, "UPDATE runs SET events = ? WHERE id = ?",
@@ -478,14 +547,16 @@ static void store_failed(trace_store *s, const char *what)
              sqlite3_errmsg(s->db));
 }
 
-static int update_count(trace_store *s)
+static int update_count(trace_store *s, int64_t seq)
 {
-    sqlite3_bind_int64(s->set_count, 1, s->seq);
+    sqlite3_bind_int64(s->set_count, 1, seq);
     sqlite3_bind_int64(s->set_count, 2, s->run_id);
     int rc = sqlite3_step(s->set_count);
     sqlite3_reset(s->set_count);
     return rc == SQLITE_DONE ? 0 : -1;
 }
+
+static void writer_start(trace_store *s);
 
 static void free_nodes(trace_store *s)
 {
@@ -560,77 +631,245 @@ int trace_store_begin_run(trace_store *s, const trace_run_meta *m,
     s->op_idx = 0;
     if (s->open_cap)
         memset(s->open_inv, 0, s->open_cap * sizeof *s->open_inv);
+    writer_start(s);
     if (run_id)
         *run_id = id;
     return 0;
 }
 
-/* Copies v into the arena; returns its offset, or -1 for NULL. */
-static int64_t arena_put(trace_store *s, const char *v)
+/* Copies v into chunk c's arena; returns its offset (*len its length),
+ * or -1 for NULL. */
+static int64_t arena_put(chunk *c, const char *v, int *len)
 {
-    if (!v)
+    if (!v) {
+        *len = 0;
         return -1;
+    }
     size_t k = strlen(v) + 1;
-    if (s->alen + k > s->acap) {
-        s->acap = 2 * (s->alen + k) > 4096 ? 2 * (s->alen + k) : 4096;
-        s->arena = realloc(s->arena, s->acap);
-        if (!s->arena)
+    if (c->alen + k > c->acap) {
+        c->acap = 2 * (c->alen + k) > 65536 ? 2 * (c->alen + k) : 65536;
+        c->arena = realloc(c->arena, c->acap);
+        if (!c->arena)
             abort();
     }
-    memcpy(s->arena + s->alen, v, k);
-    int64_t off = (int64_t)s->alen;
-    s->alen += k;
+    memcpy(c->arena + c->alen, v, k);
+    int64_t off = (int64_t)c->alen;
+    c->alen += k;
+    *len = (int)(k - 1);
     return off;
 }
 
-/* Writes the pending rows: one multi-row INSERT when the buffer is full,
- * single-row INSERTs for a partial buffer (before a commit). */
-static void flush_rows(trace_store *s)
+/* ---- the writer (runs on the writer thread, or inline without one) ---- */
+
+/* Binds row's event to st's parameters from `base` on. A parameter that
+ * is NULL and was NULL (b->null) is left alone, and run_id is bound once
+ * per run (b->run): a reset keeps the bindings, and every text parameter
+ * is bound afresh, so none points into an arena that moved on. */
+static void bind_row(sqlite3_stmt *st, bindings *b, int base,
+                     const trace_store *s, const chunk *c,
+                     const pending_row *row)
 {
-    int n = s->nrows;
-    s->nrows = 0;
-    if (s->failed || !n)
-        goto done;
-    sqlite3_stmt *st = n == STORE_ROWS ? s->ins_many : s->ins_one;
-    for (int r = 0; r < n; r++) {
-        const pending_row *row = &s->rows[r];
-        int base = n == STORE_ROWS ? r * STORE_PARAMS : 0;
-        sqlite3_bind_int64(st, base + 1, s->run_id);
-        sqlite3_bind_int64(st, base + 2, row->seq);
-        sqlite3_bind_int64(st, base + 3, row->t);
-        for (int f = 0; f < STORE_FIELDS; f++) {
-            if (row->off[f] < 0)
-                sqlite3_bind_null(st, base + 4 + f);
-            else
-                sqlite3_bind_text(st, base + 4 + f, s->arena + row->off[f],
-                                  -1, SQLITE_STATIC);
-        }
-        if (row->msg)
-            sqlite3_bind_int64(st, base + 4 + STORE_FIELDS, (int64_t)row->msg);
-        else
-            sqlite3_bind_null(st, base + 4 + STORE_FIELDS);
-        if (st == s->ins_one || r == n - 1) {
-            int rc = sqlite3_step(st);
-            sqlite3_reset(st);
-            if (rc != SQLITE_DONE) {
-                store_failed(s, "cannot write events");
-                break;
-            }
+    if (b->run != s->run_id) {
+        for (int r = 0; r * STORE_PARAMS < b->nparams; r++)
+            sqlite3_bind_int64(st, r * STORE_PARAMS + 1, s->run_id);
+        b->run = s->run_id;
+    }
+    sqlite3_bind_int64(st, base + 2, row->seq);
+    sqlite3_bind_int64(st, base + 3, row->t);
+    unsigned char *isnull = b->null + base + 3;
+    for (int f = 0; f < STORE_FIELDS; f++) {
+        if (row->off[f] >= 0) {
+            sqlite3_bind_text(st, base + 4 + f, c->arena + row->off[f],
+                              row->len[f], SQLITE_STATIC);
+            isnull[f] = 0;
+        } else if (!isnull[f]) {
+            sqlite3_bind_null(st, base + 4 + f);
+            isnull[f] = 1;
         }
     }
-done:
-    s->alen = 0;
+    if (row->msg) {
+        sqlite3_bind_int64(st, base + 4 + STORE_FIELDS, (int64_t)row->msg);
+        isnull[STORE_FIELDS] = 0;
+    } else if (!isnull[STORE_FIELDS]) {
+        sqlite3_bind_null(st, base + 4 + STORE_FIELDS);
+        isnull[STORE_FIELDS] = 1;
+    }
+}
+
+static int step_reset(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void bind_field(sqlite3_stmt *st, int i, const chunk *c,
+                       const pending_row *row, int f)
+{
+    if (row->off[f] < 0)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_text(st, i, c->arena + row->off[f], row->len[f],
+                          SQLITE_STATIC);
+}
+
+static void bind_int_opt(sqlite3_stmt *st, int i, bool has, int64_t v)
+{
+    if (has)
+        sqlite3_bind_int64(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* A workload operation's row in ops (field numbers: node 0, kind 1,
+ * pid 3, name 5, reason 6, term 7), and its invocation's ret_seq. */
+static int write_op(trace_store *s, const chunk *c, const pending_row *row)
+{
+    sqlite3_stmt *st = s->ins_op;
+    sqlite3_bind_int64(st, 1, s->run_id);
+    sqlite3_bind_int64(st, 2, row->seq);
+    sqlite3_bind_int64(st, 3, row->t);
+    sqlite3_bind_int64(st, 4, row->op_idx);
+    bind_field(st, 5, c, row, 1);
+    bind_field(st, 6, c, row, 5);
+    bind_int_opt(st, 7, row->has_key, row->key);
+    bind_field(st, 8, c, row, 7);
+    bind_int_opt(st, 9, row->has_process, row->process);
+    bind_field(st, 10, c, row, 0);
+    bind_field(st, 11, c, row, 6);
+    bind_field(st, 12, c, row, 3);
+    bind_int_opt(st, 13, row->inv != 0, row->inv);
+    if (row->w_off >= 0)
+        sqlite3_bind_text(st, 14, c->arena + row->w_off, row->w_len,
+                          SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 14);
+    if (step_reset(st))
+        return -1;
+    if (!row->inv)
+        return 0;
+    sqlite3_bind_int64(s->set_ret, 1, row->seq);
+    sqlite3_bind_int64(s->set_ret, 2, s->run_id);
+    sqlite3_bind_int64(s->set_ret, 3, row->inv);
+    return step_reset(s->set_ret);
+}
+
+/* Writes chunk c: its operations, then its events, STORE_ROWS at a time
+ * with the multi-row INSERT and the rest one by one; with c->commit,
+ * records the count and commits. */
+static void write_chunk(trace_store *s, chunk *c)
+{
+    int n = c->nrows;
+    for (int r = 0; r < n && !s->failed; r++)
+        if (c->rows[r].op_idx >= 0 && write_op(s, c, &c->rows[r]))
+            store_failed(s, "cannot write an operation");
+    int r = 0;
+    for (; r + STORE_ROWS <= n && !s->failed; r += STORE_ROWS) {
+        for (int i = 0; i < STORE_ROWS; i++)
+            bind_row(s->ins_many, &s->b_many, i * STORE_PARAMS, s, c,
+                     &c->rows[r + i]);
+        if (step_reset(s->ins_many))
+            store_failed(s, "cannot write events");
+    }
+    for (; r < n && !s->failed; r++) {
+        bind_row(s->ins_one, &s->b_one, 0, s, c, &c->rows[r]);
+        if (step_reset(s->ins_one))
+            store_failed(s, "cannot write events");
+    }
+    if (c->commit && !s->failed && n &&
+        (update_count(s, c->rows[n - 1].seq) || exec(s->db, "COMMIT; BEGIN")))
+        store_failed(s, "cannot commit");
+}
+
+static void *writer_main(void *arg)
+{
+    trace_store *s = arg;
+    /* Signals go to the run's thread (cli/run.c's SIGINT handling). */
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (!s->queued && !s->quit)
+            pthread_cond_wait(&s->work, &s->mu);
+        if (!s->queued)
+            break;
+        chunk *c = &s->chunk[s->head];
+        pthread_mutex_unlock(&s->mu);
+        write_chunk(s, c);
+        pthread_mutex_lock(&s->mu);
+        s->seen_failed = s->failed;
+        s->head = (s->head + 1) % STORE_CHUNKS;
+        s->queued--;
+        pthread_cond_signal(&s->done);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+/* ---- handing events over (the run's thread) ---- */
+
+/* Starts the run's writer; without a thread, chunks are written inline. */
+static void writer_start(trace_store *s)
+{
+    s->head = s->queued = 0;
+    s->quit = s->seen_failed = s->stop_emit = false;
+    s->fill = &s->chunk[0];
+    s->fill->nrows = 0;
+    s->fill->alen = 0;
+    s->writer_on = pthread_create(&s->writer, NULL, writer_main, s) == 0;
+}
+
+/* Hands the filled chunk to the writer. With `commit`, waits until it is
+ * written and committed (so a commit is on disk when the event that ends
+ * a batch returns, as without a thread); otherwise waits only for a free
+ * chunk. */
+static void hand_over(trace_store *s, bool commit)
+{
+    chunk *c = s->fill;
+    c->commit = commit;
+    if (!s->writer_on) {
+        write_chunk(s, c);
+        s->stop_emit = s->failed;
+    } else {
+        pthread_mutex_lock(&s->mu);
+        s->queued++;
+        pthread_cond_signal(&s->work);
+        while (commit ? s->queued > 0 : s->queued == STORE_CHUNKS)
+            pthread_cond_wait(&s->done, &s->mu);
+        s->stop_emit = s->seen_failed;
+        c = &s->chunk[(s->head + s->queued) % STORE_CHUNKS];
+        pthread_mutex_unlock(&s->mu);
+    }
+    c->nrows = 0;
+    c->alen = 0;
+    s->fill = c;
+}
+
+/* Writes what is pending (no commit) and ends the writer thread: the
+ * connection is the caller's again. */
+static void writer_stop(trace_store *s)
+{
+    if (s->fill->nrows)
+        hand_over(s, false);
+    if (!s->writer_on)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->quit = true;
+    pthread_cond_signal(&s->work);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->writer, NULL);
+    s->writer_on = false;
 }
 
 /* Flushes, records the count and commits; with `reopen`, starts the next
- * transaction. */
+ * transaction. The writer thread is stopped (the caller's connection). */
 static int commit_batch(trace_store *s, bool reopen)
 {
-    flush_rows(s);
     s->batch = 0;
     if (s->failed)
         return -1;
-    if (update_count(s) || exec(s->db, reopen ? "COMMIT; BEGIN" : "COMMIT")) {
+    if (update_count(s, s->seq) || exec(s->db, reopen ? "COMMIT; BEGIN" : "COMMIT")) {
         store_failed(s, "cannot commit");
         return -1;
     }
@@ -642,10 +881,12 @@ static int commit_batch(trace_store *s, bool reopen)
  * its node: "bob@sim/<0.88.0>", the same text on every node, so pids
  * join across nodes. Into the arena; -1 (NULL) when v is not a pid or
  * its node is not known. */
-static int64_t qualify_pid(trace_store *s, const char *node, const char *v)
+static int64_t qualify_pid(const trace_store *s, chunk *c, const char *node,
+                           const char *v, int *len)
 {
     /* <N.A.B>: three runs of digits (parsed by hand: this runs for
      * every event, and sscanf halved the store's write rate) */
+    *len = 0;
     if (!v || v[0] != '<')
         return -1;
     const char *p = v + 1, *rest = NULL;
@@ -677,7 +918,7 @@ static int64_t qualify_pid(trace_store *s, const char *node, const char *v)
     memcpy(buf + lo, "/<0", 3);
     memcpy(buf + lo + 3, rest, lr);
     buf[lo + 3 + lr] = '\0';
-    return arena_put(s, buf);
+    return arena_put(c, buf, len);
 }
 
 /* The integer after `word ` in text ("process 3, key 1"); false if none. */
@@ -696,14 +937,6 @@ static bool text_int(const char *text, const char *word, int64_t *out)
         return true;
     }
     return false;
-}
-
-static void bind_text_opt(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
 }
 
 /* The slot of process p's open invocation, grown as needed; NULL for a
@@ -725,9 +958,10 @@ static int64_t *open_slot(trace_store *s, int64_t p)
     return &s->open_inv[p];
 }
 
-/* A workload operation's event (invoke, ok, fail, info) into ops, at once
- * (in the run's open transaction, so a commit holds it with its event). */
-static void store_op(trace_store *s, const sim_obs_event *ev, int64_t seq)
+/* What a workload operation's event (invoke, ok, fail, info) adds for its
+ * ops row, written with the event's chunk (so a commit holds it with its
+ * event). */
+static void pend_op(trace_store *s, const sim_obs_event *ev, pending_row *row)
 {
     int64_t key = 0, process = 0;
     bool has_key = ev->text && text_int(ev->text, "key", &key);
@@ -736,32 +970,16 @@ static void store_op(trace_store *s, const sim_obs_event *ev, int64_t seq)
     int64_t *slot = has_process ? open_slot(s, process) : NULL, inv = 0;
     if (slot) {
         inv = invoke ? 0 : *slot;
-        *slot = invoke ? seq : 0;
+        *slot = invoke ? row->seq : 0;
     }
-    sqlite3_stmt *st = s->ins_op;
-    sqlite3_bind_int64(st, 1, s->run_id);
-    sqlite3_bind_int64(st, 2, seq);
-    sqlite3_bind_int64(st, 3, ev->t);
-    sqlite3_bind_int64(st, 4, s->op_idx++);
-    sqlite3_bind_text(st, 5, ev->kind, -1, SQLITE_TRANSIENT);
-    bind_text_opt(st, 6, ev->name);
-    if (has_key)
-        sqlite3_bind_int64(st, 7, key);
-    else
-        sqlite3_bind_null(st, 7);
-    bind_text_opt(st, 8, ev->term);
-    if (has_process)
-        sqlite3_bind_int64(st, 9, process);
-    else
-        sqlite3_bind_null(st, 9);
-    bind_text_opt(st, 10, ev->node);
-    bind_text_opt(st, 11, ev->reason);
-    bind_text_opt(st, 12, ev->pid);
-    if (inv)
-        sqlite3_bind_int64(st, 13, inv);
-    else
-        sqlite3_bind_null(st, 13);
-    /* written: what an invoked write or cas writes (a cas's new value) */
+    row->op_idx = s->op_idx++;
+    row->key = key;
+    row->has_key = has_key;
+    row->process = process;
+    row->has_process = has_process;
+    row->inv = inv;
+    /* written: what an invoked write or cas writes (a cas's new value),
+     * a piece of the term already in the arena (field 7) */
     const char *w = NULL;
     size_t wn = 0;
     if (invoke && ev->name && ev->term && !strcmp(ev->name, "write")) {
@@ -778,21 +996,8 @@ static void store_op(trace_store *s, const sim_obs_event *ev, int64_t seq)
                 wn--;
         }
     }
-    if (w)
-        sqlite3_bind_text(st, 14, w, (int)wn, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, 14);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE && inv) {
-        sqlite3_bind_int64(s->set_ret, 1, seq);
-        sqlite3_bind_int64(s->set_ret, 2, s->run_id);
-        sqlite3_bind_int64(s->set_ret, 3, inv);
-        rc = sqlite3_step(s->set_ret);
-        sqlite3_reset(s->set_ret);
-    }
-    if (rc != SQLITE_DONE)
-        store_failed(s, "cannot write an operation");
+    row->w_off = w ? row->off[7] + (w - ev->term) : -1;
+    row->w_len = (int)wn;
 }
 
 static bool is_op_kind(const char *k)
@@ -804,9 +1009,10 @@ static bool is_op_kind(const char *k)
 static void store_emit(void *ctx, const sim_obs_event *ev)
 {
     trace_store *s = ctx;
-    if (!s->in_run || s->failed)
+    if (!s->in_run || s->stop_emit)
         return;
-    pending_row *row = &s->rows[s->nrows++];
+    chunk *c = s->fill;
+    pending_row *row = &c->rows[c->nrows++];
     row->seq = ++s->seq;
     row->t = ev->t;
     row->msg = ev->msg;
@@ -814,15 +1020,20 @@ static void store_emit(void *ctx, const sim_obs_event *ev)
                                        ev->to, ev->name, ev->reason, ev->term,
                                        ev->text};
     for (int i = 0; i < STORE_FIELDS - 2; i++)
-        row->off[i] = arena_put(s, f[i]);
-    row->off[STORE_FIELDS - 2] = qualify_pid(s, ev->node, ev->pid);
-    row->off[STORE_FIELDS - 1] = qualify_pid(s, ev->node, ev->to);
+        row->off[i] = arena_put(c, f[i], &row->len[i]);
+    row->off[STORE_FIELDS - 2] = qualify_pid(s, c, ev->node, ev->pid,
+                                             &row->len[STORE_FIELDS - 2]);
+    row->off[STORE_FIELDS - 1] = qualify_pid(s, c, ev->node, ev->to,
+                                             &row->len[STORE_FIELDS - 1]);
+    row->op_idx = -1;
     if (ev->kind && is_op_kind(ev->kind))
-        store_op(s, ev, row->seq);
-    if (s->nrows == STORE_ROWS)
-        flush_rows(s);
-    if (++s->batch >= TRACE_STORE_BATCH)
-        commit_batch(s, true);
+        pend_op(s, ev, row);
+    if (++s->batch >= TRACE_STORE_BATCH) {
+        s->batch = 0;
+        hand_over(s, true);
+    } else if (c->nrows == STORE_CHUNK_ROWS) {
+        hand_over(s, false);
+    }
 }
 
 sim_observer trace_store_observer(trace_store *s)
@@ -847,7 +1058,7 @@ static int finish_run(trace_store *s, const char *hash, const char *outcome,
     if (!s->in_run)
         return fail(err, errlen, "%s: no run is being written", s->path);
     s->in_run = false;
-    flush_rows(s);
+    writer_stop(s);
     sqlite3_stmt *st = NULL;
     int rc = s->failed;
     if (!rc)
@@ -896,6 +1107,8 @@ void trace_store_close(trace_store *s)
 {
     if (!s)
         return;
+    if (s->in_run)
+        writer_stop(s);
     if (s->in_txn) {
         /* A run never ended: keep its events, complete stays 0. */
         if (!s->in_run || commit_batch(s, false))
@@ -909,7 +1122,12 @@ void trace_store_close(trace_store *s)
     sqlite3_close(s->db);
     free(s->open_inv);
     free_nodes(s);
-    free(s->arena);
+    for (int i = 0; s->chunk && i < STORE_CHUNKS; i++)
+        free(s->chunk[i].arena);
+    free(s->chunk);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->done);
+    pthread_cond_destroy(&s->work);
     free(s->path);
     free(s);
 }

@@ -1,6 +1,7 @@
 /* store: the SQLite trace store (--trace out.db). One database holds many
  * runs; each run's events go in with prepared statements, batched in
- * transactions. A run is marked complete only by trace_store_end_run, so
+ * transactions, written by a thread of the store's own while the run
+ * goes on (store.c). A run is marked complete only by trace_store_end_run, so
  * a run that stopped early stays marked incomplete.
  * The schema is documented in traces/README.md and versioned with
  * PRAGMA user_version. SQLite is used only in traces/ (STYLE.md 16).
