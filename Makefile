@@ -273,6 +273,7 @@ bench: deps
 	$(BUILD)/bench_store 2000000 $(BUILD)/bench_store.db
 	$(BUILD)/bench_history
 	$(call need,valgrind,valgrind)
+	$(call need,/usr/bin/time,time)
 	$(MAKE) --no-print-directory $(BIN)
 	sh bench/messages.sh ./$(BIN)
 	sh bench/idle.sh ./$(BIN)

@@ -8,8 +8,7 @@ bin=${1:-./bin/clustersim}
 export LC_ALL=C
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-command -v /usr/bin/time >/dev/null 2>&1 || [ -x /usr/bin/time ] || {
-    [ "$(id -u)" = 0 ] && apt-get install -y time >/dev/null 2>&1; }
+[ -x /usr/bin/time ] || { echo "bench/idle.sh: /usr/bin/time missing (Debian time)" >&2; exit 1; }
 scenario() {
     cat <<J
 {"name": "idle$1", "until": "10s", "nodes": ["a"], "timeline": [

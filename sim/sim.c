@@ -1,7 +1,8 @@
 /* sim: event pool + 4-ary min-heap keyed by (time, seq), and the run loop.
  *
  * Cancelling leaves the heap entry where it is, as a tombstone: an entry
- * is live iff its gen is its slot's gen and the slot is queued, and the
+ * is live iff its gen is its slot's gen (a slot's gen moves on when it
+ * fires or is cancelled), and the
  * run loop drops dead entries when they reach the top. So moving an
  * entry in the heap never writes to the pool (a cache miss per level in
  * a large heap); when tombstones outnumber the live entries the heap is
@@ -21,7 +22,7 @@
 #include <assert.h>
 #include <stdlib.h>
 
-#define NOT_QUEUED UINT32_MAX
+#define NO_SLOT UINT32_MAX     /* the end of the free list */
 
 typedef struct hent {
     int64_t t;
@@ -35,7 +36,6 @@ typedef struct pent {
     uint64_t arg;
     int64_t t;         /* when it fires, while queued */
     uint32_t gen;
-    bool queued;
     uint32_t next_free;
 } pent;
 
@@ -72,7 +72,7 @@ sim *sim_new(void)
     sim *s = calloc(1, sizeof *s);
     if (!s)
         abort();
-    s->free_head = NOT_QUEUED;
+    s->free_head = NO_SLOT;
     return s;
 }
 
@@ -94,21 +94,16 @@ static inline bool before(const hent *a, const hent *b)
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-static inline void place(sim *s, size_t i, hent e)
-{
-    s->heap[i] = e;
-}
-
 static void sift_up(sim *s, size_t i, hent e)
 {
     while (i > 0) {
         size_t p = (i - 1) / 4;
         if (!before(&e, &s->heap[p]))
             break;
-        place(s, i, s->heap[p]);
+        s->heap[i] = s->heap[p];
         i = p;
     }
-    place(s, i, e);
+    s->heap[i] = e;
 }
 
 static void sift_down(sim *s, size_t i, hent e)
@@ -123,35 +118,30 @@ static void sift_down(sim *s, size_t i, hent e)
                 best = k;
         if (!before(&s->heap[best], &e))
             break;
-        place(s, i, s->heap[best]);
+        s->heap[i] = s->heap[best];
         i = best;
     }
-    place(s, i, e);
+    s->heap[i] = e;
 }
 
-/* Removes heap entry i, keeping the heap property. */
-static void heap_remove(sim *s, size_t i)
+/* Removes the top entry, keeping the heap property. */
+static void heap_pop(sim *s)
 {
     hent last = s->heap[--s->n];
-    if (i == s->n)
-        return;
-    if (i > 0 && before(&last, &s->heap[(i - 1) / 4]))
-        sift_up(s, i, last);
-    else
-        sift_down(s, i, last);
+    if (s->n)
+        sift_down(s, 0, last);
 }
 
 static uint32_t slot_alloc(sim *s)
 {
-    if (s->free_head == NOT_QUEUED) {
+    if (s->free_head == NO_SLOT) {
         uint32_t c = s->npool, nc = c ? c * 2 : 64;
         s->pool = realloc(s->pool, (size_t)nc * sizeof(pent));
         if (!s->pool)
             abort();
         for (uint32_t k = c; k < nc; k++) {
             s->pool[k].gen = 1;
-            s->pool[k].queued = false;
-            s->pool[k].next_free = k + 1 < nc ? k + 1 : NOT_QUEUED;
+            s->pool[k].next_free = k + 1 < nc ? k + 1 : NO_SLOT;
         }
         s->free_head = c;
         s->npool = nc;
@@ -165,7 +155,6 @@ static void slot_release(sim *s, uint32_t k)
 {
     pent *p = &s->pool[k];
     p->gen = p->gen + 1 ? p->gen + 1 : 1;
-    p->queued = false;
     p->next_free = s->free_head;
     s->free_head = k;
 }
@@ -179,7 +168,6 @@ sim_timer sim_at(sim *s, int64_t t, sim_fn fn, void *ctx, uint64_t arg)
     p->ctx = ctx;
     p->arg = arg;
     p->t = t;
-    p->queued = true;
     s->heap = grow(s->heap, sizeof(hent), &s->cap, s->n + 1);
     hent e = {t, s->seq++, k, p->gen};
     s->n++;
@@ -199,7 +187,7 @@ static const pent *live(const sim *s, sim_timer t)
     if (t.gen == 0 || t.slot >= s->npool)
         return NULL;
     const pent *p = &s->pool[t.slot];
-    return p->gen == t.gen && p->queued ? p : NULL;
+    return p->gen == t.gen ? p : NULL;  /* fired or cancelled: gen moved on */
 }
 
 bool sim_pending(const sim *s, sim_timer t) { return live(s, t) != NULL; }
@@ -212,8 +200,7 @@ int64_t sim_due(const sim *s, sim_timer t)
 
 static bool entry_live(const sim *s, const hent *e)
 {
-    const pent *p = &s->pool[e->slot];
-    return p->gen == e->gen && p->queued;
+    return s->pool[e->slot].gen == e->gen;
 }
 
 /* Rebuilds the heap from its live entries (Floyd's heapify). */
@@ -225,16 +212,15 @@ static void drop_dead(sim *s)
             s->heap[j++] = s->heap[i];
     s->n = j;
     s->ndead = 0;
-    for (size_t i = j / 4 + 1; i-- > 0;)
-        if (i < s->n)
-            sift_down(s, i, s->heap[i]);
+    for (size_t i = j > 1 ? (j - 2) / 4 + 1 : 0; i-- > 0;)  /* the parents */
+        sift_down(s, i, s->heap[i]);
 }
 
 /* Pops the dead entries off the top, so that heap[0] (if any) is live. */
 static void skim(sim *s)
 {
     while (s->n && !entry_live(s, &s->heap[0])) {
-        heap_remove(s, 0);
+        heap_pop(s);
         s->ndead--;
     }
 }
@@ -272,7 +258,7 @@ sim_stop sim_run(sim *s, int64_t until, uint64_t budget)
         if (budget && ran == budget)
             return SIM_BUDGET;
         hent top = s->heap[0];
-        heap_remove(s, 0);
+        heap_pop(s);
         pent p = s->pool[top.slot];
         slot_release(s, top.slot);
         s->now = top.t;

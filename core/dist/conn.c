@@ -76,6 +76,7 @@ struct conn_node {
 
 static conn_node *cn(const world *w, int k) { return &w->dist->conn[k]; }
 
+
 static conn *pr(world *w, int x, int y)
 {
     void **s = imap_slot(&cn(w, x)->peers, y);
@@ -364,7 +365,7 @@ static void node_up(world *w, int x, int y, uint64_t id, bool hidden)
     d->up_hidden[d->nup] = hidden;
     d->up[d->nup++] = y;
     if (!d->upbits)
-        d->upbits = xcalloc(((size_t)w->n + 63) / 64, sizeof *d->upbits);
+        d->upbits = xcalloc(dist_bits_words(w), sizeof *d->upbits);
     d->upbits[y / 64] |= (uint64_t)1 << (y % 64);
     d->version++;
     if (!hidden)
@@ -686,7 +687,7 @@ void dist__conn_halted(world *w, int x)
     d->nup = 0;
     d->nvisible = 0;
     if (d->upbits)
-        memset(d->upbits, 0, ((size_t)w->n + 63) / 64 * sizeof *d->upbits);
+        memset(d->upbits, 0, dist_bits_words(w) * sizeof *d->upbits);
     d->version++;
     for (uint32_t i = 0; i < d->nfrozen; i++)
         pk_free(d->frozen[i]);
@@ -812,6 +813,8 @@ bool dist_connected(const world *w, int x, int y)
     const uint64_t *b = cn(w, x)->upbits;
     return b && (b[y / 64] >> (y % 64) & 1);
 }
+
+size_t dist_bits_words(const world *w) { return ((size_t)w->n + 63) / 64; }
 
 const uint64_t *dist_up_bits(const world *w, int x)
 {

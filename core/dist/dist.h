@@ -48,9 +48,10 @@ void dist_monitor(world *w, term_pid from, int to_node, const term_pid *to,
 
 /* True if `node` is connected to `peer` (connection up). */
 bool dist_connected(const world *w, int node, int peer);
-/* x's up connections as a bitmap of w->n bits (bit y of word y / 64),
- * or NULL while x has never had one; valid until x's connections
- * change. */
+/* x's up connections as a bitmap of w->n bits (bit y of word y / 64,
+ * dist_bits_words words), or NULL while x has never had one; valid
+ * until x's connections change. */
+size_t dist_bits_words(const world *w);
 const uint64_t *dist_up_bits(const world *w, int x);
 /* A counter of the changes of x's up connections: equal values, the
  * same connections in the same order (for caches of nodes() lists). */

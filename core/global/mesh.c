@@ -61,34 +61,28 @@ static const int *visible_nodes(world *w, int k, int *n)
     return g->nodes_ks;
 }
 
-/* The words of a node bitmap of w (bit k of word k / 64). */
-static size_t set_words(const world *w) { return ((size_t)w->n + 63) / 64; }
-
 /* k's visible nodes as the sync messages carry them (a new reference):
  * global.erl sends the list of its known nodes; here that list is a
- * binary of the nodes as a bitmap (set_words uint64s) then their
- * indices in connection order (int32s), so that the receiver checks it
- * against its own connections a word at a time (connect_missing). Only
- * the two ends of the exchange read it; no trace shows it. */
+ * binary of the nodes as a bitmap (dist_bits_words uint64s, laid out as
+ * dist_up_bits) then their indices in connection order (int32s), so
+ * that the receiver checks it against its own connections a word at a
+ * time (connect_missing). Only the two ends of the exchange read it; no
+ * trace shows it. */
 static term *nodes_term(world *w, int k)
 {
     int n;
     const int *ks = visible_nodes(w, k, &n);
     glob_node *g = gn(w, k);
     if (!g->nodes_set) {
-        size_t words = set_words(w), size = words * 8 + (size_t)n * 4;
-        uint64_t *bits = xcalloc(words, sizeof *bits);
-        for (int i = 0; i < n; i++)
-            bits[ks[i] / 64] |= (uint64_t)1 << (ks[i] % 64);
-        uint8_t *bytes = xcalloc(size ? size : 1, 1);
-        memcpy(bytes, bits, words * 8);
+        size_t words = dist_bits_words(w), size = words * 8 + (size_t)n * 4;
+        uint64_t *buf = xcalloc(words + ((size_t)n + 1) / 2 + 1, sizeof *buf);
         for (int i = 0; i < n; i++) {
             int32_t v = ks[i];
-            memcpy(bytes + words * 8 + (size_t)i * 4, &v, 4);
+            buf[v / 64] |= (uint64_t)1 << (v % 64);
+            memcpy((uint8_t *)buf + words * 8 + (size_t)i * 4, &v, 4);
         }
-        g->nodes_set = term_binary(bytes, size);
-        free(bytes);
-        free(bits);
+        g->nodes_set = term_binary(buf, size);
+        free(buf);
     }
     return term_ref(g->nodes_set);
 }
@@ -106,7 +100,7 @@ static void connect_missing(world *w, int x, const term *set)
         return;
     const uint8_t *bytes = set->u.bin.bytes;
     const uint64_t *up = dist_up_bits(w, x);
-    size_t words = set_words(w);
+    size_t words = dist_bits_words(w);
     bool missing = false;
     for (size_t i = 0; i < words && !missing; i++) {
         uint64_t want;
