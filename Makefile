@@ -371,7 +371,7 @@ check-engine: $(LIBOBJ)
 	  echo "check-engine: ok"
 
 # Dependencies point down (core/README.md): no file includes or calls
-# into a layer above its own; cJSON only in scenarios/ and main.c, SQLite
+# into a layer above its own; cJSON only in scenarios/, cli/ and main.c, SQLite
 # only in traces/. `layers-graph` prints the include graph between folders.
 check-layers: $(LIBOBJ) $(BUILD)/main.o
 	@sh tests/check_layers.sh $(BUILD)

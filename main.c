@@ -14,6 +14,8 @@
 #include "cli/regress.h"
 #include "cli/cap.h"
 #include "cli/run.h"
+#include "cli/shrink.h"
+#include "cli/sweep.h"
 #include "core/lib/lib.h"
 #include "traces/diff.h"
 #include "traces/history.h"
@@ -26,7 +28,7 @@
 enum {
     RUN_SEED, RUN_TEXT, RUN_TRACE, RUN_HTML, RUN_QUIET, RUN_MAX_EVENTS,
     RUN_MAX_REDUCTIONS, RUN_MAX_TERMS, RUN_MAX_MEMORY, RUN_STRATEGY,
-    RUN_HIST_EDN, RUN_HIST_JSON, RUN_HELP, RUN_NOPTS
+    RUN_HIST_EDN, RUN_HIST_JSON, RUN_SWARM, RUN_HELP, RUN_NOPTS
 };
 static const cli_opt run_opts[RUN_NOPTS] = {
     [RUN_SEED] = {"--seed", NULL, "N",
@@ -64,6 +66,10 @@ static const cli_opt run_opts[RUN_NOPTS] = {
                       "write the workload's history as Jepsen EDN to FILE"},
     [RUN_HIST_JSON] = {"--history-json", NULL, "FILE",
                        "write the workload's history as JSON lines to FILE"},
+    [RUN_SWARM] = {"--swarm", NULL, NULL,
+                   "swarm mode: the seed also draws the fault kinds\n"
+                   "banned and the knobs latency, loss and net_ticktime\n"
+                   "(scenarios/README.md, \"Swarm\")"},
     [RUN_HELP] = {"--help", "-h", NULL, "this help"},
 };
 
@@ -372,6 +378,9 @@ static int cmd_run(int argc, char **argv)
         case RUN_HIST_JSON:
             a.hist_json = v;
             break;
+        case RUN_SWARM:
+            a.swarm = true;
+            break;
         case RUN_HELP:
             rc = cmd_help(run_about, run_opts, RUN_NOPTS);
             break;
@@ -570,6 +579,8 @@ static int cmd_trace(int argc, char **argv)
         return cmd_help(trace_about, show_opts, NOPTS(show_opts));
     if (!strcmp(argv[0], "show"))
         return cmd_trace_show(argc - 1, argv + 1);
+    if (!strcmp(argv[0], "merge"))
+        return cli_trace_merge_main(argc - 1, argv + 1);
     if (!strcmp(argv[0], "diff")) {
         if (argc != 3)
             return cli_usage_error("%s", "trace diff takes two traces: A B");
@@ -853,6 +864,12 @@ int main(int argc, char **argv)
         rc = cmd_lib(argc - 2, argv + 2);
     else if (!strcmp(cmd, "history"))
         rc = cmd_history(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "sweep"))
+        rc = cli_sweep_main(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "materialize"))
+        rc = cli_materialize_main(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "shrink"))
+        rc = cli_shrink_main(argc - 2, argv + 2);
     else
         return cli_usage_error("unknown command: %s", cmd);
     /* What went to standard output must have arrived (a full disk, or

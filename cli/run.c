@@ -16,6 +16,7 @@
 #include "core/term/term.h"
 #include "core/term/xalloc.h"
 #include "scenarios/loader.h"
+#include "scenarios/nemesis.h"
 #include "traces/render.h"
 #include "traces/store.h"
 #include "traces/trace.h"
@@ -311,7 +312,11 @@ static int run_one(cli_run_job *a, memory_stop *ms)
     o.history_json = out.hjson.f;
     o.keep = a->keep;
     scn_run_result *r = &a->r;
-    scn_run(p, &o, r);
+    /* The seed's nemesis faults and swarm knobs (scenarios/nemesis.h). */
+    scn_variant var;
+    scn_variant_make(p, a->has_seed ? a->seed : p->seed, a->swarm, &var);
+    scn_run(&var.plan, &o, r);
+    scn_variant_fini(&var);
     if (any)
         catch_signals(false);
     int stdout_err = fflush(stdout) ? errno : 0;

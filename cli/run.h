@@ -22,6 +22,7 @@ typedef struct cli_run_job {
     uint64_t seed, max_events, max_reductions, max_terms;
     uint64_t max_memory;       /* 0: three quarters of the physical memory */
     bool has_seed, quiet;
+    bool swarm;                /* --swarm: the seed also draws the knobs */
     bool silent;               /* print no outcome lines (regress) */
     scn_run_result r;          /* out: the run's result */
 } cli_run_job;

@@ -309,7 +309,7 @@ int scn__load_timeline(ctx *c, const cJSON *v)
         return -1;
     int n = cJSON_GetArraySize(v), i = 0;
     p->steps = xcalloc((size_t)n, sizeof *p->steps);
-    p->nsteps = n;
+    p->nsteps = p->ntimeline = n;
     size_t off = jp_elem_first(c->text, c->len, scn__here(c));
     for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
         scn_step *st = &p->steps[i];

@@ -253,6 +253,9 @@ static int load_module_entry(ctx *c, const cJSON *e, ev_module **out)
                              scn__qs(c, rel));
         }
         src = text;
+        sha256_update(&c->sha, "\0", 1);
+        sha256_update(&c->sha, rel, strlen(rel) + 1);
+        sha256_update(&c->sha, text, len);
     }
     strbuf msgs;
     sb_init(&msgs);
@@ -933,7 +936,10 @@ scn_status scn_load_text(const char *path, const char *text, size_t len,
     c.p->file = xstrdup(path);
     c.p->seed = 1;
     config_defaults(&c.p->config);
+    sha256_init(&c.sha);
+    sha256_update(&c.sha, text, len);
     int r = load_top(&c, root);
+    sha256_hex(&c.sha, c.p->sha256);
     free(c.scratch);
     for (int i = 0; i < c.nmcache; i++) {
         free(c.mcache[i].key);

@@ -27,6 +27,7 @@
 
 #include "core/erl/eval.h"
 #include "scenarios/loader.h"
+#include "scenarios/sha256.h"
 
 #define MAX_PATH 16
 #define NQBUF 6
@@ -54,6 +55,7 @@ typedef struct ctx {
     int qi;
     struct mcache { char *key; ev_module *m; } *mcache; /* compiled modules */
     int nmcache;
+    sha256_ctx sha;          /* the text, then each module file read */
 } ctx;
 
 /* One member of an object read by scn__members. */

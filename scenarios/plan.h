@@ -140,12 +140,34 @@ typedef struct scn_workload {
     int ncheckers;
 } scn_workload;
 
+/* The nemesis's fault shapes (scenarios/README.md, "Nemesis"), in the
+ * order of scn_fault_names (nemesis.h). */
+typedef enum scn_fault_kind {
+    FAULT_PARTITION_HALVES, FAULT_ISOLATE_ONE, FAULT_BRIDGE, FAULT_RING,
+    FAULT_FLAP, FAULT_FREEZE, FAULT_HALT_RESTART, FAULT_LATENCY_SPIKE,
+    FAULT_NKINDS
+} scn_fault_kind;
+
+/* A generated fault schedule: one fault every `every` from `from` while
+ * before `to`, of a kind drawn from `kinds`, lasting a duration drawn
+ * from [dmin, dmax] (at most `every`). */
+typedef struct scn_nemesis {
+    bool present;
+    unsigned kinds;      /* bit (1u << kind) per listed kind */
+    int64_t every, dmin, dmax, from, to;
+    int line, col;       /* where "nemesis" starts in the file */
+} scn_nemesis;
+
 typedef struct scn_plan {
     char *file;          /* path as given to scn_load */
     char *name;
     char *description;   /* may be NULL */
     char *warnings;      /* erlc's warnings for the modules, or NULL */
     uint64_t seed;       /* default 1 */
+    /* SHA-256 of the scenario's text followed by each module file it
+     * names (its path, then its bytes, in file order): what a sweep's
+     * results are keyed by */
+    char sha256[65];
     int64_t until;
     scn_config config;   /* the top-level defaults */
     scn_node *nodes;
@@ -157,6 +179,8 @@ typedef struct scn_plan {
     scn_check *checks;
     int nchecks;
     scn_workload workload;
+    scn_nemesis nemesis;
+    int ntimeline;       /* elements of the file's timeline array */
 } scn_plan;
 
 /* Frees a plan and everything it owns; NULL is fine. */

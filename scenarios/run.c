@@ -31,6 +31,57 @@ static void memory_watch(void *ctx, const sim_obs_event *ev)
         sim_halt(ctx);
 }
 
+/* The failures sink: each failed `expect` and `check` event, into
+ * r->failures (run.h), identified so that a shrunk scenario can be asked
+ * for the same failure. */
+typedef struct failure_sink {
+    const scn_plan *p;
+    scn_run_result *r;
+} failure_sink;
+
+static void failure_emit(void *ctx, const sim_obs_event *ev)
+{
+    failure_sink *f = ctx;
+    scn_run_result *r = f->r;
+    bool expect = !strcmp(ev->kind, "expect");
+    if ((!expect && strcmp(ev->kind, "check")) || !ev->reason ||
+        strcmp(ev->reason, "fail") || !ev->name || r->nfailures >= SCN_MAX_FAILURES)
+        return;
+    scn_failure *x = &r->failures[r->nfailures++];
+    snprintf(x->where, sizeof x->where, "%s", ev->name);
+    int index = -1;
+    if (expect && sscanf(ev->name, "timeline[%d]", &index) == 1) {
+        for (int i = 0; i < f->p->nsteps; i++) {
+            const scn_step *st = &f->p->steps[i];
+            if (st->index == index) {
+                snprintf(x->what, sizeof x->what, "expect on %s: %s => %s",
+                         f->p->nodes[st->node].name, st->eval,
+                         st->expect ? st->expect : "_");
+                return;
+            }
+        }
+    }
+    if (!expect && sscanf(ev->name, "checks[%d]", &index) == 1 && ev->text) {
+        /* "checks[K]: SELECTOR: expected WANT, counted N" */
+        const char *counted = strstr(ev->text, ", counted ");
+        unsigned long long n = 0;
+        for (int i = 0; counted && i < f->p->nchecks; i++) {
+            const scn_check *k = &f->p->checks[i];
+            if (k->index != index ||
+                sscanf(counted, ", counted %llu", &n) != 1)
+                continue;
+            int sel = (int)(counted - ev->text);
+            const char *e = strstr(ev->text, ": expected ");
+            if (e && e < counted)
+                sel = (int)(e - ev->text);
+            snprintf(x->what, sizeof x->what, "%.*s: %s", sel, ev->text,
+                     n < (unsigned long long)k->min ? "too few" : "too many");
+            return;
+        }
+    }
+    snprintf(x->what, sizeof x->what, "%s", ev->text ? ev->text : ev->name);
+}
+
 static void on_boot(sim *s, void *ctx, uint64_t arg)
 {
     (void)s;
@@ -174,6 +225,8 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
     if (o->extra)
         trace_tee_add(tee, *o->extra);
     trace_tee_add(tee, (sim_observer){memory_watch, s});
+    failure_sink fails = {p, r};
+    trace_tee_add(tee, (sim_observer){failure_emit, &fails});
     sim_observer obs = trace_tee_observer(tee);
     sim_set_observer(s, &obs);
 
@@ -243,6 +296,7 @@ void scn_run(const scn_plan *p, const scn_run_opts *o, scn_run_result *r)
     r->hash = trace_text_hash(hash);
     r->events = trace_text_count(hash);
     r->sim_events = sim_events_run(s);
+    r->virtual_us = sim_now(s);
 
     /* Tearing the world down is not part of the run: nothing observes it. */
     sim_set_observer(s, NULL);

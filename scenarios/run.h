@@ -32,6 +32,19 @@ typedef enum scn_outcome {
     SCN_LIMIT = 3              /* an internal limit stopped the run */
 } scn_outcome;
 
+/* One failed expectation or check, in the order the run found them
+ * (expectations as they failed, then the checks). `where` is as the
+ * report names it ("timeline[3]", "checks[0]"); `what` identifies the
+ * failure independently of where the step sits in the file, so that a
+ * shrunk scenario can be asked for the same failure: "expect on NODE:
+ * EVAL => PATTERN" or "checks[K]: SELECTOR: too few|too many". */
+typedef struct scn_failure {
+    char where[32];
+    char what[480];
+} scn_failure;
+
+#define SCN_MAX_FAILURES 8
+
 typedef struct scn_run_result {
     scn_outcome outcome;
     uint64_t hash;             /* FNV-1a 64 of the canonical trace */
@@ -39,6 +52,9 @@ typedef struct scn_run_result {
     uint64_t sim_events;       /* engine events run */
     uint64_t seed;
     int failed_expects, failed_checks;
+    scn_failure failures[SCN_MAX_FAILURES]; /* the first of them */
+    int nfailures;             /* min(failed_expects + failed_checks, MAX) */
+    int64_t virtual_us;        /* the virtual time the run reached */
     int unfinished;            /* steps without expect still blocked or
                                 * queued at the end (warnings) */
     char limit[256];           /* SCN_LIMIT: "max_events=..." or
