@@ -260,7 +260,8 @@ static int run_one(cli_run_job *a, memory_stop *ms)
         for (int i = 0; i < p->nnodes; i++)
             names[i] = p->nodes[i].name;
         trace_run_meta m = {p->name, p->file, a->has_seed ? a->seed : p->seed,
-                            CLUSTERSIM_VERSION, names, p->nnodes};
+                            CLUSTERSIM_VERSION, names, p->nnodes, p->sha256,
+                            a->swarm};
         out.db = a->db;
         rc = trace_store_begin_run(out.store, &m, &out.run_id, dberr,
                                    sizeof dberr);

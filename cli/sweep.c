@@ -9,10 +9,3 @@ int cli_sweep_main(int argc, char **argv)
     fprintf(stderr, "clustersim: sweep is not written yet\n");
     return 2;
 }
-
-int cli_trace_merge_main(int argc, char **argv)
-{
-    (void)argc; (void)argv;
-    fprintf(stderr, "clustersim: trace merge is not written yet\n");
-    return 2;
-}

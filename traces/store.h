@@ -25,6 +25,8 @@ typedef struct trace_run_meta {
     const char *version;       /* program version */
     const char *const *nodes;  /* full node names, in scenario order */
     int nnodes;
+    const char *sha256;        /* the scenario's SHA-256 (plan.h), or NULL */
+    bool swarm;                /* run in swarm mode */
 } trace_run_meta;
 
 /* Opens (creating if needed) the database at path for writing. Returns 0,
@@ -106,6 +108,16 @@ void trace_store_cursor_close(trace_store_cursor *c);
  * or -1 with err. */
 int trace_store_run_info(const char *path, int64_t run_id,
                          trace_run_info *info, char *err, size_t errlen);
+
+/* Merges the runs of the databases in[0..nin) into the database `out`
+ * (created if missing): clustersim trace merge. A run already in `out`
+ * or in an earlier input under the same key (scenario SHA-256, swarm,
+ * seed, version) is kept once when the two agree (hash and outcome) and
+ * is a conflict when they do not. Returns 0; 4 on a conflict (nothing is
+ * written, and err names the key, both hashes and both files); 2 with err
+ * on any other failure (nothing is written either). */
+int trace_store_merge(const char *out, const char *const *in, int nin,
+                      char *err, size_t errlen);
 
 /* True if the file at path starts with the SQLite header (so a trace
  * argument names a database rather than a text trace). */
