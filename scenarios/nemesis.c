@@ -5,7 +5,8 @@
  *   kind ("nemesis.kind", i), length ("nemesis.length", i) and targets
  *   ("nemesis.target", i); swarm's bans ("swarm.ban", kind) and knobs
  *   ("swarm.latency", "swarm.loss", "swarm.ticktime"). No draw depends on
- *   another fault's.
+ *   another fault's, nor on the bans: a banned shape's fault is left out,
+ *   the others stay as they are (swarm "shrinks open").
  * - A fault lasts at most `every` and ends by `until`, so one fault's heal
  *   comes before the next fault (in file order when they share a time).
  * - The drawn steps get the indexes after the file's timeline, in the
@@ -268,19 +269,22 @@ static void fmt_duration(char *buf, size_t n, int64_t us)
 static void draw_schedule(gen *g, uint64_t seed, unsigned banned)
 {
     const scn_nemesis *nm = &g->base->nemesis;
-    unsigned allowed = nm->kinds & ~banned;
-    int nallowed = __builtin_popcount(allowed);
+    int nlisted = __builtin_popcount(nm->kinds);
     int nt = nm->nnodes ? nm->nnodes : g->p->nnodes;
     int *t = xmalloc((size_t)nt * sizeof *t);
-    for (int64_t i = 0; nallowed > 0; i++) {
+    for (int64_t i = 0;; i++) {
         int64_t at = nm->from + i * nm->every;
         if (at >= nm->to)
             break;
+        /* the shape among all the listed ones: a banned one leaves its
+         * slot empty, so lifting a ban only brings its faults back */
         rng r = rng_stream(seed, "nemesis.kind", (uint64_t)i);
-        int pick = (int)rng_below(&r, (uint64_t)nallowed), k = 0;
+        int pick = (int)rng_below(&r, (uint64_t)nlisted), k = 0;
         for (; k < FAULT_NKINDS; k++)
-            if ((allowed & (1u << k)) && pick-- == 0)
+            if ((nm->kinds & (1u << k)) && pick-- == 0)
                 break;
+        if (banned & (1u << k))
+            continue;
         /* the length, in whole ms when the range allows it */
         r = rng_stream(seed, "nemesis.length", (uint64_t)i);
         int64_t span = nm->dmax - nm->dmin, len = nm->dmin;

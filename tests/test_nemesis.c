@@ -2,6 +2,7 @@
  * that each fault's draws are its own, that a heal undoes its fault, and
  * that a materialized scenario runs exactly as the variant it writes. */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,35 @@ Test(nemesis, swarm_bans_and_knobs_stay_in_their_ranges)
     }
     cr_expect_gt(banned_any, 100);
     cr_expect_lt(banned_any, 200);
+    scn_plan_free(p);
+}
+
+/* Swarm "shrinks open": its faults are the unbanned ones of the schedule
+ * without swarm, each as it was there. */
+Test(nemesis, a_ban_only_leaves_faults_out)
+{
+    scn_plan *p = load(MESH("{" ALL ", \"every\": \"5s\", \"duration\": "
+                            "{\"min\": \"1s\", \"max\": \"4s\"}}"));
+    static char a[65536], b[65536];
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        scn_variant all, sw;
+        scn_variant_make(p, seed, false, &all);
+        scn_variant_make(p, seed, true, &sw);
+        cr_expect_leq(sw.nfaults, all.nfaults);
+        describe(&all, a, sizeof a, INT64_MAX);
+        describe(&sw, b, sizeof b, INT64_MAX);
+        /* b's steps are a subsequence of a's */
+        const char *x = a;
+        for (char *y = strtok(b, "|"); y; y = strtok(NULL, "|")) {
+            const char *f = strstr(x, y);
+            cr_expect(f != NULL, "seed %llu: swarm step %s not in the full schedule",
+                      (unsigned long long)seed, y);
+            if (f)
+                x = f + strlen(y);
+        }
+        scn_variant_fini(&all);
+        scn_variant_fini(&sw);
+    }
     scn_plan_free(p);
 }
 
