@@ -78,7 +78,7 @@ int main(int argc, char **argv)
         abort();
     for (uint64_t i = 0; i < POOL; i++)
         make_event(i, &pool[i]);
-    trace_run_meta m = {"bench", "bench/store.c", 1, "bench", nodes, 4};
+    trace_run_meta m = {"bench", "bench/store.c", 1, "bench", nodes, 4, NULL, false};
     int64_t id;
     double t0 = now_s();
     if (trace_store_begin_run(s, &m, &id, err, sizeof err)) {

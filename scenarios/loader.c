@@ -548,6 +548,10 @@ static int load_node(ctx *c, const cJSON *v, scn_node *nd)
     config_copy(&nd->cfg, &c->p->config);
     if (obj && load_config(c, m, &nd->cfg) < 0)
         return -1;
+    if (obj)
+        nd->own = (m[C_LATENCY].v ? SCN_OWN_LATENCY : 0u) |
+                  (m[C_LOSS].v ? SCN_OWN_LOSS : 0u) |
+                  (m[C_TICKTIME].v ? SCN_OWN_TICKTIME : 0u);
     if (at != NULL) {
         scn__set_str(&nd->cfg.host, at + 1);
         nd->name = xstrdup(name);
@@ -789,10 +793,10 @@ static int load_links(ctx *c, const cJSON *v)
 
 static const char *const top_keys[] = {
     "name", "description", "seed", "until", "config", "nodes", "links",
-    "timeline", "checks", "workload"
+    "timeline", "checks", "workload", "nemesis"
 };
 enum { T_NAME, T_DESCRIPTION, T_SEED, T_UNTIL, T_CONFIG, T_NODES, T_LINKS,
-       T_TIMELINE, T_CHECKS, T_WORKLOAD, T_N };
+       T_TIMELINE, T_CHECKS, T_WORKLOAD, T_NEMESIS, T_N };
 
 /* An unsigned 64-bit integer, read from the text: cJSON's double holds
  * only 53 bits and its valueint saturates. */
@@ -878,9 +882,10 @@ static int load_top(ctx *c, const cJSON *root)
         return -1;
     scn__pop(c);
     static int (*const sections[])(ctx *, const cJSON *) = {
-        load_links, scn__load_timeline, scn__load_checks, scn__load_workload
+        load_links, scn__load_timeline, scn__load_checks, scn__load_workload,
+        scn__load_nemesis
     };
-    for (int k = T_LINKS; k <= T_WORKLOAD; k++) {
+    for (int k = T_LINKS; k <= T_NEMESIS; k++) {
         if (m[k].v == NULL)
             continue;
         scn__enter(c, top_keys, m, k);

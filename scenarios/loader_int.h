@@ -150,6 +150,8 @@ int scn__want_direction(ctx *c, const field *m, int pair[2], bool *both);
 int scn__load_timeline(ctx *c, const cJSON *v);
 int scn__load_checks(ctx *c, const cJSON *v);
 int scn__load_workload(ctx *c, const cJSON *v);
+/* The top-level "nemesis" (load_nemesis.c). */
+int scn__load_nemesis(ctx *c, const cJSON *v);
 /* A moment of the run (load_timeline.c): a duration not after "until". */
 int scn__want_moment(ctx *c, const cJSON *v, int64_t *out);
 

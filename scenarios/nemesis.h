@@ -40,6 +40,7 @@ typedef struct scn_swarm {
 
 typedef struct scn_variant {
     scn_plan plan;       /* run this with scn_run; never scn_plan_free it */
+    const scn_plan *base;
     scn_swarm swarm;
     int ngenerated;      /* steps drawn by the nemesis */
     int nfaults;         /* faults drawn (each one or more steps) */

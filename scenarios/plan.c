@@ -73,6 +73,7 @@ void scn_plan_free(scn_plan *p)
     free(p->workload.compare);
     free(p->workload.clients);
     free_strv(p->workload.checkers, p->workload.ncheckers);
+    free(p->nemesis.nodes);
     free(p);
 }
 

@@ -50,10 +50,15 @@ typedef struct scn_config {
     int64_t start;               /* default 0 */
 } scn_config;
 
+/* Bits of scn_node.own: the knobs a node sets itself (swarm mode draws
+ * only the others). */
+enum { SCN_OWN_LATENCY = 1, SCN_OWN_LOSS = 2, SCN_OWN_TICKTIME = 4 };
+
 typedef struct scn_node {
     char *name;        /* full name, "alice@sim" */
     char *short_name;  /* part before '@', "alice" */
     scn_config cfg;
+    unsigned own;      /* SCN_OWN_* bits */
 } scn_node;
 
 /* A per-direction link override: from -> to gets `latency`. */
@@ -155,6 +160,8 @@ typedef struct scn_nemesis {
     bool present;
     unsigned kinds;      /* bit (1u << kind) per listed kind */
     int64_t every, dmin, dmax, from, to;
+    int *nodes;          /* the nodes faults are drawn among (NULL: all) */
+    int nnodes;
     int line, col;       /* where "nemesis" starts in the file */
 } scn_nemesis;
 

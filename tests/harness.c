@@ -148,7 +148,7 @@ void h_store_scenario(const char *db, const char *path, uint64_t max_events,
     const char **names = calloc((size_t)p->nnodes + 1, sizeof *names);
     for (int i = 0; i < p->nnodes; i++)
         names[i] = p->nodes[i].name;
-    trace_run_meta m = {p->name, path, p->seed, "test", names, p->nnodes};
+    trace_run_meta m = {p->name, path, p->seed, "test", names, p->nnodes, p->sha256, false};
     cr_assert_eq(trace_store_begin_run(s, &m, &out->run_id, err, sizeof err),
                  0, "%s", err);
     free(names);

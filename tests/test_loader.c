@@ -193,7 +193,7 @@ Test(loader, odd_keys_are_quoted_in_paths)
     expect_error("{\"name\": \"x\", \"until\": \"1s\", \"nodes\": [\"a\"], "
                  "\"we ird\\n\": 1}", "t.json:1:46: [\"we ird\\x0A\"]: unknown "
                  "key \"we ird\\x0A\" (expected name, description, seed, "
-                 "until, config, nodes, links, timeline, checks or workload)");
+                 "until, config, nodes, links, timeline, checks, workload or nemesis)");
 }
 
 Test(loader, keys_are_case_sensitive)

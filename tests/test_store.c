@@ -291,7 +291,7 @@ Test(store, field_bytes_round_trip)
     trace_store *s;
     cr_assert_eq(trace_store_open(db, &s, err, sizeof err), 0, "%s", err);
     const char *nodes[] = {"a@sim"};
-    trace_run_meta m = {"bytes", NULL, 18446744073709551615ULL, "t", nodes, 1};
+    trace_run_meta m = {"bytes", NULL, 18446744073709551615ULL, "t", nodes, 1, NULL, false};
     int64_t id;
     cr_assert_eq(trace_store_begin_run(s, &m, &id, err, sizeof err), 0);
     sim_observer o = trace_store_observer(s);
@@ -426,7 +426,7 @@ Test(store, writer_that_dies_leaves_an_incomplete_prefix)
         trace_store *s;
         if (trace_store_open(db, &s, err, sizeof err))
             _exit(2);
-        trace_run_meta m = {"crash", NULL, 7, "t", NULL, 0};
+        trace_run_meta m = {"crash", NULL, 7, "t", NULL, 0, NULL, false};
         if (trace_store_begin_run(s, &m, NULL, err, sizeof err))
             _exit(2);
         sim_observer o = trace_store_observer(s);
