@@ -103,7 +103,7 @@ typedef struct shr {
     uint64_t max_runs, max_events;
     uint64_t runs, rejected, cached;
     bool exhausted;            /* max_runs reached */
-    char target[480];          /* the failure, as `same_failure` compares */
+    char target[600];          /* the failure's identity (identity()) */
     cJSON *doc;                /* the smallest failing scenario so far */
     cache_ent *cache;
     int ncache, capcache;
@@ -134,23 +134,84 @@ static uint64_t fnv(const char *s)
     return h;
 }
 
-/* Runs plan p for the seed; whether it failed the same way. */
-static bool run_fails(shr *s, const scn_plan *p)
+/* What a failed expectation got, as far as its identity goes: "a value"
+ * for any value (the value itself moves with pids and timings), else the
+ * reason there was none ("no result by the end of the run", "never
+ * evaluated (...)"), which is another failure: a run cut short before
+ * the call returns must not pass for the bug. Failures are seen in the
+ * order failure_emit (scenarios/run.c) records them. */
+typedef struct got_sink {
+    char got[SCN_MAX_FAILURES][96];
+    int n;
+} got_sink;
+
+static void got_emit(void *ctx, const sim_obs_event *ev)
+{
+    got_sink *g = ctx;
+    bool expect = !strcmp(ev->kind, "expect");
+    if ((!expect && strcmp(ev->kind, "check")) || !ev->reason ||
+        strcmp(ev->reason, "fail") || !ev->name || g->n >= SCN_MAX_FAILURES)
+        return;
+    char *out = g->got[g->n++];
+    out[0] = '\0';
+    if (!expect || !ev->text || !ev->term)
+        return;
+    strbuf needle;
+    sb_init(&needle);
+    sb_printf(&needle, ": expected ");
+    sb_puts(&needle, ev->term);
+    sb_puts(&needle, ", got ");
+    const char *at = strstr(ev->text, needle.s);
+    const char *got = at ? at + needle.len : "";
+    sb_fini(&needle);
+    if (!strncmp(got, "no result", 9) || !strncmp(got, "never evaluated", 15) ||
+        !strncmp(got, "no evaluation", 13))
+        snprintf(out, sizeof g->got[0], "%s", got);
+    else
+        snprintf(out, sizeof g->got[0], "a value");
+}
+
+/* A failure's identity: failure_id, then " | got " and got_emit's kind
+ * for an expectation. */
+static void identity(const char *what, const char *got, char *out, size_t n)
+{
+    char id[480];
+    failure_id(what, id, sizeof id);
+    if (got[0])
+        snprintf(out, n, "%s | got %s", id, got);
+    else
+        snprintf(out, n, "%s", id);
+}
+
+/* Runs plan p for the seed (swarm: as run --swarm). Returns the outcome;
+ * r and g hold the result. */
+static scn_outcome run_plan(const shr *s, const scn_plan *p, bool swarm,
+                            scn_run_result *r, got_sink *g)
 {
     scn_run_opts o = {0};
     o.seed = s->seed;
     o.has_seed = true;
     o.max_events = s->max_events;
+    memset(g, 0, sizeof *g);
+    sim_observer obs = {got_emit, g};
+    o.extra = &obs;
     scn_variant v;
-    scn_run_result r;
-    scn_variant_make(p, s->seed, false, &v);
-    scn_run(&v.plan, &o, &r);
+    scn_variant_make(p, s->seed, swarm, &v);
+    scn_run(&v.plan, &o, r);
     scn_variant_fini(&v);
-    if (r.outcome != SCN_FAILED)
+    return r->outcome;
+}
+
+/* Runs plan p for the seed; whether it failed the same way. */
+static bool run_fails(shr *s, const scn_plan *p)
+{
+    scn_run_result r;
+    got_sink g;
+    if (run_plan(s, p, false, &r, &g) != SCN_FAILED)
         return false;
     for (int i = 0; i < r.nfailures; i++) {
-        char id[sizeof r.failures[i].what];
-        failure_id(r.failures[i].what, id, sizeof id);
+        char id[sizeof s->target];
+        identity(r.failures[i].what, i < g.n ? g.got[i] : "", id, sizeof id);
         if (!strcmp(id, s->target))
             return true;
     }
@@ -547,27 +608,72 @@ static bool phase_clients(shr *s)
     return changed;
 }
 
+/* The nodes' ddmin: its items are the nodes that may go. */
+typedef struct nodes_ctx {
+    const scn_plan *p;
+    int *item;         /* item k is node item[k] */
+    int nitems;
+} nodes_ctx;
+
 static cJSON *mk_nodes(shr *s, void *ctx, const bool *keep)
 {
+    nodes_ctx *nc = ctx;
+    bool *kn = xcalloc((size_t)nc->p->nnodes, sizeof *kn);
+    for (int i = 0; i < nc->p->nnodes; i++)
+        kn[i] = true;
+    for (int k = 0; k < nc->nitems; k++)
+        kn[nc->item[k]] = keep[k];
     cJSON *d = cJSON_Duplicate(s->doc, 1);
-    shr__remove_nodes(d, ctx, keep);
+    shr__remove_nodes(d, nc->p, kn);
+    free(kn);
     return d;
+}
+
+/* Whether node i is one the target expectation names in its eval or its
+ * pattern (as an atom: its full name): without it, the expectation would
+ * fail for another reason (nodedown, noconnection), another bug. */
+static bool named_by_target(const shr *s, const scn_plan *p, int i)
+{
+    if (strncmp(s->target, "expect on ", 10))
+        return false;
+    for (int k = 0; k < p->nsteps; k++) {
+        const scn_step *st = &p->steps[k];
+        if (st->kind != STEP_EVAL)
+            continue;
+        char id[sizeof s->target];
+        snprintf(id, sizeof id, "expect on %s: %s => %s",
+                 p->nodes[st->node].name, st->eval,
+                 st->expect ? st->expect : "_");
+        size_t len = strlen(id);
+        if (!strncmp(id, s->target, len) &&
+            (!s->target[len] || !strncmp(s->target + len, " | got ", 7)) &&
+            (strstr(st->eval, p->nodes[i].name) ||
+             (st->expect && strstr(st->expect, p->nodes[i].name))))
+            return true;
+    }
+    return false;
 }
 
 static bool phase_nodes(shr *s)
 {
     scn_plan *p = cur_plan(s);
-    int n = p->nnodes;
+    nodes_ctx nc = {p, xcalloc((size_t)p->nnodes, sizeof(int)), 0};
+    for (int i = 0; i < p->nnodes; i++)
+        if (!named_by_target(s, p, i))
+            nc.item[nc.nitems++] = i;
     bool changed = false;
-    if (n >= 2) {
-        bool *keep = xcalloc((size_t)n, sizeof *keep);
-        for (int i = 0; i < n; i++)
+    if (nc.nitems >= 1) {
+        bool *keep = xcalloc((size_t)nc.nitems, sizeof *keep);
+        for (int i = 0; i < nc.nitems; i++)
             keep[i] = true;
-        changed = ddmin(s, n, keep, mk_nodes, p, false);
+        /* the empty set too: every node that may go, gone */
+        changed = ddmin(s, nc.nitems, keep, mk_nodes, &nc,
+                        nc.nitems < p->nnodes);
         if (changed)
-            set_doc(s, mk_nodes(s, p, keep));
+            set_doc(s, mk_nodes(s, &nc, keep));
         free(keep);
     }
+    free(nc.item);
     scn_plan_free(p);
     return changed;
 }
@@ -807,15 +913,9 @@ int cli_shrink_main(int argc, char **argv)
 static int first_run(shr *s, const scn_plan *p, bool swarm, uint64_t *events,
                      char *what, size_t n)
 {
-    scn_run_opts o = {0};
-    o.seed = s->seed;
-    o.has_seed = true;
-    o.max_events = s->max_events;
-    scn_variant v;
     scn_run_result r;
-    scn_variant_make(p, s->seed, swarm, &v);
-    scn_run(&v.plan, &o, &r);
-    scn_variant_fini(&v);
+    got_sink g;
+    run_plan(s, p, swarm, &r, &g);
     s->runs++;
     if (r.outcome == SCN_LIMIT) {
         fprintf(stderr, "clustersim: %s: cannot shrink: seed %" PRIu64 " hit "
@@ -829,7 +929,8 @@ static int first_run(shr *s, const scn_plan *p, bool swarm, uint64_t *events,
         return 2;
     }
     snprintf(what, n, "%s", r.failures[0].what);
-    failure_id(r.failures[0].what, s->target, sizeof s->target);
+    identity(r.failures[0].what, g.n ? g.got[0] : "", s->target,
+             sizeof s->target);
     *events = r.sim_events;
     return 0;
 }
