@@ -99,6 +99,7 @@ test: deps locale
 	sh tests/scenarios.sh ./$(BIN)
 	sh tests/must_fail.sh ./$(BIN)
 	sh tests/cli.sh ./$(BIN)
+	sh tests/shrink.sh ./$(BIN)
 	sh tests/nemesis.sh ./$(BIN)
 	sh tests/history.sh ./$(BIN)
 	sh tests/cap.sh ./$(BIN)

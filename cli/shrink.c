@@ -48,8 +48,8 @@
 #define DEFAULT_MAX_RUNS 2000
 
 enum {
-    SHR_SEED, SHR_SWARM, SHR_OUT, SHR_MAX_RUNS, SHR_MAX_EVENTS, SHR_HELP,
-    SHR_NOPTS
+    SHR_SEED, SHR_SWARM, SHR_OUT, SHR_MAX_RUNS, SHR_MAX_EVENTS,
+    SHR_MAX_REDUCTIONS, SHR_HELP, SHR_NOPTS
 };
 static const cli_opt shr_opts[SHR_NOPTS] = {
     [SHR_SEED] = {"--seed", NULL, "S",
@@ -66,6 +66,9 @@ static const cli_opt shr_opts[SHR_NOPTS] = {
                         "run too); a candidate that needs more does not\n"
                         "fail the same way (default: ten times the seed's\n"
                         "run, plus 1000000)"},
+    [SHR_MAX_REDUCTIONS] = {"--max-reductions", NULL, "N",
+                            "the calls the Erlang code of a run may make, as\n"
+                            "run --max-reductions (default 1000000000)"},
     [SHR_HELP] = {"--help", "-h", NULL, "this help"},
 };
 static const char shr_about[] =
@@ -100,7 +103,7 @@ typedef struct cache_ent {
 typedef struct shr {
     const char *file;
     uint64_t seed;
-    uint64_t max_runs, max_events;
+    uint64_t max_runs, max_events, max_reductions;
     uint64_t runs, rejected, cached;
     bool exhausted;            /* max_runs reached */
     char target[600];          /* the failure's identity (identity()) */
@@ -192,6 +195,7 @@ static scn_outcome run_plan(const shr *s, const scn_plan *p, bool swarm,
     o.seed = s->seed;
     o.has_seed = true;
     o.max_events = s->max_events;
+    o.max_reductions = s->max_reductions;
     memset(g, 0, sizeof *g);
     sim_observer obs = {got_emit, g};
     o.extra = &obs;
@@ -848,7 +852,7 @@ static void set_description(cJSON *root, const char *text)
 
 typedef struct shr_args {
     const char *file, *out;
-    uint64_t seed, max_runs, max_events;
+    uint64_t seed, max_runs, max_events, max_reductions;
     bool has_seed, swarm, has_max_events;
 } shr_args;
 
@@ -894,6 +898,11 @@ int cli_shrink_main(int argc, char **argv)
                 return cli_usage_error("--max-events: not a positive "
                                        "integer: %s", v);
             a.has_max_events = true;
+            break;
+        case SHR_MAX_REDUCTIONS:
+            if (cli_parse_u64(v, &a.max_reductions) || !a.max_reductions)
+                return cli_usage_error("--max-reductions: not a positive "
+                                       "integer: %s", v);
             break;
         case SHR_HELP:
             fputs(shr_about, stdout);
@@ -984,6 +993,7 @@ static int shrink(const shr_args *a)
     s.file = a->file;
     s.max_runs = a->max_runs;
     s.max_events = a->max_events;
+    s.max_reductions = a->max_reductions;
     size_t len;
     char *text = scn_read_file(a->file, &len);
     if (!text) {
@@ -1060,6 +1070,7 @@ static int shrink(const shr_args *a)
                   "further.", a->max_runs);
     cJSON *final = cJSON_Duplicate(s.doc, 1);
     set_description(final, d.s);
+    shr__sort_timeline(final);
     if (shr__move_modules(final, a->file, a->out))
         fprintf(stderr, "clustersim: shrink: warning: cannot resolve the "
                 "folders of %s and %s: module paths left as they were\n",

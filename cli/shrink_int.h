@@ -26,6 +26,10 @@ void shr__duration(char *buf, size_t n, int64_t us);
 /* Sets the string member `key` of object `obj` to the duration `us`. */
 void shr__set_duration(cJSON *obj, const char *key, int64_t us);
 
+/* Sorts the timeline by "at", keeping the file order of steps at the
+ * same time: the run order, so the run is unchanged. */
+void shr__sort_timeline(cJSON *root);
+
 /* Removes from the tree every node i with !keep[i] (p is the tree's own
  * plan, for resolving names): the entry of "nodes", its links, the steps
  * on it (eval, halt, freeze, resume, restart, cut_oneway, latency), its

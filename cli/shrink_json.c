@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "core/term/xalloc.h"
+#include "scenarios/loader.h"
 
 /* ---- printing ---- */
 
@@ -193,6 +194,40 @@ void shr__set_duration(cJSON *obj, const char *key, int64_t us)
         cJSON_ReplaceItemInObjectCaseSensitive(obj, key, cJSON_CreateString(t));
     else
         cJSON_AddStringToObject(obj, key, t);
+}
+
+/* Contract in shrink_int.h. */
+void shr__sort_timeline(cJSON *root)
+{
+    cJSON *tl = cJSON_GetObjectItemCaseSensitive(root, "timeline");
+    int n = cJSON_GetArraySize(tl);
+    if (n < 2)
+        return;
+    cJSON **item = xcalloc((size_t)n, sizeof *item);
+    int64_t *at = xcalloc((size_t)n, sizeof *at);
+    for (int i = 0; i < n; i++) {
+        item[i] = cJSON_DetachItemFromArray(tl, 0);
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(item[i], "at");
+        const char *why;
+        if (!cJSON_IsString(a) ||
+            scn_parse_duration(a->valuestring, &at[i], &why))
+            at[i] = INT64_MAX;
+    }
+    /* DETERMINISM: a stable insertion sort by time, ties in file order,
+     * which is the run order */
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && at[j - 1] > at[j]; j--) {
+            cJSON *x = item[j];
+            item[j] = item[j - 1];
+            item[j - 1] = x;
+            int64_t t = at[j];
+            at[j] = at[j - 1];
+            at[j - 1] = t;
+        }
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(tl, item[i]);
+    free(item);
+    free(at);
 }
 
 /* ---- removing nodes ---- */
