@@ -108,6 +108,7 @@ typedef struct shr {
     bool exhausted;            /* max_runs reached */
     char target[600];          /* the failure's identity (identity()) */
     cJSON *doc;                /* the smallest failing scenario so far */
+    cJSON *own_config;         /* --swarm: FILE's own config (or NULL) */
     cache_ent *cache;
     int ncache, capcache;
 } shr;
@@ -794,6 +795,40 @@ static bool phase_wl_to(shr *s)
     return v < hi;
 }
 
+/* The knobs swarm draws, each tried back at the scenario's own value
+ * (its config's, or the default when it sets none): a failure that needs
+ * no drawn knob is easier to read. */
+static bool phase_knobs(shr *s)
+{
+    static const char *const knobs[] = {"latency", "loss", "net_ticktime"};
+    bool changed = false;
+    for (size_t k = 0; k < sizeof knobs / sizeof knobs[0] && !s->exhausted;
+         k++) {
+        cJSON *cfg = cJSON_GetObjectItemCaseSensitive(s->doc, "config");
+        const cJSON *now = cJSON_GetObjectItemCaseSensitive(cfg, knobs[k]);
+        const cJSON *own = cJSON_GetObjectItemCaseSensitive(s->own_config,
+                                                            knobs[k]);
+        if (!now || (own && cJSON_Compare(now, own, 1)))
+            continue;
+        cJSON *d = cJSON_Duplicate(s->doc, 1);
+        cJSON *dc = cJSON_GetObjectItemCaseSensitive(d, "config");
+        if (own)
+            cJSON_ReplaceItemInObjectCaseSensitive(dc, knobs[k],
+                                                   cJSON_Duplicate(own, 1));
+        else
+            cJSON_DeleteItemFromObjectCaseSensitive(dc, knobs[k]);
+        if (!cJSON_GetArraySize(dc))
+            cJSON_DeleteItemFromObjectCaseSensitive(d, "config");
+        if (test_doc(s, d)) {
+            set_doc(s, d);
+            changed = true;
+        } else {
+            cJSON_Delete(d);
+        }
+    }
+    return changed;
+}
+
 /* ---- the command ---- */
 
 typedef struct sizes {
@@ -833,21 +868,17 @@ static double elapsed(const struct timespec *t0)
            (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Sets description (after name) to text. */
+/* Sets description to text, right after name, where scenarios have it
+ * (materialize appends one when FILE has none). */
 static void set_description(cJSON *root, const char *text)
 {
     cJSON *v = cJSON_CreateString(text);
-    if (cJSON_GetObjectItemCaseSensitive(root, "description")) {
-        cJSON_ReplaceItemInObjectCaseSensitive(root, "description", v);
-        return;
-    }
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "description");
     int at = 0, i = 0;
     for (cJSON *c = root->child; c; c = c->next, i++)
         if (!strcmp(c->string, "name"))
             at = i + 1;
-    cJSON_AddItemToObject(root, "description", v);
-    cJSON_DetachItemViaPointer(root, v);
-    cJSON_InsertItemInArray(root, at, v);
+    shr__insert_member(root, "description", v, at);
 }
 
 typedef struct shr_args {
@@ -968,6 +999,14 @@ static cJSON *explicit_tree(shr *s, const scn_plan *p, bool swarm,
     sb_fini(&m);
     if (doc)
         shr__fix_numbers(doc, s->seed);
+    if (doc && swarm) {
+        cJSON *own = cJSON_ParseWithLength(text, len);
+        cJSON *cfg = cJSON_DetachItemFromObjectCaseSensitive(own, "config");
+        s->own_config = cfg ? cfg : cJSON_CreateObject();
+        if (cfg)
+            shr__fix_ints(s->own_config);
+        cJSON_Delete(own);
+    }
     return doc;
 }
 
@@ -1027,6 +1066,7 @@ static int shrink(const shr_args *a)
     }
     if (rc) {
         cJSON_Delete(s.doc);
+        cJSON_Delete(s.own_config);
         return rc;
     }
     /* the checks' index, when the target is one */
@@ -1042,6 +1082,8 @@ static int shrink(const shr_args *a)
         shr__compact(&was, s.doc);
         if (round == 1)
             phase_checks(&s, target_check);
+        if (a->swarm)
+            phase_knobs(&s);
         phase_units(&s, target_check >= 0);
         phase_clients(&s);
         phase_nodes(&s);
@@ -1070,6 +1112,7 @@ static int shrink(const shr_args *a)
                   "further.", a->max_runs);
     cJSON *final = cJSON_Duplicate(s.doc, 1);
     set_description(final, d.s);
+    shr__order_top(final);
     shr__sort_timeline(final);
     if (shr__move_modules(final, a->file, a->out))
         fprintf(stderr, "clustersim: shrink: warning: cannot resolve the "
@@ -1113,6 +1156,7 @@ static int shrink(const shr_args *a)
     sb_fini(&outb);
     sb_fini(&d);
     cJSON_Delete(s.doc);
+    cJSON_Delete(s.own_config);
     for (int i = 0; i < s.ncache; i++)
         free(s.cache[i].text);
     free(s.cache);

@@ -16,10 +16,20 @@ void shr__compact(strbuf *b, const cJSON *x);
  * one line when it fits in 100 columns (so a timeline step is a line). */
 void shr__pretty(strbuf *b, const cJSON *x);
 
+/* Puts the top-level members in the order scenarios are written: name,
+ * description, seed, until, config, nodes, links, timeline, checks,
+ * workload, then any other in its order. */
+void shr__order_top(cJSON *root);
+
+/* Adds member key = v (taking v) as the at-th member of obj. */
+void shr__insert_member(cJSON *obj, const char *key, cJSON *v, int at);
+
 /* Makes every whole number of the tree below 2^53 a raw integer (so that
  * cJSON never prints 1e+15), and sets "seed" to `seed` (raw: a double
  * would lose bits above 2^53). */
 void shr__fix_numbers(cJSON *root, uint64_t seed);
+/* The first half of that alone: whole numbers made raw integers. */
+void shr__fix_ints(cJSON *x);
 
 /* A duration as scenarios write it: "31s", "1500ms", "250us". */
 void shr__duration(char *buf, size_t n, int64_t us);

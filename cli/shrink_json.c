@@ -135,6 +135,49 @@ static void make_raw(cJSON *x, const char *text)
         abort();
 }
 
+/* Contract in shrink_int.h. */
+void shr__insert_member(cJSON *obj, const char *key, cJSON *v, int at)
+{
+    /* cJSON_InsertItemInArray refuses some objects that cJSON_Parse made
+     * (1.7.15): the members are taken out and put back instead */
+    int n = cJSON_GetArraySize(obj);
+    cJSON **m = xcalloc((size_t)n + 1, sizeof *m);
+    for (int i = 0; i < n; i++)
+        m[i] = cJSON_DetachItemFromArray(obj, 0);
+    for (int i = 0; i <= n; i++) {
+        if (i == at)
+            cJSON_AddItemToObject(obj, key, v);
+        if (i < n)
+            cJSON_AddItemToArray(obj, m[i]);
+    }
+    if (at > n)
+        cJSON_AddItemToObject(obj, key, v);
+    free(m);
+}
+
+/* Contract in shrink_int.h. */
+void shr__order_top(cJSON *root)
+{
+    /* the order of scenarios/README.md's "Top level" table */
+    static const char *const order[] = {"name", "description", "seed",
+        "until", "config", "nodes", "links", "timeline", "checks",
+        "workload"};
+    int n = cJSON_GetArraySize(root);
+    cJSON **m = xcalloc((size_t)n + 1, sizeof *m);
+    for (int i = 0; i < n; i++)
+        m[i] = cJSON_DetachItemFromArray(root, 0);
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+        for (int i = 0; i < n; i++)
+            if (m[i] && !strcmp(m[i]->string, order[k])) {
+                cJSON_AddItemToArray(root, m[i]);
+                m[i] = NULL;
+            }
+    for (int i = 0; i < n; i++)
+        if (m[i])
+            cJSON_AddItemToArray(root, m[i]);
+    free(m);
+}
+
 static void fix(cJSON *x)
 {
     for (cJSON *c = x->child; c; c = c->next) {
@@ -149,6 +192,12 @@ static void fix(cJSON *x)
             fix(c);
         }
     }
+}
+
+/* Contract in shrink_int.h. */
+void shr__fix_ints(cJSON *x)
+{
+    fix(x);
 }
 
 /* Contract in shrink_int.h. */
@@ -167,10 +216,7 @@ void shr__fix_numbers(cJSON *root, uint64_t seed)
     for (cJSON *c = root->child; c; c = c->next, i++)
         if (!strcmp(c->string, "name") || !strcmp(c->string, "description"))
             at = i + 1;
-    cJSON_AddRawToObject(root, "seed", t);
-    cJSON *item = cJSON_DetachItemViaPointer(root,
-                      cJSON_GetObjectItemCaseSensitive(root, "seed"));
-    cJSON_InsertItemInArray(root, at, item);
+    shr__insert_member(root, "seed", cJSON_CreateRaw(t), at);
 }
 
 /* Contract in shrink_int.h. */
