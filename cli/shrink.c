@@ -1,5 +1,5 @@
 /* shrink: a failing seed reduced to a small scenario that still fails the
- * same way (shrink.h; `clustersim shrink --help`).
+ * same way (shrink.h; `clustersim shrink --help` is the user's reference).
  *
  * The search. FILE is run for the seed (with --swarm, as `run --swarm`
  * does); its first failure is the target. The seed's draws are made
@@ -7,11 +7,12 @@
  * cJSON tree, the smallest failing scenario found so far. A candidate is
  * that tree with something taken away or shortened; it "fails the same
  * way" when it loads, its run fails, and one of its failures has the
- * target's identity (scn_failure.what; for a check, without its index
- * "checks[K]: ", which moves when checks go). A candidate the loader
- * rejects, or whose run hits a limit, does not. Each round:
+ * target's identity (identity(): scn_failure.what, without a check's
+ * index "checks[K]: ", which moves when checks go; for an expectation,
+ * also whether it got a value or which reason it got none). A candidate
+ * the loader rejects, or whose run hits a limit, does not. Each round:
  *   1. (first round) the checks other than the target's go: they do not
- *      change the run;
+ *      change the run; with --swarm, the drawn knobs go back to FILE's;
  *   2. ddmin (Zeller and Hildebrandt 2002) over the timeline's units: a
  *      fault with the steps that undo it (partition, cut and cut_oneway
  *      with their heals, freeze with resume, halt with restart, a latency
@@ -19,7 +20,8 @@
  *      unit of its own; a heal shared by several faults stays while one
  *      of them does;
  *   3. ddmin over the workload's clients, then over the nodes (a node
- *      goes with its steps, links, pairs, groups, checks and places);
+ *      goes with its steps, links, pairs, groups, checks and places),
+ *      except those the target expectation names;
  *   4. until, each fault's duration (its one undoing step moved earlier)
  *      and the workload's `to`, each by binary search at 1 ms.
  * Rounds repeat while one changed the tree (at most MAX_ROUNDS).
@@ -74,17 +76,32 @@ static const cli_opt shr_opts[SHR_NOPTS] = {
 static const char shr_about[] =
     "usage: clustersim shrink FILE [--seed S] [--swarm] [-o MIN.json]\n"
     "\n"
-    "Runs FILE with seed S and reduces the failing run to a small scenario\n"
-    "that fails the same way (the same first failed expectation or check):\n"
-    "the seed's faults made explicit timeline steps, then ddmin over the\n"
-    "timeline (a fault and its heal go together), the workload's clients\n"
-    "and the nodes, then `until`, each fault's duration and the workload's\n"
-    "`to` shortened by binary search, repeated while something changes.\n"
-    "The result is the scenario as JSON, with \"seed\" S and a description\n"
-    "of what was done; its relative module paths name the same files from\n"
-    "MIN.json's folder (from the current directory on standard output).\n"
-    "The same FILE, seed and options always give the same bytes. A summary\n"
-    "goes to stderr.\n"
+    "Runs FILE with seed S (as run --seed S [--swarm] does) and reduces the\n"
+    "failing run to a small scenario that fails the same way. First the\n"
+    "seed's draws are made explicit (as materialize does); then, in rounds\n"
+    "while something changes: the checks but the failing one go (first\n"
+    "round), swarm's knobs go back to the scenario's own, ddmin removes\n"
+    "timeline steps (a fault and the steps that undo it go together: a\n"
+    "partition or cut with its heals, freeze with resume, halt with\n"
+    "restart, a latency step with the one that restores it), the\n"
+    "workload's clients and the nodes (with their steps, links and\n"
+    "checks), and binary searches at 1 ms shorten `until`, each fault (its\n"
+    "heal moved earlier) and the workload's `to`.\n"
+    "\n"
+    "Fails the same way: the candidate loads, its run fails, and one of its\n"
+    "failures is the seed's first: the same expectation (node, eval and\n"
+    "pattern) getting a value (any value) or getting none for the same\n"
+    "reason (\"no result by the end of the run\", ...), or the same check\n"
+    "(selector, too few or too many). A run that hits a limit does not.\n"
+    "The nodes the failing expectation names stay.\n"
+    "\n"
+    "The result is JSON, with \"seed\" S and a description of what was\n"
+    "done, the timeline in run order. Its relative module paths name the\n"
+    "same files from MIN.json's folder (on standard output, from the\n"
+    "current directory); a c(Mod) in an eval still reads Mod.erl beside\n"
+    "the scenario. Before it is written, it is run once more as written.\n"
+    "The same FILE, seed and options give the same bytes. A summary (runs,\n"
+    "sizes before and after, the time taken) goes to stderr.\n"
     "\n"
     "Exit 0 written (also when --max-runs stopped the search: stderr and\n"
     "the description say so), 2 nothing to shrink (\"nothing to shrink:\n"
@@ -773,15 +790,16 @@ static bool phase_durations(shr *s)
     return changed;
 }
 
-static cJSON *mk_wl_to(shr *s, void *ctx, int64_t v)
+static cJSON *mk_wl_time(shr *s, void *ctx, int64_t v)
 {
-    (void)ctx;
     cJSON *d = cJSON_Duplicate(s->doc, 1);
-    shr__set_duration(cJSON_GetObjectItemCaseSensitive(d, "workload"), "to", v);
+    shr__set_duration(cJSON_GetObjectItemCaseSensitive(d, "workload"), ctx, v);
     return d;
 }
 
-static bool phase_wl_to(shr *s)
+/* The workload's `to` (after `from`), then its `final_reads` (not before
+ * `to`). */
+static bool phase_wl_times(shr *s)
 {
     scn_plan *p = cur_plan(s);
     bool has = p->workload.present;
@@ -789,10 +807,21 @@ static bool phase_wl_to(shr *s)
     scn_plan_free(p);
     if (!has)
         return false;
-    int64_t v = bsearch_min(s, lo, hi, mk_wl_to, NULL);
-    if (v < hi)
-        set_doc(s, mk_wl_to(s, NULL, v));
-    return v < hi;
+    bool changed = false;
+    int64_t v = bsearch_min(s, lo, hi, mk_wl_time, "to");
+    if (v < hi) {
+        set_doc(s, mk_wl_time(s, "to", v));
+        changed = true;
+    }
+    p = cur_plan(s);
+    lo = p->workload.to;
+    hi = p->workload.final_reads;
+    scn_plan_free(p);
+    if (hi >= 0 && (v = bsearch_min(s, lo, hi, mk_wl_time, "final_reads")) < hi) {
+        set_doc(s, mk_wl_time(s, "final_reads", v));
+        changed = true;
+    }
+    return changed;
 }
 
 /* The knobs swarm draws, each tried back at the scenario's own value
@@ -1083,13 +1112,13 @@ static int shrink(const shr_args *a)
         if (round == 1)
             phase_checks(&s, target_check);
         if (a->swarm)
-            phase_knobs(&s);
+            phase_knobs(&s);   /* every round: cheap, and cached */
         phase_units(&s, target_check >= 0);
         phase_clients(&s);
         phase_nodes(&s);
         phase_until(&s);
         phase_durations(&s);
-        phase_wl_to(&s);
+        phase_wl_times(&s);
         strbuf now;
         sb_init(&now);
         shr__compact(&now, s.doc);
