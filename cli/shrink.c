@@ -390,9 +390,9 @@ static bool ddmin(shr *s, int n, bool *keep, dd_make mk, void *ctx,
 /* ---- the timeline's units ---- */
 
 typedef struct unit {
-    int *steps;        /* timeline indexes: the lead first */
+    int *steps;        /* timeline indexes: the lead first, then the
+                        * steps that undo it */
     int n;
-    int closer;        /* the one step that undoes the lead, or -1 */
 } unit;
 
 typedef struct units {
@@ -422,13 +422,37 @@ static bool heal_covers(const scn_step *h, int a, int b)
     return false;
 }
 
-static bool same_direction(const scn_step *x, const scn_step *y)
+/* Whether latency step x sets the direction a -> b. */
+static bool sets_direction(const scn_step *x, int a, int b)
 {
-    if (x->both_ways != y->both_ways)
-        return false;
-    int a = x->pairs[0][0], b = x->pairs[0][1];
-    int c = y->pairs[0][0], d = y->pairs[0][1];
-    return (a == c && b == d) || (x->both_ways && a == d && b == c);
+    int c = x->pairs[0][0], d = x->pairs[0][1];
+    return (c == a && d == b) || (x->both_ways && c == b && d == a);
+}
+
+/* The steps that restore latency step i (run order): for each direction
+ * it set, the first later latency step on that direction that no earlier
+ * spike took (a spike "between" two nodes may come back one direction at
+ * a time). */
+static void find_restores(const scn_plan *p, int i, const bool *claimed,
+                          unit *u)
+{
+    const scn_step *f = &p->steps[i];
+    int dir[2][2] = {{f->pairs[0][0], f->pairs[0][1]},
+                     {f->pairs[0][1], f->pairs[0][0]}};
+    bool open[2] = {true, f->both_ways};
+    for (int j = i + 1; j < p->nsteps && (open[0] || open[1]); j++) {
+        const scn_step *h = &p->steps[j];
+        if (h->kind != STEP_LATENCY || claimed[h->index])
+            continue;
+        bool used = false;
+        for (int k = 0; k < 2; k++)
+            if (open[k] && sets_direction(h, dir[k][0], dir[k][1])) {
+                open[k] = false;
+                used = true;
+            }
+        if (used)
+            unit_add(u, h->index);
+    }
 }
 
 /* The heals of fault i (run order) for its link pairs: for each pair, the
@@ -487,7 +511,6 @@ static void units_make(const scn_plan *p, units *us)
         if (claimed[st->index])
             continue;
         unit *u = &us->u[us->n++];
-        u->closer = -1;
         unit_add(u, st->index);
         switch (st->kind) {
         case STEP_PARTITION:
@@ -495,18 +518,16 @@ static void units_make(const scn_plan *p, units *us)
         case STEP_CUT_ONEWAY:
             find_heals(p, i, u);
             break;
+        case STEP_LATENCY:
+            find_restores(p, i, claimed, u);
+            break;
         case STEP_FREEZE:
         case STEP_HALT:
-        case STEP_LATENCY:
             for (int j = i + 1; j < p->nsteps; j++) {
                 const scn_step *h = &p->steps[j];
-                bool match = st->kind == STEP_LATENCY
-                    ? h->kind == STEP_LATENCY && !claimed[h->index] &&
-                      same_direction(st, h)
-                    : h->kind == (st->kind == STEP_FREEZE ? STEP_RESUME
-                                                          : STEP_RESTART) &&
-                      h->node == st->node;
-                if (match) {
+                if (h->kind == (st->kind == STEP_FREEZE ? STEP_RESUME
+                                                        : STEP_RESTART) &&
+                    h->node == st->node) {
                     unit_add(u, h->index);
                     break;
                 }
@@ -517,8 +538,6 @@ static void units_make(const scn_plan *p, units *us)
         }
         for (int k = 1; k < u->n; k++)
             claimed[u->steps[k]] = true;
-        if (u->n == 2)
-            u->closer = u->steps[1];
     }
     free(claimed);
     us->owners = xcalloc((size_t)p->ntimeline + 1, sizeof *us->owners);
@@ -774,15 +793,19 @@ static bool phase_durations(shr *s)
     scn_plan_free(p);
     bool changed = false;
     for (int i = 0; i < us.n && !s->exhausted; i++) {
-        int lead = us.u[i].steps[0], c = us.u[i].closer;
-        if (c < 0 || us.owners[c] != 1)
-            continue;
-        /* a heal written before its fault must come at a later time */
-        int64_t lo = at[lead] + (c > lead ? 0 : 1000);
-        int64_t v = bsearch_min(s, lo, at[c], mk_at, &c);
-        if (v < at[c]) {
-            set_doc(s, mk_at(s, &c, v));
-            changed = true;
+        int lead = us.u[i].steps[0];
+        /* each undoing step this fault alone has, in turn */
+        for (int k = 1; k < us.u[i].n && !s->exhausted; k++) {
+            int c = us.u[i].steps[k];
+            if (us.owners[c] != 1)
+                continue;
+            /* a heal written before its fault must come at a later time */
+            int64_t lo = at[lead] + (c > lead ? 0 : 1000);
+            int64_t v = bsearch_min(s, lo, at[c], mk_at, &c);
+            if (v < at[c]) {
+                set_doc(s, mk_at(s, &c, v));
+                changed = true;
+            }
         }
     }
     free(at);

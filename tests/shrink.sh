@@ -7,6 +7,7 @@
 #   - a passing seed: "nothing to shrink: seed 7 passes", exit 2;
 #   - a result written to another folder loads its modules from there and
 #     runs from any directory;
+#   - a latency spike restored per direction is one unit with both restores;
 #   - a nemesis seed: the drawn faults made explicit, then shrunk to the
 #     one that matters (no "nemesis" key left), with and without --swarm;
 #   - a check's failure, a workload's, --max-runs, bad usage.
@@ -60,6 +61,19 @@ if cmp -s min.json min2.json; then ok; else bad "two shrinks differ"; fi
 "$bin" shrink many.json >min3.json 2>/dev/null; rc=$?
 expect 0 "shrink many.json to stdout"
 if cmp -s min.json min3.json; then ok; else bad "stdout differs from -o"; fi
+
+# A latency spike restored one direction at a time is one unit; freeze
+# and resume, halt and restart of a bystander go.
+"$bin" shrink "$top"/tests/shrink/units.json -o units.json 2>err; rc=$?
+expect 0 "shrink units.json"
+"$bin" validate units.json >val 2>err
+has "2 nodes, 4 steps" val "the spike, its two restores, the rpc"
+has '"latency": {"between": ["a", "b"], "value": "3s"}' units.json "the spike"
+hasnt '"freeze"' units.json "the freeze went"
+hasnt '"restart"' units.json "the restart went"
+"$bin" run units.json -q >/dev/null 2>err; rc=$?
+expect 1 "units.json fails"
+has "expected b@sim, got {badrpc,timeout}" err "as the rpc did"
 
 # A passing seed.
 "$bin" shrink "$top"/scenarios/book/echo.json --seed 7 -o none.json 2>err; rc=$?
