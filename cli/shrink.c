@@ -670,9 +670,10 @@ static cJSON *mk_nodes(shr *s, void *ctx, const bool *keep)
     return d;
 }
 
-/* Whether node i is one the target expectation names in its eval or its
- * pattern (as an atom: its full name): without it, the expectation would
- * fail for another reason (nodedown, noconnection), another bug. */
+/* Whether node i is the one the target expectation runs on (without it
+ * the step goes), or one it names in its eval or its pattern (as an
+ * atom: its full name): without that one, the expectation would fail
+ * for another reason (nodedown, noconnection), another bug. */
 static bool named_by_target(const shr *s, const scn_plan *p, int i)
 {
     if (strncmp(s->target, "expect on ", 10))
@@ -688,7 +689,7 @@ static bool named_by_target(const shr *s, const scn_plan *p, int i)
         size_t len = strlen(id);
         if (!strncmp(id, s->target, len) &&
             (!s->target[len] || !strncmp(s->target + len, " | got ", 7)) &&
-            (strstr(st->eval, p->nodes[i].name) ||
+            (st->node == i || strstr(st->eval, p->nodes[i].name) ||
              (st->expect && strstr(st->expect, p->nodes[i].name))))
             return true;
     }
