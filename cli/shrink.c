@@ -1063,18 +1063,16 @@ static cJSON *explicit_tree(shr *s, const scn_plan *p, bool swarm,
     return doc;
 }
 
-/* Writes text to a->out (or standard output). Returns 0 or 2. */
-static int write_out(const char *out, const char *text)
+/* Writes text to o (opened), or to standard output when o is NULL.
+ * Returns 0 or 2. */
+static int write_out(cli_out *o, const char *text)
 {
-    if (!out) {
+    if (!o) {
         fputs(text, stdout);
         return 0;
     }
-    cli_out o;
-    if (cli_out_open(&o, "-o", out))
-        return 2;
-    int werr = fputs(text, o.f) < 0 ? -1 : 0;
-    return cli_out_close(&o, werr, true, "scenario");
+    int werr = fputs(text, o->f) < 0 ? -1 : 0;
+    return cli_out_close(o, werr, true, "scenario");
 }
 
 static int shrink(const shr_args *a)
@@ -1099,6 +1097,13 @@ static int shrink(const shr_args *a)
         free(text);
         return 2;
     }
+    /* opened before the search, so that a bad OUT costs no run */
+    cli_out out;
+    if (a->out && cli_out_open(&out, "-o", a->out)) {
+        scn_plan_free(p);
+        free(text);
+        return 2;
+    }
     if (p->warnings)
         fputs(p->warnings, stderr);
     s.seed = a->has_seed ? a->seed : p->seed;
@@ -1118,6 +1123,8 @@ static int shrink(const shr_args *a)
         rc = 2;
     }
     if (rc) {
+        if (a->out)
+            cli_out_abandon(&out);
         cJSON_Delete(s.doc);
         cJSON_Delete(s.own_config);
         return rc;
@@ -1187,9 +1194,11 @@ static int shrink(const shr_args *a)
     if (!ok) {
         fprintf(stderr, "clustersim: shrink: internal error: the result, "
                 "read as %s, does not fail the same way\n", where);
+        if (a->out)
+            cli_out_abandon(&out);
         rc = 2;
     } else {
-        rc = write_out(a->out, outb.s);
+        rc = write_out(a->out ? &out : NULL, outb.s);
     }
     if (!rc) {
         strbuf sum;

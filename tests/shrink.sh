@@ -143,6 +143,11 @@ expect 2 "a missing FILE"
 has "nosuch.json: cannot read" err "its message"
 "$bin" shrink - <many.json 2>err; rc=$?
 expect 2 "standard input"
+mkdir -p adir
+"$bin" shrink many.json -o adir 2>err; rc=$?
+expect 2 "-o a directory"
+has "is a directory" err "its message"
+if grep -q "clustersim: shrink:" err; then bad "-o a directory still ran"; else ok; fi
 
 echo "shrink: $pass passed, $fail failed"
 [ "$fail" = 0 ]
