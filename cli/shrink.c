@@ -389,171 +389,6 @@ static bool ddmin(shr *s, int n, bool *keep, dd_make mk, void *ctx,
 
 /* ---- the timeline's units ---- */
 
-typedef struct unit {
-    int *steps;        /* timeline indexes: the lead first, then the
-                        * steps that undo it */
-    int n;
-} unit;
-
-typedef struct units {
-    unit *u;
-    int n;
-    int ntimeline;
-    int *owners;       /* per timeline index: the units holding it */
-} units;
-
-static void unit_add(unit *u, int idx)
-{
-    for (int i = 0; i < u->n; i++)
-        if (u->steps[i] == idx)
-            return;
-    u->steps = xrealloc(u->steps, (size_t)(u->n + 1) * sizeof *u->steps);
-    u->steps[u->n++] = idx;
-}
-
-static bool heal_covers(const scn_step *h, int a, int b)
-{
-    if (h->heal_all)
-        return true;
-    for (int k = 0; k < h->npairs; k++)
-        if ((h->pairs[k][0] == a && h->pairs[k][1] == b) ||
-            (h->pairs[k][0] == b && h->pairs[k][1] == a))
-            return true;
-    return false;
-}
-
-/* Whether latency step x sets the direction a -> b. */
-static bool sets_direction(const scn_step *x, int a, int b)
-{
-    int c = x->pairs[0][0], d = x->pairs[0][1];
-    return (c == a && d == b) || (x->both_ways && c == b && d == a);
-}
-
-/* The steps that restore latency step i (run order): for each direction
- * it set, the first later latency step on that direction that no earlier
- * spike took (a spike "between" two nodes may come back one direction at
- * a time). */
-static void find_restores(const scn_plan *p, int i, const bool *claimed,
-                          unit *u)
-{
-    const scn_step *f = &p->steps[i];
-    int dir[2][2] = {{f->pairs[0][0], f->pairs[0][1]},
-                     {f->pairs[0][1], f->pairs[0][0]}};
-    bool open[2] = {true, f->both_ways};
-    for (int j = i + 1; j < p->nsteps && (open[0] || open[1]); j++) {
-        const scn_step *h = &p->steps[j];
-        if (h->kind != STEP_LATENCY || claimed[h->index])
-            continue;
-        bool used = false;
-        for (int k = 0; k < 2; k++)
-            if (open[k] && sets_direction(h, dir[k][0], dir[k][1])) {
-                open[k] = false;
-                used = true;
-            }
-        if (used)
-            unit_add(u, h->index);
-    }
-}
-
-/* The heals of fault i (run order) for its link pairs: for each pair, the
- * first later heal that restores it. */
-static void find_heals(const scn_plan *p, int i, unit *u)
-{
-    const scn_step *f = &p->steps[i];
-    int cap = 16, np = 0;
-    int (*pairs)[2] = xmalloc((size_t)cap * sizeof *pairs);
-    if (f->kind == STEP_PARTITION) {
-        for (int a = 0; a < p->nnodes; a++)
-            for (int b = a + 1; b < p->nnodes; b++) {
-                if (f->group[a] < 0 || f->group[b] < 0 ||
-                    f->group[a] == f->group[b])
-                    continue;
-                if (np == cap)
-                    pairs = xrealloc(pairs, (size_t)(cap *= 2) * sizeof *pairs);
-                pairs[np][0] = a;
-                pairs[np++][1] = b;
-            }
-    } else {
-        for (int k = 0; k < f->npairs; k++) {
-            if (np == cap)
-                pairs = xrealloc(pairs, (size_t)(cap *= 2) * sizeof *pairs);
-            pairs[np][0] = f->pairs[k][0];
-            pairs[np++][1] = f->pairs[k][1];
-        }
-    }
-    for (int j = i + 1; j < p->nsteps && np > 0; j++) {
-        const scn_step *h = &p->steps[j];
-        if (h->kind != STEP_HEAL)
-            continue;
-        bool used = false;
-        for (int k = np - 1; k >= 0; k--)
-            if (heal_covers(h, pairs[k][0], pairs[k][1])) {
-                used = true;
-                pairs[k][0] = pairs[np - 1][0];
-                pairs[k][1] = pairs[np - 1][1];
-                np--;
-            }
-        if (used)
-            unit_add(u, h->index);
-    }
-    free(pairs);
-}
-
-/* The units of plan p, in run order of their leads. */
-static void units_make(const scn_plan *p, units *us)
-{
-    memset(us, 0, sizeof *us);
-    us->ntimeline = p->ntimeline;
-    bool *claimed = xcalloc((size_t)p->ntimeline + 1, sizeof *claimed);
-    us->u = xcalloc((size_t)p->nsteps + 1, sizeof *us->u);
-    for (int i = 0; i < p->nsteps; i++) {
-        const scn_step *st = &p->steps[i];
-        if (claimed[st->index])
-            continue;
-        unit *u = &us->u[us->n++];
-        unit_add(u, st->index);
-        switch (st->kind) {
-        case STEP_PARTITION:
-        case STEP_CUT:
-        case STEP_CUT_ONEWAY:
-            find_heals(p, i, u);
-            break;
-        case STEP_LATENCY:
-            find_restores(p, i, claimed, u);
-            break;
-        case STEP_FREEZE:
-        case STEP_HALT:
-            for (int j = i + 1; j < p->nsteps; j++) {
-                const scn_step *h = &p->steps[j];
-                if (h->kind == (st->kind == STEP_FREEZE ? STEP_RESUME
-                                                        : STEP_RESTART) &&
-                    h->node == st->node) {
-                    unit_add(u, h->index);
-                    break;
-                }
-            }
-            break;
-        default:
-            break;
-        }
-        for (int k = 1; k < u->n; k++)
-            claimed[u->steps[k]] = true;
-    }
-    free(claimed);
-    us->owners = xcalloc((size_t)p->ntimeline + 1, sizeof *us->owners);
-    for (int i = 0; i < us->n; i++)
-        for (int k = 0; k < us->u[i].n; k++)
-            us->owners[us->u[i].steps[k]]++;
-}
-
-static void units_fini(units *us)
-{
-    for (int i = 0; i < us->n; i++)
-        free(us->u[i].steps);
-    free(us->u);
-    free(us->owners);
-}
-
 /* The tree without the timeline steps that keep[] drops (per index). */
 static cJSON *without_steps(const cJSON *doc, const bool *keep_step, int n)
 {
@@ -567,7 +402,7 @@ static cJSON *without_steps(const cJSON *doc, const bool *keep_step, int n)
 
 static cJSON *mk_units(shr *s, void *ctx, const bool *keep)
 {
-    units *us = ctx;
+    shr_units *us = ctx;
     bool *ks = xcalloc((size_t)us->ntimeline + 1, sizeof *ks);
     for (int i = 0; i < us->n; i++)
         if (keep[i])
@@ -606,8 +441,8 @@ static bool phase_checks(shr *s, int target_check)
 static bool phase_units(shr *s, bool try_empty)
 {
     scn_plan *p = cur_plan(s);
-    units us;
-    units_make(p, &us);
+    shr_units us;
+    shr__units_make(p, &us);
     scn_plan_free(p);
     bool *keep = xcalloc((size_t)us.n + 1, sizeof *keep);
     for (int i = 0; i < us.n; i++)
@@ -616,7 +451,7 @@ static bool phase_units(shr *s, bool try_empty)
     if (changed)
         set_doc(s, mk_units(s, &us, keep));
     free(keep);
-    units_fini(&us);
+    shr__units_fini(&us);
     return changed;
 }
 
@@ -786,8 +621,8 @@ static cJSON *mk_at(shr *s, void *ctx, int64_t v)
 static bool phase_durations(shr *s)
 {
     scn_plan *p = cur_plan(s);
-    units us;
-    units_make(p, &us);
+    shr_units us;
+    shr__units_make(p, &us);
     int64_t *at = xcalloc((size_t)p->ntimeline + 1, sizeof *at);
     for (int i = 0; i < p->nsteps; i++)
         at[p->steps[i].index] = p->steps[i].at;
@@ -810,7 +645,7 @@ static bool phase_durations(shr *s)
         }
     }
     free(at);
-    units_fini(&us);
+    shr__units_fini(&us);
     return changed;
 }
 

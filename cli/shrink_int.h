@@ -56,4 +56,26 @@ void shr__remove_nodes(cJSON *root, const scn_plan *p, const bool *keep);
  * when a folder cannot be resolved (the paths are then left). */
 int shr__move_modules(cJSON *root, const char *from_file, const char *to_file);
 
+/* A unit of the timeline: a fault and the steps that undo it (a
+ * partition, cut or cut_oneway and the first later heal of each link it
+ * cut; freeze and the next resume of the node; halt and the next restart;
+ * a latency step and, per direction it set, the next latency step there
+ * that no earlier one took), or any other step alone. */
+typedef struct shr_unit {
+    int *steps;        /* timeline indexes: the lead first, then the
+                        * steps that undo it */
+    int n;
+} shr_unit;
+
+typedef struct shr_units {
+    shr_unit *u;       /* in run order of their leads */
+    int n;
+    int ntimeline;
+    int *owners;       /* per timeline index: how many units hold it */
+} shr_units;
+
+/* The units of plan p, into *us (freed with shr__units_fini). */
+void shr__units_make(const scn_plan *p, shr_units *us);
+void shr__units_fini(shr_units *us);
+
 #endif
