@@ -9,6 +9,7 @@
 #include <cJSON.h>
 #include "core/term/term.h"
 #include "scenarios/plan.h"
+#include "scenarios/run.h"
 
 /* The tree as one line of JSON ("{"a": 1, "b": [2]}"), appended to b. */
 void shr__compact(strbuf *b, const cJSON *x);
@@ -77,5 +78,68 @@ typedef struct shr_units {
 /* The units of plan p, into *us (freed with shr__units_fini). */
 void shr__units_make(const scn_plan *p, shr_units *us);
 void shr__units_fini(shr_units *us);
+
+/* ---- the search (cli/shrink_search.c) ---- */
+
+typedef struct shr_cache_ent {
+    uint64_t hash;
+    char *text;
+    bool fails;
+} shr_cache_ent;
+
+/* The search's state. The command (cli/shrink.c) sets the inputs, the
+ * target and doc, and frees doc, own_config and the cache. */
+typedef struct shr {
+    const char *file;          /* FILE: candidates are loaded as it */
+    uint64_t seed;
+    uint64_t max_runs, max_events, max_reductions;
+    uint64_t runs, rejected, cached;
+    bool exhausted;            /* max_runs reached */
+    char target[600];          /* the failure's identity (shr__identity) */
+    cJSON *doc;                /* the smallest failing scenario so far */
+    cJSON *own_config;         /* --swarm: FILE's own config (or NULL) */
+    shr_cache_ent *cache;
+    int ncache, capcache;
+} shr;
+
+/* What a run's failed expectations got, as far as their identity goes:
+ * "a value" for any value (the value itself moves with pids and
+ * timings), else the reason there was none ("no result by the end of the
+ * run", "never evaluated (...)"), which is another failure: a run cut
+ * short before the call returns must not pass for the bug. One entry per
+ * failure, in the order failure_emit (scenarios/run.c) records them; ""
+ * for a check. */
+typedef struct shr_got {
+    char got[SCN_MAX_FAILURES][96];
+    int n;
+} shr_got;
+
+/* A failure's identity, into out: its `what` without a check's index
+ * ("checks[K]: ", which moves when checks go), then " | got " and its
+ * got entry for an expectation. */
+void shr__identity(const char *what, const char *got, char *out, size_t n);
+/* Runs plan p for s->seed (swarm: as run --swarm) within s's limits.
+ * Returns the outcome; r and g hold the result. */
+scn_outcome shr__run_plan(const shr *s, const scn_plan *p, bool swarm,
+                          scn_run_result *r, shr_got *g);
+/* Whether plan p's run fails the same way (s->target). */
+bool shr__run_fails(shr *s, const scn_plan *p);
+/* Whether tree d, loaded as s->file, fails the same way (cached; after
+ * s->max_runs runs, false with s->exhausted set). */
+bool shr__test_doc(shr *s, const cJSON *d);
+/* The plan of s->doc (it loaded before). Caller frees. */
+scn_plan *shr__cur_plan(shr *s);
+/* The size of root's array member key (0 when there is none). */
+int shr__array_size(const cJSON *root, const char *key);
+
+/* The phases of a round; each returns whether it changed s->doc. */
+bool shr__phase_checks(shr *s, int target_check);  /* the others go */
+bool shr__phase_knobs(shr *s);       /* swarm's knobs back to FILE's */
+bool shr__phase_units(shr *s, bool try_empty);     /* ddmin, timeline */
+bool shr__phase_clients(shr *s);     /* ddmin, workload clients */
+bool shr__phase_nodes(shr *s);       /* ddmin, nodes */
+bool shr__phase_until(shr *s);       /* until, by binary search */
+bool shr__phase_durations(shr *s);   /* each fault's undoing steps */
+bool shr__phase_wl_times(shr *s);    /* the workload's to, final_reads */
 
 #endif
