@@ -102,21 +102,21 @@ typedef struct shr {
     int ncache, capcache;
 } shr;
 
-/* What a run's failed expectations got, as far as their identity goes:
- * "a value" for any value (the value itself moves with pids and
- * timings), else the reason there was none ("no result by the end of the
- * run", "never evaluated (...)"), which is another failure: a run cut
- * short before the call returns must not pass for the bug. One entry per
- * failure, in the order failure_emit (scenarios/run.c) records them; ""
- * for a check. */
+/* What a run's failures got, as far as their identity goes. For an
+ * expectation, "got a value" for any value (the value itself moves with
+ * pids and timings), else "got " and the reason there was none ("no
+ * result by the end of the run", "never evaluated (...)"), which is
+ * another failure: a run cut short before the call returns must not pass
+ * for the bug. For a check, "counted N". One entry per failure, in the
+ * order failure_emit (scenarios/run.c) records them. */
 typedef struct shr_got {
     char got[SCN_MAX_FAILURES][96];
     int n;
 } shr_got;
 
 /* A failure's identity, into out: its `what` without a check's index
- * ("checks[K]: ", which moves when checks go), then " | got " and its
- * got entry for an expectation. */
+ * ("checks[K]: ", which moves when checks go), then " | " and its got
+ * entry for an expectation or for a check that counted too few. */
 void shr__identity(const char *what, const char *got, char *out, size_t n);
 /* Runs plan p for s->seed (swarm: as run --swarm) within s's limits.
  * Returns the outcome; r and g hold the result. */

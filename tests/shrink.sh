@@ -10,7 +10,8 @@
 #   - a latency spike restored per direction is one unit with both restores;
 #   - a nemesis seed: the drawn faults made explicit, then shrunk to the
 #     one that matters (no "nemesis" key left), with and without --swarm;
-#   - a check's failure, a workload's, --max-runs, bad usage.
+#   - a check's failure (one that counted too few must count as many), a
+#     workload's, --max-runs, bad usage.
 # Prints "shrink: N passed, M failed". usage: tests/shrink.sh BIN
 bin=${1:-./bin/clustersim}
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -118,6 +119,14 @@ expect 0 "shrink a failed check"
 has "5 -> 1 checks" err "one check left"
 "$bin" run chk.json -q >/dev/null 2>err; rc=$?
 expect 1 "the check still fails"
+
+# A check that counted too few must count as many: not shrunk to nothing.
+"$bin" shrink "$top"/tests/must_fail/count_too_low.json -o low.json 2>err; rc=$?
+expect 0 "shrink a check that counted too few"
+"$bin" validate low.json >val 2>err
+has "2 nodes, 1 steps, 1 checks" val "the ping that makes the one nodeup stays"
+"$bin" run low.json -q >/dev/null 2>err; rc=$?
+has "expected 2, counted 1" err "it counts as many"
 
 # A workload's verdict.
 "$bin" shrink "$top"/tests/must_fail/workload_verdict.json -o wl.json 2>err; rc=$?
