@@ -9,7 +9,8 @@
  * way" when it loads, its run fails, and one of its failures has the
  * target's identity (shr__identity(): scn_failure.what, without a check's
  * index "checks[K]: ", which moves when checks go; for an expectation,
- * also whether it got a value or which reason it got none). A candidate
+ * also whether it got a value or which reason it got none; for a check
+ * that counted too few, the count). A candidate
  * the loader rejects, or whose run hits a limit, does not. Each round:
  *   1. (first round) the checks other than the target's go: they do not
  *      change the run; with --swarm, the drawn knobs go back to FILE's;
@@ -98,7 +99,8 @@ static const char shr_about[] =
     "failures is the seed's first: the same expectation (node, eval and\n"
     "pattern) getting a value (any value) or getting none for the same\n"
     "reason (\"no result by the end of the run\", ...), or the same check\n"
-    "(selector, too few or too many). A run that hits a limit does not.\n"
+    "(selector, too few or too many; too few must count as many). A run\n"
+    "that hits a limit does not.\n"
     "The nodes the failing expectation names stay.\n"
     "\n"
     "The result is JSON, with \"seed\" S and a description of what was\n"
