@@ -101,7 +101,7 @@ static const char shr_about[] =
     "reason (\"no result by the end of the run\", ...), or the same check\n"
     "(selector, too few or too many; too few must count as many). A run\n"
     "that hits a limit does not.\n"
-    "The nodes the failing expectation names stay.\n"
+    "The node the failing expectation runs on, and those it names, stay.\n"
     "\n"
     "The result is JSON, with \"seed\" S and a description of what was\n"
     "done, the timeline in run order. Its relative module paths name the\n"
