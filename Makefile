@@ -253,10 +253,9 @@ EVAL_SRC = $(wildcard core/term/*.c core/erl/*.c)
 fuzz: deps
 	$(call need,clang,clang)
 	@mkdir -p build/fuzz/loader build/fuzz/eval build/fuzz/module build/fuzz/history
+	$(MAKE) --no-print-directory $(BUILD)/gen/lib_sources.c
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_loader tests/fuzz/fuzz_loader.c \
-	  scenarios/loader.c scenarios/load_values.c scenarios/load_timeline.c \
-	  scenarios/jsonpos.c scenarios/plan.c net_model/latency.c \
-	  sim/rng.c $(EVAL_SRC) $(PKG_LIBS)
+	  $(filter-out cli/%,$(LIBSRC)) $(BUILD)/gen/lib_sources.c $(PKG_LIBS)
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_eval tests/fuzz/fuzz_eval.c $(EVAL_SRC) -lm
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_module tests/fuzz/fuzz_module.c $(EVAL_SRC) -lm
 	clang $(FUZZ_FLAGS) -o build/fuzz/fuzz_history tests/fuzz/fuzz_history.c \
