@@ -9,7 +9,7 @@
  * way" when it loads, its run fails, and one of its failures has the
  * target's identity (shr__identity(): scn_failure.what, without a check's
  * index "checks[K]: ", which moves when checks go; for an expectation,
- * also whether it got a value or which reason it got none; for a check
+ * also whether it got a value, which exception, or why none; for a check
  * that counted too few, the count). A candidate
  * the loader rejects, or whose run hits a limit, does not. Each round:
  *   1. (first round) the checks other than the target's go: they do not
@@ -22,7 +22,8 @@
  *      of them does;
  *   3. ddmin over the workload's clients, then over the nodes (a node
  *      goes with its steps, links, pairs, groups, checks and places),
- *      except those the target expectation names;
+ *      except those the target expectation runs on or names; then over
+ *      the settings: the links, config's keys, each node's own keys;
  *   4. until, each fault's duration (its one undoing step moved earlier)
  *      and the workload's `to`, each by binary search at 1 ms.
  * Rounds repeat while one changed the tree (at most MAX_ROUNDS).
@@ -91,17 +92,19 @@ static const char shr_about[] =
     "timeline steps (a fault and the steps that undo it go together: a\n"
     "partition or cut with its heals, freeze with resume, halt with\n"
     "restart, a latency step with the one that restores it), the\n"
-    "workload's clients and the nodes (with their steps, links and\n"
-    "checks), and binary searches at 1 ms shorten `until`, each fault (its\n"
-    "heal moved earlier) and the workload's `to`.\n"
+    "workload's clients, the nodes (with their steps, links and checks)\n"
+    "and the settings (links, config's keys, each node's own keys), and\n"
+    "binary searches at 1 ms shorten `until`, each fault (its heal moved\n"
+    "earlier) and the workload's `to` and `final_reads`.\n"
     "\n"
     "Fails the same way: the candidate loads, its run fails, and one of its\n"
     "failures is the seed's first: the same expectation (node, eval and\n"
-    "pattern) getting a value (any value) or getting none for the same\n"
-    "reason (\"no result by the end of the run\", ...), or the same check\n"
-    "(selector, too few or too many; too few must count as many). A run\n"
-    "that hits a limit does not.\n"
-    "The node the failing expectation runs on, and those it names, stay.\n"
+    "pattern) getting a value (any value), an exception of the same class\n"
+    "and reason's first word, or none for the same reason (\"no result by\n"
+    "the end of the run\", ...), or the same check (selector, too few or\n"
+    "too many; too few must count as many). A run that hits a limit does\n"
+    "not. The node the failing expectation runs on, and those it names,\n"
+    "stay.\n"
     "\n"
     "The result is JSON, with \"seed\" S and a description of what was\n"
     "done, the timeline in run order. Its relative module paths name the\n"
@@ -384,6 +387,7 @@ static int shrink(const shr_args *a)
         shr__phase_units(&s, target_check >= 0);
         shr__phase_clients(&s);
         shr__phase_nodes(&s);
+        shr__phase_settings(&s);
         shr__phase_until(&s);
         shr__phase_durations(&s);
         shr__phase_wl_times(&s);

@@ -138,6 +138,7 @@ bool shr__phase_knobs(shr *s);       /* swarm's knobs back to FILE's */
 bool shr__phase_units(shr *s, bool try_empty);     /* ddmin, timeline */
 bool shr__phase_clients(shr *s);     /* ddmin, workload clients */
 bool shr__phase_nodes(shr *s);       /* ddmin, nodes */
+bool shr__phase_settings(shr *s);    /* ddmin, links, config, node keys */
 bool shr__phase_until(shr *s);       /* until, by binary search */
 bool shr__phase_durations(shr *s);   /* each fault's undoing steps */
 bool shr__phase_wl_times(shr *s);    /* the workload's to, final_reads */

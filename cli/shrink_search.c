@@ -69,10 +69,22 @@ static void got_emit(void *ctx, const sim_obs_event *ev)
     const char *got = at ? at + needle.len : "";
     sb_fini(&needle);
     if (!strncmp(got, "no result", 9) || !strncmp(got, "never evaluated", 15) ||
-        !strncmp(got, "no evaluation", 13))
+        !strncmp(got, "no evaluation", 13)) {
         snprintf(out, sizeof g->got[0], "got %s", got);
-    else
+    } else if (!strncmp(got, "{exception,", 11)) {
+        /* the class and the reason's first word: {exception,error,
+         * {badmatch,3}} is "error badmatch", and an undef (a module
+         * gone) is not the badrpc it replaced */
+        const char *c = got + 11, *r = strchr(c, ',');
+        int nc = r ? (int)(r - c) : 0, nr = 0;
+        r = r ? r + 1 + (r[1] == '{') : "";
+        while (r[nr] && !strchr(",}", r[nr]))
+            nr++;
+        snprintf(out, sizeof g->got[0], "got an exception %.*s %.*s", nc, c,
+                 nr > 40 ? 40 : nr, r);
+    } else {
         snprintf(out, sizeof g->got[0], "got a value");
+    }
 }
 
 /* Contract in shrink_int.h. */
@@ -370,6 +382,86 @@ bool shr__phase_clients(shr *s)
     if (changed)
         set_doc(s, mk_clients(s, NULL, keep));
     free(keep);
+    return changed;
+}
+
+/* The settings' ddmin: the members of one container of the tree (the
+ * root's "links" or "config", or the object of nodes[node]); a node's
+ * "name" is never an item. */
+typedef struct members_ctx {
+    const char *key;   /* "links", "config", or NULL for nodes[node] */
+    int node;
+    int *item;         /* item k is member item[k] of the container */
+    int nitems;
+} members_ctx;
+
+static cJSON *container(cJSON *d, const members_ctx *m)
+{
+    if (m->key)
+        return cJSON_GetObjectItemCaseSensitive(d, m->key);
+    return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, "nodes"),
+                              m->node);
+}
+
+static cJSON *mk_members(shr *s, void *ctx, const bool *keep)
+{
+    members_ctx *m = ctx;
+    cJSON *d = cJSON_Duplicate(s->doc, 1);
+    cJSON *c = container(d, m);
+    for (int k = m->nitems - 1; k >= 0; k--)
+        if (!keep[k])
+            cJSON_DeleteItemFromArray(c, m->item[k]);
+    if (m->key && !cJSON_GetArraySize(c)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(d, m->key);
+    } else if (!m->key && cJSON_GetArraySize(c) == 1) {
+        /* {"name": "b"} is "b" */
+        cJSON *name = cJSON_GetObjectItemCaseSensitive(c, "name");
+        if (cJSON_IsString(name))
+            cJSON_ReplaceItemInArray(cJSON_GetObjectItemCaseSensitive(d,
+                                     "nodes"), m->node,
+                                     cJSON_CreateString(name->valuestring));
+    }
+    return d;
+}
+
+static bool members_ddmin(shr *s, members_ctx *m)
+{
+    cJSON *c = container(s->doc, m);
+    if (!cJSON_IsObject(c) && !(m->key && cJSON_IsArray(c)))
+        return false;
+    int n = cJSON_GetArraySize(c), i = 0;
+    m->item = xcalloc((size_t)n + 1, sizeof *m->item);
+    m->nitems = 0;
+    for (const cJSON *x = c->child; x; x = x->next, i++)
+        if (m->key || strcmp(x->string, "name"))
+            m->item[m->nitems++] = i;
+    bool changed = false;
+    if (m->nitems > 0) {
+        bool *keep = xcalloc((size_t)m->nitems, sizeof *keep);
+        for (int k = 0; k < m->nitems; k++)
+            keep[k] = true;
+        changed = ddmin(s, m->nitems, keep, mk_members, m, true);
+        if (changed)
+            set_doc(s, mk_members(s, m, keep));
+        free(keep);
+    }
+    free(m->item);
+    return changed;
+}
+
+/* Contract in shrink_int.h. */
+bool shr__phase_settings(shr *s)
+{
+    bool changed = false;
+    members_ctx links = {"links", -1, NULL, 0};
+    members_ctx config = {"config", -1, NULL, 0};
+    changed |= members_ddmin(s, &links);
+    changed |= members_ddmin(s, &config);
+    int n = shr__array_size(s->doc, "nodes");
+    for (int i = 0; i < n && !s->exhausted; i++) {
+        members_ctx node = {NULL, i, NULL, 0};
+        changed |= members_ddmin(s, &node);
+    }
     return changed;
 }
 
