@@ -369,6 +369,13 @@ static int shrink(const shr_args *a)
         cJSON_Delete(s.own_config);
         return rc;
     }
+    static const char none_counted[] = ": too few | counted 0";
+    size_t tl = strlen(s.target), nl = sizeof none_counted - 1;
+    if (tl > nl && !strcmp(s.target + tl - nl, none_counted))
+        fprintf(stderr, "clustersim: shrink: warning: the failure is a check "
+                "that counted none of its events, which any run that does "
+                "less also gives: the result may say little (shrink an "
+                "expectation that shows the missing event instead)\n");
     /* the checks' index, when the target is one */
     int target_check = -1;
     (void)sscanf(what, "checks[%d]", &target_check);
