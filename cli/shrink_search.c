@@ -131,7 +131,8 @@ bool shr__run_fails(shr *s, const scn_plan *p)
         return false;
     for (int i = 0; i < r.nfailures; i++) {
         char id[sizeof s->target];
-        shr__identity(r.failures[i].what, i < g.n ? g.got[i] : "", id, sizeof id);
+        shr__identity(r.failures[i].what, i < g.n ? g.got[i] : "", id,
+                      sizeof id);
         if (!strcmp(id, s->target))
             return true;
     }
@@ -633,6 +634,7 @@ bool shr__phase_durations(shr *s)
     return changed;
 }
 
+/* ctx: the workload's key, "to" or "final_reads". */
 static cJSON *mk_wl_time(shr *s, void *ctx, int64_t v)
 {
     cJSON *d = cJSON_Duplicate(s->doc, 1);
@@ -660,9 +662,12 @@ bool shr__phase_wl_times(shr *s)
     lo = p->workload.to;
     hi = p->workload.final_reads;
     scn_plan_free(p);
-    if (hi >= 0 && (v = bsearch_min(s, lo, hi, mk_wl_time, "final_reads")) < hi) {
-        set_doc(s, mk_wl_time(s, "final_reads", v));
-        changed = true;
+    if (hi >= 0) {
+        v = bsearch_min(s, lo, hi, mk_wl_time, "final_reads");
+        if (v < hi) {
+            set_doc(s, mk_wl_time(s, "final_reads", v));
+            changed = true;
+        }
     }
     return changed;
 }
