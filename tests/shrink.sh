@@ -143,6 +143,12 @@ has "Stopped at --max-runs 5" five.json "the description says so"
 "$bin" run five.json -q >/dev/null 2>err; rc=$?
 expect 1 "the best so far fails"
 
+# The seed's own run stopped by a limit: nothing judged, nothing to keep.
+"$bin" shrink many.json --max-events 10 -o lim.json 2>err; rc=$?
+expect 3 "the seed's run hits a limit"
+has "cannot shrink: seed 7 hit an internal limit (max_events=10)" err "its message"
+if [ -e lim.json ] || [ -e lim.json.partial ]; then bad "a limit wrote output"; else ok; fi
+
 # Bad usage and input.
 "$bin" shrink 2>err; rc=$?
 expect 2 "no FILE"
