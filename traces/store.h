@@ -58,7 +58,7 @@ int trace_store_read(const char *path, int64_t run_id,
 
 /* The schema version this code writes and reads (PRAGMA user_version),
  * and the PRAGMA application_id that marks a clustersim trace database. */
-#define TRACE_STORE_SCHEMA 3
+#define TRACE_STORE_SCHEMA 4
 #define TRACE_STORE_APP_ID 0x43537472 /* "CStr" */
 
 /* Events per transaction while a run is written: a crash loses at most
@@ -118,6 +118,19 @@ int trace_store_run_info(const char *path, int64_t run_id,
  * on any other failure (nothing is written either). */
 int trace_store_merge(const char *out, const char *const *in, int nin,
                       char *err, size_t errlen);
+
+/* What a merge did: runs read from the inputs, runs added to out (of
+ * them incomplete), and runs of the inputs already there (in out or an
+ * earlier input: kept once). */
+typedef struct trace_merge_stats {
+    int64_t runs_read, added, incomplete, duplicates;
+} trace_merge_stats;
+
+/* trace_store_merge, and what it did in *stats (may be NULL; zero on a
+ * failure). */
+int trace_store_merge_stats(const char *out, const char *const *in, int nin,
+                            trace_merge_stats *stats, char *err,
+                            size_t errlen);
 
 /* True if the file at path starts with the SQLite header (so a trace
  * argument names a database rather than a text trace). */
