@@ -475,6 +475,8 @@ static int check_groups(mplan *p, const char *out, const char *const *in,
         mrun *keep = &p->r[i];
         for (size_t k = i + 1; k < j; k++) {
             mrun *r = &p->r[k];
+            if (r->src < 0)
+                continue;     /* out's own runs stay as they are */
             if (cmp_str(keep->hash, r->hash) ||
                 cmp_str(keep->outcome, r->outcome))
                 return ferr(err, errlen, 4, "conflict: scenario %s, seed %"
@@ -517,6 +519,8 @@ int trace_store_merge_stats(const char *out, const char *const *in, int nin,
                     "database", out);
     if (out_exists && so.st_size == 0)
         out_exists = false;   /* an empty file: a new database */
+    if (stat(out, &si) == 0 && access(out, W_OK) != 0)
+        return ferr(err, errlen, 2, "%s: cannot write: read-only file", out);
     for (int i = 0; i < nin; i++) {
         if (stat(in[i], &si) != 0)
             return ferr(err, errlen, 2, "%s: no such file", in[i]);
@@ -583,7 +587,6 @@ int trace_store_merge_stats(const char *out, const char *const *in, int nin,
     /* The plan: every run of out and of the inputs, grouped by key. */
     if (!rc)
         rc = read_runs(h, "main", -1, out, &plan, err, errlen);
-    size_t nout = plan.n;
     for (int i = 0; !rc && i < nin; i++) {
         rc = attach(h, in[i], err, errlen);
         if (!rc) {
@@ -619,7 +622,6 @@ int trace_store_merge_stats(const char *out, const char *const *in, int nin,
                 stats->incomplete++;
         }
     }
-    (void)nout;
     for (int i = 0; !rc && i < nin; i++) {
         rc = attach(h, in[i], err, errlen);
         if (!rc) {
