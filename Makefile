@@ -184,6 +184,7 @@ asan: deps locale
 	ONCE=1 ASAN_OPTIONS=detect_leaks=1 sh tests/scenarios.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/must_fail.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh build/asan/clustersim
+	ASAN_OPTIONS=detect_leaks=1 sh tests/trace_merge.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/history.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 build/asan/clustersim $(REGRESS)
 	$(MAKE) --no-print-directory $(BIN) build/chaos_gen

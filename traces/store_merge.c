@@ -631,6 +631,8 @@ int trace_store_merge_stats(const char *out, const char *const *in, int nin,
     }
     if (h && sqlite3_close(h) != SQLITE_OK && !rc)
         rc = ferr(err, errlen, 2, "%s: cannot close", partial);
+    if (!rc && out_exists)
+        chmod(partial, so.st_mode & 07777);   /* out keeps its mode */
     if (!rc && rename(partial, out) != 0)
         rc = ferr(err, errlen, 2, "%s: cannot replace it with %s: %s", out,
                   partial, strerror(errno));
