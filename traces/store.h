@@ -115,7 +115,13 @@ int trace_store_run_info(const char *path, int64_t run_id,
  * seed, version) is kept once when the two agree (hash and outcome) and
  * is a conflict when they do not. Returns 0; 4 on a conflict (nothing is
  * written, and err names the key, both hashes and both files); 2 with err
- * on any other failure (nothing is written either). */
+ * on any other failure (nothing is written either). Runs without a
+ * SHA-256 are keyed by (scenario, file, swarm, seed, version); incomplete
+ * runs also by outcome and event count, and never conflict. The runs
+ * added get ids after out's in a canonical order, so the same runs give
+ * the same rows however split; the inputs are only read (schemas 1 to
+ * TRACE_STORE_SCHEMA); the merge is built in OUT.partial and renamed over
+ * out (traces/README.md, "Merging databases"). */
 int trace_store_merge(const char *out, const char *const *in, int nin,
                       char *err, size_t errlen);
 
