@@ -108,8 +108,11 @@ static int cmp_key(const mrun *a, const mrun *b)
     return cmp_i64(a->events, b->events);
 }
 
-/* The canonical order of the runs copied: (scenario, file, seed, swarm,
- * hash), then the rest of the row, so no two distinct runs tie. */
+/* DETERMINISM: the canonical order of the runs copied, which gives them
+ * their ids: (scenario, file, seed, swarm, hash), then the rest of the
+ * row. It holds every field of the key, so no two runs copied tie (they
+ * have distinct keys); an id tie-break would make the ids depend on how
+ * the runs were split across inputs. */
 static int cmp_canon(const mrun *a, const mrun *b)
 {
     int c;
@@ -127,8 +130,9 @@ static int cmp_canon(const mrun *a, const mrun *b)
     return 0;
 }
 
-/* Groups runs by key; in a group, out's run first, then canonical order,
- * then where it came from (so the sort is total). */
+/* DETERMINISM: groups runs by key; in a group, out's run first, then
+ * canonical order, so the run kept does not depend on the inputs' order;
+ * then where it came from and its id (a total order). */
 static int cmp_group(const void *pa, const void *pb)
 {
     const mrun *a = pa, *b = pb;
@@ -535,58 +539,35 @@ int trace_store_merge_stats(const char *out, const char *const *in, int nin,
                         "SQLite file)", in[i]);
     }
 
-    /* Build in OUT.partial: a copy of out, or a new database. */
-    size_t plen = strlen(out) + sizeof ".partial";
-    char *partial = malloc(plen);
-    if (!partial)
-        abort();
-    snprintf(partial, plen, "%s.partial", out);
+    /* The plan, on a connection of its own that writes nothing: every run
+     * of out and of the inputs (each attached read-only in turn, checked),
+     * grouped by key; conflicts are found before any file is touched. */
     sqlite3 *h = NULL;
     mplan plan = {0};
     mrun **order = NULL;
+    char *partial = NULL;
+    size_t plen = 0, norder = 0;
+    int64_t next = 0;
     int rc = 0;
-    if (unlink(partial) != 0 && errno != ENOENT)
-        rc = ferr(err, errlen, 2, "%s: cannot remove a stale file: %s",
-                  partial, strerror(errno));
+    if (sqlite3_open_v2(":memory:", &h, SQLITE_OPEN_READWRITE |
+                        SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+        rc = ferr(err, errlen, 2, "trace merge: out of memory");
     if (!rc && out_exists) {
-        /* out must be a trace database before it is copied */
         if (!trace_store_is_db(out))
             rc = ferr(err, errlen, 2, "%s: not a trace database (not an "
                       "SQLite file)", out);
-        if (!rc && sqlite3_open_v2(":memory:", &h, SQLITE_OPEN_READWRITE |
-                                   SQLITE_OPEN_URI, NULL) != SQLITE_OK)
-            rc = ferr(err, errlen, 2, "trace merge: out of memory");
         if (!rc)
             rc = attach(h, out, err, errlen);
-        if (!rc)
+        if (!rc) {
             rc = check_src(h, out, err, errlen);
-        sqlite3_close(h);
-        h = NULL;
-        if (!rc)
-            rc = copy_db(out, partial, err, errlen);
+            if (!rc)
+                rc = read_runs(h, "src", -1, out, &plan, err, errlen);
+            detach(h);
+        }
     }
-    if (!rc) {
-        /* creates the schema, or brings a copy of an older one up to date */
-        trace_store *s;
-        char e2[1024];
-        if (trace_store_open(partial, &s, e2, sizeof e2))
-            rc = ferr(err, errlen, 2, "%s", e2);
-        trace_store_close(s);
-    }
-    if (!rc && sqlite3_open_v2(partial, &h, SQLITE_OPEN_READWRITE |
-                               SQLITE_OPEN_URI, NULL) != SQLITE_OK)
-        rc = ferr(err, errlen, 2, "%s: cannot open: %s", partial,
-                  h ? sqlite3_errmsg(h) : "out of memory");
-    if (!rc) {
-        sqlite3_extended_result_codes(h, 1);
-        sqlite3_busy_timeout(h, 5000);
-        if (exec(h, "PRAGMA synchronous = OFF"))
-            rc = ferr(err, errlen, 2, "%s: %s", partial, sqlite3_errmsg(h));
-    }
-
-    /* The plan: every run of out and of the inputs, grouped by key. */
-    if (!rc)
-        rc = read_runs(h, "main", -1, out, &plan, err, errlen);
+    for (size_t k = 0; k < plan.n; k++)
+        if (plan.r[k].id > next)
+            next = plan.r[k].id;
     for (int i = 0; !rc && i < nin; i++) {
         rc = attach(h, in[i], err, errlen);
         if (!rc) {
@@ -598,16 +579,14 @@ int trace_store_merge_stats(const char *out, const char *const *in, int nin,
             detach(h);
         }
     }
+    sqlite3_close(h);
+    h = NULL;
     if (!rc) {
         qsort(plan.r, plan.n, sizeof *plan.r, cmp_group);
         rc = check_groups(&plan, out, in, stats, err, errlen);
     }
     /* New ids, after out's, in canonical order. */
-    size_t norder = 0;
     if (!rc) {
-        int64_t next = 0;
-        if (query_int(h, "SELECT coalesce(max(id), 0) FROM runs", &next))
-            rc = ferr(err, errlen, 2, "%s: %s", partial, sqlite3_errmsg(h));
         order = calloc(plan.n + 1, sizeof *order);
         if (!order)
             abort();
@@ -622,6 +601,41 @@ int trace_store_merge_stats(const char *out, const char *const *in, int nin,
                 stats->incomplete++;
         }
     }
+    /* Nothing to add to an existing out: it is left as it is. */
+    if (!rc && out_exists && norder == 0)
+        goto done;
+
+    /* The copy, in OUT.partial: a copy of out (brought up to date), or a
+     * new database; renamed over out once complete. */
+    if (!rc) {
+        plen = strlen(out) + sizeof ".partial";
+        partial = malloc(plen);
+        if (!partial)
+            abort();
+        snprintf(partial, plen, "%s.partial", out);
+        if (unlink(partial) != 0 && errno != ENOENT)
+            rc = ferr(err, errlen, 2, "%s: cannot remove a stale file: %s",
+                      partial, strerror(errno));
+    }
+    if (!rc && out_exists)
+        rc = copy_db(out, partial, err, errlen);
+    if (!rc) {
+        trace_store *ts;
+        char e2[1024];
+        if (trace_store_open(partial, &ts, e2, sizeof e2))
+            rc = ferr(err, errlen, 2, "%s", e2);
+        trace_store_close(ts);
+    }
+    if (!rc && sqlite3_open_v2(partial, &h, SQLITE_OPEN_READWRITE |
+                               SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+        rc = ferr(err, errlen, 2, "%s: cannot open: %s", partial,
+                  h ? sqlite3_errmsg(h) : "out of memory");
+    if (!rc) {
+        sqlite3_extended_result_codes(h, 1);
+        sqlite3_busy_timeout(h, 5000);
+        if (exec(h, "PRAGMA synchronous = OFF"))
+            rc = ferr(err, errlen, 2, "%s: %s", partial, sqlite3_errmsg(h));
+    }
     for (int i = 0; !rc && i < nin; i++) {
         rc = attach(h, in[i], err, errlen);
         if (!rc) {
@@ -631,12 +645,13 @@ int trace_store_merge_stats(const char *out, const char *const *in, int nin,
     }
     if (h && sqlite3_close(h) != SQLITE_OK && !rc)
         rc = ferr(err, errlen, 2, "%s: cannot close", partial);
+    h = NULL;
     if (!rc && out_exists)
         chmod(partial, so.st_mode & 07777);   /* out keeps its mode */
     if (!rc && rename(partial, out) != 0)
         rc = ferr(err, errlen, 2, "%s: cannot replace it with %s: %s", out,
                   partial, strerror(errno));
-    if (rc) {
+    if (rc && partial) {
         unlink(partial);
         size_t jl = plen + sizeof "-journal";
         char *journal = malloc(jl);
@@ -645,8 +660,10 @@ int trace_store_merge_stats(const char *out, const char *const *in, int nin,
             unlink(journal);
             free(journal);
         }
-        memset(stats, 0, sizeof *stats);
     }
+done:
+    if (rc)
+        memset(stats, 0, sizeof *stats);
     free(order);
     plan_free(&plan);
     free(partial);
