@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "traces/store.h"
 #include "traces/trace.h"
@@ -260,7 +261,14 @@ Test(store_merge, merging_twice_changes_nothing)
     cr_expect_eq(st.added, 3);
     cr_expect_eq(st.incomplete, 1);
     char *first = dump(out);
+    size_t n0, n1;
+    char *bytes0 = h_slurp(out, &n0);
     cr_assert_eq(merge(out, a, a, &st, err, sizeof err), 0, "%s", err);
+    char *bytes1 = h_slurp(out, &n1);
+    cr_expect(n0 == n1 && !memcmp(bytes0, bytes1, n0),
+              "nothing to add, yet out was rewritten");
+    free(bytes0);
+    free(bytes1);
     cr_expect_eq(st.added, 0);
     cr_expect_eq(st.duplicates, 6);
     char *second = dump(out);
@@ -525,5 +533,51 @@ Test(store_merge, a_merged_run_reads_back_byte_identical)
     }
     free(x.text);
     free(y.text);
+    h_rmtree(dir);
+}
+
+/* An input whose writer died mid-run (a killed shard: a hot journal)
+ * merges: its committed prefix is copied as an incomplete run. */
+Test(store_merge, an_input_whose_writer_died)
+{
+    char dir[64], a[128], out[128], journal[160], err[1024] = "";
+    h_tmpdir(dir);
+    path_in(a, sizeof a, dir, "a.db");
+    path_in(out, sizeof out, dir, "out.db");
+    put_run(a, "s", SHA_A, 1, false, true, 0);
+    pid_t child = fork();
+    cr_assert_geq(child, 0);
+    if (child == 0) {
+        trace_store *s;
+        if (trace_store_open(a, &s, err, sizeof err))
+            _exit(2);
+        trace_run_meta m = {.scenario = "crash", .seed = 7, .version = "t",
+                            .sha256 = SHA_B};
+        if (trace_store_begin_run(s, &m, NULL, err, sizeof err))
+            _exit(2);
+        sim_observer o = trace_store_observer(s);
+        /* past a commit, and past the writer's ring of chunks (4 of
+         * 1024 events), so rows after the commit are written */
+        for (int i = 0; i < TRACE_STORE_BATCH + 6000; i++) {
+            sim_obs_event ev = {.t = i, .node = "a@sim", .kind = "note",
+                                .text = "x"};
+            o.emit(o.ctx, &ev);
+        }
+        _exit(0);   /* no end_run, no close: as if killed */
+    }
+    int status;
+    cr_assert_eq(waitpid(child, &status, 0), child);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    snprintf(journal, sizeof journal, "%s-journal", a);
+    cr_assert_eq(access(journal, F_OK), 0, "no hot journal to test with");
+    trace_merge_stats st;
+    cr_assert_eq(merge(out, a, NULL, &st, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(st.added, 2);
+    cr_expect_eq(st.incomplete, 1);
+    char *rows = q_rows(out, "SELECT id, scenario, complete, events,"
+                        " (SELECT count(*) FROM events e WHERE e.run_id = r.id)"
+                        " FROM runs r ORDER BY id");
+    cr_assert_str_eq(rows, "1|crash|0|10000|10000\n2|s|1|6|6\n");
+    free(rows);
     h_rmtree(dir);
 }

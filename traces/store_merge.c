@@ -11,7 +11,8 @@
  *   possible; the partial file is what makes the merge all or nothing.
  * - Every input is checked and every run's key read before anything is
  *   copied: conflicts are found in the plan, never half way.
- * - Inputs are attached read-only (mode=ro) and never written; older
+ * - Inputs are never written (attached as the store's readers open a
+ *   database: SQLite may roll back a crashed writer's journal); older
  *   schemas (1 to 3) are read as they are, a column they lack copied as
  *   its default (NULL; swarm 0), a table they lack (ops) copying nothing.
  * - The runs added are numbered after out's largest id in one canonical
@@ -213,8 +214,11 @@ static bool has_table(sqlite3 *h, const char *db, const char *table)
     return yes;
 }
 
-/* file:PATH?mode=ro with PATH percent-encoded where a URI needs it. */
-static char *ro_uri(const char *path)
+/* file:PATH?mode=rw with PATH percent-encoded where a URI needs it:
+ * read-write without create, as the store's readers open a database, so
+ * SQLite can roll back a crashed writer's journal (a killed shard leaves
+ * one) and falls back to read-only for a write-protected file. */
+static char *db_uri(const char *path)
 {
     size_t n = strlen(path);
     char *u = malloc(3 * n + 32);
@@ -227,14 +231,14 @@ static char *ro_uri(const char *path)
         else
             *p++ = (char)*s;
     }
-    strcpy(p, "?mode=ro");
+    strcpy(p, "?mode=rw");
     return u;
 }
 
-/* Attaches `path` read-only as schema `src`. */
+/* Attaches `path` as schema `src` (never written to). */
 static int attach(sqlite3 *h, const char *path, char *err, size_t errlen)
 {
-    char *uri = ro_uri(path);
+    char *uri = db_uri(path);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(h, "ATTACH DATABASE ? AS src", -1, &st, NULL);
     if (rc == SQLITE_OK) {
@@ -431,7 +435,7 @@ static int copy_input(sqlite3 *h, mrun *const *order, size_t norder, int src,
 static int copy_db(const char *from, const char *to, char *err, size_t errlen)
 {
     sqlite3 *src = NULL, *dst = NULL;
-    int rc = sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL);
+    int rc = sqlite3_open_v2(from, &src, SQLITE_OPEN_READWRITE, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE |
                              SQLITE_OPEN_CREATE, NULL);
@@ -540,7 +544,7 @@ int trace_store_merge_stats(const char *out, const char *const *in, int nin,
     }
 
     /* The plan, on a connection of its own that writes nothing: every run
-     * of out and of the inputs (each attached read-only in turn, checked),
+     * of out and of the inputs (each attached in turn, checked),
      * grouped by key; conflicts are found before any file is touched. */
     sqlite3 *h = NULL;
     mplan plan = {0};
