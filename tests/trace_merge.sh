@@ -82,11 +82,23 @@ if command -v sqlite3 >/dev/null 2>&1; then
     expect 0 "trace merge m3.db b.db, then a.db b.db"
     has "merged 4 runs from 2 databases into m3.db (6 duplicates kept once)" out "merge into an existing OUT"
 
-    # again: nothing added, the same rows
+    # again: nothing added, the same rows, the file untouched
+    cp m.db m.bytes
     "$bin" trace merge m.db b.db a.db >out 2>err; rc=$?
     expect 0 "trace merge m.db again"
     has "merged 0 runs from 2 databases into m.db (10 duplicates kept once)" out "merge again"
     sqlite3 m.db .dump | cmp -s - m.dump && ok || bad "merging again changed m.db"
+    cmp -s m.db m.bytes && ok || bad "merging again rewrote m.db"
+
+    # the same seed in swarm mode is another run
+    "$bin" run "$top/scenarios/book/monitors.json" -q --seed 1 --swarm --trace s.db >out 2>err; rc=$?
+    expect 0 "run --swarm"
+    cp m.db ms.db
+    "$bin" trace merge ms.db s.db >out 2>err; rc=$?
+    expect 0 "trace merge of a --swarm run"
+    has "merged 1 run from 1 database into ms.db (0 duplicates kept once)" out "a --swarm run"
+    [ "$(sqlite3 ms.db 'SELECT id, seed, swarm FROM runs WHERE swarm = 1')" = "9|1|1" ] &&
+        ok || bad "the --swarm run's row"
 
     # a conflict: seed 3 of monitors with another hash
     cp b.db c.db
