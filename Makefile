@@ -5,7 +5,7 @@
 SHELL   := /bin/bash
 CC      ?= cc
 PKGS    := sqlite3 libcjson criterion
-DEBS    := libsqlite3-dev libcjson-dev libcriterion-dev pkg-config
+DEBS    := libsqlite3-dev libcjson-dev libcriterion-dev pkg-config sqlite3
 BUILD   ?= build
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Werror
@@ -56,7 +56,8 @@ PKG_LIBS   = $(shell pkg-config --libs sqlite3 libcjson 2>/dev/null) -lm -pthrea
 CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null)
 
 deps:
-	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists $(PKGS); then \
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists $(PKGS) || \
+	    ! command -v sqlite3 >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing build dependencies: $(DEBS)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null; \
@@ -100,6 +101,7 @@ test: deps locale
 	sh tests/must_fail.sh ./$(BIN)
 	sh tests/cli.sh ./$(BIN)
 	sh tests/shrink.sh ./$(BIN)
+	sh tests/trace_merge.sh ./$(BIN)
 	sh tests/nemesis.sh ./$(BIN)
 	sh tests/history.sh ./$(BIN)
 	sh tests/cap.sh ./$(BIN)
@@ -184,6 +186,7 @@ asan: deps locale
 	ASAN_OPTIONS=detect_leaks=1 sh tests/must_fail.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/shrink.sh build/asan/clustersim
+	ASAN_OPTIONS=detect_leaks=1 sh tests/trace_merge.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/history.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 build/asan/clustersim $(REGRESS)
 	$(MAKE) --no-print-directory $(BIN) build/chaos_gen

@@ -107,6 +107,7 @@ static const cli_opt show_opts[] = {
 static const char trace_about[] =
     "usage: clustersim trace show DB [--run ID]\n"
     "       clustersim trace diff A B\n"
+    "       clustersim trace merge OUT.db IN.db...   (see trace merge --help)\n"
     "\n"
     "show prints a stored run as the canonical text trace, byte for byte\n"
     "as --text. diff compares two traces and prints the first differing\n"
@@ -241,6 +242,8 @@ static void usage(FILE *f)
           "  trace diff A B      compare two traces; print the first differing\n"
           "                      line with context; exit 0 equal, 1 different,\n"
           "                      2 unreadable\n"
+          "  trace merge OUT.db IN.db...\n"
+          "                      copy the runs of IN.db into OUT.db, each kept once\n"
           "  render DB [--run ID] -o OUT.html\n"
           "                      draw a stored run (default: the newest) as a\n"
           "                      self-contained HTML sequence diagram\n"
@@ -579,14 +582,14 @@ static int cmd_render(int argc, char **argv)
 static int cmd_trace(int argc, char **argv)
 {
     if (argc < 1)
-        return cli_usage_error("%s", "trace needs a subcommand: show or diff");
+        return cli_usage_error("%s", "trace needs a subcommand: show, diff or merge");
+    if (!strcmp(argv[0], "merge"))
+        return cli_trace_merge_main(argc - 1, argv + 1);
     if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ||
         (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))))
         return cmd_help(trace_about, show_opts, NOPTS(show_opts));
     if (!strcmp(argv[0], "show"))
         return cmd_trace_show(argc - 1, argv + 1);
-    if (!strcmp(argv[0], "merge"))
-        return cli_trace_merge_main(argc - 1, argv + 1);
     if (!strcmp(argv[0], "diff")) {
         if (argc != 3)
             return cli_usage_error("%s", "trace diff takes two traces: A B");
@@ -598,7 +601,8 @@ static int cmd_trace(int argc, char **argv)
         }
         return rc;
     }
-    return cli_usage_error("unknown trace subcommand: %s (show or diff)", argv[0]);
+    return cli_usage_error("unknown trace subcommand: %s (show, diff or merge)",
+                           argv[0]);
 }
 
 static int cmd_regress(int argc, char **argv)

@@ -221,7 +221,7 @@ Test(store, schema_is_versioned_and_complete)
     cols = q_rows(h, "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
                   "pragma_table_info('runs') ORDER BY cid)", NULL);
     cr_assert_str_eq(cols, "id scenario file seed version hash outcome "
-                     "complete events\n");
+                     "complete events scenario_sha256 swarm\n");
     free(cols);
     /* (run_id, seq) is the key: a run's events come back in order cheaply. */
     cr_assert_eq(q_int(h, "SELECT count(*) FROM pragma_table_info('events') "

@@ -132,7 +132,7 @@ Test(store_ops, ops_table_and_cap_views)
     cr_assert_eq(r2, r1 + 1);
     sqlite3 *h;
     cr_assert_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    cr_assert_eq(q_int(h, "PRAGMA user_version"), 3);
+    cr_assert_eq(q_int(h, "PRAGMA user_version"), TRACE_STORE_SCHEMA);
     cr_assert_eq(q_int(h, "SELECT count(*) FROM ops WHERE run_id = 1"), 19);
     rows_are(h, "SELECT seq, t_us, idx, type, f, key, value, process, node, reason, pid,"
                 " inv_seq FROM ops WHERE run_id = 1 AND seq <= 10 ORDER BY seq",
@@ -211,6 +211,8 @@ Test(store_ops, schema_2_is_upgraded_by_a_writer)
         "DROP VIEW checkers; DROP VIEW availability; DROP VIEW lost_writes;"
         "DROP VIEW final_reads; DROP VIEW stale_reads; DROP VIEW invalid_reads;"
         "DROP VIEW op_reads; DROP VIEW op_writes; DROP VIEW op_pairs; DROP TABLE ops;"
+        "ALTER TABLE runs DROP COLUMN swarm;"
+        "ALTER TABLE runs DROP COLUMN scenario_sha256;"
         "PRAGMA user_version = 2;";
     cr_assert_eq(sqlite3_exec(w, drop, NULL, NULL, NULL), SQLITE_OK, "%s",
                  sqlite3_errmsg(w));

@@ -186,6 +186,14 @@ static const char migrate_1_2_sql[] =
 /* Schema 2 -> 3: the ops table (empty for the runs already there). */
 static const char migrate_2_3_sql[] = OPS_SQL;
 
+/* Schema 3 -> 4: what identifies a run across databases (trace merge):
+ * the scenario's SHA-256 and swarm mode. Runs written before keep NULL
+ * and 0. */
+#define RUNS_4_COLUMNS_ALTER \
+    "ALTER TABLE runs ADD COLUMN scenario_sha256 TEXT;" \
+    "ALTER TABLE runs ADD COLUMN swarm INTEGER NOT NULL DEFAULT 0;"
+static const char migrate_3_4_sql[] = RUNS_4_COLUMNS_ALTER;
+
 static const char schema_sql[] =
     "CREATE TABLE runs ("
     " id       INTEGER PRIMARY KEY,"
@@ -196,7 +204,9 @@ static const char schema_sql[] =
     " hash     TEXT,"
     " outcome  TEXT,"
     " complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),"
-    " events   INTEGER NOT NULL DEFAULT 0);"
+    " events   INTEGER NOT NULL DEFAULT 0,"
+    " scenario_sha256 TEXT,"
+    " swarm    INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE nodes ("
     " run_id INTEGER NOT NULL REFERENCES runs(id),"
     " idx    INTEGER NOT NULL,"
@@ -415,17 +425,22 @@ static int check_schema(sqlite3 *db, const char *path, bool may_create,
     if (app != TRACE_STORE_APP_ID)
         return fail(err, errlen, "%s: not a clustersim trace database "
                     "(an SQLite file of another program)", path);
-    /* Older schemas (1: no msg_id, gpid, gdest; 2: no ops): a writer
-     * brings them up to date, a reader reads them as they are (trace show
-     * needs none of it). */
+    /* Older schemas (1: no msg_id, gpid, gdest; 2: no ops; 3: no
+     * scenario_sha256, swarm): a writer brings them up to date, in one
+     * transaction; a reader reads them as they are (trace show needs none
+     * of it). */
     if (version >= 1 && version < TRACE_STORE_SCHEMA && may_create) {
-        char sql[sizeof migrate_1_2_sql + sizeof migrate_2_3_sql + 128];
-        snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s%s PRAGMA user_version"
-                 " = %d; COMMIT;", version == 1 ? migrate_1_2_sql : "",
-                 migrate_2_3_sql, TRACE_STORE_SCHEMA);
+        char sql[sizeof migrate_1_2_sql + sizeof migrate_2_3_sql +
+                 sizeof migrate_3_4_sql + 128];
+        snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s%s%s PRAGMA user_version"
+                 " = %d; COMMIT;", version <= 1 ? migrate_1_2_sql : "",
+                 version <= 2 ? migrate_2_3_sql : "", migrate_3_4_sql,
+                 TRACE_STORE_SCHEMA);
         if (exec(db, sql)) {
-            int e = fail_db(err, errlen, path, db, version == 1
-                            ? "cannot upgrade schema 1" : "cannot upgrade schema 2");
+            char what[64];
+            snprintf(what, sizeof what, "cannot upgrade schema %d",
+                     (int)version);
+            int e = fail_db(err, errlen, path, db, what);
             exec(db, "ROLLBACK");
             return e;
         }
@@ -576,8 +591,9 @@ int trace_store_begin_run(trace_store *s, const trace_run_meta *m,
     int rc = exec(s->db, "BEGIN IMMEDIATE");
     if (!rc)
         rc = sqlite3_prepare_v2(s->db,
-                "INSERT INTO runs (scenario, file, seed, version, complete)"
-                " VALUES (?, ?, ?, ?, 0)", -1, &run, NULL) != SQLITE_OK;
+                "INSERT INTO runs (scenario, file, seed, version, complete,"
+                " scenario_sha256, swarm) VALUES (?, ?, ?, ?, 0, ?, ?)", -1,
+                &run, NULL) != SQLITE_OK;
     if (!rc) {
         sqlite3_bind_text(run, 1, m->scenario ? m->scenario : "", -1,
                           SQLITE_STATIC);
@@ -588,6 +604,9 @@ int trace_store_begin_run(trace_store *s, const trace_run_meta *m,
         sqlite3_bind_int64(run, 3, (int64_t)m->seed);
         sqlite3_bind_text(run, 4, m->version ? m->version : "", -1,
                           SQLITE_STATIC);
+        if (m->sha256)
+            sqlite3_bind_text(run, 5, m->sha256, -1, SQLITE_STATIC);
+        sqlite3_bind_int(run, 6, m->swarm);
         rc = sqlite3_step(run) != SQLITE_DONE;
     }
     int64_t id = sqlite3_last_insert_rowid(s->db);

@@ -58,7 +58,7 @@ int trace_store_read(const char *path, int64_t run_id,
 
 /* The schema version this code writes and reads (PRAGMA user_version),
  * and the PRAGMA application_id that marks a clustersim trace database. */
-#define TRACE_STORE_SCHEMA 3
+#define TRACE_STORE_SCHEMA 4
 #define TRACE_STORE_APP_ID 0x43537472 /* "CStr" */
 
 /* Events per transaction while a run is written: a crash loses at most
@@ -115,9 +115,28 @@ int trace_store_run_info(const char *path, int64_t run_id,
  * seed, version) is kept once when the two agree (hash and outcome) and
  * is a conflict when they do not. Returns 0; 4 on a conflict (nothing is
  * written, and err names the key, both hashes and both files); 2 with err
- * on any other failure (nothing is written either). */
+ * on any other failure (nothing is written either). Runs without a
+ * SHA-256 are keyed by (scenario, file, swarm, seed, version); incomplete
+ * runs also by outcome and event count, and never conflict. The runs
+ * added get ids after out's in a canonical order, so the same runs give
+ * the same rows however split; the inputs are only read (schemas 1 to
+ * TRACE_STORE_SCHEMA); the merge is built in OUT.partial and renamed over
+ * out (traces/README.md, "Merging databases"). */
 int trace_store_merge(const char *out, const char *const *in, int nin,
                       char *err, size_t errlen);
+
+/* What a merge did: runs read from the inputs, runs added to out (of
+ * them incomplete), and runs of the inputs already there (in out or an
+ * earlier input: kept once). */
+typedef struct trace_merge_stats {
+    int64_t runs_read, added, incomplete, duplicates;
+} trace_merge_stats;
+
+/* trace_store_merge, and what it did in *stats (may be NULL; zero on a
+ * failure). */
+int trace_store_merge_stats(const char *out, const char *const *in, int nin,
+                            trace_merge_stats *stats, char *err,
+                            size_t errlen);
 
 /* True if the file at path starts with the SQLite header (so a trace
  * argument names a database rather than a text trace). */
