@@ -351,7 +351,8 @@ static void progress(sweep_state *s, bool final)
         return;
     s->last_decile = decile;
     fprintf(stderr, "clustersim: sweep: %d%% (%" PRIu64 "/%" PRIu64 " %s, "
-            "%.1f %s/s, %" PRIu64 " failed, ETA %s)\n", decile * 10, s->done,
+            "%.1f %s/s, %" PRIu64 " failed, ETA %s)\n",
+            (int)(s->done * 100 / s->total), s->done,
             s->total, unit(s), rate, unit(s), bad, eta);
 }
 
@@ -386,7 +387,7 @@ static void take(sweep_state *s, const sweep_res *r)
         s->rerun++;
     else if (r->det == SWEEP_DET_FRESH)
         s->fresh++;
-    else if (r->det == SWEEP_DET_MISMATCH) {
+    if (r->mismatch) {
         s->mismatch++;
         if (r->report.len)
             sb_puts(&s->mismatches, r->report.s);
@@ -664,7 +665,7 @@ static void summary(sweep_state *s)
             printf("  ... and %" PRIu64 " more\n", bad - (uint64_t)f->nshown);
     }
     if (c->check_pct >= 0) {
-        uint64_t n = s->rerun + s->fresh + s->mismatch;
+        uint64_t n = s->rerun + s->fresh;
         if (!s->mismatch)
             printf("determinism: %" PRIu64 " seed%s rerun (%" PRIu64 " in a "
                    "fresh process), all identical\n", n, n == 1 ? "" : "s",

@@ -34,17 +34,15 @@ static inline uint64_t sweep__seed(const sweep_cfg *c, uint64_t k)
 }
 
 /* How a run's determinism was checked. */
-enum {
-    SWEEP_DET_NONE, SWEEP_DET_RERUN, SWEEP_DET_FRESH,
-    SWEEP_DET_MISMATCH         /* a second run gave another hash */
-};
+enum { SWEEP_DET_NONE, SWEEP_DET_RERUN, SWEEP_DET_FRESH };
 
 /* One run's result, as the parent needs it. */
 typedef struct sweep_res {
     uint64_t item;             /* file * nseeds + k */
     int outcome;               /* scn_outcome: 0, 1, 3 */
     uint64_t hash;
-    int det;                   /* SWEEP_DET_* */
+    int det;                   /* SWEEP_DET_*: how it was checked */
+    bool mismatch;             /* and the second run gave another hash */
     bool fatal;                /* the worker stopped: `report` says why */
     strbuf line;               /* the result line, without its newline */
     strbuf first;              /* the first failure ("where: what") or limit */

@@ -539,7 +539,8 @@ void sweep__runner_run(sweep_runner *w, uint64_t item, sweep_res *res)
 
     res->outcome = (int)r.outcome;
     res->hash = r.hash;
-    res->det = h2 != r.hash ? SWEEP_DET_MISMATCH : mode;
+    res->det = mode;
+    res->mismatch = h2 != r.hash;
     if (r.outcome == SCN_LIMIT)
         sb_printf(&res->first, "internal limit reached: %s", r.limit);
     else if (r.nfailures)
@@ -588,7 +589,7 @@ void sweep__runner_run(sweep_runner *w, uint64_t item, sweep_res *res)
 
 typedef struct msg_head {
     uint64_t item, hash;
-    int32_t outcome, det, fatal;
+    int32_t outcome, det, mismatch, fatal;
     uint32_t len[3];
 } msg_head;
 
@@ -631,6 +632,7 @@ int sweep__res_send(int fd, const sweep_res *r)
     h.hash = r->hash;
     h.outcome = r->outcome;
     h.det = r->det;
+    h.mismatch = r->mismatch;
     h.fatal = r->fatal;
     const strbuf *s[3] = {&r->line, &r->first, &r->report};
     for (int i = 0; i < 3; i++)
@@ -653,6 +655,7 @@ int sweep__res_recv(int fd, sweep_res *r)
     r->hash = h.hash;
     r->outcome = h.outcome;
     r->det = h.det;
+    r->mismatch = h.mismatch;
     r->fatal = h.fatal;
     strbuf *s[3] = {&r->line, &r->first, &r->report};
     for (int i = 0; i < 3; i++) {
