@@ -102,6 +102,7 @@ test: deps locale
 	sh tests/nemesis.sh ./$(BIN)
 	sh tests/history.sh ./$(BIN)
 	sh tests/cap.sh ./$(BIN)
+	sh tests/sweep.sh ./$(BIN)
 	$(MAKE) --no-print-directory otp-diff
 	$(MAKE) --no-print-directory check-engine
 	$(MAKE) --no-print-directory check-layers
@@ -183,6 +184,7 @@ asan: deps locale
 	ASAN_OPTIONS=detect_leaks=1 sh tests/must_fail.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/history.sh build/asan/clustersim
+	ASAN_OPTIONS=detect_leaks=1 sh tests/sweep.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 build/asan/clustersim $(REGRESS)
 	$(MAKE) --no-print-directory $(BIN) build/chaos_gen
 	sh tests/chaos.sh build/chaos_gen ./$(BIN) build/asan/clustersim 1 $(CHAOS_SEEDS)

@@ -666,13 +666,14 @@ static void summary(sweep_state *s)
     }
     if (c->check_pct >= 0) {
         uint64_t n = s->rerun + s->fresh;
+        const char *u = c->nfiles == 1 ? "seed" : "run";
         if (!s->mismatch)
-            printf("determinism: %" PRIu64 " seed%s rerun (%" PRIu64 " in a "
-                   "fresh process), all identical\n", n, n == 1 ? "" : "s",
+            printf("determinism: %" PRIu64 " %s%s rerun (%" PRIu64 " in a "
+                   "fresh process), all identical\n", n, u, n == 1 ? "" : "s",
                    s->fresh);
         else
-            printf("determinism: %" PRIu64 " seed%s rerun (%" PRIu64 " in a "
-                   "fresh process), %" PRIu64 " MISMATCH%s:\n%s", n,
+            printf("determinism: %" PRIu64 " %s%s rerun (%" PRIu64 " in a "
+                   "fresh process), %" PRIu64 " MISMATCH%s:\n%s", n, u,
                    n == 1 ? "" : "s", s->fresh, s->mismatch,
                    s->mismatch == 1 ? "" : "ES",
                    s->mismatches.s ? s->mismatches.s : "");
