@@ -282,6 +282,8 @@ bench: deps
 	sh bench/idle.sh ./$(BIN)
 	sh bench/cap.sh ./$(BIN)
 	sh bench/store_e2e.sh ./$(BIN)
+	$(MAKE) --no-print-directory $(BUILD)/bench_sweep_base
+	sh bench/sweep.sh ./$(BIN) $(BUILD)/bench_sweep_base
 	$(MAKE) --no-print-directory bench-peers
 
 # clustersim side by side with SimGrid and real Erlang (bench/peers.sh):
@@ -323,6 +325,10 @@ $(BUILD)/bench_engine: bench/engine.c $(LIBOBJ)
 	$(CC) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench_history: bench/history.c $(LIBOBJ)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bench_sweep_base: bench/sweep_base.c $(LIBOBJ)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS)
 

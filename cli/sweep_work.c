@@ -114,7 +114,7 @@ struct sweep_runner {
     int k;
     trace_store *store;
     char part[4096];
-    char tmp[4096];            /* the scratch folder ("" until needed) */
+    char tmp[1024];            /* the scratch folder ("" until needed) */
     bool keep_tmp;             /* a mismatch's traces are in it */
     /* the run in progress, for the hard memory stop */
     uint64_t item, seed;
@@ -184,6 +184,8 @@ int sweep__runner_free(sweep_runner *w)
     return 0;
 }
 
+static uint64_t system_max_memory(void);
+
 /* --max-memory passed inside one step of a run (xalloc.h: the hard
  * stop), which cannot finish it: the sweep stops. A worker tells the
  * parent over its pipe (a fatal result; no allocation here) and exits;
@@ -213,7 +215,17 @@ static void on_memory_stop(void *ctx, const char *msg)
     exit(3);
 }
 
+/* Three quarters of the physical memory (as run's default), asked of
+ * the system once. */
 static uint64_t default_max_memory(void)
+{
+    static uint64_t m;
+    if (!m)
+        m = system_max_memory();
+    return m;
+}
+
+static uint64_t system_max_memory(void)
 {
     long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
     if (pages <= 0 || size <= 0)
@@ -396,7 +408,7 @@ static int fresh_run(sweep_runner *w, const char *file, uint64_t seed,
         return -1;
     }
     /* A run stopped by a limit leaves its text as TEXT.partial. */
-    char partial[4200];
+    char partial[1300];
     snprintf(partial, sizeof partial, "%s.partial", text);
     if (access(text, F_OK) && !access(partial, F_OK) &&
         rename(partial, text)) {
@@ -482,7 +494,7 @@ void sweep__runner_run(sweep_runner *w, uint64_t item, sweep_res *res)
     int mode = det_mode(c->check_pct, seed);
     if (mode == SWEEP_DET_FRESH && !strcmp(file, "-"))
         mode = SWEEP_DET_RERUN;      /* standard input is read once */
-    char t1[4200] = "", t2[4200] = "";
+    char t1[1200] = "", t2[1200] = "";
     FILE *f1 = NULL;
     if (mode != SWEEP_DET_NONE && need_tmp(w) == 0) {
         snprintf(t1, sizeof t1, "%s/s%" PRIu64 ".f%d.a.trace", w->tmp, seed,
