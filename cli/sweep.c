@@ -93,6 +93,27 @@ static const char sweep_about[] =
     "overlap, or results of a scenario changed between them, are exit 2.\n"
     "The merge of every shard is the results file of one sweep of them all.\n"
     "\n"
+    "The results file: a header line {\"clustersim_sweep\": 1, \"version\",\n"
+    "\"seeds\": \"A..B\", \"shard\": [I, N], \"swarm\", \"files\": [{\"file\",\n"
+    "\"scenario\", \"scenario_sha256\"}...]} (a merge of some shards only\n"
+    "lists them as \"parts\": [{\"seeds\", \"shard\"}...]), then per run:\n"
+    "  file, scenario, scenario_sha256   the scenario as given and loaded\n"
+    "  seed, swarm                       the seed; swarm's draws, or null\n"
+    "  version                           clustersim's\n"
+    "  outcome                           passed, failed or limit\n"
+    "  failures                          [{where, what}]: the first failed\n"
+    "                                    expectations and checks\n"
+    "  limit                             which limit stopped the run\n"
+    "  checkers                          the workload's verdicts, if any\n"
+    "  trace_hash, events, virtual_us    the run's trace hash (as run\n"
+    "                                    prints it), events and end time\n"
+    "  determinism                       rerun or fresh_process, when the\n"
+    "                                    seed was checked\n"
+    "  wall_ms                           the run's wall time: the only\n"
+    "                                    field that differs between two\n"
+    "                                    sweeps of the same seeds\n"
+    "A run is keyed by (scenario_sha256, swarm, seed, version).\n"
+    "\n"
     "Exit codes: 0 all passed, 1 some failed, 2 invalid input, 3 some run\n"
     "hit a limit, 4 a determinism mismatch.\n"
     "\n"
@@ -643,7 +664,8 @@ static void summary(sweep_state *s)
            c->nfiles == 1 ? "" : "s", s->total, c->swarm ? " (swarm)" : "");
     for (int i = 0; i < c->nfiles; i++) {
         file_stats *f = &s->fs[i];
-        qsort(f->hashes, f->nhashes, sizeof *f->hashes, cmp_u64);
+        if (f->nhashes)
+            qsort(f->hashes, f->nhashes, sizeof *f->hashes, cmp_u64);
         size_t distinct = 0;
         for (size_t k = 0; k < f->nhashes; k++)
             if (!k || f->hashes[k] != f->hashes[k - 1])
@@ -759,9 +781,10 @@ static int sweep_main(int argc, char **argv)
             }
     if (rc < 0 && !seeds)
         rc = cli_usage_error("%s", "sweep needs --seeds A..B");
-    if (rc < 0 && !(rc = parse_seeds(seeds, &c)))
-        rc = pick_shard(&c, shard, shards);
-    if (rc) {                     /* an error, or --help */
+    if (rc < 0 && !(rc = parse_seeds(seeds, &c)) &&
+        !(rc = pick_shard(&c, shard, shards)))
+        rc = -1;                  /* valid: go on */
+    if (rc >= 0) {                /* an error, or --help (0) */
         free(files);
         return rc;
     }

@@ -565,7 +565,8 @@ int sweep__merge_main(int argc, char **argv)
 
     size_t dups = 0, conflicts = 0;
     if (!rc) {
-        qsort(m.es, m.nes, sizeof *m.es, cmp_entry);
+        if (m.nes)
+            qsort(m.es, m.nes, sizeof *m.es, cmp_entry);
         for (size_t a = 0; a < m.nes;) {
             size_t b = a + 1;
             while (b < m.nes && m.es[b].file == m.es[a].file &&

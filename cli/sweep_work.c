@@ -519,29 +519,37 @@ void sweep__runner_run(sweep_runner *w, uint64_t item, sweep_res *res)
     scn_swarm_json(&var.swarm, &swarm);
     scn_variant_fini(&var);
 
-    /* The check: a second run, its hash compared with the first's. */
+    /* The check: a second run in a fresh world, its hash compared with
+     * the first's; for one in four, a third in a fresh process. */
     uint64_t h2 = r.hash;
+    int which = mode;             /* the check that differed */
     if (mode != SWEEP_DET_NONE) {
         fclose(f1);
-        uint64_t seed2 = perturbed(mode) ? seed + 1 : seed;
+        FILE *f2 = fopen(t2, "w");
+        scn_run_result r2;
+        scn_variant v2;
+        run_seed(w, p, perturbed(SWEEP_DET_RERUN) ? seed + 1 : seed, f2,
+                 false, &r2, &v2);
+        scn_variant_fini(&v2);
+        if (f2)
+            fclose(f2);
+        h2 = r2.hash;
+        which = SWEEP_DET_RERUN;
         char err[9000];
-        if (mode == SWEEP_DET_RERUN) {
-            FILE *f2 = fopen(t2, "w");
-            scn_run_result r2;
-            scn_variant v2;
-            run_seed(w, p, seed2, f2, false, &r2, &v2);
-            scn_variant_fini(&v2);
-            if (f2)
-                fclose(f2);
-            h2 = r2.hash;
-        } else if (fresh_run(w, file, seed2, t2, &h2, err, sizeof err)) {
-            fprintf(stderr, "clustersim: determinism check of %s seed %"
-                    PRIu64 ": %s\n", file, seed, err);
-            h2 = r.hash;
-            mode = SWEEP_DET_RERUN;  /* counted as checked in-process only */
+        uint64_t h3;
+        if (h2 == r.hash && mode == SWEEP_DET_FRESH) {
+            if (fresh_run(w, file, perturbed(SWEEP_DET_FRESH) ? seed + 1
+                          : seed, t2, &h3, err, sizeof err)) {
+                fprintf(stderr, "clustersim: determinism check of %s seed %"
+                        PRIu64 " in a fresh process: %s\n", file, seed, err);
+                mode = SWEEP_DET_RERUN;  /* checked in this process only */
+            } else {
+                h2 = h3;
+                which = SWEEP_DET_FRESH;
+            }
         }
         if (h2 != r.hash)
-            mismatch_report(w, &res->report, file, seed, mode, r.hash, h2,
+            mismatch_report(w, &res->report, file, seed, which, r.hash, h2,
                             t1, t2);
         else {
             rm_tmp_file(t1);

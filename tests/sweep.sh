@@ -124,6 +124,9 @@ has "shard 1/4 from JOB_COMPLETION_INDEX and --shards" err "Indexed Job shard sa
 expect 0 "an empty shard"
 has "shard 5/10 has no seeds of 1..3" err "an empty shard said"
 [ "$(wc -l <empty.jsonl)" = 1 ] && ok || bad "an empty shard: not just a header"
+"$bin" sweep merge emptym.jsonl empty.jsonl >out 2>err; rc=$?
+expect 0 "a merge of an empty shard"
+cmp -s empty.jsonl emptym.jsonl && ok || bad "a merge of an empty shard changed it"
 
 # ---- results: sorted, the same for any --jobs ----
 "$bin" sweep "$coin" "$minimal" --seeds 1..12 --results j1.jsonl >out 2>err; rc=$?
@@ -154,6 +157,22 @@ done
     || bad "not 10 progress lines: $(grep -c 'sweep: [0-9]*% (' err)"
 has "clustersim: sweep: 100% (20/20 seeds" err "progress at the end"
 has "%% sweep: seeds 1..20, shard 0/1: 20 seeds x 1 scenario = 20 runs" out "summary head"
+
+# on a terminal (script(1) gives one): a bar redrawn in place
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$bin' sweep '$minimal' --seeds 1..50 >/dev/null" /dev/null >tty.out 2>&1
+    if grep -q "ETA" tty.out; then
+        tr '\r' '\n' <tty.out >tty.lines
+        has "[########################] 50/50 seeds" tty.lines "terminal bar at the end"
+        hasnt "clustersim: sweep: 100%" tty.lines "no plain lines on a terminal"
+    else
+        pending=$((pending + 1))
+        echo "PENDING terminal bar: script(1) gave no terminal"
+    fi
+fi
+"$bin" sweep --help >out 2>err; rc=$?
+expect 0 "--help"
+has "wall_ms" out "--help names the fields"
 
 # ---- merge ----
 "$bin" sweep "$coin" "$minimal" --seeds 1..40 --results all.jsonl >out 2>err
@@ -273,7 +292,22 @@ if grep -q "trace merge is not written yet" err; then
 else
     expect 1 "--trace"
     [ -f runs.db ] && [ -z "$(ls runs.db.w* 2>/dev/null)" ] && ok || bad "--trace: parts left"
-    "$bin" trace show "runs.db" >shown 2>err && ok || bad "--trace: trace show"
+    "$bin" sweep "$minimal" "$coin" --seeds 1..6 --trace runs1.db >out 2>err
+    # the same runs, the same ids, whatever --jobs
+    for id in 1 2 3 4 5 6 7 8 9 10 11 12; do
+        "$bin" trace show "runs.db#$id" >a.trace 2>err &&
+            "$bin" trace show "runs1.db#$id" >b.trace 2>>err &&
+            cmp -s a.trace b.trace && [ -s a.trace ] && ok || bad "--trace: run $id differs"
+    done
+    "$bin" trace show "runs.db#13" >a.trace 2>err; rc=$?
+    expect 2 "--trace: 12 runs only"
+    # a stored run is the run's text trace
+    "$bin" run "$coin" --seed 4 -q --text c4.trace >out 2>err
+    found=0
+    for id in 1 2 3 4 5 6 7 8 9 10 11 12; do
+        "$bin" trace show "runs.db#$id" 2>/dev/null | cmp -s - c4.trace && found=1
+    done
+    [ $found = 1 ] && ok || bad "--trace: coin seed 4 not stored as run prints it"
 fi
 
 echo "sweep: $pass passed, $fail failed${pending:+, $pending pending}"
