@@ -105,6 +105,7 @@ test: deps locale
 	sh tests/nemesis.sh ./$(BIN)
 	sh tests/history.sh ./$(BIN)
 	sh tests/cap.sh ./$(BIN)
+	sh tests/sweep.sh ./$(BIN)
 	$(MAKE) --no-print-directory otp-diff
 	$(MAKE) --no-print-directory check-engine
 	$(MAKE) --no-print-directory check-layers
@@ -188,6 +189,7 @@ asan: deps locale
 	ASAN_OPTIONS=detect_leaks=1 sh tests/shrink.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/trace_merge.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 sh tests/history.sh build/asan/clustersim
+	ASAN_OPTIONS=detect_leaks=1 sh tests/sweep.sh build/asan/clustersim
 	ASAN_OPTIONS=detect_leaks=1 build/asan/clustersim $(REGRESS)
 	$(MAKE) --no-print-directory $(BIN) build/chaos_gen
 	sh tests/chaos.sh build/chaos_gen ./$(BIN) build/asan/clustersim 1 $(CHAOS_SEEDS)
@@ -284,6 +286,8 @@ bench: deps
 	sh bench/idle.sh ./$(BIN)
 	sh bench/cap.sh ./$(BIN)
 	sh bench/store_e2e.sh ./$(BIN)
+	$(MAKE) --no-print-directory $(BUILD)/bench_sweep_base
+	sh bench/sweep.sh ./$(BIN) $(BUILD)/bench_sweep_base
 	$(MAKE) --no-print-directory bench-peers
 
 # clustersim side by side with SimGrid and real Erlang (bench/peers.sh):
@@ -325,6 +329,10 @@ $(BUILD)/bench_engine: bench/engine.c $(LIBOBJ)
 	$(CC) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench_history: bench/history.c $(LIBOBJ)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bench_sweep_base: bench/sweep_base.c $(LIBOBJ)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -O2 -o $@ $^ $(PKG_LIBS)
 

@@ -249,6 +249,10 @@ static void usage(FILE *f)
           "                      self-contained HTML sequence diagram\n"
           "  regress DIR --golden GDIR [--update]\n"
           "                      golden-trace regression of the scenarios of DIR\n"
+          "  sweep FILE... --seeds A..B [--jobs N] [--shard I/N] [--results OUT]\n"
+          "                      run many seeds, on worker processes, into one\n"
+          "                      result line per run; sweep merge OUT IN...\n"
+          "                      combines the results of shards\n"
           "  cap FILE... [--strategies LIST] [--markdown] [--html OUT]\n"
           "                      run a workload under each strategy and print\n"
           "                      one table of what the checkers found\n"
@@ -278,8 +282,8 @@ static void usage(FILE *f)
           "\n"
           "exit codes: 0 passed, 1 an expectation or check failed, 2 invalid\n"
           "scenario or usage (or an output that cannot be written), 3 an\n"
-          "internal limit was reached, 130 and 143 interrupted (SIGINT,\n"
-          "SIGTERM)\n", f);
+          "internal limit was reached, 4 a determinism mismatch (sweep), 130\n"
+          "and 143 interrupted (SIGINT, SIGTERM)\n", f);
 }
 
 static int cmd_validate(int argc, char **argv)
