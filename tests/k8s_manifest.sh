@@ -117,7 +117,7 @@ while [ "$i" -lt "$n" ]; do
     i=$((i + 1))
 done
 sh "$tmp/merge.run" >/dev/null 2>"$tmp/err" || fail "the merge script exited $?: $(cat "$tmp/err")"
-"$bin" sweep $files --seeds $seeds --jobs 1 --results "$tmp/single.jsonl" >/dev/null ||
+"$bin" sweep $files --seeds $seeds --jobs 1 --results "$tmp/single.jsonl" >/dev/null 2>"$tmp/single.err" ||
     fail "the single-machine sweep exited $?"
 strip() { sed -E 's/,? *"wall_ms": *[0-9.]+//' "$1"; }
 strip "$tmp/single.jsonl" >"$tmp/single.cmp"
@@ -127,4 +127,4 @@ cmp -s "$tmp/single.cmp" "$tmp/all.cmp" || {
     diff "$tmp/single.cmp" "$tmp/all.cmp" | head -20
     fail "the $n indexes' merged results differ from the single-machine sweep"
 }
-echo "k8s-manifest: ok (valid YAML, Indexed Job of $n with FailIndex on 1 and 4; its scripts run here merge to a single sweep's $(wc -l <"$tmp/all.cmp") results)"
+echo "k8s-manifest: ok (valid YAML, Indexed Job of $n with FailIndex on 1 and 4; its scripts run here merge to a single sweep's $(($(wc -l <"$tmp/all.cmp") - 1)) runs)"
