@@ -75,7 +75,7 @@ run_block() {
     [ -s "$d/single.jsonl" ] || fail "the single-machine sweep of $2 wrote no results"
     failed=$(grep -c '"outcome":"failed"' "$d/single.jsonl")
     # As typed at a prompt: a non-zero parallel does not stop the merge.
-    (cd "$d" && sh "$d.sh") >"$d.out" 2>&1
+    (cd "$d" && sh "$d.sh") </dev/null >"$d.out" 2>&1
     got=$?
     [ "$got" = 0 ] || { cat "$d.out"; fail "$doc: block $1 on $2 exited $got"; }
     shards=$(ls "$d"/part-*.jsonl 2>/dev/null | wc -l)
