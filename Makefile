@@ -35,7 +35,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lib_sources.o
 TESTOBJ := $(TESTSRC:%.c=$(BUILD)/%.o)
 BIN     ?= bin/clustersim
 
-.PHONY: all deps locale check-i386 demo test docs check-docs unit regress golden regress-builds bench bench-instr bench-peers bench-scale asan clean check-engine check-layers layers-graph render-test cap-html-test fuzz mutants otp-deps otp-diff otp-expected
+.PHONY: all deps locale check-i386 demo test test-sweeps test-slurm docs check-docs unit regress golden regress-builds bench bench-instr bench-peers bench-scale asan clean check-engine check-layers layers-graph render-test cap-html-test fuzz mutants otp-deps otp-diff otp-expected
 
 all: deps $(BIN)
 
@@ -106,6 +106,7 @@ test: deps locale
 	sh tests/history.sh ./$(BIN)
 	sh tests/cap.sh ./$(BIN)
 	sh tests/sweep.sh ./$(BIN)
+	$(MAKE) --no-print-directory test-sweeps
 	$(MAKE) --no-print-directory otp-diff
 	$(MAKE) --no-print-directory check-engine
 	$(MAKE) --no-print-directory check-layers
@@ -113,6 +114,43 @@ test: deps locale
 	$(MAKE) --no-print-directory regress
 	$(MAKE) --no-print-directory render-test
 	$(MAKE) --no-print-directory asan
+
+# The scale-out recipes of docs/sweeps.md (part of `make test`): its GNU
+# parallel blocks run as written, on this machine (tests/sweep_parallel.sh;
+# Debian's parallel installed when missing), and the Kubernetes manifests
+# of docs/k8s/ checked as YAML, for their keys, and their scripts run
+# here (tests/k8s_manifest.sh; python3-yaml installed when missing).
+test-sweeps: deps
+	$(MAKE) --no-print-directory $(BIN)
+	$(call need,parallel,parallel)
+	@py=$$(command -v /usr/bin/python3 || command -v python3); \
+	 $$py -c 'import yaml' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing python3-yaml"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-yaml >/dev/null; \
+	  else \
+	    echo "PyYAML missing; run as root:"; echo "  apt-get update && apt-get install -y python3-yaml"; exit 1; \
+	  fi; }
+	sh tests/sweep_parallel.sh ./$(BIN)
+	sh tests/k8s_manifest.sh ./$(BIN)
+
+# The Slurm recipe of docs/sweeps.md end to end (tests/test_slurm.sh): a
+# one-node Slurm started on localhost in a temporary folder, the array
+# script and its merge job, the result compared with one machine's; the
+# daemons stopped and the folder removed whatever happens. As root, with
+# Debian's slurm-wlm and munge (installed when missing). Where the daemons
+# cannot run (not root, no packages, a daemon refusing), it fails, or,
+# with WHEN_POSSIBLE=1 (CI), prints "test-slurm: SKIPPED: REASON" and
+# succeeds. Not part of `make test`.
+test-slurm: deps
+	$(MAKE) --no-print-directory $(BIN)
+	@if [ "$$(id -u)" = 0 ] && ! { command -v slurmctld && command -v slurmd && \
+	     command -v sbatch && command -v munged; } >/dev/null 2>&1; then \
+	  echo "installing slurm-wlm munge"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null \
+	    || echo "test-slurm: apt-get install slurm-wlm munge failed"; \
+	fi
+	sh tests/test_slurm.sh ./$(BIN) $(if $(WHEN_POSSIBLE),--when-possible)
 
 # docs/functions.md is generated from the binary (clustersim lib
 # --functions); check-docs fails when it is out of date, or when
